@@ -1,0 +1,15 @@
+module github.com/osallisuus/osallisuus
+
+go 1.26
+
+require (
+	github.com/google/uuid v1.6.0
+	github.com/hashicorp/go-memdb v1.3.5
+	github.com/stretchr/testify v1.12.1
+)
+
+require (
+	github.com/hashicorp/go-immutable-radix v1.3.1 // indirect
+	github.com/hashicorp/golang-lru v0.5.4 // indirect
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
+)

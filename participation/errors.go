@@ -1,0 +1,127 @@
+package participation
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes shared by every package of osallisuus. A caller branches on
+// the code, never on the message. Domain packages add their own codes where
+// a caller must tell a situation apart (for example panel's
+// "not_constituted").
+const (
+	// EINVALID: the input breaks a rule or a limit; the message says which.
+	EINVALID = "invalid"
+	// ENOTFOUND: the thing named does not exist.
+	ENOTFOUND = "not_found"
+	// ECONFLICT: the input is well formed but contradicts the current
+	// state (a step out of order, a duplicate).
+	ECONFLICT = "conflict"
+	// EFORBIDDEN: the actor's role may not do this (PART-7).
+	EFORBIDDEN = "forbidden"
+	// ECORRUPT: a journal is damaged; the message names the first bad
+	// sequence number.
+	ECORRUPT = "corrupt"
+	// EERASED: sealed personal data was asked for after its key was
+	// destroyed.
+	EERASED = "erased"
+	// EINTERNAL: a fault in the library or its storage, not in the input.
+	EINTERNAL = "internal"
+)
+
+// Error is the one error type of osallisuus. Code is machine readable;
+// Message is written for the person who has to fix the input. Field, when
+// set, names the input field at fault.
+type Error struct {
+	Code    string
+	Message string
+	Field   string
+	// Err is an underlying cause, kept for errors.Is and errors.As.
+	Err error
+}
+
+// Error implements the error interface.
+func (e *Error) Error() string {
+	msg := e.Message
+	if e.Field != "" {
+		msg = e.Field + ": " + msg
+	}
+	if e.Err != nil {
+		return fmt.Sprintf("%s: %s: %v", e.Code, msg, e.Err)
+	}
+	return e.Code + ": " + msg
+}
+
+// Unwrap returns the underlying cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf returns an *Error with the given code and a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Invalid returns an EINVALID error about one input field.
+func Invalid(field, format string, args ...any) *Error {
+	return &Error{Code: EINVALID, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// Internal wraps a storage or programming fault as an EINTERNAL error.
+func Internal(err error, format string, args ...any) *Error {
+	return &Error{Code: EINTERNAL, Message: fmt.Sprintf(format, args...), Err: err}
+}
+
+// ErrorCode returns the code of the first *Error in err's chain, EINTERNAL
+// for any other non-nil error, and "" for nil.
+func ErrorCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the human-readable message of the first *Error in
+// err's chain (with the field it names), a generic text for any other
+// non-nil error, and "" for nil.
+func ErrorMessage(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		if e.Field != "" {
+			return e.Field + ": " + e.Message
+		}
+		return e.Message
+	}
+	return "internal error"
+}
+
+// CorruptError reports damage in a journal: Seq is the sequence number of
+// the first event that could not be read or whose hash link is broken.
+type CorruptError struct {
+	Seq    uint64
+	Reason string
+}
+
+// Error implements the error interface.
+func (e *CorruptError) Error() string {
+	return fmt.Sprintf("corrupt: journal damaged at sequence %d: %s", e.Seq, e.Reason)
+}
+
+// As lets errors.As see a *CorruptError as an *Error with code ECORRUPT, so
+// ErrorCode works on it.
+func (e *CorruptError) As(target any) bool {
+	if t, ok := target.(**Error); ok {
+		*t = &Error{Code: ECORRUPT, Message: fmt.Sprintf("journal damaged at sequence %d: %s", e.Seq, e.Reason)}
+		return true
+	}
+	return false
+}
+
+// ErrErased is returned by [Vault.Open] when the subject's key has been
+// destroyed; its code is EERASED.
+var ErrErased = &Error{Code: EERASED, Message: "the personal data was erased"}

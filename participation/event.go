@@ -1,0 +1,222 @@
+package participation
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// Event is one committed change, as the journal stores it and the change
+// feed delivers it. Events carry their own time and ids, so replaying them
+// rebuilds exactly the same state. Each event carries the SHA-256 of its
+// predecessor (Prev) and its own (Hash), so the journal is a hash chain
+// that [Verify] can walk.
+type Event struct {
+	// Seq is the event's position in the journal, from 1, without gaps.
+	Seq uint64 `json:"seq"`
+	// ID is the event's own id.
+	ID ID `json:"id"`
+	// Time is when the command ran, in UTC. Events of anonymous types
+	// keep it to the hour (FB-1).
+	Time time.Time `json:"time"`
+	// Type names the event, as "module.what_happened".
+	Type string `json:"type"`
+	// Actor is who ran the command.
+	Actor Actor `json:"actor"`
+	// Data is the event's payload as JSON. Personal data in it is sealed.
+	Data json.RawMessage `json:"data"`
+	// End marks the last event of a command; a command's events commit
+	// together or not at all.
+	End bool `json:"end,omitempty"`
+	// Prev is the hash of the event before, zero for the first.
+	Prev Hash `json:"prev"`
+	// Hash is this event's hash, see [Event.ComputeHash].
+	Hash Hash `json:"hash"`
+}
+
+// ComputeHash returns the SHA-256 of the event's content and its
+// predecessor's hash, over a fixed binary framing that does not depend on
+// how the JSON is spaced.
+func (e *Event) ComputeHash() Hash {
+	h := sha256.New()
+	var buf [64]byte
+	b := buf[:0]
+	b = append(b, e.Prev[:]...)
+	b = binary.BigEndian.AppendUint64(b, e.Seq)
+	b = append(b, e.ID[:]...)
+	h.Write(b)
+	b = buf[:0]
+	b = binary.BigEndian.AppendUint64(b, uint64(e.Time.UnixNano()))
+	b = binary.AppendUvarint(b, uint64(len(e.Type)))
+	h.Write(b)
+	h.Write([]byte(e.Type))
+	b = buf[:0]
+	b = append(b, e.Actor.ID[:]...)
+	b = binary.AppendUvarint(b, uint64(len(e.Actor.Role)))
+	h.Write(b)
+	h.Write([]byte(e.Actor.Role))
+	b = buf[:0]
+	b = binary.AppendUvarint(b, uint64(len(e.Data)))
+	h.Write(b)
+	h.Write(e.Data)
+	if e.End {
+		h.Write([]byte{1})
+	} else {
+		h.Write([]byte{0})
+	}
+	var out Hash
+	h.Sum(out[:0])
+	return out
+}
+
+// AppendJSON appends the event as one line of JSON, without the newline.
+// It writes the same bytes as encoding/json would, only faster, because the
+// journal writes one line per event.
+func (e *Event) AppendJSON(b []byte) []byte {
+	b = append(b, `{"seq":`...)
+	b = strconv.AppendUint(b, e.Seq, 10)
+	b = append(b, `,"id":"`...)
+	b = appendID(b, e.ID)
+	b = append(b, `","time":"`...)
+	b = e.Time.UTC().AppendFormat(b, time.RFC3339Nano)
+	b = append(b, `","type":`...)
+	b = strconv.AppendQuote(b, e.Type)
+	b = append(b, `,"actor":{`...)
+	if !e.Actor.ID.IsZero() {
+		b = append(b, `"id":"`...)
+		b = appendID(b, e.Actor.ID)
+		b = append(b, `",`...)
+	}
+	b = append(b, `"role":`...)
+	b = strconv.AppendQuote(b, string(e.Actor.Role))
+	b = append(b, `},"data":`...)
+	if len(e.Data) == 0 {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, e.Data...)
+	}
+	if e.End {
+		b = append(b, `,"end":true`...)
+	}
+	b = append(b, `,"prev":"`...)
+	b = appendHex(b, e.Prev[:])
+	b = append(b, `","hash":"`...)
+	b = appendHex(b, e.Hash[:])
+	b = append(b, `"}`...)
+	return b
+}
+
+// ParseEvent decodes one journal line written by [Event.AppendJSON]. The
+// line must be in exactly that canonical form, byte for byte, so that no
+// change to a journal goes unnoticed (encoding/json alone would accept a
+// key in another case, for one). It checks the shape, not the hash chain.
+func ParseEvent(line []byte) (Event, error) {
+	var e Event
+	if err := json.Unmarshal(line, &e); err != nil {
+		return Event{}, fmt.Errorf("not a journal event: %w", err)
+	}
+	if e.Seq == 0 || e.Type == "" || len(e.Data) == 0 {
+		return Event{}, fmt.Errorf("journal event lacks seq, type or data")
+	}
+	var buf [512]byte
+	if !bytes.Equal(e.AppendJSON(buf[:0]), line) {
+		return Event{}, fmt.Errorf("journal line is not in canonical form")
+	}
+	return e, nil
+}
+
+const hexDigits = "0123456789abcdef"
+
+func appendHex(b, src []byte) []byte {
+	for _, c := range src {
+		b = append(b, hexDigits[c>>4], hexDigits[c&0x0f])
+	}
+	return b
+}
+
+func appendID(b []byte, id ID) []byte {
+	b = appendHex(b, id[0:4])
+	b = append(b, '-')
+	b = appendHex(b, id[4:6])
+	b = append(b, '-')
+	b = appendHex(b, id[6:8])
+	b = append(b, '-')
+	b = appendHex(b, id[8:10])
+	b = append(b, '-')
+	return appendHex(b, id[10:16])
+}
+
+// EventData is the payload of an event. Each module declares one type per
+// event and registers it with [Handle].
+type EventData interface {
+	// EventType returns the event's name, "module.what_happened".
+	EventType() string
+}
+
+// EventMeta is what an applier knows about the event besides its payload.
+type EventMeta struct {
+	Seq   uint64
+	ID    ID
+	Time  time.Time
+	Actor Actor
+}
+
+// EventType registers one kind of event with the store: how to decode its
+// payload and how to apply it to the tables. Build it with [Handle].
+type EventType struct {
+	// Name is the event's type name.
+	Name string
+	// Anonymous events keep their time only to the hour, carry an id with
+	// no finer time in it, and refuse an actor with an id (FB-1).
+	Anonymous bool
+	decode    func(data []byte) (EventData, error)
+	apply     func(tx *Tx, m EventMeta, d EventData) error
+}
+
+// Handle builds the [EventType] for payload type T with the applier that
+// writes it into the tables. Appliers run both when a command emits the
+// event and when the journal is replayed, so they must depend only on the
+// payload and the meta, never on the clock or on randomness.
+func Handle[T EventData](apply func(tx *Tx, m EventMeta, d T) error) EventType {
+	var zero T
+	return EventType{
+		Name: zero.EventType(),
+		decode: func(data []byte) (EventData, error) {
+			var v T
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		},
+		apply: func(tx *Tx, m EventMeta, d EventData) error {
+			v, ok := d.(T)
+			if !ok {
+				return Errorf(EINTERNAL, "event %s applied with payload %T", zero.EventType(), d)
+			}
+			return apply(tx, m, v)
+		},
+	}
+}
+
+// AnonymousEvent marks t as anonymous (see [EventType.Anonymous]).
+func AnonymousEvent(t EventType) EventType {
+	t.Anonymous = true
+	return t
+}
+
+func validEventName(s string) bool {
+	if s == "" || len(s) > 64 || s[0] < 'a' || s[0] > 'z' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,107 @@
+package participation
+
+import (
+	"context"
+	"errors"
+)
+
+// publish hands committed events to the change feed. Called with s.mu held,
+// so events arrive in commit order.
+func (s *Store) publish(evs []Event) {
+	s.feedMu.Lock()
+	s.tail = append(s.tail, evs...)
+	if len(s.tail) > 2*s.tailSize {
+		drop := len(s.tail) - s.tailSize
+		s.tail = append([]Event(nil), s.tail[drop:]...)
+		s.tailStart += uint64(drop)
+	}
+	s.committed = evs[len(evs)-1].Seq
+	close(s.notify)
+	s.notify = make(chan struct{})
+	s.feedMu.Unlock()
+}
+
+// Subscription reads the change feed: every committed event, in order,
+// from a chosen sequence number on. Integrators copy events into their
+// own database with it and remember the last Seq they stored, to resume
+// after a restart. A slow subscriber never holds up writers: once it falls
+// behind the events kept in memory, it reads them back from the journal.
+type Subscription struct {
+	s    *Store
+	next uint64
+	buf  []Event
+}
+
+// Subscribe starts a subscription at sequence number from (1 for the whole
+// history; Head()+1 for only what comes next).
+func (s *Store) Subscribe(from uint64) *Subscription {
+	if from == 0 {
+		from = 1
+	}
+	return &Subscription{s: s, next: from}
+}
+
+// errFeedPage stops a journal read once a page is full.
+var errFeedPage = errors.New("page full")
+
+// Next returns the next committed event, waiting for one if need be. It
+// returns ctx's error when ctx ends and an EINTERNAL error once the store
+// is closed.
+func (sub *Subscription) Next(ctx context.Context) (Event, error) {
+	for {
+		if len(sub.buf) > 0 {
+			e := sub.buf[0]
+			sub.buf = sub.buf[1:]
+			sub.next = e.Seq + 1
+			return e, nil
+		}
+		wait, err := sub.fill(ctx)
+		if err != nil {
+			return Event{}, err
+		}
+		if len(sub.buf) > 0 {
+			continue
+		}
+		select {
+		case <-wait:
+		case <-ctx.Done():
+			return Event{}, ctx.Err()
+		case <-sub.s.done:
+			return Event{}, Errorf(EINTERNAL, "the store is closed")
+		}
+	}
+}
+
+// fill loads the next page of events into buf, or returns the channel that
+// closes when more are committed.
+func (sub *Subscription) fill(ctx context.Context) (<-chan struct{}, error) {
+	const page = 1024
+	s := sub.s
+	s.feedMu.RLock()
+	committed, wait := s.committed, s.notify
+	if sub.next > committed {
+		s.feedMu.RUnlock()
+		return wait, nil
+	}
+	if sub.next >= s.tailStart {
+		from := int(sub.next - s.tailStart)
+		to := min(len(s.tail), from+page)
+		sub.buf = append(sub.buf[:0], s.tail[from:to]...)
+		s.feedMu.RUnlock()
+		return wait, nil
+	}
+	s.feedMu.RUnlock()
+	buf := sub.buf[:0]
+	err := s.journal.Read(ctx, sub.next, func(e Event) error {
+		if e.Seq > committed || len(buf) == page {
+			return errFeedPage
+		}
+		buf = append(buf, e)
+		return nil
+	})
+	if err != nil && !errors.Is(err, errFeedPage) {
+		return nil, err
+	}
+	sub.buf = buf
+	return wait, nil
+}

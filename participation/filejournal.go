@@ -1,0 +1,336 @@
+package participation
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"time"
+)
+
+// SyncPolicy says when a [FileJournal] forces its writes to stable storage.
+type SyncPolicy int
+
+const (
+	// SyncEveryCommit calls fsync before a command is reported committed:
+	// an acknowledged command survives a crash of the process or machine.
+	SyncEveryCommit SyncPolicy = iota
+	// SyncInterval calls fsync in the background every Interval: a crash of
+	// the machine may lose the commands of the last interval; a crash of
+	// the process alone loses nothing the kernel had accepted.
+	SyncInterval
+	// SyncNever leaves flushing to the operating system.
+	SyncNever
+)
+
+// FileOptions configures a [FileJournal]. A nil *FileOptions means
+// SyncEveryCommit.
+type FileOptions struct {
+	// Sync is the sync policy; the zero value is SyncEveryCommit.
+	Sync SyncPolicy
+	// Interval is the period of SyncInterval; zero means 100 ms.
+	Interval time.Duration
+}
+
+// Recovery says what [OpenFile] dropped from the end of the file: the
+// bytes of a command that was being written when the process died. Such a
+// command was never reported committed.
+type Recovery struct {
+	// TornBytes is the number of bytes cut from the end of the file.
+	TornBytes int64 `json:"tornBytes"`
+	// DroppedEvents counts whole lines dropped with them, because the
+	// command they belonged to had not been written to its end.
+	DroppedEvents int `json:"droppedEvents"`
+}
+
+// FileJournal stores events as lines of JSON in one file, appended and
+// never rewritten, except that [OpenFile] cuts off a torn tail.
+type FileJournal struct {
+	mu      sync.Mutex
+	f       *os.File
+	size    int64   // bytes of whole commands
+	last    uint64  // seq of the last stored event
+	offsets []int64 // offsets[k] is where seq k*indexEvery+1 starts
+	opts    FileOptions
+	buf     []byte
+	dirty   bool
+	stop    chan struct{}
+	done    chan struct{}
+	rec     Recovery
+	closed  bool
+}
+
+const indexEvery = 256
+
+// OpenFile opens or creates a journal file. A torn tail — the part of a
+// command that was being written when a crash came — is cut off and
+// reported by [FileJournal.Recovered]; damage anywhere else is left for
+// Read to report as a *CorruptError.
+func OpenFile(path string, opts *FileOptions) (*FileJournal, error) {
+	o := FileOptions{}
+	if opts != nil {
+		o = *opts
+	}
+	if o.Interval <= 0 {
+		o.Interval = 100 * time.Millisecond
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, Internal(err, "opening journal file")
+	}
+	j := &FileJournal{f: f, opts: o}
+	if err := j.scan(); err != nil {
+		f.Close()
+		return nil, err
+	}
+	if o.Sync == SyncInterval {
+		j.stop = make(chan struct{})
+		j.done = make(chan struct{})
+		go j.syncLoop()
+	}
+	return j, nil
+}
+
+// scan finds the lines, the end of the last whole command and the torn
+// tail, and cuts the tail off.
+func (j *FileJournal) scan() error {
+	st, err := j.f.Stat()
+	if err != nil {
+		return Internal(err, "reading journal file size")
+	}
+	r := bufio.NewReaderSize(io.NewSectionReader(j.f, 0, st.Size()), 1<<16)
+	var (
+		off, wholeEnd int64
+		lines         uint64
+		wholeLines    uint64
+		pending       [][]byte // whole lines after the last command's end
+	)
+	for {
+		line, err := r.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			long := append([]byte(nil), line...)
+			for errors.Is(err, bufio.ErrBufferFull) {
+				line, err = r.ReadSlice('\n')
+				long = append(long, line...)
+			}
+			line = long
+		}
+		if len(line) == 0 || line[len(line)-1] != '\n' {
+			break // EOF; a partial line is torn
+		}
+		if lines%indexEvery == 0 {
+			j.offsets = append(j.offsets, off)
+		}
+		lines++
+		off += int64(len(line))
+		if endsCommand(line) {
+			wholeEnd, wholeLines = off, lines
+			pending = pending[:0]
+		} else {
+			pending = append(pending, append([]byte(nil), line...))
+		}
+	}
+	// Lines after the last command's end are a torn command only if each
+	// of them is a well-formed event that does not end a command and
+	// continues the sequence; anything else is damage, not a crash.
+	for i, l := range pending {
+		seq := wholeLines + 1 + uint64(i)
+		e, err := ParseEvent(bytes.TrimSuffix(l, []byte{'\n'}))
+		if err != nil {
+			return &CorruptError{Seq: seq, Reason: err.Error()}
+		}
+		if e.Seq != seq || e.End {
+			return &CorruptError{Seq: seq, Reason: "the line does not continue the journal"}
+		}
+	}
+	j.size, j.last = wholeEnd, wholeLines
+	j.offsets = j.offsets[:(wholeLines+indexEvery-1)/indexEvery]
+	if torn := st.Size() - wholeEnd; torn > 0 {
+		j.rec = Recovery{TornBytes: torn, DroppedEvents: len(pending)}
+		if err := j.f.Truncate(wholeEnd); err != nil {
+			return Internal(err, "cutting the torn tail off the journal")
+		}
+		if err := j.f.Sync(); err != nil {
+			return Internal(err, "syncing the journal after recovery")
+		}
+	}
+	return nil
+}
+
+// endsCommand reports whether a line written by AppendJSON carries
+// "end":true. It looks at the fixed-width tail of the line instead of
+// parsing it: `,"end":true,"prev":"<64>","hash":"<64>"}` and a newline.
+func endsCommand(line []byte) bool {
+	const tail = len(`,"prev":"`) + 64 + len(`","hash":"`) + 64 + len(`"}`) + 1
+	const marker = `,"end":true`
+	if len(line) < tail+len(marker) {
+		return false
+	}
+	return string(line[len(line)-tail-len(marker):len(line)-tail]) == marker
+}
+
+// Recovered says what opening the file cut off its end.
+func (j *FileJournal) Recovered() Recovery { return j.rec }
+
+// Append implements [Journal].
+func (j *FileJournal) Append(ctx context.Context, events []Event) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.closed {
+		return Errorf(EINTERNAL, "the journal is closed")
+	}
+	if err := checkContinues(j.last, events); err != nil {
+		return err
+	}
+	buf := j.buf[:0]
+	starts := make([]int64, 0, 1)
+	for i := range events {
+		if (j.last+uint64(i))%indexEvery == 0 {
+			starts = append(starts, j.size+int64(len(buf)))
+		}
+		buf = events[i].AppendJSON(buf)
+		buf = append(buf, '\n')
+	}
+	j.buf = buf
+	if _, err := j.f.WriteAt(buf, j.size); err != nil {
+		// Leave no partial command behind.
+		_ = j.f.Truncate(j.size)
+		return Internal(err, "writing to the journal")
+	}
+	if j.opts.Sync == SyncEveryCommit {
+		if err := j.f.Sync(); err != nil {
+			_ = j.f.Truncate(j.size)
+			return Internal(err, "syncing the journal")
+		}
+	} else {
+		j.dirty = true
+	}
+	j.size += int64(len(buf))
+	j.last += uint64(len(events))
+	j.offsets = append(j.offsets, starts...)
+	if cap(j.buf) > 1<<20 {
+		j.buf = nil
+	}
+	return nil
+}
+
+// Read implements [Journal].
+func (j *FileJournal) Read(ctx context.Context, from uint64, fn func(Event) error) error {
+	j.mu.Lock()
+	size, last := j.size, j.last
+	var start int64
+	var seq uint64 = 1
+	if from == 0 {
+		from = 1
+	}
+	if from > last {
+		j.mu.Unlock()
+		return nil
+	}
+	k := (from - 1) / indexEvery
+	start, seq = j.offsets[k], k*indexEvery+1
+	j.mu.Unlock()
+
+	r := bufio.NewReaderSize(io.NewSectionReader(j.f, start, size-start), 1<<16)
+	for ; seq <= last; seq++ {
+		if seq%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		line, err := readLine(r)
+		if err != nil {
+			return &CorruptError{Seq: seq, Reason: "the journal ends inside this event"}
+		}
+		if seq < from {
+			continue
+		}
+		e, err := ParseEvent(line)
+		if err != nil {
+			return &CorruptError{Seq: seq, Reason: err.Error()}
+		}
+		if e.Seq != seq {
+			return &CorruptError{Seq: seq, Reason: fmt.Sprintf("found sequence %d where %d belongs", e.Seq, seq)}
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func readLine(r *bufio.Reader) ([]byte, error) {
+	line, err := r.ReadSlice('\n')
+	if errors.Is(err, bufio.ErrBufferFull) {
+		long := append([]byte(nil), line...)
+		for errors.Is(err, bufio.ErrBufferFull) {
+			line, err = r.ReadSlice('\n')
+			long = append(long, line...)
+		}
+		line = long
+	}
+	if err != nil {
+		return nil, err
+	}
+	return line[:len(line)-1], nil
+}
+
+// Sync forces written events to stable storage now, whatever the policy.
+func (j *FileJournal) Sync() error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.syncLocked()
+}
+
+func (j *FileJournal) syncLocked() error {
+	if !j.dirty || j.closed {
+		return nil
+	}
+	if err := j.f.Sync(); err != nil {
+		return Internal(err, "syncing the journal")
+	}
+	j.dirty = false
+	return nil
+}
+
+func (j *FileJournal) syncLoop() {
+	defer close(j.done)
+	t := time.NewTicker(j.opts.Interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-j.stop:
+			return
+		case <-t.C:
+			_ = j.Sync()
+		}
+	}
+}
+
+// Close syncs what is written and closes the file.
+func (j *FileJournal) Close() error {
+	if j.stop != nil {
+		close(j.stop)
+		<-j.done
+		j.stop = nil
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.closed {
+		return nil
+	}
+	j.dirty = j.dirty || j.opts.Sync != SyncEveryCommit
+	err := j.syncLocked()
+	j.closed = true
+	if cerr := j.f.Close(); err == nil && cerr != nil {
+		err = Internal(cerr, "closing the journal")
+	}
+	return err
+}

@@ -1,0 +1,454 @@
+package participation
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/hashicorp/go-memdb"
+)
+
+// Actions of the contribution loop and of erasure (PART-7).
+const (
+	ActionSubmit      Action = "contribution.submit"
+	ActionAcknowledge Action = "contribution.acknowledge"
+	ActionConsider    Action = "contribution.consider"
+	ActionDecide      Action = "contribution.decide"
+	ActionImplement   Action = "contribution.implement"
+	ActionReportBack  Action = "contribution.report_back"
+	ActionErase       Action = "subject.erase"
+)
+
+// Tables of the kernel.
+const (
+	TableContributions = "contributions"
+	tableErasures      = "erasures"
+)
+
+// Events of the contribution loop. Each carries what its applier needs,
+// so replay rebuilds the same rows.
+type (
+	// ContributionReceived starts a contribution's life.
+	ContributionReceived struct {
+		Contribution ID     `json:"contribution"`
+		Source       Source `json:"source"`
+		Level        Level  `json:"level"`
+		Scope        Scope  `json:"scope,omitempty"`
+		Origin       Origin `json:"origin"`
+		Unit         string `json:"unit,omitempty"`
+		Service      string `json:"service,omitempty"`
+		Title        string `json:"title"`
+		Contributors []ID   `json:"contributors,omitempty"`
+		// The deadlines, fixed when the contribution arrives.
+		AcknowledgeBy time.Time `json:"acknowledgeBy"`
+		RespondBy     time.Time `json:"respondBy"`
+	}
+	// ContributionAcknowledged records that someone has taken it up.
+	ContributionAcknowledged struct {
+		Contribution ID     `json:"contribution"`
+		Note         string `json:"note,omitempty"`
+		Implicit     bool   `json:"implicit,omitempty"`
+	}
+	// ContributionConsidered records that it is being considered.
+	ContributionConsidered struct {
+		Contribution ID     `json:"contribution"`
+		Note         string `json:"note,omitempty"`
+		Implicit     bool   `json:"implicit,omitempty"`
+	}
+	// ContributionDecided records the decision and its reason.
+	ContributionDecided struct {
+		Contribution ID       `json:"contribution"`
+		Decision     Decision `json:"decision"`
+		Reason       string   `json:"reason,omitempty"`
+	}
+	// ContributionImplemented records that an adopted input was put into
+	// practice.
+	ContributionImplemented struct {
+		Contribution ID     `json:"contribution"`
+		Note         string `json:"note,omitempty"`
+	}
+	// ContributionReportedBack records the response written to the
+	// contributors; the loop is closed.
+	ContributionReportedBack struct {
+		Contribution ID     `json:"contribution"`
+		Response     string `json:"response"`
+	}
+	// SubjectErased records that a person's sealed data was erased. It
+	// holds the person's id and a reason, never the data.
+	SubjectErased struct {
+		Subject ID     `json:"subject"`
+		Reason  string `json:"reason"`
+	}
+)
+
+// EventType implements [EventData].
+func (ContributionReceived) EventType() string { return "contribution.received" }
+
+// EventType implements [EventData].
+func (ContributionAcknowledged) EventType() string { return "contribution.acknowledged" }
+
+// EventType implements [EventData].
+func (ContributionConsidered) EventType() string { return "contribution.considered" }
+
+// EventType implements [EventData].
+func (ContributionDecided) EventType() string { return "contribution.decided" }
+
+// EventType implements [EventData].
+func (ContributionImplemented) EventType() string { return "contribution.implemented" }
+
+// EventType implements [EventData].
+func (ContributionReportedBack) EventType() string { return "contribution.reported_back" }
+
+// EventType implements [EventData].
+func (SubjectErased) EventType() string { return "subject.erased" }
+
+// Erasure is the row that remembers an erased subject.
+type Erasure struct {
+	Subject ID        `json:"subject"`
+	At      time.Time `json:"at"`
+	Reason  string    `json:"reason"`
+}
+
+func kernelModule() Module {
+	staff := []Role{RoleStaff, RoleCoordinator, RoleManager}
+	return Module{
+		Name: "participation",
+		Tables: []*memdb.TableSchema{
+			contributionsTable(),
+			{
+				Name: tableErasures,
+				Indexes: map[string]*memdb.IndexSchema{
+					// id: one row per erased subject.
+					"id": {Name: "id", Unique: true, Indexer: IndexID(func(e *Erasure) ID { return e.Subject })},
+				},
+			},
+		},
+		Events: []EventType{
+			Handle(applyReceived),
+			Handle(func(tx *Tx, m EventMeta, d ContributionAcknowledged) error {
+				return applyStep(tx, m, d.Contribution, StateAcknowledged, d.Note, d.Implicit, nil)
+			}),
+			Handle(func(tx *Tx, m EventMeta, d ContributionConsidered) error {
+				return applyStep(tx, m, d.Contribution, StateUnderConsideration, d.Note, d.Implicit, nil)
+			}),
+			Handle(func(tx *Tx, m EventMeta, d ContributionDecided) error {
+				return applyStep(tx, m, d.Contribution, StateDecided, d.Reason, false, func(c *Contribution) {
+					c.Decision, c.Reason, c.DecidedAt = d.Decision, d.Reason, m.Time
+				})
+			}),
+			Handle(func(tx *Tx, m EventMeta, d ContributionImplemented) error {
+				return applyStep(tx, m, d.Contribution, StateImplemented, d.Note, false, func(c *Contribution) {
+					c.ImplementedAt = m.Time
+				})
+			}),
+			Handle(func(tx *Tx, m EventMeta, d ContributionReportedBack) error {
+				return applyStep(tx, m, d.Contribution, StateReportedBack, "", false, func(c *Contribution) {
+					c.Response, c.ReportedAt = d.Response, m.Time
+				})
+			}),
+			Handle(func(tx *Tx, m EventMeta, d SubjectErased) error {
+				tx.erased = append(tx.erased, d.Subject)
+				return tx.Insert(tableErasures, &Erasure{Subject: d.Subject, At: m.Time, Reason: d.Reason})
+			}),
+		},
+		Actions: []ActionRule{
+			{ActionSubmit, []Role{RoleClient, RoleFamilyMember, RoleExpert, RoleDeveloperClient, RoleStaff, RoleCoordinator, RoleManager, RoleSystem}, "submit a contribution directly (modules submit their own inside their commands)"},
+			{ActionAcknowledge, append(slices.Clone(staff), RoleSystem), "acknowledge a contribution"},
+			{ActionConsider, staff, "take a contribution under consideration"},
+			{ActionDecide, []Role{RoleCoordinator, RoleManager}, "decide on a contribution"},
+			{ActionImplement, staff, "mark an adopted contribution implemented"},
+			{ActionReportBack, staff, "report back to the contributors"},
+			{ActionErase, []Role{RoleAdmin, RoleSystem}, "erase a person's sealed data"},
+		},
+	}
+}
+
+func contributionsTable() *memdb.TableSchema {
+	return &memdb.TableSchema{
+		Name: TableContributions,
+		Indexes: map[string]*memdb.IndexSchema{
+			// id: look-up and stable export order (UUIDv7, so also arrival order).
+			"id": {Name: "id", Unique: true, Indexer: IndexID(func(c *Contribution) ID { return c.ID })},
+			// source: from a module's thing to its contribution.
+			"source": {Name: "source", AllowMissing: true, Indexer: IndexID(func(c *Contribution) ID { return c.Source.Ref })},
+			// contributor: a named participant's own list.
+			"contributor": {Name: "contributor", AllowMissing: true, Indexer: IndexIDs(func(c *Contribution) []ID { return c.Contributors })},
+			// received: indicators over a period scan only that period.
+			"received": {Name: "received", Indexer: IndexTime(func(c *Contribution) time.Time { return c.ReceivedAt })},
+			// ack_due: only unacknowledged rows, by deadline, for the overdue query.
+			"ack_due": {Name: "ack_due", AllowMissing: true, Indexer: IndexTime(func(c *Contribution) time.Time {
+				if c.State != StateReceived {
+					return time.Time{}
+				}
+				return c.AcknowledgeBy
+			})},
+			// respond_due: only rows not yet reported back, by deadline.
+			"respond_due": {Name: "respond_due", AllowMissing: true, Indexer: IndexTime(func(c *Contribution) time.Time {
+				if c.State == StateReportedBack {
+					return time.Time{}
+				}
+				return c.RespondBy
+			})},
+		},
+	}
+}
+
+func applyReceived(tx *Tx, m EventMeta, d ContributionReceived) error {
+	c := &Contribution{
+		ID: d.Contribution, Source: d.Source, Level: d.Level, Scope: d.Scope, Origin: d.Origin,
+		Unit: d.Unit, Service: d.Service, Title: d.Title, Contributors: d.Contributors,
+		State: StateReceived, ReceivedAt: m.Time, AcknowledgeBy: d.AcknowledgeBy, RespondBy: d.RespondBy,
+		History: []Step{{State: StateReceived, At: m.Time, By: m.Actor}},
+	}
+	return tx.Insert(TableContributions, c)
+}
+
+func applyStep(tx *Tx, m EventMeta, id ID, to State, note string, implicit bool, change func(*Contribution)) error {
+	old, ok, err := Lookup[*Contribution](tx, TableContributions, "id", id)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return Errorf(ENOTFOUND, "contribution %s not found", id)
+	}
+	c := old.clone()
+	if to != StateImplemented || c.State == StateDecided {
+		c.State = to
+	}
+	if to == StateAcknowledged {
+		c.AcknowledgedAt = m.Time
+	}
+	if change != nil {
+		change(c)
+	}
+	c.History = append(c.History, Step{State: to, At: m.Time, By: m.Actor, Note: note, Implicit: implicit})
+	return tx.Insert(TableContributions, c)
+}
+
+// ContributionInput is what a module (or a direct submitter) gives to start
+// a contribution.
+type ContributionInput struct {
+	Source       Source
+	Level        Level
+	Scope        Scope
+	Origin       Origin
+	Unit         string
+	Service      string
+	Title        string
+	Contributors []ID
+}
+
+// SubmitContribution starts a contribution inside a module's command, so
+// that the module's own event and the contribution commit together.
+func SubmitContribution(tx *Tx, in ContributionInput) (*Contribution, error) {
+	if err := ValidateTag(in.Level, in.Scope); err != nil {
+		return nil, err
+	}
+	if in.Source.Module == "" || in.Source.Kind == "" || len(in.Source.Module) > MaxSourceFieldLen || len(in.Source.Kind) > MaxSourceFieldLen || !validEventName(in.Source.Module) || !validEventName(in.Source.Kind) {
+		return nil, Invalid("source", "needs a module and a kind of lower-case letters, digits and underscores, up to %d characters each", MaxSourceFieldLen)
+	}
+	if !in.Origin.Valid() {
+		return nil, Invalid("origin", "%q is not an origin; use client or organisation", truncate(string(in.Origin), 40))
+	}
+	var err error
+	if in.Title, err = CheckText("title", in.Title, MaxTitleLen, true); err != nil {
+		return nil, err
+	}
+	if in.Unit, err = CheckText("unit", in.Unit, MaxCodeLen, false); err != nil {
+		return nil, err
+	}
+	if in.Service, err = CheckText("service", in.Service, MaxCodeLen, false); err != nil {
+		return nil, err
+	}
+	if len(in.Contributors) > MaxContributors {
+		return nil, Invalid("contributors", "has %d names; the limit is %d", len(in.Contributors), MaxContributors)
+	}
+	contributors := make([]ID, 0, len(in.Contributors))
+	for _, id := range in.Contributors {
+		if id.IsZero() {
+			return nil, Invalid("contributors", "holds an empty id")
+		}
+		if !slices.Contains(contributors, id) {
+			contributors = append(contributors, id)
+		}
+	}
+	if len(contributors) == 0 {
+		contributors = nil
+	}
+	id, err := tx.NewID()
+	if err != nil {
+		return nil, err
+	}
+	p := tx.Loop()
+	err = tx.Emit(ContributionReceived{
+		Contribution: id, Source: in.Source, Level: in.Level, Scope: in.Scope, Origin: in.Origin,
+		Unit: in.Unit, Service: in.Service, Title: in.Title, Contributors: contributors,
+		AcknowledgeBy: tx.Now().Add(p.AcknowledgeWithin), RespondBy: tx.Now().Add(p.RespondWithin),
+	})
+	if err != nil {
+		return nil, err
+	}
+	c, _, err := Lookup[*Contribution](tx, TableContributions, "id", id)
+	return c, err
+}
+
+// AdvanceContribution moves a contribution to state to inside a command
+// (PART-2). Steps go only forward. Acknowledged and under consideration
+// may be passed over; they are then recorded as implicit steps. Decided
+// needs a valid decision, and a reason unless the decision is Adopted.
+// Implemented follows only an adopted or partly adopted decision.
+// Reported back follows a decision and needs a response (text) to the
+// contributors. Text is the note of the step, the reason of a decision or
+// the response.
+func AdvanceContribution(tx *Tx, id ID, to State, decision Decision, text string) (*Contribution, error) {
+	c, ok, err := Lookup[*Contribution](tx, TableContributions, "id", id)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, Errorf(ENOTFOUND, "contribution %s not found", id)
+	}
+	if !to.Valid() || to == StateReceived {
+		return nil, Invalid("state", "%q is not a step a contribution can be moved to", truncate(string(to), 40))
+	}
+	field := "note"
+	switch to {
+	case StateDecided:
+		field = "reason"
+	case StateReportedBack:
+		field = "response"
+	}
+	if to == StateDecided {
+		if !decision.Valid() {
+			return nil, Invalid("decision", "%q is not a decision; use adopted, partly_adopted or not_adopted", truncate(string(decision), 40))
+		}
+	} else if decision != "" {
+		return nil, Invalid("decision", "a decision is given only when deciding")
+	}
+	if text, err = CheckText(field, text, MaxTextLen, false); err != nil {
+		return nil, err
+	}
+	if text == "" && to == StateReportedBack {
+		return nil, Invalid("response", "reporting back needs a response written to the contributors")
+	}
+	if text == "" && to == StateDecided && decision.NeedsReason() {
+		return nil, Invalid("reason", "a decision of %s must give its reason", decision)
+	}
+	if c.Reached(to) || to != StateImplemented && c.State.rank() > to.rank() {
+		return nil, Errorf(ECONFLICT, "contribution %s is already %s; steps go only forward", id, c.State)
+	}
+	switch to {
+	case StateImplemented:
+		if c.State != StateDecided {
+			return nil, Errorf(ECONFLICT, "contribution %s is %s; only a decided contribution can be implemented, and not after it was reported back", id, c.State)
+		}
+		if c.Decision == NotAdopted {
+			return nil, Errorf(ECONFLICT, "contribution %s was not adopted, so it cannot be implemented", id)
+		}
+	case StateReportedBack:
+		if c.State.rank() < StateDecided.rank() {
+			return nil, Errorf(ECONFLICT, "contribution %s is %s; decide on it before reporting back", id, c.State)
+		}
+	}
+	// Pass over the earlier steps this one implies.
+	if to.rank() > StateAcknowledged.rank() && c.State == StateReceived {
+		if err := tx.Emit(ContributionAcknowledged{Contribution: id, Note: implicitStepRemark, Implicit: true}); err != nil {
+			return nil, err
+		}
+	}
+	if to.rank() > StateUnderConsideration.rank() && c.State.rank() < StateUnderConsideration.rank() {
+		if err := tx.Emit(ContributionConsidered{Contribution: id, Note: implicitStepRemark, Implicit: true}); err != nil {
+			return nil, err
+		}
+	}
+	var ev EventData
+	switch to {
+	case StateAcknowledged:
+		ev = ContributionAcknowledged{Contribution: id, Note: text}
+	case StateUnderConsideration:
+		ev = ContributionConsidered{Contribution: id, Note: text}
+	case StateDecided:
+		ev = ContributionDecided{Contribution: id, Decision: decision, Reason: text}
+	case StateImplemented:
+		ev = ContributionImplemented{Contribution: id, Note: text}
+	case StateReportedBack:
+		ev = ContributionReportedBack{Contribution: id, Response: text}
+	}
+	if err := tx.Emit(ev); err != nil {
+		return nil, err
+	}
+	c, _, err = Lookup[*Contribution](tx, TableContributions, "id", id)
+	return c, err
+}
+
+// Submit starts a contribution directly, outside any module command.
+func (s *Store) Submit(ctx context.Context, actor Actor, in ContributionInput) (*Contribution, error) {
+	var out *Contribution
+	err := s.Exec(ctx, actor, ActionSubmit, func(tx *Tx) (err error) {
+		out, err = SubmitContribution(tx, in)
+		return err
+	})
+	return out, err
+}
+
+func (s *Store) advance(ctx context.Context, actor Actor, action Action, id ID, to State, d Decision, text string) (*Contribution, error) {
+	var out *Contribution
+	err := s.Exec(ctx, actor, action, func(tx *Tx) (err error) {
+		out, err = AdvanceContribution(tx, id, to, d, text)
+		return err
+	})
+	return out, err
+}
+
+// Acknowledge records that the organisation has taken up a contribution.
+func (s *Store) Acknowledge(ctx context.Context, actor Actor, id ID, note string) (*Contribution, error) {
+	return s.advance(ctx, actor, ActionAcknowledge, id, StateAcknowledged, "", note)
+}
+
+// Consider records that a contribution is under consideration.
+func (s *Store) Consider(ctx context.Context, actor Actor, id ID, note string) (*Contribution, error) {
+	return s.advance(ctx, actor, ActionConsider, id, StateUnderConsideration, "", note)
+}
+
+// Decide records the decision on a contribution; PartlyAdopted and
+// NotAdopted need a reason.
+func (s *Store) Decide(ctx context.Context, actor Actor, id ID, d Decision, reason string) (*Contribution, error) {
+	return s.advance(ctx, actor, ActionDecide, id, StateDecided, d, reason)
+}
+
+// Implement records that an adopted contribution was put into practice.
+func (s *Store) Implement(ctx context.Context, actor Actor, id ID, note string) (*Contribution, error) {
+	return s.advance(ctx, actor, ActionImplement, id, StateImplemented, "", note)
+}
+
+// ReportBack records the response written to the contributors, closing
+// the loop.
+func (s *Store) ReportBack(ctx context.Context, actor Actor, id ID, response string) (*Contribution, error) {
+	return s.advance(ctx, actor, ActionReportBack, id, StateReportedBack, "", response)
+}
+
+// EraseSubjectTx erases a person's sealed data inside a command: the
+// erasure is journalled, and the key is destroyed once the command
+// commits. Modules call it, for example, when consent is withdrawn.
+func EraseSubjectTx(tx *Tx, subject ID, reason string) error {
+	if subject.IsZero() {
+		return Invalid("subject", "name the person whose data is to be erased")
+	}
+	reason, err := CheckText("reason", reason, maxErasureReason, true)
+	if err != nil {
+		return err
+	}
+	if _, ok, err := Lookup[*Erasure](tx, tableErasures, "id", subject); err != nil {
+		return err
+	} else if ok {
+		return Errorf(ECONFLICT, "the data of %s was already erased", subject)
+	}
+	return tx.Emit(SubjectErased{Subject: subject, Reason: reason})
+}
+
+// EraseSubject erases a person's sealed data: every sealed field about
+// subject becomes unreadable in this store and every replay, and the
+// journal still verifies.
+func (s *Store) EraseSubject(ctx context.Context, actor Actor, subject ID, reason string) error {
+	return s.Exec(ctx, actor, ActionErase, func(tx *Tx) error { return EraseSubjectTx(tx, subject, reason) })
+}

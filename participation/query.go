@@ -1,0 +1,155 @@
+package participation
+
+import (
+	"slices"
+	"time"
+)
+
+// GetContribution returns a contribution by id, or an ENOTFOUND error.
+// The row is shared with the store: read it, don't change it.
+func GetContribution(r Reader, id ID) (*Contribution, error) {
+	c, ok, err := Lookup[*Contribution](r, TableContributions, "id", id)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, Errorf(ENOTFOUND, "contribution %s not found", id)
+	}
+	return c, nil
+}
+
+// ContributionsOf returns a named participant's own list: every
+// contribution they are a contributor of, oldest first. This is how a
+// client verifies what became of their input.
+func ContributionsOf(r Reader, participant ID) ([]*Contribution, error) {
+	return Collect[*Contribution](r, TableContributions, "contributor", nil, participant)
+}
+
+// ContributionFrom returns the contribution a module's thing became (a
+// statement, a feedback item), found by the source's ref.
+func ContributionFrom(r Reader, ref ID) (*Contribution, error) {
+	c, ok, err := Lookup[*Contribution](r, TableContributions, "source", ref)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, Errorf(ENOTFOUND, "no contribution comes from %s", ref)
+	}
+	return c, nil
+}
+
+// ContributionFilter selects contributions; every nil or zero field means
+// "any".
+type ContributionFilter struct {
+	// Period selects by the time received.
+	Period  Period
+	State   *State
+	Level   *Level
+	Unit    *string
+	Service *string
+	// Source selects by "module/kind".
+	Source *string
+	// Offset and Limit page the result; Limit zero means all.
+	Offset int
+	Limit  int
+}
+
+func (f ContributionFilter) match(c *Contribution) bool {
+	return (f.State == nil || *f.State == c.State) &&
+		(f.Level == nil || *f.Level == c.Level) &&
+		(f.Unit == nil || *f.Unit == c.Unit) &&
+		(f.Service == nil || *f.Service == c.Service) &&
+		(f.Source == nil || *f.Source == c.Source.Key())
+}
+
+// eachReceived calls fn for the contributions received in p, oldest first,
+// scanning only that period.
+func eachReceived(r Reader, p Period, fn func(*Contribution)) error {
+	var it Iterator
+	var err error
+	if p.From.IsZero() {
+		it, err = r.Get(TableContributions, "received")
+	} else {
+		it, err = r.LowerBound(TableContributions, "received", p.From)
+	}
+	if err != nil {
+		return Internal(err, "reading contributions")
+	}
+	for obj := it.Next(); obj != nil; obj = it.Next() {
+		c := obj.(*Contribution)
+		if !p.To.IsZero() && !c.ReceivedAt.Before(p.To) {
+			break
+		}
+		fn(c)
+	}
+	return nil
+}
+
+// FindContributions returns the contributions that match f, oldest first,
+// and how many matched in all (before paging).
+func FindContributions(r Reader, f ContributionFilter) ([]*Contribution, int, error) {
+	if err := f.Period.Validate(); err != nil {
+		return nil, 0, err
+	}
+	if f.Offset < 0 || f.Limit < 0 {
+		return nil, 0, Invalid("limit", "offset and limit must not be negative")
+	}
+	var out []*Contribution
+	total := 0
+	err := eachReceived(r, f.Period, func(c *Contribution) {
+		if !f.match(c) {
+			return
+		}
+		total++
+		if total > f.Offset && (f.Limit == 0 || len(out) < f.Limit) {
+			out = append(out, c)
+		}
+	})
+	return out, total, err
+}
+
+// Overdue is a contribution that missed a deadline.
+type Overdue struct {
+	Contribution *Contribution `json:"contribution"`
+	// Missed is "acknowledge" or "respond".
+	Missed string `json:"missed"`
+	// Due is the deadline missed.
+	Due time.Time `json:"due"`
+	// DaysLate is how many whole days have passed since.
+	DaysLate int `json:"daysLate"`
+}
+
+// FindOverdue returns the contributions that at time at have missed their
+// deadline to be acknowledged or to be reported back, most overdue first.
+// It reads only open contributions, through deadline indexes.
+func FindOverdue(r Reader, at time.Time) ([]Overdue, error) {
+	seen := map[ID]bool{}
+	var out []Overdue
+	scan := func(index, missed string, due func(*Contribution) time.Time) error {
+		it, err := r.Get(TableContributions, index)
+		if err != nil {
+			return Internal(err, "reading contributions")
+		}
+		for obj := it.Next(); obj != nil; obj = it.Next() {
+			c := obj.(*Contribution)
+			d := due(c)
+			if !at.After(d) {
+				break
+			}
+			if seen[c.ID] {
+				continue
+			}
+			seen[c.ID] = true
+			out = append(out, Overdue{Contribution: c, Missed: missed, Due: d, DaysLate: int(at.Sub(d) / (24 * time.Hour))})
+		}
+		return nil
+	}
+	if err := scan("respond_due", "respond", func(c *Contribution) time.Time { return c.RespondBy }); err != nil {
+		return nil, err
+	}
+	if err := scan("ack_due", "acknowledge", func(c *Contribution) time.Time { return c.AcknowledgeBy }); err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(out, func(a, b Overdue) int { return a.Due.Compare(b.Due) })
+	return out, nil
+}

@@ -1,0 +1,413 @@
+package participation
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/go-memdb"
+)
+
+// Module is a vertical slice that plugs into the store: its tables, the
+// events it emits with their appliers, and the actions its commands run
+// under with the roles allowed by default. Domain packages export a
+// function returning their Module; the kernel's own contribution loop is
+// always registered.
+type Module struct {
+	// Name is the module's name, also the prefix of its event types.
+	Name string
+	// Tables are the module's memdb tables; each needs an "id" index.
+	Tables []*memdb.TableSchema
+	// Events are the module's event types.
+	Events []EventType
+	// Actions are the module's commands with their default roles.
+	Actions []ActionRule
+}
+
+// Config configures [Open]. A nil *Config means every default.
+type Config struct {
+	// Journal stores the events; nil means a new [MemoryJournal].
+	Journal Journal
+	// Keys holds the vault's keys; nil means a new [MemoryKeyStore].
+	Keys KeyStore
+	// Clock is read once per command; nil means [SystemClock].
+	Clock Clock
+	// Rand is the source of ids, keys and receipt codes; nil means
+	// crypto/rand.
+	Rand io.Reader
+	// Modules are the domain modules to register, besides the kernel's.
+	Modules []Module
+	// Roles overrides the roles allowed to run an action (PART-7); an
+	// action missing here keeps its module's default.
+	Roles map[Action][]Role
+	// Loop holds the contribution loop's deadlines; nil means 14 days to
+	// acknowledge and 90 days to respond.
+	Loop *LoopPolicy
+	// FeedTail is how many recent events the change feed keeps in memory
+	// for subscribers that keep up; zero means 4096. Older events are read
+	// back from the journal.
+	FeedTail int
+}
+
+// Store is the in-memory state of osallisuus, built by replaying a journal
+// and changed only through [Store.Exec]: one write path, in which a
+// command validates against the current state, emits events, the events
+// are applied to the tables, the journal accepts them, and only then does
+// the transaction commit. Reads are snapshots ([Store.View]) that never
+// block writes. A Store is safe for concurrent use.
+type Store struct {
+	db      *memdb.MemDB
+	journal Journal
+	clock   Clock
+	ids     *IDGen
+	anonIDs *IDGen // for anonymous events: its clock only ever sees whole hours
+	vault   *Vault
+	policy  *Policy
+	loop    LoopPolicy
+	events  map[string]*EventType
+	tables  []string
+
+	mu     sync.Mutex // the write path
+	seq    uint64
+	head   Hash
+	closed bool
+
+	feedMu    sync.RWMutex
+	committed uint64
+	tail      []Event
+	tailStart uint64
+	tailSize  int
+	notify    chan struct{}
+	done      chan struct{}
+}
+
+// Open builds a store: it registers the modules, replays the journal
+// (checking every hash link) and destroys the keys of subjects whose
+// erasure the journal records. A damaged journal fails with a
+// *CorruptError that names the first bad sequence number.
+func Open(ctx context.Context, cfg *Config) (*Store, error) {
+	c := Config{}
+	if cfg != nil {
+		c = *cfg
+	}
+	if c.Journal == nil {
+		c.Journal = NewMemoryJournal()
+	}
+	if c.Clock == nil {
+		c.Clock = SystemClock{}
+	}
+	if c.FeedTail <= 0 {
+		c.FeedTail = 4096
+	}
+	loop := DefaultLoopPolicy()
+	if c.Loop != nil {
+		if err := c.Loop.Validate(); err != nil {
+			return nil, err
+		}
+		loop = *c.Loop
+	}
+	s := &Store{
+		journal:  c.Journal,
+		clock:    c.Clock,
+		ids:      NewIDGen(c.Rand),
+		anonIDs:  NewIDGen(c.Rand),
+		vault:    NewVault(c.Keys, c.Rand),
+		policy:   newPolicy(),
+		loop:     loop,
+		events:   map[string]*EventType{},
+		tailSize: c.FeedTail,
+		notify:   make(chan struct{}),
+		done:     make(chan struct{}),
+	}
+	schema := &memdb.DBSchema{Tables: map[string]*memdb.TableSchema{}}
+	modules := append([]Module{kernelModule()}, c.Modules...)
+	for _, m := range modules {
+		if err := s.register(schema, m); err != nil {
+			return nil, err
+		}
+	}
+	for action, roles := range c.Roles {
+		if _, ok := s.policy.rules[action]; !ok {
+			return nil, Invalid("roles", "no module registers the action %q", action)
+		}
+		for _, r := range roles {
+			if !r.Valid() {
+				return nil, Invalid("roles", "%q is not a role (action %s)", r, action)
+			}
+		}
+		s.policy.rules[action] = slices.Clone(roles)
+	}
+	db, err := memdb.NewMemDB(schema)
+	if err != nil {
+		return nil, Internal(err, "building the schema")
+	}
+	s.db = db
+	if err := s.replay(ctx); err != nil {
+		return nil, err
+	}
+	s.committed = s.seq
+	s.tailStart = s.seq + 1
+	return s, nil
+}
+
+func (s *Store) register(schema *memdb.DBSchema, m Module) error {
+	if m.Name == "" {
+		return Errorf(EINTERNAL, "a module has no name")
+	}
+	for _, t := range m.Tables {
+		if _, dup := schema.Tables[t.Name]; dup {
+			return Errorf(EINTERNAL, "module %s: table %s is registered twice", m.Name, t.Name)
+		}
+		if _, ok := t.Indexes["id"]; !ok {
+			return Errorf(EINTERNAL, "module %s: table %s has no id index", m.Name, t.Name)
+		}
+		schema.Tables[t.Name] = t
+		s.tables = append(s.tables, t.Name)
+	}
+	for i := range m.Events {
+		et := m.Events[i]
+		if !validEventName(et.Name) || et.apply == nil {
+			return Errorf(EINTERNAL, "module %s: event type %q is not built with Handle or has a bad name", m.Name, et.Name)
+		}
+		if _, dup := s.events[et.Name]; dup {
+			return Errorf(EINTERNAL, "module %s: event type %s is registered twice", m.Name, et.Name)
+		}
+		s.events[et.Name] = &et
+	}
+	for _, a := range m.Actions {
+		if _, dup := s.policy.rules[a.Action]; dup {
+			return Errorf(EINTERNAL, "module %s: action %s is registered twice", m.Name, a.Action)
+		}
+		s.policy.rules[a.Action] = slices.Clone(a.Roles)
+		s.policy.docs[a.Action] = a.Doc
+	}
+	sort.Strings(s.tables)
+	return nil
+}
+
+// replay applies every journalled event, checking the chain as it goes,
+// in transactions of whole commands.
+func (s *Store) replay(ctx context.Context) error {
+	const batch = 4096
+	txn := s.db.Txn(true)
+	defer func() { txn.Abort() }()
+	tx := &Tx{txn: txn, s: s, replaying: true}
+	n, lastEnd := 0, true
+	err := s.journal.Read(ctx, 1, func(e Event) error {
+		if err := checkLink(e, s.seq, s.head); err != nil {
+			return err
+		}
+		et, ok := s.events[e.Type]
+		if !ok {
+			return Errorf(EINTERNAL, "event %d has type %s, which no registered module knows: open the store with the module that wrote it", e.Seq, e.Type)
+		}
+		d, err := et.decode(e.Data)
+		if err != nil {
+			return &CorruptError{Seq: e.Seq, Reason: "payload does not decode: " + err.Error()}
+		}
+		tx.now, tx.actor = e.Time, e.Actor
+		if err := et.apply(tx, EventMeta{Seq: e.Seq, ID: e.ID, Time: e.Time, Actor: e.Actor}, d); err != nil {
+			return Internal(err, "replaying event %d (%s)", e.Seq, e.Type)
+		}
+		s.seq, s.head, lastEnd = e.Seq, e.Hash, e.End
+		n++
+		if e.End && n >= batch {
+			txn.Commit()
+			txn = s.db.Txn(true)
+			tx.txn = txn
+			n = 0
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if !lastEnd {
+		return &CorruptError{Seq: s.seq, Reason: "the journal ends inside a command"}
+	}
+	txn.Commit()
+	// Erasures recorded in the journal hold even if the process died
+	// between journalling one and destroying its key.
+	it, err := s.db.Txn(false).Get(tableErasures, "id")
+	if err != nil {
+		return Internal(err, "reading erasures")
+	}
+	for obj := it.Next(); obj != nil; obj = it.Next() {
+		if err := s.vault.Erase(obj.(*Erasure).Subject); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkLink(e Event, prevSeq uint64, prev Hash) error {
+	if e.Seq != prevSeq+1 {
+		return &CorruptError{Seq: prevSeq + 1, Reason: fmt.Sprintf("found sequence %d where %d belongs", e.Seq, prevSeq+1)}
+	}
+	if e.Prev != prev {
+		return &CorruptError{Seq: e.Seq, Reason: "the link to the previous event is broken"}
+	}
+	if e.ComputeHash() != e.Hash {
+		return &CorruptError{Seq: e.Seq, Reason: "the event's content does not match its hash"}
+	}
+	return nil
+}
+
+// Head returns the sequence number and hash of the last committed event.
+func (s *Store) Head() (uint64, Hash) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.seq, s.head
+}
+
+// Policy returns the role policy in force.
+func (s *Store) Policy() *Policy { return s.policy }
+
+// Loop returns the contribution loop's deadlines.
+func (s *Store) Loop() LoopPolicy { return s.loop }
+
+// Vault returns the store's vault, for opening sealed data in queries.
+func (s *Store) Vault() *Vault { return s.vault }
+
+// Now reads the store's clock.
+func (s *Store) Now() time.Time { return s.clock.Now().UTC() }
+
+// Exec runs one command on the write path. It checks that actor may run
+// action (PART-7), then calls fn in a write transaction; fn validates
+// against the state it reads through tx and emits events with
+// [Tx.Emit], each applied at once. If fn returns an error, panics, or the
+// journal refuses the events, nothing is changed: no table, no journal
+// line, no feed event. Otherwise the events are journalled, the
+// transaction commits, and subscribers are woken. Commands run one at a
+// time; reads go on meanwhile.
+func (s *Store) Exec(ctx context.Context, actor Actor, action Action, fn func(tx *Tx) error) (err error) {
+	if err := s.policy.Authorize(actor, action); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return Errorf(EINTERNAL, "the store is closed")
+	}
+	txn := s.db.Txn(true)
+	defer txn.Abort()
+	tx := &Tx{txn: txn, s: s, now: s.clock.Now().UTC().Round(0), actor: actor, action: action}
+	defer func() {
+		if r := recover(); r != nil {
+			err = Errorf(EINTERNAL, "command %s failed: %v", action, r)
+		}
+	}()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if len(tx.events) == 0 {
+		return nil
+	}
+	evs := tx.events
+	evs[len(evs)-1].End = true
+	prev := s.head
+	for i := range evs {
+		evs[i].Prev = prev
+		evs[i].Hash = evs[i].ComputeHash()
+		prev = evs[i].Hash
+	}
+	if err := s.journal.Append(ctx, evs); err != nil {
+		var e *Error
+		if errors.As(err, &e) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return err
+		}
+		return Internal(err, "the journal refused the events")
+	}
+	txn.Commit()
+	s.seq, s.head = evs[len(evs)-1].Seq, prev
+	for _, subject := range tx.erased {
+		// The erasure is journalled; a failure here is repaired on the
+		// next open, which erases again.
+		_ = s.vault.Erase(subject)
+	}
+	s.publish(evs)
+	return nil
+}
+
+// View returns a consistent snapshot for reading. It never blocks writers
+// and sees none of their later changes.
+func (s *Store) View() *View { return &View{txn: s.db.Txn(false), s: s} }
+
+// Close stops the store and closes its journal. Subscribers' Next returns
+// an error afterwards.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	close(s.done)
+	return s.journal.Close()
+}
+
+// Verify walks the store's journal and checks every hash link.
+func (s *Store) Verify(ctx context.Context) (Head, error) { return Verify(ctx, s.journal) }
+
+// Head is the end of a verified journal.
+type Head struct {
+	Seq  uint64 `json:"seq"`
+	Hash Hash   `json:"hash"`
+}
+
+// Verify walks a journal from the first event and checks that sequence
+// numbers have no gap, that each event links to its predecessor's hash and
+// that each hash matches the event's content. It returns the head of the
+// chain, or a *CorruptError naming the first broken link.
+func Verify(ctx context.Context, j Journal) (Head, error) {
+	var h Head
+	err := j.Read(ctx, 1, func(e Event) error {
+		if err := checkLink(e, h.Seq, h.Hash); err != nil {
+			return err
+		}
+		h.Seq, h.Hash = e.Seq, e.Hash
+		return nil
+	})
+	return h, err
+}
+
+// Export writes every table as JSON: an object with the head of the
+// journal and, per table, its rows in id order. Two stores with the same
+// history export the same bytes, which is how replay is tested.
+func (s *Store) Export(w io.Writer) error {
+	s.mu.Lock()
+	txn := s.db.Txn(false)
+	head := Head{Seq: s.seq, Hash: s.head}
+	s.mu.Unlock()
+	out := struct {
+		Head   Head                         `json:"head"`
+		Tables map[string][]json.RawMessage `json:"tables"`
+	}{Head: head, Tables: map[string][]json.RawMessage{}}
+	for _, t := range s.tables {
+		it, err := txn.Get(t, "id")
+		if err != nil {
+			return Internal(err, "exporting %s", t)
+		}
+		rows := []json.RawMessage{}
+		for obj := it.Next(); obj != nil; obj = it.Next() {
+			b, err := json.Marshal(obj)
+			if err != nil {
+				return Internal(err, "exporting a row of %s", t)
+			}
+			rows = append(rows, b)
+		}
+		out.Tables[t] = rows
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", " ")
+	return enc.Encode(out)
+}

@@ -1,0 +1,416 @@
+package participation_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	p "github.com/osallisuus/osallisuus/participation"
+)
+
+// populate runs a little of everything: contributions through every step,
+// sealed people, an erasure and an anonymous note.
+func populate(t *testing.T, s *p.Store, clock *p.ManualClock) {
+	t.Helper()
+	ctx := context.Background()
+	for i := 0; i < 12; i++ {
+		c, err := s.Submit(ctx, client, input("Ehdotus"))
+		require.NoError(t, err)
+		clock.Advance(time.Hour)
+		switch i % 4 {
+		case 0:
+			_, err = s.Acknowledge(ctx, staff, c.ID, "kiitos")
+		case 1:
+			_, err = s.Decide(ctx, manager, c.ID, p.NotAdopted, "ei resursseja tänä vuonna")
+		case 2:
+			_, err = s.Decide(ctx, manager, c.ID, p.Adopted, "")
+			require.NoError(t, err)
+			_, err = s.Implement(ctx, staff, c.ID, "otettu käyttöön")
+			require.NoError(t, err)
+			_, err = s.ReportBack(ctx, staff, c.ID, "Ehdotuksenne toteutui")
+		}
+		require.NoError(t, err)
+	}
+	registerPerson(t, s, "Maija Meikäläinen")
+	gone := registerPerson(t, s, "Kalle Esimerkki")
+	require.NoError(t, s.EraseSubject(ctx, admin, gone, "suostumus peruttu"))
+	require.NoError(t, s.Exec(ctx, p.Anonymous, actAnon, func(tx *p.Tx) error { return tx.Emit(anonNote{Text: "hyvä"}) }))
+}
+
+// TestReplay checks that a store rebuilt from its journal equals the
+// original, table by table, for the memory and the file journal.
+func TestReplay(t *testing.T) {
+	ctx := context.Background()
+	t.Run("MemoryJournal", func(t *testing.T) {
+		j := p.NewMemoryJournal()
+		keys := p.NewMemoryKeyStore()
+		s, clock := MustOpen(t, j, keys)
+		populate(t, s, clock)
+		want := export(t, s)
+		s2, err := p.Open(ctx, &p.Config{Journal: j, Keys: keys, Modules: []p.Module{personModule()}})
+		require.NoError(t, err)
+		assert.Equal(t, want, export(t, s2))
+	})
+	t.Run("FileJournal", func(t *testing.T) {
+		dir := t.TempDir()
+		path := filepath.Join(dir, "journal.jsonl")
+		j, err := p.OpenFile(path, nil)
+		require.NoError(t, err)
+		keys, err := p.OpenDirKeyStore(filepath.Join(dir, "keys"))
+		require.NoError(t, err)
+		s, clock := MustOpen(t, j, keys)
+		populate(t, s, clock)
+		want := export(t, s)
+		require.NoError(t, s.Close())
+
+		j2, err := p.OpenFile(path, nil)
+		require.NoError(t, err)
+		keys2, err := p.OpenDirKeyStore(filepath.Join(dir, "keys"))
+		require.NoError(t, err)
+		s2, err := p.Open(ctx, &p.Config{Journal: j2, Keys: keys2, Modules: []p.Module{personModule()}})
+		require.NoError(t, err)
+		defer s2.Close()
+		assert.Equal(t, want, export(t, s2))
+		_, err = s2.Verify(ctx)
+		assert.NoError(t, err)
+	})
+	t.Run("UnknownEventTypeRefused", func(t *testing.T) {
+		j := p.NewMemoryJournal()
+		s, clock := MustOpen(t, j, nil)
+		populate(t, s, clock)
+		_, err := p.Open(ctx, &p.Config{Journal: j}) // without the person module
+		assert.Equal(t, p.EINTERNAL, p.ErrorCode(err))
+		assert.Contains(t, p.ErrorMessage(err), "person.registered")
+	})
+}
+
+// TestWritePath checks the one write path: a failed command leaves state
+// and journal exactly as they were.
+func TestWritePath(t *testing.T) {
+	ctx := context.Background()
+	t.Run("FailedCommandLeavesNothing", func(t *testing.T) {
+		j := p.NewMemoryJournal()
+		s, _ := MustOpen(t, j, nil)
+		_, err := s.Submit(ctx, client, input("Ensimmäinen"))
+		require.NoError(t, err)
+		before, n := export(t, s), j.Len()
+		boom := errors.New("validation failed late")
+		err = s.Exec(ctx, client, p.ActionSubmit, func(tx *p.Tx) error {
+			if _, err := p.SubmitContribution(tx, input("Toinen")); err != nil {
+				return err
+			}
+			return boom // after an event was emitted and applied
+		})
+		assert.ErrorIs(t, err, boom)
+		assert.Equal(t, before, export(t, s))
+		assert.Equal(t, n, j.Len())
+	})
+	t.Run("PanicBecomesInternalError", func(t *testing.T) {
+		j := p.NewMemoryJournal()
+		s, _ := MustOpen(t, j, nil)
+		before := export(t, s)
+		err := s.Exec(ctx, client, p.ActionSubmit, func(tx *p.Tx) error {
+			if _, err := p.SubmitContribution(tx, input("Kolmas")); err != nil {
+				return err
+			}
+			var m map[string]int
+			m["x"] = 1 // a bug in a command must not take the process down
+			return nil
+		})
+		assert.Equal(t, p.EINTERNAL, p.ErrorCode(err))
+		assert.Equal(t, before, export(t, s))
+		assert.Equal(t, 0, j.Len())
+	})
+	t.Run("JournalFailureLeavesNothing", func(t *testing.T) {
+		j := &failingJournal{MemoryJournal: p.NewMemoryJournal()}
+		s, _ := MustOpen(t, j, nil)
+		_, err := s.Submit(ctx, client, input("Ensimmäinen"))
+		require.NoError(t, err)
+		before := export(t, s)
+		j.fail = true
+		_, err = s.Submit(ctx, client, input("Toinen"))
+		assert.Equal(t, p.EINTERNAL, p.ErrorCode(err))
+		assert.Equal(t, before, export(t, s))
+		j.fail = false
+		_, err = s.Submit(ctx, client, input("Kolmas"))
+		require.NoError(t, err, "the store carries on after a journal failure")
+		_, err = s.Verify(ctx)
+		assert.NoError(t, err)
+	})
+	t.Run("TablesChangeOnlyInAppliers", func(t *testing.T) {
+		s, _ := MustOpen(t, nil, nil)
+		err := s.Exec(ctx, staff, actRegister, func(tx *p.Tx) error {
+			return tx.Insert("people", &person{ID: p.MustParseID("0190a000-0000-7000-8000-0000000000aa")})
+		})
+		assert.Equal(t, p.EINTERNAL, p.ErrorCode(err))
+	})
+	t.Run("CommandSeesItsOwnEvents", func(t *testing.T) {
+		s, _ := MustOpen(t, nil, nil)
+		err := s.Exec(ctx, client, p.ActionSubmit, func(tx *p.Tx) error {
+			c, err := p.SubmitContribution(tx, input("Näkyy heti"))
+			if err != nil {
+				return err
+			}
+			got, err := p.GetContribution(tx, c.ID)
+			if err != nil {
+				return err
+			}
+			assert.Equal(t, "Näkyy heti", got.Title)
+			return nil
+		})
+		require.NoError(t, err)
+	})
+	t.Run("ReadersSeeWholeCommands", func(t *testing.T) {
+		s, _ := MustOpen(t, nil, nil)
+		var wg sync.WaitGroup
+		stop := make(chan struct{})
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				v := s.View()
+				cs, _, err := p.FindContributions(v, p.ContributionFilter{})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				for _, c := range cs {
+					// Each command here submits and decides in one go: a
+					// reader must never see one without the other.
+					if c.State != p.StateDecided {
+						t.Errorf("reader saw a half-applied command: %s", c.State)
+						return
+					}
+				}
+			}
+		}()
+		for i := 0; i < 200; i++ {
+			err := s.Exec(ctx, manager, p.ActionDecide, func(tx *p.Tx) error {
+				c, err := p.SubmitContribution(tx, input("Kerralla"))
+				if err != nil {
+					return err
+				}
+				_, err = p.AdvanceContribution(tx, c.ID, p.StateDecided, p.Adopted, "")
+				return err
+			})
+			require.NoError(t, err)
+		}
+		close(stop)
+		wg.Wait()
+	})
+}
+
+type failingJournal struct {
+	*p.MemoryJournal
+	fail bool
+}
+
+func (f *failingJournal) Append(ctx context.Context, evs []p.Event) error {
+	if f.fail {
+		return errors.New("disk full")
+	}
+	return f.MemoryJournal.Append(ctx, evs)
+}
+
+// TestAuthorization is PART-7: every mutating call names an actor, and the
+// role policy decides.
+func TestAuthorization(t *testing.T) {
+	ctx := context.Background()
+	t.Run("PART-7_NoActorRefused", func(t *testing.T) {
+		s, _ := MustOpen(t, nil, nil)
+		_, err := s.Submit(ctx, p.Actor{}, input("x"))
+		assert.Equal(t, p.EINVALID, p.ErrorCode(err))
+		_, err = s.Submit(ctx, p.Actor{Role: p.RoleClient}, input("x"))
+		assert.Equal(t, p.EINVALID, p.ErrorCode(err), "a named role needs an id")
+	})
+	t.Run("PART-7_RoleRefusedIsForbidden", func(t *testing.T) {
+		j := p.NewMemoryJournal()
+		s, _ := MustOpen(t, j, nil)
+		c, err := s.Submit(ctx, client, input("x"))
+		require.NoError(t, err)
+		before, n := export(t, s), j.Len()
+		_, err = s.Decide(ctx, client, c.ID, p.Adopted, "")
+		assert.Equal(t, p.EFORBIDDEN, p.ErrorCode(err))
+		assert.Contains(t, p.ErrorMessage(err), "contribution.decide")
+		err = s.EraseSubject(ctx, staff, client.ID, "x")
+		assert.Equal(t, p.EFORBIDDEN, p.ErrorCode(err))
+		assert.Equal(t, before, export(t, s))
+		assert.Equal(t, n, j.Len())
+	})
+	t.Run("PART-7_PolicyOverride", func(t *testing.T) {
+		s, err := p.Open(ctx, &p.Config{Roles: map[p.Action][]p.Role{p.ActionDecide: {p.RoleStaff}}})
+		require.NoError(t, err)
+		c, err := s.Submit(ctx, client, input("x"))
+		require.NoError(t, err)
+		_, err = s.Decide(ctx, staff, c.ID, p.Adopted, "")
+		assert.NoError(t, err)
+		_, err = p.Open(ctx, &p.Config{Roles: map[p.Action][]p.Role{"contribution.decid": {p.RoleStaff}}})
+		assert.Equal(t, p.EINVALID, p.ErrorCode(err), "a misspelt action is refused")
+	})
+	t.Run("PART-7_EveryActionHasRoles", func(t *testing.T) {
+		s, _ := MustOpen(t, nil, nil)
+		for _, a := range s.Policy().Actions() {
+			assert.NotEmpty(t, s.Policy().Roles(a), "action %s", a)
+			assert.NotEmpty(t, s.Policy().Doc(a), "action %s", a)
+		}
+	})
+}
+
+// TestChangeFeed checks that subscribers get every committed event in
+// order, from any point, live or from the journal.
+func TestChangeFeed(t *testing.T) {
+	ctx := context.Background()
+	clock := p.NewManualClock(t0)
+	s, err := p.Open(ctx, &p.Config{Clock: clock, FeedTail: 8})
+	require.NoError(t, err)
+	for i := 0; i < 50; i++ {
+		_, err := s.Submit(ctx, client, input("x"))
+		require.NoError(t, err)
+	}
+	sub := s.Subscribe(1) // older than the tail: read back from the journal
+	for want := uint64(1); want <= 50; want++ {
+		e, err := sub.Next(ctx)
+		require.NoError(t, err)
+		require.Equal(t, want, e.Seq)
+	}
+	got := make(chan p.Event)
+	go func() {
+		for {
+			e, err := sub.Next(ctx)
+			if err != nil {
+				close(got)
+				return
+			}
+			got <- e
+		}
+	}()
+	c, err := s.Submit(ctx, client, input("live"))
+	require.NoError(t, err)
+	_, err = s.Decide(ctx, manager, c.ID, p.Adopted, "")
+	require.NoError(t, err)
+	var types []string
+	for i := 0; i < 4; i++ {
+		select {
+		case e := <-got:
+			assert.Equal(t, uint64(51+i), e.Seq)
+			types = append(types, e.Type)
+		case <-time.After(5 * time.Second):
+			t.Fatal("the feed did not deliver a committed event")
+		}
+	}
+	assert.Equal(t, []string{"contribution.received", "contribution.acknowledged", "contribution.considered", "contribution.decided"}, types)
+	failed := errors.New("x")
+	_ = s.Exec(ctx, client, p.ActionSubmit, func(tx *p.Tx) error { return failed })
+	require.NoError(t, s.Close())
+	_, open := <-got
+	assert.False(t, open, "no event from a failed command, and Next ends when the store closes")
+
+	ctx2, cancel := context.WithTimeout(ctx, 10*time.Millisecond)
+	defer cancel()
+	s2, _ := MustOpen(t, nil, nil)
+	_, err = s2.Subscribe(1).Next(ctx2)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+}
+
+// TestErasure: after erasure the plaintext of a sealed field is nowhere in
+// the journal file or the replayed state, and the chain still verifies.
+func TestErasure(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "journal.jsonl")
+	j, err := p.OpenFile(path, nil)
+	require.NoError(t, err)
+	keys, err := p.OpenDirKeyStore(filepath.Join(dir, "keys"))
+	require.NoError(t, err)
+	s, _ := MustOpen(t, j, keys)
+	const name = "Aino Salainen-Henkilö"
+	id := registerPerson(t, s, name)
+	other := registerPerson(t, s, "Pekka Pysyvä")
+
+	row, ok, err := p.Lookup[*person](s.View(), "people", "id", id)
+	require.NoError(t, err)
+	require.True(t, ok)
+	plain, err := s.Vault().Open(row.Name)
+	require.NoError(t, err)
+	assert.Equal(t, name, string(plain))
+
+	require.NoError(t, s.EraseSubject(ctx, admin, id, "suostumus peruttu"))
+	_, err = s.Vault().Open(row.Name)
+	assert.ErrorIs(t, err, p.ErrErased)
+	assert.Equal(t, p.EERASED, p.ErrorCode(err))
+	err = s.Exec(ctx, staff, actRegister, func(tx *p.Tx) error {
+		_, err := tx.Seal(id, []byte(name))
+		return err
+	})
+	assert.Equal(t, p.ECONFLICT, p.ErrorCode(err), "an erased subject cannot be sealed for again")
+	assert.Equal(t, p.ECONFLICT, p.ErrorCode(s.EraseSubject(ctx, admin, id, "again")))
+	require.NoError(t, s.Close())
+
+	raw, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.False(t, bytes.Contains(raw, []byte(name)), "plaintext in the journal file")
+	assert.False(t, bytes.Contains(raw, []byte("Aino")), "plaintext in the journal file")
+
+	j2, err := p.OpenFile(path, nil)
+	require.NoError(t, err)
+	keys2, err := p.OpenDirKeyStore(filepath.Join(dir, "keys"))
+	require.NoError(t, err)
+	s2, err := p.Open(ctx, &p.Config{Journal: j2, Keys: keys2, Modules: []p.Module{personModule()}})
+	require.NoError(t, err)
+	defer s2.Close()
+	state := export(t, s2)
+	assert.NotContains(t, state, "Aino")
+	row2, _, _ := p.Lookup[*person](s2.View(), "people", "id", id)
+	_, err = s2.Vault().Open(row2.Name)
+	assert.ErrorIs(t, err, p.ErrErased, "erased after replay")
+	kept, _, _ := p.Lookup[*person](s2.View(), "people", "id", other)
+	plain, err = s2.Vault().Open(kept.Name)
+	require.NoError(t, err)
+	assert.Equal(t, "Pekka Pysyvä", string(plain), "others' data is untouched")
+	_, err = s2.Verify(ctx)
+	assert.NoError(t, err, "the chain verifies after erasure")
+
+	t.Run("KeyLeftBehindByACrashIsErasedOnOpen", func(t *testing.T) {
+		keys := p.NewMemoryKeyStore()
+		j := p.NewMemoryJournal()
+		s, _ := MustOpen(t, j, keys)
+		id := registerPerson(t, s, "Väliaikainen")
+		k, _, _ := keys.Get(id)
+		saved := append([]byte(nil), k...)
+		require.NoError(t, s.EraseSubject(ctx, admin, id, "x"))
+		require.NoError(t, keys.Put(id, saved)) // as if the process died before deleting
+		_, err := p.Open(ctx, &p.Config{Journal: j, Keys: keys, Modules: []p.Module{personModule()}})
+		require.NoError(t, err)
+		_, ok, _ := keys.Get(id)
+		assert.False(t, ok)
+	})
+}
+
+// TestAnonymousEvents: events of anonymous types keep time to the hour and
+// their ids carry no finer time (FB-1 support in the kernel).
+func TestAnonymousEvents(t *testing.T) {
+	j := p.NewMemoryJournal()
+	s, _ := MustOpen(t, j, nil)
+	_, err := s.Submit(context.Background(), client, input("named, at the exact time"))
+	require.NoError(t, err)
+	require.NoError(t, s.Exec(context.Background(), p.Anonymous, actAnon, func(tx *p.Tx) error { return tx.Emit(anonNote{Text: "x"}) }))
+	e := journalLines(t, j)[1]
+	assert.Equal(t, t0.Truncate(time.Hour), e.Time)
+	ms := int64(e.ID[0])<<40 | int64(e.ID[1])<<32 | int64(e.ID[2])<<24 | int64(e.ID[3])<<16 | int64(e.ID[4])<<8 | int64(e.ID[5])
+	assert.Equal(t, t0.Truncate(time.Hour).UnixMilli(), ms)
+	assert.Equal(t, p.Anonymous, e.Actor)
+	assert.NotContains(t, string(e.Data), "role")
+}

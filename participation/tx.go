@@ -1,0 +1,224 @@
+package participation
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/hashicorp/go-memdb"
+)
+
+// Iterator walks the rows a query found; Next returns nil at the end.
+type Iterator interface {
+	Next() any
+}
+
+// Reader is what queries read through: a command's [Tx] or a [View].
+// Module query functions take a Reader so that they work in both.
+type Reader interface {
+	// First returns the first row of table matching the index arguments,
+	// or nil.
+	First(table, index string, args ...any) (any, error)
+	// Get iterates the rows matching the index arguments.
+	Get(table, index string, args ...any) (Iterator, error)
+	// LowerBound iterates rows from the index arguments upward.
+	LowerBound(table, index string, args ...any) (Iterator, error)
+	// ReverseLowerBound iterates rows from the index arguments downward.
+	ReverseLowerBound(table, index string, args ...any) (Iterator, error)
+}
+
+// Tx is a command in progress. A command reads through it, emits events,
+// and never writes a table itself: tables change only in appliers, which
+// the store calls with the same Tx while an event is applied.
+type Tx struct {
+	txn       *memdb.Txn
+	s         *Store
+	now       time.Time
+	actor     Actor
+	action    Action
+	events    []Event
+	erased    []ID
+	applying  bool
+	replaying bool
+}
+
+// Now is the command's one reading of the clock, in UTC. During replay it
+// is the time of the event being applied.
+func (tx *Tx) Now() time.Time { return tx.now }
+
+// Actor is who runs the command.
+func (tx *Tx) Actor() Actor { return tx.actor }
+
+// Policy returns the store's role policy.
+func (tx *Tx) Policy() *Policy { return tx.s.policy }
+
+// Loop returns the store's contribution loop deadlines.
+func (tx *Tx) Loop() LoopPolicy { return tx.s.loop }
+
+// NewID returns a fresh id for an entity the command creates. Put it in
+// the event, never make one in an applier.
+func (tx *Tx) NewID() (ID, error) {
+	if tx.applying || tx.replaying {
+		return ID{}, Errorf(EINTERNAL, "ids are made by commands, not appliers")
+	}
+	return tx.s.ids.New(tx.now)
+}
+
+// Seal encrypts personal data about subject for an event payload. A
+// subject whose data was erased cannot be sealed for again.
+func (tx *Tx) Seal(subject ID, plaintext []byte) (Sealed, error) {
+	if tx.applying || tx.replaying {
+		return Sealed{}, Errorf(EINTERNAL, "data is sealed by commands, not appliers")
+	}
+	if obj, err := tx.txn.First(tableErasures, "id", subject); err != nil {
+		return Sealed{}, Internal(err, "reading erasures")
+	} else if obj != nil {
+		return Sealed{}, Errorf(ECONFLICT, "the personal data of %s was erased; it cannot be stored again under the same id", subject)
+	}
+	return tx.s.vault.Seal(subject, plaintext)
+}
+
+// Emit records an event and applies it to the tables at once, so the rest
+// of the command sees its effect. An applier's error fails the command.
+func (tx *Tx) Emit(d EventData) error {
+	if tx.applying || tx.replaying {
+		return Errorf(EINTERNAL, "an applier may not emit events")
+	}
+	et, ok := tx.s.events[d.EventType()]
+	if !ok {
+		return Errorf(EINTERNAL, "event type %s is not registered", d.EventType())
+	}
+	data, err := json.Marshal(d)
+	if err != nil {
+		return Internal(err, "encoding event %s", et.Name)
+	}
+	t, ids := tx.now, tx.s.ids
+	if et.Anonymous {
+		// A separate generator, so the id cannot carry the finer time of
+		// an event that came before.
+		t, ids = t.Truncate(time.Hour), tx.s.anonIDs
+	}
+	id, err := ids.New(t)
+	if err != nil {
+		return err
+	}
+	m := EventMeta{Seq: tx.s.seq + uint64(len(tx.events)) + 1, ID: id, Time: t, Actor: tx.actor}
+	tx.applying = true
+	err = et.apply(tx, m, d)
+	tx.applying = false
+	if err != nil {
+		return err
+	}
+	tx.events = append(tx.events, Event{Seq: m.Seq, ID: id, Time: t, Type: et.Name, Actor: tx.actor, Data: data})
+	return nil
+}
+
+// Insert writes a row; only appliers may call it.
+func (tx *Tx) Insert(table string, obj any) error {
+	if !tx.applying && !tx.replaying {
+		return Errorf(EINTERNAL, "tables change only in appliers: emit an event")
+	}
+	if err := tx.txn.Insert(table, obj); err != nil {
+		return Internal(err, "writing %s", table)
+	}
+	return nil
+}
+
+// Delete removes a row; only appliers may call it.
+func (tx *Tx) Delete(table string, obj any) error {
+	if !tx.applying && !tx.replaying {
+		return Errorf(EINTERNAL, "tables change only in appliers: emit an event")
+	}
+	if err := tx.txn.Delete(table, obj); err != nil {
+		return Internal(err, "deleting from %s", table)
+	}
+	return nil
+}
+
+// First implements [Reader].
+func (tx *Tx) First(table, index string, args ...any) (any, error) {
+	return tx.txn.First(table, index, args...)
+}
+
+// Get implements [Reader].
+func (tx *Tx) Get(table, index string, args ...any) (Iterator, error) {
+	return tx.txn.Get(table, index, args...)
+}
+
+// LowerBound implements [Reader].
+func (tx *Tx) LowerBound(table, index string, args ...any) (Iterator, error) {
+	return tx.txn.LowerBound(table, index, args...)
+}
+
+// ReverseLowerBound implements [Reader].
+func (tx *Tx) ReverseLowerBound(table, index string, args ...any) (Iterator, error) {
+	return tx.txn.ReverseLowerBound(table, index, args...)
+}
+
+// View is a read-only snapshot of the store.
+type View struct {
+	txn *memdb.Txn
+	s   *Store
+}
+
+// Vault returns the store's vault, to open sealed fields.
+func (v *View) Vault() *Vault { return v.s.vault }
+
+// Loop returns the store's contribution loop deadlines.
+func (v *View) Loop() LoopPolicy { return v.s.loop }
+
+// First implements [Reader].
+func (v *View) First(table, index string, args ...any) (any, error) {
+	return v.txn.First(table, index, args...)
+}
+
+// Get implements [Reader].
+func (v *View) Get(table, index string, args ...any) (Iterator, error) {
+	return v.txn.Get(table, index, args...)
+}
+
+// LowerBound implements [Reader].
+func (v *View) LowerBound(table, index string, args ...any) (Iterator, error) {
+	return v.txn.LowerBound(table, index, args...)
+}
+
+// ReverseLowerBound implements [Reader].
+func (v *View) ReverseLowerBound(table, index string, args ...any) (Iterator, error) {
+	return v.txn.ReverseLowerBound(table, index, args...)
+}
+
+// Lookup returns the first row of table matching the index arguments,
+// typed. ok is false when there is none.
+func Lookup[T any](r Reader, table, index string, args ...any) (row T, ok bool, err error) {
+	obj, err := r.First(table, index, args...)
+	if err != nil {
+		return row, false, Internal(err, "reading %s", table)
+	}
+	if obj == nil {
+		return row, false, nil
+	}
+	row, ok = obj.(T)
+	if !ok {
+		return row, false, Errorf(EINTERNAL, "table %s holds %T", table, obj)
+	}
+	return row, true, nil
+}
+
+// Collect returns the rows matching the index arguments that keep accepts
+// (all when keep is nil), typed and in index order.
+func Collect[T any](r Reader, table, index string, keep func(T) bool, args ...any) ([]T, error) {
+	it, err := r.Get(table, index, args...)
+	if err != nil {
+		return nil, Internal(err, "reading %s", table)
+	}
+	var out []T
+	for obj := it.Next(); obj != nil; obj = it.Next() {
+		row, ok := obj.(T)
+		if !ok {
+			return nil, Errorf(EINTERNAL, "table %s holds %T", table, obj)
+		}
+		if keep == nil || keep(row) {
+			out = append(out, row)
+		}
+	}
+	return out, nil
+}
