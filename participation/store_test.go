@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/osallisuus/osallisuus/internal/policydoc"
 	p "github.com/osallisuus/osallisuus/participation"
 )
 
@@ -413,4 +414,9 @@ func TestAnonymousEvents(t *testing.T) {
 	assert.Equal(t, t0.Truncate(time.Hour).UnixMilli(), ms)
 	assert.Equal(t, p.Anonymous, e.Actor)
 	assert.NotContains(t, string(e.Data), "role")
+}
+
+func TestPolicyTableInREADME(t *testing.T) {
+	s, _ := MustOpen(t, nil, nil)
+	policydoc.Check(t, s.Policy(), "contribution.", "subject.")
 }
