@@ -6,18 +6,22 @@ import (
 )
 
 // publish hands committed events to the change feed. Called with s.mu held,
-// so events arrive in commit order.
+// so events arrive in commit order. The tail is a ring of the last
+// Config.FeedTail events; the channel that wakes waiting subscribers is made
+// only when someone waits.
 func (s *Store) publish(evs []Event) {
 	s.feedMu.Lock()
-	s.tail = append(s.tail, evs...)
-	if len(s.tail) > 2*s.tailSize {
-		drop := len(s.tail) - s.tailSize
-		s.tail = append([]Event(nil), s.tail[drop:]...)
-		s.tailStart += uint64(drop)
+	for _, e := range evs {
+		s.tail[e.Seq%uint64(len(s.tail))] = e
 	}
 	s.committed = evs[len(evs)-1].Seq
-	close(s.notify)
-	s.notify = make(chan struct{})
+	if first := s.committed + 1; first > uint64(len(s.tail)) && first-uint64(len(s.tail)) > s.tailStart {
+		s.tailStart = first - uint64(len(s.tail))
+	}
+	if s.notify != nil {
+		close(s.notify)
+		s.notify = nil
+	}
 	s.feedMu.Unlock()
 }
 
@@ -59,7 +63,7 @@ func (sub *Subscription) Next(ctx context.Context) (Event, error) {
 		if err != nil {
 			return Event{}, err
 		}
-		if len(sub.buf) > 0 {
+		if len(sub.buf) > 0 || wait == nil {
 			continue
 		}
 		select {
@@ -77,20 +81,25 @@ func (sub *Subscription) Next(ctx context.Context) (Event, error) {
 func (sub *Subscription) fill(ctx context.Context) (<-chan struct{}, error) {
 	const page = 1024
 	s := sub.s
-	s.feedMu.RLock()
-	committed, wait := s.committed, s.notify
+	s.feedMu.Lock()
+	committed := s.committed
 	if sub.next > committed {
-		s.feedMu.RUnlock()
+		if s.notify == nil {
+			s.notify = make(chan struct{})
+		}
+		wait := s.notify
+		s.feedMu.Unlock()
 		return wait, nil
 	}
 	if sub.next >= s.tailStart {
-		from := int(sub.next - s.tailStart)
-		to := min(len(s.tail), from+page)
-		sub.buf = append(sub.buf[:0], s.tail[from:to]...)
-		s.feedMu.RUnlock()
-		return wait, nil
+		sub.buf = sub.buf[:0]
+		for seq := sub.next; seq <= committed && len(sub.buf) < page; seq++ {
+			sub.buf = append(sub.buf, s.tail[seq%uint64(len(s.tail))])
+		}
+		s.feedMu.Unlock()
+		return nil, nil
 	}
-	s.feedMu.RUnlock()
+	s.feedMu.Unlock()
 	buf := sub.buf[:0]
 	err := s.journal.Read(ctx, sub.next, func(e Event) error {
 		if e.Seq > committed || len(buf) == page {
@@ -103,5 +112,5 @@ func (sub *Subscription) fill(ctx context.Context) (<-chan struct{}, error) {
 		return nil, err
 	}
 	sub.buf = buf
-	return wait, nil
+	return nil, nil
 }

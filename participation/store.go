@@ -78,11 +78,10 @@ type Store struct {
 	head   Hash
 	closed bool
 
-	feedMu    sync.RWMutex
+	feedMu    sync.Mutex
 	committed uint64
-	tail      []Event
-	tailStart uint64
-	tailSize  int
+	tail      []Event // a ring: event seq sits at tail[seq % len(tail)]
+	tailStart uint64  // the oldest seq the ring still holds
 	notify    chan struct{}
 	done      chan struct{}
 }
@@ -121,8 +120,7 @@ func Open(ctx context.Context, cfg *Config) (*Store, error) {
 		policy:   newPolicy(),
 		loop:     loop,
 		events:   map[string]*EventType{},
-		tailSize: c.FeedTail,
-		notify:   make(chan struct{}),
+		tail:     make([]Event, c.FeedTail),
 		done:     make(chan struct{}),
 	}
 	schema := &memdb.DBSchema{Tables: map[string]*memdb.TableSchema{}}
