@@ -171,7 +171,8 @@ type EventType struct {
 	// Name is the event's type name.
 	Name string
 	// Anonymous events keep their time only to the hour, carry an id with
-	// no finer time in it, and refuse an actor with an id (FB-1).
+	// no finer time in it, and record only the role of their actor, never
+	// an id (FB-1).
 	Anonymous bool
 	decode    func(data []byte) (EventData, error)
 	apply     func(tx *Tx, m EventMeta, d EventData) error

@@ -28,6 +28,13 @@ type Module struct {
 	Events []EventType
 	// Actions are the module's commands with their default roles.
 	Actions []ActionRule
+	// NewState, if set, makes the module's own state for one store: data
+	// kept outside memdb, such as compact stores of high-volume items.
+	// Appliers reach it with [Tx.State], services with [Store.State].
+	NewState func() any
+	// Dump, if set, returns the module's state outside memdb for
+	// [Store.Export], as a value that encodes to JSON in a fixed order.
+	Dump func(state any) any
 }
 
 // Config configures [Open]. A nil *Config means every default.
@@ -72,6 +79,8 @@ type Store struct {
 	loop    LoopPolicy
 	events  map[string]*EventType
 	tables  []string
+	states  map[string]any
+	dumps   map[string]func(any) any
 
 	mu     sync.Mutex // the write path
 	seq    uint64
@@ -120,6 +129,8 @@ func Open(ctx context.Context, cfg *Config) (*Store, error) {
 		policy:   newPolicy(),
 		loop:     loop,
 		events:   map[string]*EventType{},
+		states:   map[string]any{},
+		dumps:    map[string]func(any) any{},
 		tail:     make([]Event, c.FeedTail),
 		done:     make(chan struct{}),
 	}
@@ -157,6 +168,16 @@ func Open(ctx context.Context, cfg *Config) (*Store, error) {
 func (s *Store) register(schema *memdb.DBSchema, m Module) error {
 	if m.Name == "" {
 		return Errorf(EINTERNAL, "a module has no name")
+	}
+	if _, dup := s.states[m.Name]; dup {
+		return Errorf(EINTERNAL, "module %s is registered twice", m.Name)
+	}
+	s.states[m.Name] = nil
+	if m.NewState != nil {
+		s.states[m.Name] = m.NewState()
+	}
+	if m.Dump != nil {
+		s.dumps[m.Name] = m.Dump
 	}
 	for _, t := range m.Tables {
 		if _, dup := schema.Tables[t.Name]; dup {
@@ -216,6 +237,7 @@ func (s *Store) replay(ctx context.Context) error {
 		s.seq, s.head, lastEnd = e.Seq, e.Hash, e.End
 		n++
 		if e.End && n >= batch {
+			tx.runHooks()
 			txn.Commit()
 			txn = s.db.Txn(true)
 			tx.txn = txn
@@ -229,6 +251,7 @@ func (s *Store) replay(ctx context.Context) error {
 	if !lastEnd {
 		return &CorruptError{Seq: s.seq, Reason: "the journal ends inside a command"}
 	}
+	tx.runHooks()
 	txn.Commit()
 	// Erasures recorded in the journal hold even if the process died
 	// between journalling one and destroying its key.
@@ -263,6 +286,9 @@ func (s *Store) Head() (uint64, Hash) {
 	defer s.mu.Unlock()
 	return s.seq, s.head
 }
+
+// State returns the per-store state of a module (see [Module.NewState]).
+func (s *Store) State(module string) any { return s.states[module] }
 
 // Policy returns the role policy in force.
 func (s *Store) Policy() *Policy { return s.policy }
@@ -325,6 +351,7 @@ func (s *Store) Exec(ctx context.Context, actor Actor, action Action, fn func(tx
 		}
 		return Internal(err, "the journal refused the events")
 	}
+	tx.runHooks()
 	txn.Commit()
 	s.seq, s.head = evs[len(evs)-1].Seq, prev
 	for _, subject := range tx.erased {
@@ -379,17 +406,24 @@ func Verify(ctx context.Context, j Journal) (Head, error) {
 }
 
 // Export writes every table as JSON: an object with the head of the
-// journal and, per table, its rows in id order. Two stores with the same
+// journal, per table its rows in id order, and per module that keeps
+// state outside memdb, its dump. Two stores with the same
 // history export the same bytes, which is how replay is tested.
 func (s *Store) Export(w io.Writer) error {
+	out := struct {
+		Head    Head                         `json:"head"`
+		Tables  map[string][]json.RawMessage `json:"tables"`
+		Modules map[string]any               `json:"modules,omitempty"`
+	}{Tables: map[string][]json.RawMessage{}, Modules: map[string]any{}}
+	// Module dumps are taken under the write lock, so they match the
+	// memdb snapshot and the head exactly.
 	s.mu.Lock()
 	txn := s.db.Txn(false)
-	head := Head{Seq: s.seq, Hash: s.head}
+	out.Head = Head{Seq: s.seq, Hash: s.head}
+	for name, dump := range s.dumps {
+		out.Modules[name] = dump(s.states[name])
+	}
 	s.mu.Unlock()
-	out := struct {
-		Head   Head                         `json:"head"`
-		Tables map[string][]json.RawMessage `json:"tables"`
-	}{Head: head, Tables: map[string][]json.RawMessage{}}
 	for _, t := range s.tables {
 		it, err := txn.Get(t, "id")
 		if err != nil {

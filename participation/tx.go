@@ -37,6 +37,8 @@ type Tx struct {
 	action    Action
 	events    []Event
 	erased    []ID
+	staged    map[any]any
+	hooks     []func()
 	applying  bool
 	replaying bool
 }
@@ -54,6 +56,42 @@ func (tx *Tx) Policy() *Policy { return tx.s.policy }
 // Loop returns the store's contribution loop deadlines.
 func (tx *Tx) Loop() LoopPolicy { return tx.s.loop }
 
+// State returns the per-store state of a module, made by its
+// [Module.NewState] when the store opened; nil if it has none.
+func (tx *Tx) State(module string) any { return tx.s.states[module] }
+
+// Stage returns what a module staged under key in this command (or, during
+// replay, this batch of commands), making it with mk on first use. With
+// [Tx.OnCommit] it lets a module keep state outside memdb — compact
+// stores for high-volume items — that still commits with the command or
+// not at all: appliers stage their changes, and a hook merges them once
+// the journal has accepted the events.
+func (tx *Tx) Stage(key any, mk func() any) any {
+	if v, ok := tx.staged[key]; ok {
+		return v
+	}
+	if tx.staged == nil {
+		tx.staged = map[any]any{}
+	}
+	v := mk()
+	tx.staged[key] = v
+	return v
+}
+
+// OnCommit registers fn to run once the command's events are journalled,
+// just before its memdb transaction commits, still under the write lock.
+// Hooks run in the order registered and must not fail. They are dropped
+// when the command fails.
+func (tx *Tx) OnCommit(fn func()) { tx.hooks = append(tx.hooks, fn) }
+
+// runHooks runs and clears the commit hooks and the staged values.
+func (tx *Tx) runHooks() {
+	for _, fn := range tx.hooks {
+		fn()
+	}
+	tx.hooks, tx.staged = nil, nil
+}
+
 // NewID returns a fresh id for an entity the command creates. Put it in
 // the event, never make one in an applier.
 func (tx *Tx) NewID() (ID, error) {
@@ -61,6 +99,16 @@ func (tx *Tx) NewID() (ID, error) {
 		return ID{}, Errorf(EINTERNAL, "ids are made by commands, not appliers")
 	}
 	return tx.s.ids.New(tx.now)
+}
+
+// NewAnonymousID returns a fresh id for a thing that must not carry a time
+// finer than the hour (an anonymous feedback item, FB-1): it comes from
+// the same generator as anonymous events' ids.
+func (tx *Tx) NewAnonymousID() (ID, error) {
+	if tx.applying || tx.replaying {
+		return ID{}, Errorf(EINTERNAL, "ids are made by commands, not appliers")
+	}
+	return tx.s.anonIDs.New(tx.now.Truncate(time.Hour))
 }
 
 // Seal encrypts personal data about subject for an event payload. A
@@ -91,24 +139,26 @@ func (tx *Tx) Emit(d EventData) error {
 	if err != nil {
 		return Internal(err, "encoding event %s", et.Name)
 	}
-	t, ids := tx.now, tx.s.ids
+	t, ids, actor := tx.now, tx.s.ids, tx.actor
 	if et.Anonymous {
 		// A separate generator, so the id cannot carry the finer time of
-		// an event that came before.
-		t, ids = t.Truncate(time.Hour), tx.s.anonIDs
+		// an event that came before; and the actor's role only, so that
+		// not even the worker who typed in feedback given in person is
+		// linked to it.
+		t, ids, actor = t.Truncate(time.Hour), tx.s.anonIDs, Actor{Role: actor.Role}
 	}
 	id, err := ids.New(t)
 	if err != nil {
 		return err
 	}
-	m := EventMeta{Seq: tx.s.seq + uint64(len(tx.events)) + 1, ID: id, Time: t, Actor: tx.actor}
+	m := EventMeta{Seq: tx.s.seq + uint64(len(tx.events)) + 1, ID: id, Time: t, Actor: actor}
 	tx.applying = true
 	err = et.apply(tx, m, d)
 	tx.applying = false
 	if err != nil {
 		return err
 	}
-	tx.events = append(tx.events, Event{Seq: m.Seq, ID: id, Time: t, Type: et.Name, Actor: tx.actor, Data: data})
+	tx.events = append(tx.events, Event{Seq: m.Seq, ID: id, Time: t, Type: et.Name, Actor: actor, Data: data})
 	return nil
 }
 

@@ -1,0 +1,423 @@
+package feedback
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	p "github.com/osallisuus/osallisuus/participation"
+)
+
+// Feedback items are immutable and come by the million, so they are not
+// memdb rows (about 2 KB each with indexes). They are kept in a compact
+// append-only store — 24 bytes an item, strings interned — with
+// aggregates by day and by month, service, channel and theme kept up to
+// date as items arrive, so a report reads aggregates and never scans
+// items. The store is changed only by commit hooks (participation's
+// Tx.Stage and Tx.OnCommit): appliers stage items, and the hook merges a
+// command's items once the journal has accepted them, under the store's
+// lock, so readers see whole commands and a failed command leaves no
+// trace.
+
+// itemRec is one stored item.
+type itemRec struct {
+	hour    uint32 // hours since the Unix epoch
+	service uint32 // interned service
+	themes  uint32 // interned theme set, 0 for none
+	device  uint32 // interned device, 0 for none
+	text    uint32 // index+1 into texts, 0 for none
+	channel uint8
+	rating  int8 // 0 for none
+	score   int8 // -1 for none
+	answer  int8 // follow-up option from 1, 0 for none
+}
+
+const itemChunk = 8192
+
+// resolution of an aggregate bucket.
+const (
+	byDay   uint8 = 0
+	byMonth uint8 = 1
+)
+
+// noTheme is the theme of the cells that count items without a theme.
+const noTheme = ^uint32(0)
+
+type aggKey struct {
+	bucket  uint32 // local day or month number
+	service uint32
+	theme   uint32 // interned theme, 0 for all themes, noTheme for none
+	channel uint8
+	res     uint8
+}
+
+// agg counts the items of one bucket, service, channel and theme.
+type agg struct {
+	Count    uint32     `json:"count"`
+	Ratings  [5]uint32  `json:"ratings"` // index 1–4 are the smileys
+	Scores   [11]uint32 `json:"scores"`  // 0–10 recommendation
+	Scored   uint32     `json:"scored"`
+	Texts    uint32     `json:"texts"`
+	Filtered uint32     `json:"filtered"`
+}
+
+func (a *agg) add(b *agg) {
+	a.Count += b.Count
+	a.Scored += b.Scored
+	a.Texts += b.Texts
+	a.Filtered += b.Filtered
+	for i := range a.Ratings {
+		a.Ratings[i] += b.Ratings[i]
+	}
+	for i := range a.Scores {
+		a.Scores[i] += b.Scores[i]
+	}
+}
+
+type aggCell struct {
+	key aggKey
+	agg agg
+}
+
+type bucketKey struct {
+	bucket uint32
+	res    uint8
+}
+
+// textItem is an item with free text (scrubbed), kept for excerpts.
+type textItem struct {
+	ID           p.ID      `json:"id"`
+	Hour         time.Time `json:"hour"`
+	Channel      Channel   `json:"channel"`
+	Service      string    `json:"service"`
+	Themes       []string  `json:"themes,omitempty"`
+	Text         string    `json:"text"`
+	Redactions   int       `json:"redactions"`
+	Contribution p.ID      `json:"contribution,omitzero"`
+}
+
+// interner maps strings to dense numbers from 1.
+type interner struct {
+	ids   map[string]uint32
+	names []string // names[0] is ""
+}
+
+func newInterner() interner { return interner{ids: map[string]uint32{}, names: []string{""}} }
+
+func (in *interner) id(s string) uint32 {
+	if s == "" {
+		return 0
+	}
+	if id, ok := in.ids[s]; ok {
+		return id
+	}
+	id := uint32(len(in.names))
+	in.ids[s] = id
+	in.names = append(in.names, s)
+	return id
+}
+
+func (in *interner) lookup(s string) (uint32, bool) {
+	id, ok := in.ids[s]
+	return id, ok
+}
+
+// live is the module's per-store state.
+type live struct {
+	cfg Config
+
+	mu       sync.RWMutex
+	chunks   [][]itemRec
+	n        int
+	services interner
+	themes   interner
+	sets     interner // theme sets, as sorted theme ids joined
+	setIDs   [][]uint32
+	devices  interner // device ids as strings
+	cells    map[aggKey]*aggCell
+	buckets  map[bucketKey][]*aggCell
+	texts    []textItem
+	surveys  map[p.ID]*surveyAgg
+
+	// Volatile: the last counted press per device, to filter repeats. It
+	// is not state — replay does not need it, since every event already
+	// says what was filtered.
+	pressMu   sync.Mutex
+	lastPress map[p.ID]time.Time
+
+	calMu    sync.Mutex
+	calHour  uint32
+	calDay   uint32
+	calMonth uint32
+}
+
+func newLive(cfg Config) *live {
+	return &live{
+		cfg: cfg, services: newInterner(), themes: newInterner(), sets: newInterner(), setIDs: [][]uint32{nil},
+		devices: newInterner(), cells: map[aggKey]*aggCell{}, buckets: map[bucketKey][]*aggCell{},
+		surveys: map[p.ID]*surveyAgg{}, lastPress: map[p.ID]time.Time{}, calHour: ^uint32(0),
+	}
+}
+
+// calendar returns the local day and month numbers of an hour.
+func (l *live) calendar(hour uint32) (day, month uint32) {
+	l.calMu.Lock()
+	defer l.calMu.Unlock()
+	if hour == l.calHour {
+		return l.calDay, l.calMonth
+	}
+	t := time.Unix(int64(hour)*3600, 0).In(l.cfg.Location)
+	day, month = civilDay(t), civilMonth(t)
+	l.calHour, l.calDay, l.calMonth = hour, day, month
+	return day, month
+}
+
+// civilDay numbers local dates from 1970-01-01, month numbers y*12+m-1.
+func civilDay(t time.Time) uint32 {
+	y, m, d := t.Date()
+	return uint32(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+}
+
+func civilMonth(t time.Time) uint32 {
+	y, m, _ := t.Date()
+	return uint32(y*12 + int(m) - 1)
+}
+
+// pending is an item staged by an applier, waiting for its command to
+// commit.
+type pending struct {
+	channel Channel
+	service string
+	themes  []string
+	hour    uint32
+	device  p.ID
+	rating  int8
+	score   int8
+	answer  int8
+	text    *textItem
+}
+
+type pendingFiltered struct {
+	device  p.ID
+	service string
+	hour    uint32
+	n       int
+}
+
+// delta is what one command (or replay batch) staged.
+type delta struct {
+	items    []pending
+	filtered []pendingFiltered
+	answers  []pendingAnswer
+	presses  map[p.ID]time.Time
+}
+
+type stageKey struct{}
+
+// stage returns the command's delta, registering the hook that merges it.
+func (l *live) stage(tx *p.Tx) *delta {
+	return tx.Stage(stageKey{}, func() any {
+		d := &delta{}
+		tx.OnCommit(func() { l.merge(d) })
+		return d
+	}).(*delta)
+}
+
+// merge adds a committed delta to the store and its aggregates.
+func (l *live) merge(d *delta) {
+	l.mu.Lock()
+	for i := range d.items {
+		l.addItem(&d.items[i])
+	}
+	for _, f := range d.filtered {
+		day, month := l.calendar(f.hour)
+		svc := l.services.id(f.service)
+		for _, k := range []aggKey{{bucket: day, service: svc, channel: Device.index(), res: byDay}, {bucket: month, service: svc, channel: Device.index(), res: byMonth}} {
+			l.cell(k).agg.Filtered += uint32(f.n)
+		}
+	}
+	for i := range d.answers {
+		l.addAnswer(&d.answers[i])
+	}
+	l.mu.Unlock()
+	if len(d.presses) > 0 {
+		l.pressMu.Lock()
+		for dev, t := range d.presses {
+			if t.After(l.lastPress[dev]) {
+				l.lastPress[dev] = t
+			}
+		}
+		l.pressMu.Unlock()
+	}
+}
+
+func (l *live) themeSet(themes []string) uint32 {
+	if len(themes) == 0 {
+		return 0
+	}
+	ids := make([]uint32, len(themes))
+	for i, t := range themes {
+		ids[i] = l.themes.id(t)
+	}
+	slices.Sort(ids)
+	var b strings.Builder
+	for _, id := range ids {
+		fmt.Fprintf(&b, "%d,", id)
+	}
+	set, ok := l.sets.lookup(b.String())
+	if !ok {
+		set = l.sets.id(b.String())
+		l.setIDs = append(l.setIDs, ids)
+	}
+	return set
+}
+
+func (l *live) addItem(it *pending) {
+	r := itemRec{
+		hour: it.hour, service: l.services.id(it.service), themes: l.themeSet(it.themes),
+		channel: it.channel.index(), rating: it.rating, score: it.score, answer: it.answer,
+	}
+	if !it.device.IsZero() {
+		r.device = l.devices.id(it.device.String())
+	}
+	if it.text != nil {
+		l.texts = append(l.texts, *it.text)
+		r.text = uint32(len(l.texts))
+	}
+	if l.n%itemChunk == 0 {
+		l.chunks = append(l.chunks, make([]itemRec, 0, itemChunk))
+	}
+	l.chunks[len(l.chunks)-1] = append(l.chunks[len(l.chunks)-1], r)
+	l.n++
+
+	day, month := l.calendar(r.hour)
+	var one agg
+	one.Count = 1
+	if r.rating > 0 {
+		one.Ratings[r.rating]++
+	}
+	if r.score >= 0 {
+		one.Scores[r.score]++
+		one.Scored = 1
+	}
+	if r.text > 0 {
+		one.Texts = 1
+	}
+	for _, bucket := range [2]struct {
+		b   uint32
+		res uint8
+	}{{day, byDay}, {month, byMonth}} {
+		l.cell(aggKey{bucket: bucket.b, service: r.service, channel: r.channel, res: bucket.res}).agg.add(&one)
+		for _, th := range l.setIDs[r.themes] {
+			l.cell(aggKey{bucket: bucket.b, service: r.service, channel: r.channel, theme: th, res: bucket.res}).agg.add(&one)
+		}
+		if r.themes == 0 {
+			l.cell(aggKey{bucket: bucket.b, service: r.service, channel: r.channel, theme: noTheme, res: bucket.res}).agg.add(&one)
+		}
+	}
+}
+
+func (l *live) cell(k aggKey) *aggCell {
+	c, ok := l.cells[k]
+	if !ok {
+		c = &aggCell{key: k}
+		l.cells[k] = c
+		bk := bucketKey{k.bucket, k.res}
+		l.buckets[bk] = append(l.buckets[bk], c)
+	}
+	return c
+}
+
+// item decodes stored item i; call with l.mu held.
+func (l *live) item(i int) Item {
+	r := l.chunks[i/itemChunk][i%itemChunk]
+	out := Item{
+		Channel: Channels[r.channel], Service: l.services.names[r.service], Hour: time.Unix(int64(r.hour)*3600, 0).UTC(),
+		Rating: Rating(r.rating), Score: int(r.score), Answer: int(r.answer),
+	}
+	for _, th := range l.setIDs[r.themes] {
+		out.Themes = append(out.Themes, l.themes.names[th])
+	}
+	sort.Strings(out.Themes)
+	if r.device != 0 {
+		out.Device = p.MustParseID(l.devices.names[r.device])
+	}
+	return out
+}
+
+// monthCount is the month's count of items on a theme in a service, for
+// the theme threshold.
+func (l *live) monthCount(service, theme string, hour uint32) int {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	svc, ok1 := l.services.lookup(service)
+	th, ok2 := l.themes.lookup(theme)
+	if !ok1 || !ok2 {
+		return 0
+	}
+	_, month := l.calendar(hour)
+	n := 0
+	for ch := range Channels {
+		if c, ok := l.cells[aggKey{bucket: month, service: svc, channel: uint8(ch), theme: th, res: byMonth}]; ok {
+			n += int(c.agg.Count)
+		}
+	}
+	return n
+}
+
+// dump is the module's part of Store.Export: every item, text and
+// aggregate, in a fixed order.
+func (l *live) dump() any {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	items := make([]Item, l.n)
+	for i := range items {
+		items[i] = l.item(i)
+	}
+	type cellOut struct {
+		Res     uint8  `json:"res"`
+		Bucket  uint32 `json:"bucket"`
+		Service string `json:"service"`
+		Channel string `json:"channel"`
+		Theme   string `json:"theme,omitempty"`
+		agg
+	}
+	cells := make([]cellOut, 0, len(l.cells))
+	for _, c := range l.cells {
+		theme := "(none)"
+		if c.key.theme != noTheme {
+			theme = l.themes.names[c.key.theme]
+		}
+		cells = append(cells, cellOut{Res: c.key.res, Bucket: c.key.bucket, Service: l.services.names[c.key.service],
+			Channel: string(Channels[c.key.channel]), Theme: theme, agg: c.agg})
+	}
+	sort.Slice(cells, func(i, j int) bool {
+		a, b := cells[i], cells[j]
+		if a.Res != b.Res {
+			return a.Res < b.Res
+		}
+		if a.Bucket != b.Bucket {
+			return a.Bucket < b.Bucket
+		}
+		if a.Service != b.Service {
+			return a.Service < b.Service
+		}
+		if a.Channel != b.Channel {
+			return a.Channel < b.Channel
+		}
+		return a.Theme < b.Theme
+	})
+	ids := make([]p.ID, 0, len(l.surveys))
+	for id := range l.surveys {
+		ids = append(ids, id)
+	}
+	slices.SortFunc(ids, func(a, b p.ID) int { return strings.Compare(a.String(), b.String()) })
+	surveys := make([]*surveyAgg, len(ids))
+	for i, id := range ids {
+		surveys[i] = l.surveys[id]
+	}
+	return map[string]any{"items": items, "texts": l.texts, "aggregates": cells, "surveys": surveys}
+}
