@@ -44,7 +44,9 @@ func NewTable(rows, cols []string, counts [][]int, k int) Table {
 
 // NewTableUnsuppressed builds a table with its totals and suppresses
 // nothing yet: for tables to be suppressed together with SuppressLinked.
-func NewTableUnsuppressed(rows, cols []string, counts [][]int) Table { return newTable(rows, cols, counts) }
+func NewTableUnsuppressed(rows, cols []string, counts [][]int) Table {
+	return newTable(rows, cols, counts)
+}
 
 func newTable(rows, cols []string, counts [][]int) Table {
 	t := Table{Rows: rows, Cols: cols, Cells: make([][]Cell, len(rows)), RowTotals: make([]Cell, len(rows)), ColTotals: make([]Cell, len(cols))}

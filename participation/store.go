@@ -121,18 +121,18 @@ func Open(ctx context.Context, cfg *Config) (*Store, error) {
 		loop = *c.Loop
 	}
 	s := &Store{
-		journal:  c.Journal,
-		clock:    c.Clock,
-		ids:      NewIDGen(c.Rand),
-		anonIDs:  NewIDGen(c.Rand),
-		vault:    NewVault(c.Keys, c.Rand),
-		policy:   newPolicy(),
-		loop:     loop,
-		events:   map[string]*EventType{},
-		states:   map[string]any{},
-		dumps:    map[string]func(any) any{},
-		tail:     make([]Event, c.FeedTail),
-		done:     make(chan struct{}),
+		journal: c.Journal,
+		clock:   c.Clock,
+		ids:     NewIDGen(c.Rand),
+		anonIDs: NewIDGen(c.Rand),
+		vault:   NewVault(c.Keys, c.Rand),
+		policy:  newPolicy(),
+		loop:    loop,
+		events:  map[string]*EventType{},
+		states:  map[string]any{},
+		dumps:   map[string]func(any) any{},
+		tail:    make([]Event, c.FeedTail),
+		done:    make(chan struct{}),
 	}
 	schema := &memdb.DBSchema{Tables: map[string]*memdb.TableSchema{}}
 	modules := append([]Module{kernelModule()}, c.Modules...)
