@@ -314,7 +314,7 @@ func (f *Service) Submit(ctx context.Context, actor p.Actor, in Submission) (Sub
 		if in.Service, err = p.CheckText("service", in.Service, p.MaxCodeLen, true); err != nil {
 			return err
 		}
-		themes, err := checkThemes(tx, in.Themes)
+		themes, err := f.checkThemes(tx, in.Themes)
 		if err != nil {
 			return err
 		}
@@ -388,25 +388,34 @@ func (f *Service) Submit(ctx context.Context, actor p.Actor, in Submission) (Sub
 	return res, err
 }
 
-func checkThemes(tx *p.Tx, themes []string) ([]string, error) {
+// checkThemes checks that the themes are defined — in the committed
+// state, or earlier in this command — and returns them sorted, without
+// repeats.
+func (f *Service) checkThemes(tx *p.Tx, themes []string) ([]string, error) {
+	if len(themes) == 0 {
+		return nil, nil
+	}
 	if len(themes) > MaxThemes {
 		return nil, p.Invalid("themes", "an item has at most %d themes", MaxThemes)
 	}
 	out := make([]string, 0, len(themes))
+	f.l.mu.RLock()
 	for _, t := range themes {
-		if _, ok, err := p.Lookup[*Theme](tx, tableThemes, "id", t); err != nil {
-			return nil, err
-		} else if !ok {
-			return nil, p.Invalid("themes", "theme %q is not defined; define it first", truncate(t, 40))
+		if !f.l.defined[t] {
+			f.l.mu.RUnlock()
+			if _, ok, err := p.Lookup[*Theme](tx, tableThemes, "id", t); err != nil {
+				return nil, err
+			} else if !ok {
+				return nil, p.Invalid("themes", "theme %q is not defined; define it first", truncate(t, 40))
+			}
+			f.l.mu.RLock()
 		}
 		if !slices.Contains(out, t) {
 			out = append(out, t)
 		}
 	}
+	f.l.mu.RUnlock()
 	sort.Strings(out)
-	if len(out) == 0 {
-		return nil, nil
-	}
 	return out, nil
 }
 
@@ -617,7 +626,7 @@ func (f *Service) CreateSurvey(ctx context.Context, actor p.Actor, in SurveyInpu
 		if in.Service, err = p.CheckText("service", in.Service, p.MaxCodeLen, true); err != nil {
 			return err
 		}
-		themes, err := checkThemes(tx, in.Themes)
+		themes, err := f.checkThemes(tx, in.Themes)
 		if err != nil {
 			return err
 		}

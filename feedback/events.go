@@ -182,6 +182,12 @@ func Module(cfg *Config) p.Module {
 		},
 		Events: []p.EventType{
 			p.Handle(func(tx *p.Tx, m p.EventMeta, d ThemeDefined) error {
+				l := state(tx)
+				tx.OnCommit(func() {
+					l.mu.Lock()
+					l.defined[d.Code] = true
+					l.mu.Unlock()
+				})
 				return tx.Insert(tableThemes, &Theme{Code: d.Code, Labels: d.Labels, Task: d.Task})
 			}),
 			p.Handle(func(tx *p.Tx, m p.EventMeta, d DeviceRegistered) error {

@@ -1,9 +1,9 @@
 package feedback
 
 import (
-	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -141,6 +141,7 @@ type live struct {
 	buckets  map[bucketKey][]*aggCell
 	texts    []textItem
 	surveys  map[p.ID]*surveyAgg
+	defined  map[string]bool // themes, to check items without a memdb read
 
 	// Volatile: the last counted press per device, to filter repeats. It
 	// is not state — replay does not need it, since every event already
@@ -158,7 +159,7 @@ func newLive(cfg Config) *live {
 	return &live{
 		cfg: cfg, services: newInterner(), themes: newInterner(), sets: newInterner(), setIDs: [][]uint32{nil},
 		devices: newInterner(), cells: map[aggKey]*aggCell{}, buckets: map[bucketKey][]*aggCell{},
-		surveys: map[p.ID]*surveyAgg{}, lastPress: map[p.ID]time.Time{}, calHour: ^uint32(0),
+		surveys: map[p.ID]*surveyAgg{}, defined: map[string]bool{}, lastPress: map[p.ID]time.Time{}, calHour: ^uint32(0),
 	}
 }
 
@@ -258,20 +259,23 @@ func (l *live) themeSet(themes []string) uint32 {
 	if len(themes) == 0 {
 		return 0
 	}
-	ids := make([]uint32, len(themes))
+	var buf [MaxThemes]uint32
+	ids := buf[:len(themes)]
 	for i, t := range themes {
 		ids[i] = l.themes.id(t)
 	}
 	slices.Sort(ids)
-	var b strings.Builder
+	var kb [MaxThemes * 5]byte
+	key := kb[:0]
 	for _, id := range ids {
-		fmt.Fprintf(&b, "%d,", id)
+		key = strconv.AppendUint(key, uint64(id), 10)
+		key = append(key, ',')
 	}
-	set, ok := l.sets.lookup(b.String())
-	if !ok {
-		set = l.sets.id(b.String())
-		l.setIDs = append(l.setIDs, ids)
+	if set, ok := l.sets.ids[string(key)]; ok {
+		return set
 	}
+	set := l.sets.id(string(key))
+	l.setIDs = append(l.setIDs, slices.Clone(ids))
 	return set
 }
 

@@ -16,7 +16,8 @@ import (
 // ReportQuery selects a social report (FB-9).
 type ReportQuery struct {
 	// From and To are the period, as dates in the module's Location; To
-	// is exclusive. The previous period is as long and ends at From.
+	// is exclusive. The previous period ends at From and is as many whole
+	// months long when the period is whole months, else as many days.
 	From, To time.Time
 	// Services narrows the report; nil means every service.
 	Services []string
@@ -168,10 +169,18 @@ func (f *Service) Report(r p.Reader, q ReportQuery) (*Report, error) {
 	if q.Services != nil {
 		keep = func(s string) bool { return slices.Contains(q.Services, s) }
 	}
+	// The previous period: as many whole months before, when the period
+	// is whole months; otherwise as many days.
+	p0 := d0 - (d1 - d0)
+	f0, f1 := q.From.In(loc), q.To.In(loc)
+	if f0.Day() == 1 && f1.Day() == 1 && civilDay(f0) == d0 && civilDay(f1) == d1 {
+		months := (f1.Year()-f0.Year())*12 + int(f1.Month()) - int(f0.Month())
+		p0 = civilDay(time.Date(f0.Year(), f0.Month()-time.Month(months), 1, 0, 0, 0, 0, time.UTC))
+	}
 	l := f.l
 	l.mu.RLock()
 	cur := l.collect(d0, d1, keep)
-	prev := l.collect(d0-(d1-d0), d0, keep)
+	prev := l.collect(p0, d0, keep)
 	var texts []textItem
 	from, to := dayStart(d0, loc), dayStart(d1, loc)
 	for i := len(l.texts) - 1; i >= 0; i-- {
@@ -183,7 +192,7 @@ func (f *Service) Report(r p.Reader, q ReportQuery) (*Report, error) {
 	l.mu.RUnlock()
 
 	rep := &Report{
-		Period: p.Period{From: from, To: to}, Previous: p.Period{From: dayStart(d0-(d1-d0), loc), To: from},
+		Period: p.Period{From: from, To: to}, Previous: p.Period{From: dayStart(p0, loc), To: from},
 		K: l.cfg.K, TextK: l.cfg.TextK,
 	}
 	services := map[string]bool{}

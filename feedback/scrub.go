@@ -231,14 +231,17 @@ func findPhone(s string, i int) int {
 	default:
 		return -1
 	}
-	digits, end, paren := 0, -1, false
+	// Scan the groups. A group that starts with 0 or + after seven digits
+	// begins the next number; past 15 digits, the last whole group that
+	// made a plausible number is the match.
+	digits, end, paren, good := 0, -1, false, -1
 scan:
 	for j < len(s) {
 		switch c := s[j]; {
 		case isDigit(c):
 			digits++
 			if digits > 15 {
-				return -1 // too long for a phone number; also bounds the scan
+				break scan
 			}
 			end = j + 1
 		case c == '(' && !paren && digits <= 4:
@@ -247,19 +250,32 @@ scan:
 			paren = false
 			end = j + 1
 		case (c == ' ' || c == '-') && end == j && j+1 < len(s) && (isDigit(s[j+1]) || s[j+1] == '('):
+			if digits >= 7 && !paren {
+				good = j
+				if s[j+1] == '0' {
+					break scan
+				}
+			}
 		default:
 			break scan
 		}
 		j++
 	}
-	if digits < 7 || digits > 15 || paren {
-		return -1
+	if digits >= 7 && digits <= 15 && !paren && end == j && phoneEnds(s, end) {
+		return end
 	}
-	if end < len(s) {
-		next := s[end]
-		if isAlnum(next) || (next == '.' || next == ',') && end+1 < len(s) && isDigit(s[end+1]) {
-			return -1
-		}
+	if good > 0 && phoneEnds(s, good) {
+		return good
 	}
-	return end
+	return -1
+}
+
+// phoneEnds reports whether a number may end at end: not glued to a
+// letter or digit, and not the whole part of a decimal number.
+func phoneEnds(s string, end int) bool {
+	if end >= len(s) {
+		return true
+	}
+	next := s[end]
+	return !isAlnum(next) && !((next == '.' || next == ',') && end+1 < len(s) && isDigit(s[end+1]))
 }

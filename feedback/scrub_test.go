@@ -34,6 +34,9 @@ func TestScrub(t *testing.T) {
 		{"tilille FI21 1234 5600 0007 85 kiitos", "tilille [tilinumero] kiitos", 1},
 		{"tili FI2112345600000785", "tili [tilinumero]", 1},
 		{"DE89370400440532013000 saksasta", "[tilinumero] saksasta", 1},
+		{"puh 040 123 4567 050 765 4321", "puh [puhelin] [puhelin]", 2},
+		{"010 100 100 040 123 4567", "[puhelin] [puhelin]", 2},
+		{"0123 4567 8901 2345 678", "[puhelin] 2345 678", 1},
 	}
 	for _, tc := range cases {
 		t.Run("FB-2_"+tc.in, func(t *testing.T) {
@@ -149,6 +152,7 @@ func FuzzScrub(f *testing.F) {
 	for _, s := range []string{
 		"131052-308T", "soita 040 123 4567", "+358 40 123 4567", "a@b.fi", "FI21 1234 5600 0007 85",
 		"12.3.2024 klo 14.30", "(09) 310 1691", "0", "+", "(0", "@", "FI", "\xff\xfe", "aaa131052-308Tbbb",
+		"010 100 100 0400 000 000 000",
 	} {
 		f.Add(s)
 	}

@@ -66,8 +66,8 @@ func newTable(rows, cols []string, counts [][]int) Table {
 // Suppress applies small-count suppression to t in place: every cell and
 // total from 1 to k-1 is suppressed; then, until nothing changes, every
 // row and column equation (its cells and its total) with exactly one
-// suppressed entry gets a second one — the smallest entry still shown —,
-// and so does the equation of the row totals and of the column totals
+// suppressed entry gets a second one — the smallest inner cell still
+// shown, a total only when no inner cell is left —, and so does the equation of the row totals and of the column totals
 // with the grand total. Afterwards no suppressed value can be recovered
 // by subtracting shown values from a shown total. Suppressed values are
 // set to 0.
@@ -82,12 +82,42 @@ func SuppressLinked(k int, tables ...*Table) {
 		k = DefaultK
 	}
 	eqs := linkedEquations(tables)
+	totals := map[*Cell]bool{}
 	for _, t := range tables {
 		t.each(func(c *Cell) {
 			if c.Value > 0 && c.Value < k {
 				c.Suppressed = true
 			}
 		})
+		for i := range t.RowTotals {
+			totals[&t.RowTotals[i]] = true
+		}
+		for j := range t.ColTotals {
+			totals[&t.ColTotals[j]] = true
+		}
+		totals[&t.GrandTotal] = true
+	}
+	// The cell to give up: an inner cell before a total, a small count
+	// before a large one, a non-zero count before a zero, which protects
+	// less where zeros are known to be structural.
+	rank := func(c *Cell) [3]int {
+		total, zero := 0, 0
+		if totals[c] {
+			total = 1
+		}
+		if c.Value == 0 {
+			zero = 1
+		}
+		return [3]int{total, zero, c.Value}
+	}
+	less := func(a, b *Cell) bool {
+		ra, rb := rank(a), rank(b)
+		for i := range ra {
+			if ra[i] != rb[i] {
+				return ra[i] < rb[i]
+			}
+		}
+		return false
 	}
 	for changed := true; changed; {
 		changed = false
@@ -155,15 +185,6 @@ func linkedEquations(tables []*Table) [][]*Cell {
 		}
 	}
 	return eqs
-}
-
-// less prefers small non-zero cells as secondary suppressions: they hide
-// the least information.
-func less(a, b *Cell) bool {
-	if (a.Value == 0) != (b.Value == 0) {
-		return b.Value == 0
-	}
-	return a.Value < b.Value
 }
 
 // equations lists every linear relation a reader could use: each row's

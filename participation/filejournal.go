@@ -19,11 +19,13 @@ const (
 	// SyncEveryCommit calls fsync before a command is reported committed:
 	// an acknowledged command survives a crash of the process or machine.
 	SyncEveryCommit SyncPolicy = iota
-	// SyncInterval calls fsync in the background every Interval: a crash of
-	// the machine may lose the commands of the last interval; a crash of
-	// the process alone loses nothing the kernel had accepted.
+	// SyncInterval gathers commits in memory and writes and fsyncs them
+	// every Interval (sooner when 1 MiB is waiting): a crash of the
+	// process or the machine may lose the commands of the last interval,
+	// and never leaves a partial command behind.
 	SyncInterval
-	// SyncNever leaves flushing to the operating system.
+	// SyncNever gathers commits like SyncInterval and writes them every
+	// Interval, leaving fsync to the operating system.
 	SyncNever
 )
 
@@ -50,21 +52,29 @@ type Recovery struct {
 // FileJournal stores events as lines of JSON in one file, appended and
 // never rewritten, except that [OpenFile] cuts off a torn tail.
 type FileJournal struct {
-	mu      sync.Mutex
-	f       *os.File
-	size    int64   // bytes of whole commands
-	last    uint64  // seq of the last stored event
-	offsets []int64 // offsets[k] is where seq k*indexEvery+1 starts
-	opts    FileOptions
-	buf     []byte
-	dirty   bool
-	stop    chan struct{}
-	done    chan struct{}
-	rec     Recovery
-	closed  bool
+	mu       sync.Mutex
+	flushMu  sync.Mutex // one flush at a time; held without mu while writing
+	f        *os.File
+	size     int64  // bytes of whole commands, written or pending
+	written  int64  // bytes written to the file; then flushing, then pending
+	flushing []byte // commits being written by a flush
+	pending  []byte // commits not yet written (SyncInterval, SyncNever)
+	kick     chan struct{}
+	last     uint64  // seq of the last stored event
+	offsets  []int64 // offsets[k] is where seq k*indexEvery+1 starts
+	opts     FileOptions
+	buf      []byte
+	stop     chan struct{}
+	done     chan struct{}
+	rec      Recovery
+	closed   bool
 }
 
 const indexEvery = 256
+
+// pendingCap bounds the first size of a gathering buffer; the flusher is
+// asked to write when a quarter of it is used.
+const pendingCap = 4 << 20
 
 // OpenFile opens or creates a journal file. A torn tail — the part of a
 // command that was being written when a crash came — is cut off and
@@ -87,7 +97,8 @@ func OpenFile(path string, opts *FileOptions) (*FileJournal, error) {
 		f.Close()
 		return nil, err
 	}
-	if o.Sync == SyncInterval {
+	if o.Sync != SyncEveryCommit {
+		j.kick = make(chan struct{}, 1)
 		j.stop = make(chan struct{})
 		j.done = make(chan struct{})
 		go j.syncLoop()
@@ -147,7 +158,7 @@ func (j *FileJournal) scan() error {
 			return &CorruptError{Seq: seq, Reason: "the line does not continue the journal"}
 		}
 	}
-	j.size, j.last = wholeEnd, wholeLines
+	j.size, j.written, j.last = wholeEnd, wholeEnd, wholeLines
 	j.offsets = j.offsets[:(wholeLines+indexEvery-1)/indexEvery]
 	if torn := st.Size() - wholeEnd; torn > 0 {
 		j.rec = Recovery{TornBytes: torn, DroppedEvents: len(pending)}
@@ -189,6 +200,26 @@ func (j *FileJournal) Append(ctx context.Context, events []Event) error {
 	if err := checkContinues(j.last, events); err != nil {
 		return err
 	}
+	if j.opts.Sync != SyncEveryCommit {
+		// Gather: one write and one fsync per interval.
+		start := len(j.pending)
+		for i := range events {
+			if (j.last+uint64(i))%indexEvery == 0 {
+				j.offsets = append(j.offsets, j.size+int64(len(j.pending)-start))
+			}
+			j.pending = events[i].AppendJSON(j.pending)
+			j.pending = append(j.pending, '\n')
+		}
+		j.size += int64(len(j.pending) - start)
+		j.last += uint64(len(events))
+		if len(j.pending) >= pendingCap/4 {
+			select { // ask the flusher to write now
+			case j.kick <- struct{}{}:
+			default:
+			}
+		}
+		return nil
+	}
 	buf := j.buf[:0]
 	starts := make([]int64, 0, 1)
 	for i := range events {
@@ -204,15 +235,12 @@ func (j *FileJournal) Append(ctx context.Context, events []Event) error {
 		_ = j.f.Truncate(j.size)
 		return Internal(err, "writing to the journal")
 	}
-	if j.opts.Sync == SyncEveryCommit {
-		if err := j.f.Sync(); err != nil {
-			_ = j.f.Truncate(j.size)
-			return Internal(err, "syncing the journal")
-		}
-	} else {
-		j.dirty = true
+	if err := j.f.Sync(); err != nil {
+		_ = j.f.Truncate(j.size)
+		return Internal(err, "syncing the journal")
 	}
 	j.size += int64(len(buf))
+	j.written = j.size
 	j.last += uint64(len(events))
 	j.offsets = append(j.offsets, starts...)
 	if cap(j.buf) > 1<<20 {
@@ -221,12 +249,45 @@ func (j *FileJournal) Append(ctx context.Context, events []Event) error {
 	return nil
 }
 
+// flush writes the gathered commits, and fsyncs them when sync is set.
+// Appends go on while it writes: the commits being written stay readable
+// in flushing. A write that fails is cut off again and its commits go
+// back to pending for the next flush.
+func (j *FileJournal) flush(sync bool) error {
+	j.flushMu.Lock()
+	defer j.flushMu.Unlock()
+	j.mu.Lock()
+	buf, off := j.pending, j.written
+	if len(buf) > 0 {
+		j.flushing = buf
+		// Readers may hold the old buffer: start a new one.
+		j.pending = make([]byte, 0, min(2*len(buf), pendingCap))
+	}
+	j.mu.Unlock()
+	var err error
+	if len(buf) > 0 {
+		_, err = j.f.WriteAt(buf, off)
+	}
+	if err == nil && sync {
+		err = j.f.Sync()
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if err != nil {
+		_ = j.f.Truncate(off)
+		j.pending = append(buf, j.pending...)
+		j.flushing = nil
+		return Internal(err, "writing to the journal")
+	}
+	j.written += int64(len(buf))
+	j.flushing = nil
+	return nil
+}
+
 // Read implements [Journal].
 func (j *FileJournal) Read(ctx context.Context, from uint64, fn func(Event) error) error {
 	j.mu.Lock()
-	size, last := j.size, j.last
-	var start int64
-	var seq uint64 = 1
+	last, written, flushing, pending := j.last, j.written, j.flushing, j.pending
 	if from == 0 {
 		from = 1
 	}
@@ -235,10 +296,21 @@ func (j *FileJournal) Read(ctx context.Context, from uint64, fn func(Event) erro
 		return nil
 	}
 	k := (from - 1) / indexEvery
-	start, seq = j.offsets[k], k*indexEvery+1
+	start, seq := j.offsets[k], k*indexEvery+1
 	j.mu.Unlock()
 
-	r := bufio.NewReaderSize(io.NewSectionReader(j.f, start, size-start), 1<<16)
+	// The file up to what is written, then what is being written, then
+	// what is still gathered.
+	var src io.Reader
+	switch gathered := written + int64(len(flushing)); {
+	case start < written:
+		src = io.MultiReader(io.NewSectionReader(j.f, start, written-start), bytes.NewReader(flushing), bytes.NewReader(pending))
+	case start < gathered:
+		src = io.MultiReader(bytes.NewReader(flushing[start-written:]), bytes.NewReader(pending))
+	default:
+		src = bytes.NewReader(pending[start-gathered:])
+	}
+	r := bufio.NewReaderSize(src, 1<<16)
 	for ; seq <= last; seq++ {
 		if seq%1024 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -282,22 +354,16 @@ func readLine(r *bufio.Reader) ([]byte, error) {
 	return line[:len(line)-1], nil
 }
 
-// Sync forces written events to stable storage now, whatever the policy.
+// Sync writes gathered commits and forces them to stable storage now,
+// whatever the policy.
 func (j *FileJournal) Sync() error {
 	j.mu.Lock()
-	defer j.mu.Unlock()
-	return j.syncLocked()
-}
-
-func (j *FileJournal) syncLocked() error {
-	if !j.dirty || j.closed {
+	closed := j.closed
+	j.mu.Unlock()
+	if closed {
 		return nil
 	}
-	if err := j.f.Sync(); err != nil {
-		return Internal(err, "syncing the journal")
-	}
-	j.dirty = false
-	return nil
+	return j.flush(true)
 }
 
 func (j *FileJournal) syncLoop() {
@@ -309,7 +375,9 @@ func (j *FileJournal) syncLoop() {
 		case <-j.stop:
 			return
 		case <-t.C:
-			_ = j.Sync()
+			_ = j.flush(j.opts.Sync == SyncInterval)
+		case <-j.kick:
+			_ = j.flush(j.opts.Sync == SyncInterval)
 		}
 	}
 }
@@ -321,13 +389,12 @@ func (j *FileJournal) Close() error {
 		<-j.done
 		j.stop = nil
 	}
+	err := j.flush(true)
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.closed {
 		return nil
 	}
-	j.dirty = j.dirty || j.opts.Sync != SyncEveryCommit
-	err := j.syncLocked()
 	j.closed = true
 	if cerr := j.f.Close(); err == nil && cerr != nil {
 		err = Internal(cerr, "closing the journal")

@@ -37,7 +37,7 @@ type Tx struct {
 	action    Action
 	events    []Event
 	erased    []ID
-	staged    map[any]any
+	staged    []staged
 	hooks     []func()
 	applying  bool
 	replaying bool
@@ -67,16 +67,17 @@ func (tx *Tx) State(module string) any { return tx.s.states[module] }
 // not at all: appliers stage their changes, and a hook merges them once
 // the journal has accepted the events.
 func (tx *Tx) Stage(key any, mk func() any) any {
-	if v, ok := tx.staged[key]; ok {
-		return v
-	}
-	if tx.staged == nil {
-		tx.staged = map[any]any{}
+	for _, s := range tx.staged {
+		if s.key == key {
+			return s.val
+		}
 	}
 	v := mk()
-	tx.staged[key] = v
+	tx.staged = append(tx.staged, staged{key, v})
 	return v
 }
+
+type staged struct{ key, val any }
 
 // OnCommit registers fn to run once the command's events are journalled,
 // just before its memdb transaction commits, still under the write lock.
@@ -135,9 +136,14 @@ func (tx *Tx) Emit(d EventData) error {
 	if !ok {
 		return Errorf(EINTERNAL, "event type %s is not registered", d.EventType())
 	}
-	data, err := json.Marshal(d)
-	if err != nil {
-		return Internal(err, "encoding event %s", et.Name)
+	var data []byte
+	if a, ok := d.(JSONAppender); ok {
+		data = a.AppendJSON(make([]byte, 0, 128))
+	} else {
+		var err error
+		if data, err = json.Marshal(d); err != nil {
+			return Internal(err, "encoding event %s", et.Name)
+		}
 	}
 	t, ids, actor := tx.now, tx.s.ids, tx.actor
 	if et.Anonymous {
