@@ -59,6 +59,7 @@ type FileJournal struct {
 	written  int64  // bytes written to the file; then flushing, then pending
 	flushing []byte // commits being written by a flush
 	pending  []byte // commits not yet written (SyncInterval, SyncNever)
+	spare    []byte // the buffer of the last flush, to gather into next
 	kick     chan struct{}
 	last     uint64  // seq of the last stored event
 	offsets  []int64 // offsets[k] is where seq k*indexEvery+1 starts
@@ -72,8 +73,8 @@ type FileJournal struct {
 
 const indexEvery = 256
 
-// pendingCap bounds the first size of a gathering buffer; the flusher is
-// asked to write when a quarter of it is used.
+// pendingCap is the largest gathering buffer kept for reuse; the flusher
+// is asked to write when a quarter of it is used.
 const pendingCap = 4 << 20
 
 // OpenFile opens or creates a journal file. A torn tail — the part of a
@@ -259,9 +260,9 @@ func (j *FileJournal) flush(sync bool) error {
 	j.mu.Lock()
 	buf, off := j.pending, j.written
 	if len(buf) > 0 {
-		j.flushing = buf
-		// Readers may hold the old buffer: start a new one.
-		j.pending = make([]byte, 0, min(2*len(buf), pendingCap))
+		// Readers copy what they read of these buffers, so the two of
+		// them can take turns without allocating.
+		j.flushing, j.pending, j.spare = buf, j.spare[:0], nil
 	}
 	j.mu.Unlock()
 	var err error
@@ -281,13 +282,18 @@ func (j *FileJournal) flush(sync bool) error {
 	}
 	j.written += int64(len(buf))
 	j.flushing = nil
+	if cap(buf) <= pendingCap {
+		j.spare = buf
+	}
 	return nil
 }
 
 // Read implements [Journal].
 func (j *FileJournal) Read(ctx context.Context, from uint64, fn func(Event) error) error {
 	j.mu.Lock()
-	last, written, flushing, pending := j.last, j.written, j.flushing, j.pending
+	// Copies: the gathering buffers are reused once written.
+	last, written := j.last, j.written
+	flushing, pending := bytes.Clone(j.flushing), bytes.Clone(j.pending)
 	if from == 0 {
 		from = 1
 	}
