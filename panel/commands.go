@@ -463,20 +463,30 @@ func orForbidden(err error, msg string) error {
 	return p.Errorf(p.EFORBIDDEN, "%s", msg)
 }
 
+// meetingFor returns a meeting if actor holds pos on its panel, and an
+// EFORBIDDEN error saying refusal otherwise.
+func meetingFor(tx *p.Tx, meetingID p.ID, actor p.Actor, pos Position, refusal string) (*Meeting, error) {
+	mt, err := get[Meeting](tx, tableMeetings, "meeting", meetingID)
+	if err != nil {
+		return nil, err
+	}
+	x, err := getPanel(tx, mt.Panel)
+	if err != nil {
+		return nil, err
+	}
+	if ok, err := officeHolder(tx, x, actor, pos); err != nil || !ok {
+		return nil, orForbidden(err, refusal)
+	}
+	return mt, nil
+}
+
 // WriteMinutes records the minutes of a held meeting; only the secretary
 // writes them (PANEL-6). Rewriting withdraws an earlier approval.
 func (ps *Panels) WriteMinutes(ctx context.Context, actor p.Actor, meetingID p.ID, text string) error {
 	return ps.s.Exec(ctx, actor, ActionWriteMinutes, func(tx *p.Tx) error {
-		mt, err := get[Meeting](tx, tableMeetings, "meeting", meetingID)
+		mt, err := meetingFor(tx, meetingID, actor, Secretary, "only the secretary writes the minutes (PANEL-6)")
 		if err != nil {
 			return err
-		}
-		x, err := getPanel(tx, mt.Panel)
-		if err != nil {
-			return err
-		}
-		if ok, err := officeHolder(tx, x, actor, Secretary); err != nil || !ok {
-			return orForbidden(err, "only the secretary writes the minutes (PANEL-6)")
 		}
 		if !mt.Held {
 			return p.Errorf(p.ECONFLICT, "record the meeting's attendance before its minutes")
@@ -491,16 +501,9 @@ func (ps *Panels) WriteMinutes(ctx context.Context, actor p.Actor, meetingID p.I
 // ApproveMinutes approves the minutes; only the chair may (PANEL-6).
 func (ps *Panels) ApproveMinutes(ctx context.Context, actor p.Actor, meetingID p.ID) error {
 	return ps.s.Exec(ctx, actor, ActionApproveMinutes, func(tx *p.Tx) error {
-		mt, err := get[Meeting](tx, tableMeetings, "meeting", meetingID)
+		mt, err := meetingFor(tx, meetingID, actor, Chair, "only the chair approves the minutes (PANEL-6)")
 		if err != nil {
 			return err
-		}
-		x, err := getPanel(tx, mt.Panel)
-		if err != nil {
-			return err
-		}
-		if ok, err := officeHolder(tx, x, actor, Chair); err != nil || !ok {
-			return orForbidden(err, "only the chair approves the minutes (PANEL-6)")
 		}
 		if mt.Minutes == "" {
 			return p.Errorf(p.ECONFLICT, "there are no minutes to approve yet")

@@ -339,29 +339,30 @@ func applyMembershipEnded(tx *p.Tx, m p.EventMeta, d MembershipEnded) error {
 }
 
 func applyPositionFilled(tx *p.Tx, m p.EventMeta, d PositionFilled) error {
-	x, err := getPanel(tx, d.Panel)
-	if err != nil {
-		return err
-	}
-	x = x.clone()
-	x.Offices[d.Position] = d.Member
-	if err := tx.Insert(tablePanels, x); err != nil {
-		return err
-	}
-	return refreshStatus(tx, d.Panel, m.Time, "position_filled")
+	return setOffice(tx, m, d.Panel, d.Position, d.Member, "position_filled")
 }
 
 func applyPositionVacated(tx *p.Tx, m p.EventMeta, d PositionVacated) error {
-	x, err := getPanel(tx, d.Panel)
+	return setOffice(tx, m, d.Panel, d.Position, p.ID{}, "position_vacated")
+}
+
+// setOffice puts member in a position, or vacates it for the zero id, and
+// re-runs the composition check.
+func setOffice(tx *p.Tx, m p.EventMeta, panelID p.ID, pos Position, member p.ID, cause string) error {
+	x, err := getPanel(tx, panelID)
 	if err != nil {
 		return err
 	}
 	x = x.clone()
-	delete(x.Offices, d.Position)
+	if member.IsZero() {
+		delete(x.Offices, pos)
+	} else {
+		x.Offices[pos] = member
+	}
 	if err := tx.Insert(tablePanels, x); err != nil {
 		return err
 	}
-	return refreshStatus(tx, d.Panel, m.Time, "position_vacated")
+	return refreshStatus(tx, panelID, m.Time, cause)
 }
 
 func applyTopicRaised(tx *p.Tx, m p.EventMeta, d TopicRaised) error {
