@@ -52,6 +52,12 @@
 // late; [ContributionsOf] is a participant's own list; [LoopIndicators]
 // computes the integrity indicators that expose pseudo-participation.
 //
+// # Family members
+//
+// A family member takes part in a client's service only under the
+// client's consent, with scopes and an expiry: [Store.GrantFamilyConsent],
+// [Store.TakePart], [FamilyConsentFor] (PART-5).
+//
 // # Errors and roles
 //
 // Every error is an [*Error] with a code ([EINVALID], [ENOTFOUND],

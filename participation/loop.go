@@ -113,7 +113,7 @@ func kernelModule() Module {
 	staff := []Role{RoleStaff, RoleCoordinator, RoleManager}
 	return Module{
 		Name: "participation",
-		Tables: []*memdb.TableSchema{
+		Tables: append([]*memdb.TableSchema{
 			contributionsTable(),
 			{
 				Name: tableErasures,
@@ -122,8 +122,8 @@ func kernelModule() Module {
 					"id": {Name: "id", Unique: true, Indexer: IndexID(func(e *Erasure) ID { return e.Subject })},
 				},
 			},
-		},
-		Events: []EventType{
+		}, familyTables()...),
+		Events: append([]EventType{
 			Handle(applyReceived),
 			Handle(func(tx *Tx, m EventMeta, d ContributionAcknowledged) error {
 				return applyStep(tx, m, d.Contribution, StateAcknowledged, d.Note, d.Implicit, nil)
@@ -150,7 +150,7 @@ func kernelModule() Module {
 				tx.erased = append(tx.erased, d.Subject)
 				return tx.Insert(tableErasures, &Erasure{Subject: d.Subject, At: m.Time, Reason: d.Reason})
 			}),
-		},
+		}, familyEvents()...),
 		Actions: []ActionRule{
 			{ActionSubmit, []Role{RoleClient, RoleFamilyMember, RoleExpert, RoleDeveloperClient, RoleStaff, RoleCoordinator, RoleManager, RoleSystem}, "submit a contribution directly (modules submit their own inside their commands)"},
 			{ActionAcknowledge, append(slices.Clone(staff), RoleSystem), "acknowledge a contribution"},
@@ -159,6 +159,9 @@ func kernelModule() Module {
 			{ActionImplement, staff, "mark an adopted contribution implemented"},
 			{ActionReportBack, staff, "report back to the contributors"},
 			{ActionErase, []Role{RoleAdmin, RoleSystem}, "erase a person's sealed data"},
+			{ActionFamilyGrant, []Role{RoleClient, RoleStaff, RoleCoordinator}, "record a client's consent to a family member taking part"},
+			{ActionFamilyWithdraw, []Role{RoleClient, RoleStaff, RoleCoordinator}, "withdraw a family consent"},
+			{ActionFamilyTakePart, []Role{RoleFamilyMember}, "take part in a client's service as a family member"},
 		},
 	}
 }

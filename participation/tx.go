@@ -56,6 +56,10 @@ func (tx *Tx) Policy() *Policy { return tx.s.policy }
 // Loop returns the store's contribution loop deadlines.
 func (tx *Tx) Loop() LoopPolicy { return tx.s.loop }
 
+// Vault returns the store's vault, for commit hooks that keep derived,
+// decrypted indexes (which they must drop when the subject is erased).
+func (tx *Tx) Vault() *Vault { return tx.s.vault }
+
 // State returns the per-store state of a module, made by its
 // [Module.NewState] when the store opened; nil if it has none.
 func (tx *Tx) State(module string) any { return tx.s.states[module] }
