@@ -326,7 +326,10 @@ func Module(cfg *Config) p.Module {
 				return err
 			}),
 			p.Handle(func(tx *p.Tx, m p.EventMeta, d AssignmentCompleted) error {
-				_, err := updateAssignment(tx, m, d.Assignment, Completed, func(a *Assignment) { a.Hours, a.Travel, a.Fee = d.Hours, d.Travel, d.Fee })
+				a, err := updateAssignment(tx, m, d.Assignment, Completed, func(a *Assignment) { a.Hours, a.Travel, a.Fee = d.Hours, d.Travel, d.Fee })
+				if err == nil {
+					p.RecordActivity(tx, m.Time, p.Activity{Level: a.Level, Unit: a.Unit, People: []p.ID{a.Expert}})
+				}
 				return err
 			}),
 			p.Handle(func(tx *p.Tx, m p.EventMeta, d AssignmentPaid) error {

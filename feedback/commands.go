@@ -351,8 +351,12 @@ func (f *Service) Submit(ctx context.Context, actor p.Actor, in Submission) (Sub
 			if title == "" {
 				title = fmt.Sprintf("%s: %s", in.Service, in.Rating.Label(p.Finnish))
 			}
+			kind := "item"
+			if in.Reply != nil {
+				kind = "reply" // counted by the reply indicator
+			}
 			c, err := p.SubmitContribution(tx, p.ContributionInput{
-				Source: p.Source{Module: sourceModule, Kind: "item", Ref: ev.Item}, Level: p.LevelFeedback,
+				Source: p.Source{Module: sourceModule, Kind: kind, Ref: ev.Item}, Level: p.LevelFeedback,
 				Origin: p.OriginClient, Service: in.Service, Title: title,
 			})
 			if err != nil {

@@ -211,6 +211,7 @@ func Module(cfg *Config) p.Module {
 				}
 				st := l.stage(tx)
 				st.items = append(st.items, it)
+				activity(tx, m.Time, d.Service)
 				if d.Receipt != "" {
 					return tx.Insert(tableReceipts, &receiptRow{Hash: d.Receipt, Item: d.Item, Contribution: d.Contribution})
 				}
@@ -225,6 +226,7 @@ func Module(cfg *Config) p.Module {
 					}
 					st.items = append(st.items, pending{channel: Device, service: d.Service, hour: pr.H, device: d.Device,
 						rating: int8(pr.R), score: -1, answer: int8(pr.A)})
+					activity(tx, time.Unix(int64(pr.H)*3600, 0), d.Service)
 				}
 				return nil
 			})),
@@ -252,6 +254,7 @@ func Module(cfg *Config) p.Module {
 					break
 				}
 				st.items = append(st.items, it)
+				activity(tx, m.Time, s.Service)
 				return nil
 			})),
 			p.AnonymousEvent(p.Handle(func(tx *p.Tx, m p.EventMeta, d ReplyRequested) error {

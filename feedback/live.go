@@ -227,6 +227,12 @@ func (l *live) stage(tx *p.Tx) *delta {
 	}).(*delta)
 }
 
+// activity counts items on the feedback floor of the house; anonymous, so
+// with no people.
+func activity(tx *p.Tx, at time.Time, service string) {
+	p.RecordActivity(tx, at, p.Activity{Level: p.LevelFeedback, Service: service})
+}
+
 // merge adds a committed delta to the store and its aggregates.
 func (l *live) merge(d *delta) {
 	l.mu.Lock()

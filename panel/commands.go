@@ -326,7 +326,7 @@ func (ps *Panels) RaiseTopic(ctx context.Context, actor p.Actor, in TopicInput) 
 		}
 		c, err := p.SubmitContribution(tx, p.ContributionInput{
 			Source: p.Source{Module: sourceModuleName, Kind: "topic", Ref: id}, Level: p.LevelDialogue,
-			Origin: origin, Unit: x.Unit, Title: in.Title, Contributors: contributors,
+			Origin: origin, Unit: x.Unit, Title: in.Title, Contributors: contributors, Group: x.ID,
 		})
 		if err != nil {
 			return err
@@ -581,7 +581,7 @@ func (ps *Panels) AdoptStatement(ctx context.Context, actor p.Actor, in Statemen
 		c, err := p.SubmitContribution(tx, p.ContributionInput{
 			Source: p.Source{Module: sourceModuleName, Kind: "statement", Ref: id}, Level: p.LevelDialogue,
 			Origin: p.OriginClient, Unit: x.Unit, Title: firstLine(x.Name+": "+in.Text, p.MaxTitleLen),
-			Contributors: contributors,
+			Contributors: contributors, Group: x.ID,
 		})
 		if err != nil {
 			return err

@@ -251,6 +251,21 @@ func Module() p.Module {
 				return tx.Insert(tableMeetings, &Meeting{ID: d.Meeting, Panel: d.Panel, Date: d.Date, Agenda: d.Agenda})
 			}),
 			p.Handle(func(tx *p.Tx, m p.EventMeta, d MeetingHeld) error {
+				mt, err := get[Meeting](tx, tableMeetings, "meeting", d.Meeting)
+				if err != nil {
+					return err
+				}
+				x, err := getPanel(tx, mt.Panel)
+				if err != nil {
+					return err
+				}
+				var people []p.ID
+				for _, id := range d.Present {
+					if mb, err := get[Member](tx, tableMembers, "member", id); err == nil {
+						people = append(people, mb.Person)
+					}
+				}
+				p.RecordActivity(tx, m.Time, p.Activity{Level: p.LevelDialogue, Unit: x.Unit, People: people})
 				return update(tx, tableMeetings, d.Meeting, func(x *Meeting) {
 					x.Held, x.Present, x.Official, x.NotOfficial = true, d.Present, d.Official, d.NotOfficial
 				})
@@ -322,6 +337,9 @@ func applyCreated(tx *p.Tx, m p.EventMeta, d Created) error {
 }
 
 func applyMemberAdded(tx *p.Tx, m p.EventMeta, d MemberAdded) error {
+	if x, err := getPanel(tx, d.Panel); err == nil {
+		p.RecordActivity(tx, m.Time, p.Activity{Level: p.LevelDialogue, Unit: x.Unit, People: []p.ID{d.Person}})
+	}
 	err := tx.Insert(tableMembers, &Member{ID: d.Member, Panel: d.Panel, Person: d.Person, Type: d.Type,
 		Service: d.Service, Start: d.Start, End: d.End, Name: d.Name})
 	if err != nil {

@@ -115,3 +115,88 @@ func BenchmarkReplay(b *testing.B) {
 	}
 	b.ReportMetric(float64(100_000*b.N)/b.Elapsed().Seconds(), "events/s")
 }
+
+// benchActivity is a one-event command of the feedback kind: it records
+// activity on the feedback floor, as a device press does.
+type benchActivity struct {
+	Service string `json:"service"`
+}
+
+func (benchActivity) EventType() string { return "bench.activity" }
+
+// BenchmarkHouseAndIndicators: the house profile and the integrity
+// indicators over a year in which 1,000,000 events happened — 990,000
+// anonymous feedback-like events and 10,000 contributions, half of them
+// answered — read from the maintained aggregates. Target: under 1 ms per
+// call.
+func BenchmarkHouseAndIndicators(b *testing.B) {
+	ctx := context.Background()
+	start := time.Date(2026, 1, 1, 8, 0, 0, 0, time.UTC)
+	clock := NewManualClock(start)
+	const act Action = "bench.act"
+	s, err := Open(ctx, &Config{Clock: clock, Modules: []Module{{
+		Name: "bench",
+		Events: []EventType{AnonymousEvent(Handle(func(tx *Tx, m EventMeta, d benchActivity) error {
+			RecordActivity(tx, m.Time, Activity{Level: LevelFeedback, Service: d.Service})
+			return nil
+		}))},
+		Actions: []ActionRule{{Action: act, Roles: []Role{RoleAnonymous}, Doc: "bench"}},
+	}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	services := []string{"a", "b", "c", "d", "e", "f", "g", "h"}
+	manager := Actor{ID: MustParseID("0190a000-0000-7000-8000-0000000000b2"), Role: RoleManager}
+	for i := 0; i < 1_000_000; i++ {
+		clock.Set(start.Add(time.Duration(i) * 31 * time.Second)) // a year
+		if i%100 == 0 {
+			in := benchInput()
+			in.Service, in.Unit = services[i%len(services)], "u"+services[(i/100)%len(services)]
+			c, err := s.Submit(ctx, benchActor, in)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if i%200 == 0 {
+				if _, err := s.Decide(ctx, manager, c.ID, Adopted, ""); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := s.ReportBack(ctx, manager, c.ID, "vastaus"); err != nil {
+					b.Fatal(err)
+				}
+			}
+			continue
+		}
+		if err := s.Exec(ctx, Anonymous, act, func(tx *Tx) error { return tx.Emit(benchActivity{Service: services[i%len(services)]}) }); err != nil {
+			b.Fatal(err)
+		}
+	}
+	year := Period{From: start.Truncate(24 * time.Hour), To: start.AddDate(1, 0, 0)}
+	unit := "ua"
+	b.Run("HouseProfile", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			h, err := HouseProfile(s.View(), HouseFilter{Period: year})
+			if err != nil || h.Floors[1].Events < 990_000 {
+				b.Fatal(err, h.Floors[1].Events)
+			}
+		}
+	})
+	b.Run("Indicators", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			ins, err := LoopIndicators(s.View(), IndicatorFilter{Period: year})
+			if err != nil || ins[0].Denominator != 10_000 {
+				b.Fatal(err, ins[0].Denominator)
+			}
+		}
+	})
+	b.Run("IndicatorsOneUnit", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			if _, err := LoopIndicators(s.View(), IndicatorFilter{Period: year, Unit: &unit}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -139,6 +139,9 @@ type Contribution struct {
 	// Contributors are the named participants who follow the contribution
 	// in their own list; anonymous contributions have none.
 	Contributors []ID `json:"contributors,omitempty"`
+	// Group is the panel, process or other body the contribution came
+	// through, if any, so indicators can speak of one panel.
+	Group ID `json:"group,omitzero"`
 
 	State    State    `json:"state"`
 	Decision Decision `json:"decision,omitempty"`

@@ -52,6 +52,17 @@
 // late; [ContributionsOf] is a participant's own list; [LoopIndicators]
 // computes the integrity indicators that expose pseudo-participation.
 //
+// # Co-development, goals and the house
+//
+// A co-development [Process] goes from planning to evaluation with its
+// participants, log and linked contributions, and closes only with a
+// results summary that answers all of them ([Store.CloseProcess],
+// PART-3). A client's own [Goal] is written and replanned only by the
+// client ([Store.WriteGoal], PART-4). Every module records activity on
+// the floors of the house ([RecordActivity]); [HouseProfile] shows which
+// floors are lived in (PART-6), and [PseudoParticipation] flags units and
+// panels whose inputs go unanswered or without effect.
+//
 // # Family members
 //
 // A family member takes part in a client's service only under the

@@ -111,8 +111,12 @@ func ExampleLoopIndicators() {
 	// Output:
 	// 1 of 3 contributions received in 2026-01-05–2026-04-05 were answered
 	// 1 of 3 contributions were answered by their deadline
-	// The median response came in 30.0 days (1 responses)
+	// The median response came in 30 days (1 responses)
+	// 9 in 10 responses came within 30 days (1 responses)
+	// The median acknowledgement came in 30 days (1 acknowledged)
+	// 9 in 10 acknowledgements came within 30 days (1 acknowledged)
 	// 1 of 1 decided contributions were adopted at least in part
 	// 0 of 0 panel topics were raised by members
+	// 0 of 0 senders who asked for a reply got one
 	// 4 of 5 floors stand empty: Own service, Feedback, Development, Co-production
 }

@@ -141,6 +141,9 @@ func familyEvents() []EventType {
 			return tx.Insert(tableFamily, &cp)
 		}),
 		Handle(func(tx *Tx, m EventMeta, d FamilyTookPart) error {
+			if c, ok, err := Lookup[*FamilyConsent](tx, tableFamily, "id", d.Consent); err == nil && ok {
+				RecordActivity(tx, m.Time, Activity{Level: LevelOwnService, People: []ID{c.Family, c.Client}})
+			}
 			return tx.Insert(tableFamilyParticipation, &familyParticipation{Event: m.ID, Consent: d.Consent, Scope: d.Scope, At: m.Time})
 		}),
 	}

@@ -2,23 +2,31 @@ package participation
 
 import (
 	"fmt"
-	"math"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 )
 
-// Keys of the integrity indicators of the contribution loop. Together they
-// expose pseudo-participation: inputs asked for and then left without
-// answer or effect.
+// Keys of the integrity indicators. Together they expose
+// pseudo-participation: inputs asked for and then left without answer or
+// effect.
 const (
 	IndicatorReportedBack    = "reported_back_share"
 	IndicatorRespondedInTime = "responded_in_time_share"
 	IndicatorMedianResponse  = "median_days_to_response"
+	IndicatorP90Response     = "p90_days_to_response"
+	IndicatorMedianAck       = "median_days_to_acknowledgement"
+	IndicatorP90Ack          = "p90_days_to_acknowledgement"
 	IndicatorAdopted         = "adopted_share"
 	IndicatorMemberTopics    = "member_topic_share"
+	IndicatorReplies         = "reply_share"
 	IndicatorEmptyFloors     = "empty_floors"
 )
+
+// SourceFeedbackReply is the source key of feedback whose sender asked
+// for a reply, which the reply indicator counts.
+const SourceFeedbackReply = "feedback/reply"
 
 // Indicator is one integrity indicator, with what it was computed from.
 type Indicator struct {
@@ -26,8 +34,8 @@ type Indicator struct {
 	// Value is the share (0–1), the number of days or the count the key
 	// names; nil when there was nothing to compute it from.
 	Value *float64 `json:"value"`
-	// Numerator and Denominator are the counts behind a share. For the
-	// median they are both the number of responses measured.
+	// Numerator and Denominator are the counts behind a share. For days
+	// they are both the number of contributions measured.
 	Numerator   int    `json:"numerator"`
 	Denominator int    `json:"denominator"`
 	Period      Period `json:"period"`
@@ -41,11 +49,14 @@ type Indicator struct {
 
 // IndicatorFilter selects what the indicators are computed over.
 type IndicatorFilter struct {
-	// Period selects contributions by the time they were received.
+	// Period selects contributions by the day they were received (UTC
+	// days) and activity by the day it happened.
 	Period Period
-	// Unit and Service narrow to one organisation unit or service.
+	// Unit, Service and Group narrow to one organisation unit, service,
+	// or panel or process.
 	Unit    *string
 	Service *string
+	Group   *ID
 	// At is the moment of evaluation, for deadlines that have passed;
 	// zero means the end of the period, or now when it has none.
 	At time.Time
@@ -54,103 +65,115 @@ type IndicatorFilter struct {
 // Floors are the five floors of the house, below the strategy roof.
 var Floors = Levels[:5]
 
-// LoopIndicators computes the integrity indicators of the contribution
-// loop over the contributions received in the filter's period.
+func storeOf(r Reader) (*Store, error) {
+	switch v := r.(type) {
+	case *Tx:
+		return v.s, nil
+	case *View:
+		return v.s, nil
+	}
+	return nil, Errorf(EINTERNAL, "indicators read a store's Tx or View, not %T", r)
+}
+
+// LoopIndicators computes the integrity indicators over the contributions
+// received in the filter's period. It reads the kernel's aggregates, a
+// few hundred cells however many contributions there are.
 func LoopIndicators(r Reader, f IndicatorFilter) ([]Indicator, error) {
 	if err := f.Period.Validate(); err != nil {
 		return nil, err
 	}
-	at := f.At
-	if at.IsZero() {
-		at = f.Period.To
-		if at.IsZero() {
-			at = time.Now()
-		}
-	}
-	var (
-		received, reported, due, inTime, decided, adopted, topics, memberTopics int
-		days                                                                    []float64
-		perLevel                                                                = map[Level]int{}
-	)
-	filter := ContributionFilter{Unit: f.Unit, Service: f.Service}
-	err := eachReceived(r, f.Period, func(c *Contribution) {
-		if !filter.match(c) {
-			return
-		}
-		received++
-		perLevel[c.Level]++
-		if c.State == StateReportedBack {
-			reported++
-			days = append(days, c.ReportedAt.Sub(c.ReceivedAt).Hours()/24)
-		}
-		if c.State == StateReportedBack || at.After(c.RespondBy) {
-			due++
-			if c.State == StateReportedBack && !c.ReportedAt.After(c.RespondBy) {
-				inTime++
-			}
-		}
-		if c.Reached(StateDecided) {
-			decided++
-			if c.Decision == Adopted || c.Decision == PartlyAdopted {
-				adopted++
-			}
-		}
-		if c.Source.Key() == SourcePanelTopic {
-			topics++
-			if c.Origin == OriginClient {
-				memberTopics++
-			}
-		}
-	})
+	s, err := storeOf(r)
 	if err != nil {
 		return nil, err
 	}
+	at := f.At
+	if at.IsZero() {
+		if at = f.Period.To; at.IsZero() {
+			at = s.Now()
+		}
+	}
+	a := s.State("participation").(*aggregates)
+	af := aggFilter{Period: f.Period, Unit: f.Unit, Service: f.Service, Group: f.Group}
+	a.mu.RLock()
+	all := a.sumLoop(af, nil)
+	topics := a.sumLoop(af, func(k loopKey) bool { return k.source == SourcePanelTopic })
+	replies := a.sumLoop(af, func(k loopKey) bool { return k.source == SourceFeedbackReply })
+	// Due: received on or before the last day whose response deadline has
+	// passed at `at`, and, after it, those already answered.
+	cutoff := at.Add(-s.loop.RespondWithin).UTC().Truncate(24 * time.Hour)
+	early, late := af, af
+	if early.Period.To.IsZero() || cutoff.Before(early.Period.To) {
+		early.Period.To = cutoff
+	}
+	if late.Period.From.IsZero() || late.Period.From.Before(cutoff) {
+		late.Period.From = cutoff
+	}
+	var due int
+	if early.Period.From.IsZero() || early.Period.To.After(early.Period.From) {
+		due += a.sumLoop(early, nil).Received
+	}
+	if late.Period.To.IsZero() || late.Period.To.After(late.Period.From) {
+		due += a.sumLoop(late, nil).Reported
+	}
+	empty := a.emptyFloors(af)
+	a.mu.RUnlock()
+
 	p := f.Period.String()
 	out := []Indicator{
-		share(IndicatorReportedBack, reported, received, f.Period,
+		share(IndicatorReportedBack, all.Reported, all.Received, f.Period,
 			"contributions received in the period that were reported back to their contributors",
 			Labels{
-				Fi: fmt.Sprintf("%d/%d kaudella %s saapuneesta panoksesta on saanut vastauksen", reported, received, p),
-				Sv: fmt.Sprintf("%d av %d bidrag som kom in under %s har fått svar", reported, received, p),
-				En: fmt.Sprintf("%d of %d contributions received in %s were answered", reported, received, p),
+				Fi: fmt.Sprintf("%d/%d kaudella %s saapuneesta panoksesta on saanut vastauksen", all.Reported, all.Received, p),
+				Sv: fmt.Sprintf("%d av %d bidrag som kom in under %s har fått svar", all.Reported, all.Received, p),
+				En: fmt.Sprintf("%d of %d contributions received in %s were answered", all.Reported, all.Received, p),
 			}),
-		share(IndicatorRespondedInTime, inTime, due, f.Period,
+		share(IndicatorRespondedInTime, all.ReportedInTime, due, f.Period,
 			"contributions whose response deadline has passed or that were answered: answered by the deadline",
 			Labels{
-				Fi: fmt.Sprintf("%d/%d panokseen vastattiin määräajassa", inTime, due),
-				Sv: fmt.Sprintf("%d av %d bidrag besvarades inom tidsfristen", inTime, due),
-				En: fmt.Sprintf("%d of %d contributions were answered by their deadline", inTime, due),
+				Fi: fmt.Sprintf("%d/%d panokseen vastattiin määräajassa", all.ReportedInTime, due),
+				Sv: fmt.Sprintf("%d av %d bidrag besvarades inom tidsfristen", all.ReportedInTime, due),
+				En: fmt.Sprintf("%d of %d contributions were answered by their deadline", all.ReportedInTime, due),
 			}),
-		median(days, f.Period),
-		share(IndicatorAdopted, adopted, decided, f.Period,
+		days(IndicatorMedianResponse, all.RespDays, 0.5, f.Period, "median days from receipt to the response, over contributions received in the period and reported back",
+			"Vastaus tuli mediaanina %d päivässä (%d vastausta)", "Svaret kom i median efter %d dagar (%d svar)", "The median response came in %d days (%d responses)"),
+		days(IndicatorP90Response, all.RespDays, 0.9, f.Period, "90th percentile of days from receipt to the response",
+			"9/10 vastauksista tuli %d päivässä (%d vastausta)", "9 av 10 svar kom inom %d dagar (%d svar)", "9 in 10 responses came within %d days (%d responses)"),
+		days(IndicatorMedianAck, all.AckDays, 0.5, f.Period, "median days from receipt to acknowledgement",
+			"Panos kuitattiin mediaanina %d päivässä (%d kuittausta)", "Bidraget kvitterades i median efter %d dagar (%d kvitteringar)", "The median acknowledgement came in %d days (%d acknowledged)"),
+		days(IndicatorP90Ack, all.AckDays, 0.9, f.Period, "90th percentile of days from receipt to acknowledgement",
+			"9/10 panoksesta kuitattiin %d päivässä (%d kuittausta)", "9 av 10 bidrag kvitterades inom %d dagar (%d kvitteringar)", "9 in 10 acknowledgements came within %d days (%d acknowledged)"),
+		share(IndicatorAdopted, all.Adopted, all.Decided, f.Period,
 			"decided contributions adopted in full or in part",
 			Labels{
-				Fi: fmt.Sprintf("%d/%d päätetystä panoksesta otettiin käyttöön ainakin osittain", adopted, decided),
-				Sv: fmt.Sprintf("%d av %d beslutade bidrag genomfördes helt eller delvis", adopted, decided),
-				En: fmt.Sprintf("%d of %d decided contributions were adopted at least in part", adopted, decided),
+				Fi: fmt.Sprintf("%d/%d päätetystä panoksesta otettiin käyttöön ainakin osittain", all.Adopted, all.Decided),
+				Sv: fmt.Sprintf("%d av %d beslutade bidrag genomfördes helt eller delvis", all.Adopted, all.Decided),
+				En: fmt.Sprintf("%d of %d decided contributions were adopted at least in part", all.Adopted, all.Decided),
 			}),
-		share(IndicatorMemberTopics, memberTopics, topics, f.Period,
+		share(IndicatorMemberTopics, topics.ClientOrigin, topics.Received, f.Period,
 			"panel topics raised by members rather than the organisation",
 			Labels{
-				Fi: fmt.Sprintf("%d/%d raadin aiheesta tuli jäseniltä", memberTopics, topics),
-				Sv: fmt.Sprintf("%d av %d ämnen i panelen kom från medlemmarna", memberTopics, topics),
-				En: fmt.Sprintf("%d of %d panel topics were raised by members", memberTopics, topics),
+				Fi: fmt.Sprintf("%d/%d raadin aiheesta tuli jäseniltä", topics.ClientOrigin, topics.Received),
+				Sv: fmt.Sprintf("%d av %d ämnen i panelen kom från medlemmarna", topics.ClientOrigin, topics.Received),
+				En: fmt.Sprintf("%d of %d panel topics were raised by members", topics.ClientOrigin, topics.Received),
+			}),
+		share(IndicatorReplies, replies.Reported, replies.Received, f.Period,
+			"feedback whose sender asked for a reply, and got one",
+			Labels{
+				Fi: fmt.Sprintf("%d/%d vastausta pyytäneestä palautteesta sai vastauksen", replies.Reported, replies.Received),
+				Sv: fmt.Sprintf("%d av %d som bad om svar på sin respons fick svar", replies.Reported, replies.Received),
+				En: fmt.Sprintf("%d of %d senders who asked for a reply got one", replies.Reported, replies.Received),
 			}),
 	}
-	var empty []Level
 	var names [3][]string
-	for _, l := range Floors {
-		if perLevel[l] == 0 {
-			empty = append(empty, l)
-			for i, lang := range Langs {
-				names[i] = append(names[i], l.Label(lang))
-			}
+	for _, l := range empty {
+		for i, lang := range Langs {
+			names[i] = append(names[i], l.Label(lang))
 		}
 	}
 	v := float64(len(empty))
 	out = append(out, Indicator{
 		Key: IndicatorEmptyFloors, Value: &v, Numerator: len(empty), Denominator: len(Floors), Period: f.Period,
-		Basis:  "floors of the house of participation with no contribution received in the period",
+		Basis:  "floors of the house of participation with no activity in the period",
 		Floors: empty,
 		Reading: Labels{
 			Fi: fmt.Sprintf("%d/%d kerroksesta tyhjillään: %s", len(empty), len(Floors), listOrNone(names[0], "ei yhtään")),
@@ -170,25 +193,24 @@ func share(key string, num, den int, p Period, basis string, reading Labels) Ind
 	return in
 }
 
-func median(days []float64, p Period) Indicator {
-	in := Indicator{Key: IndicatorMedianResponse, Numerator: len(days), Denominator: len(days), Period: p,
-		Basis: "days from receipt to the response, over contributions received in the period and reported back"}
-	if len(days) == 0 {
-		in.Reading = Labels{Fi: "Yhteenkään panokseen ei ole vielä vastattu", Sv: "Inget bidrag har ännu besvarats", En: "No contribution has been answered yet"}
+func days(key string, h []uint32, q float64, p Period, basis, fi, sv, en string) Indicator {
+	none := Labels{Fi: "Ei vielä vastauksia", Sv: "Inga svar ännu", En: "No responses yet"}
+	if strings.Contains(key, "acknowledgement") {
+		none = Labels{Fi: "Ei vielä kuittauksia", Sv: "Inga kvitteringar ännu", En: "No acknowledgements yet"}
+	}
+	n := 0
+	for _, v := range h {
+		n += int(v)
+	}
+	in := Indicator{Key: key, Numerator: n, Denominator: n, Period: p, Basis: basis}
+	d, ok := quantile(h, q)
+	if !ok {
+		in.Reading = none
 		return in
 	}
-	slices.Sort(days)
-	m := days[len(days)/2]
-	if len(days)%2 == 0 {
-		m = (days[len(days)/2-1] + days[len(days)/2]) / 2
-	}
-	m = math.Round(m*10) / 10
-	in.Value = &m
-	in.Reading = Labels{
-		Fi: fmt.Sprintf("Vastaus tuli keskimäärin (mediaani) %.1f päivässä (%d vastausta)", m, len(days)),
-		Sv: fmt.Sprintf("Svaret kom i median efter %.1f dagar (%d svar)", m, len(days)),
-		En: fmt.Sprintf("The median response came in %.1f days (%d responses)", m, len(days)),
-	}
+	v := float64(d)
+	in.Value = &v
+	in.Reading = Labels{Fi: fmt.Sprintf(fi, d, n), Sv: fmt.Sprintf(sv, d, n), En: fmt.Sprintf(en, d, n)}
 	return in
 }
 
@@ -197,4 +219,251 @@ func listOrNone(names []string, none string) string {
 		return none
 	}
 	return strings.Join(names, ", ")
+}
+
+// FloorActivity is one floor of the house in a period (PART-6).
+type FloorActivity struct {
+	Level  Level  `json:"level"`
+	Labels Labels `json:"labels"`
+	// Events counts activities: contributions, meetings, items,
+	// assignments, process steps, goals.
+	Events int `json:"events"`
+	// People counts the named people involved, over the calendar months
+	// the period touches; anonymous activity adds none.
+	People        int  `json:"people"`
+	Contributions int  `json:"contributions"`
+	Empty         bool `json:"empty"`
+}
+
+// House is the house of participation for a unit or service and a period:
+// which floors are lived in and how much (PART-6).
+type House struct {
+	Period Period          `json:"period"`
+	Floors []FloorActivity `json:"floors"` // the five floors, foundation first, and the roof
+	Empty  []Level         `json:"empty"`
+}
+
+// HouseFilter selects a house profile.
+type HouseFilter struct {
+	Period  Period
+	Unit    *string
+	Service *string
+}
+
+// HouseProfile returns the house of participation for the filter, from
+// the kernel's activity aggregates.
+func HouseProfile(r Reader, f HouseFilter) (House, error) {
+	if err := f.Period.Validate(); err != nil {
+		return House{}, err
+	}
+	s, err := storeOf(r)
+	if err != nil {
+		return House{}, err
+	}
+	a := s.State("participation").(*aggregates)
+	af := aggFilter{Period: f.Period, Unit: f.Unit, Service: f.Service}
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	h := House{Period: f.Period, Empty: a.emptyFloors(af)}
+	perLevel := a.sumHouse(af)
+	people := a.peopleByLevel(af)
+	for _, l := range Levels {
+		fa := perLevel[l]
+		h.Floors = append(h.Floors, FloorActivity{Level: l, Labels: levelLabels[l], Events: fa.Events, Contributions: fa.Contributions,
+			People: people[l], Empty: fa.Events == 0})
+	}
+	return h, nil
+}
+
+// sumHouse adds up activity per level. Call with a.mu held.
+func (a *aggregates) sumHouse(f aggFilter) map[Level]houseAgg {
+	out := map[Level]houseAgg{}
+	if !a.haveRange {
+		return out
+	}
+	for _, b := range buckets(f.Period.From, f.Period.To, a.first, a.last) {
+		for _, k := range a.houseBy[b] {
+			if !f.keepHouse(k) {
+				continue
+			}
+			c, cur := a.house[k], out[k.level]
+			cur.Events += c.Events
+			cur.Contributions += c.Contributions
+			out[k.level] = cur
+		}
+	}
+	return out
+}
+
+// peopleByLevel counts distinct people per level over the months the
+// period touches. Call with a.mu held.
+func (a *aggregates) peopleByLevel(f aggFilter) map[Level]int {
+	out := map[Level]int{}
+	if !a.haveRange {
+		return out
+	}
+	m0, m1 := monthNumber(time.Unix(int64(a.first)*86400, 0)), monthNumber(time.Unix(int64(a.last)*86400, 0))
+	if !f.Period.From.IsZero() {
+		m0 = max(m0, monthNumber(f.Period.From))
+	}
+	if !f.Period.To.IsZero() {
+		m1 = min(m1, monthNumber(f.Period.To.Add(-time.Nanosecond)))
+	}
+	sets := map[Level]map[ID]struct{}{}
+	for m := m0; m <= m1 && m1 >= m0; m++ {
+		for _, k := range a.houseBy[bucket{byMonth, m}] {
+			if !f.keepHouse(k) {
+				continue
+			}
+			for id := range a.house[k].People {
+				if sets[k.level] == nil {
+					sets[k.level] = map[ID]struct{}{}
+				}
+				sets[k.level][id] = struct{}{}
+			}
+		}
+	}
+	for l, set := range sets {
+		out[l] = len(set)
+	}
+	return out
+}
+
+// emptyFloors lists the floors with no activity. Call with a.mu held.
+func (a *aggregates) emptyFloors(f aggFilter) []Level {
+	f.Group = nil
+	per := a.sumHouse(f)
+	var out []Level
+	for _, l := range Floors {
+		if per[l].Events == 0 {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// Warning flags a unit or a group (a panel, a process) whose inputs mostly
+// go unanswered or without effect: pseudo-participation. Rules lists the
+// rules it broke, each with the indicator that is the evidence.
+type Warning struct {
+	Unit  string      `json:"unit,omitempty"`
+	Group ID          `json:"group,omitzero"`
+	Rules []RuleBreak `json:"rules"`
+}
+
+// RuleBreak is one broken rule with its evidence.
+type RuleBreak struct {
+	Rule     string    `json:"rule"`
+	Labels   Labels    `json:"labels"`
+	Evidence Indicator `json:"evidence"`
+}
+
+// The pseudo-participation rules, over a period, for each unit and each
+// group with at least MinInputs contributions received:
+const (
+	// RuleUnanswered: fewer than half of the inputs were reported back.
+	RuleUnanswered = "unanswered"
+	// RuleLate: the median response took longer than the response
+	// deadline.
+	RuleLate = "late"
+	// RuleNoEffect: of at least MinInputs decided inputs, fewer than one
+	// in ten was adopted even in part.
+	RuleNoEffect = "no_effect"
+	// RuleOrganisationLed: of at least MinInputs panel topics, fewer than
+	// a quarter came from members.
+	RuleOrganisationLed = "organisation_led"
+)
+
+// WarningFilter selects the period and the threshold.
+type WarningFilter struct {
+	Period Period
+	At     time.Time
+	// MinInputs is the least number of inputs a rule needs to speak;
+	// zero means 5.
+	MinInputs int
+}
+
+// PseudoParticipation applies the rules to every unit and every group
+// with inputs in the period, and returns those that break any, with the
+// evidence.
+func PseudoParticipation(r Reader, f WarningFilter) ([]Warning, error) {
+	s, err := storeOf(r)
+	if err != nil {
+		return nil, err
+	}
+	if f.MinInputs <= 0 {
+		f.MinInputs = 5
+	}
+	a := s.State("participation").(*aggregates)
+	units, groups := map[string]bool{}, map[ID]bool{}
+	a.mu.RLock()
+	if a.haveRange {
+		for _, b := range buckets(f.Period.From, f.Period.To, a.first, a.last) {
+			for _, k := range a.loopBy[b] {
+				units[k.unit] = true
+				if !k.group.IsZero() {
+					groups[k.group] = true
+				}
+			}
+		}
+	}
+	a.mu.RUnlock()
+	var out []Warning
+	check := func(w Warning, in IndicatorFilter) error {
+		ins, err := LoopIndicators(r, in)
+		if err != nil {
+			return err
+		}
+		by := map[string]Indicator{}
+		for _, x := range ins {
+			by[x.Key] = x
+		}
+		rb := by[IndicatorReportedBack]
+		if rb.Denominator >= f.MinInputs && *rb.Value < 0.5 {
+			w.Rules = append(w.Rules, RuleBreak{RuleUnanswered, Labels{Fi: "Suurin osa panoksista jää vaille vastausta", Sv: "De flesta bidrag förblir obesvarade", En: "Most inputs go unanswered"}, rb})
+		}
+		md := by[IndicatorMedianResponse]
+		if md.Value != nil && md.Denominator >= f.MinInputs && *md.Value > s.loop.RespondWithin.Hours()/24 {
+			w.Rules = append(w.Rules, RuleBreak{RuleLate, Labels{Fi: "Vastaukset tulevat myöhässä", Sv: "Svaren kommer för sent", En: "Answers come late"}, md})
+		}
+		ad := by[IndicatorAdopted]
+		if ad.Denominator >= f.MinInputs && *ad.Value < 0.1 {
+			w.Rules = append(w.Rules, RuleBreak{RuleNoEffect, Labels{Fi: "Panoksilla ei ole vaikutusta", Sv: "Bidragen har ingen verkan", En: "Inputs have no effect"}, ad})
+		}
+		mt := by[IndicatorMemberTopics]
+		if mt.Denominator >= f.MinInputs && *mt.Value < 0.25 {
+			w.Rules = append(w.Rules, RuleBreak{RuleOrganisationLed, Labels{Fi: "Aiheet tulevat organisaatiolta, eivät jäseniltä", Sv: "Ämnena kommer från organisationen, inte medlemmarna", En: "Topics come from the organisation, not members"}, mt})
+		}
+		if len(w.Rules) > 0 {
+			out = append(out, w)
+		}
+		return nil
+	}
+	for _, u := range sortedStrings(units) {
+		u := u
+		if err := check(Warning{Unit: u}, IndicatorFilter{Period: f.Period, Unit: &u, At: f.At}); err != nil {
+			return nil, err
+		}
+	}
+	gs := make([]ID, 0, len(groups))
+	for g := range groups {
+		gs = append(gs, g)
+	}
+	slices.SortFunc(gs, func(x, y ID) int { return strings.Compare(x.String(), y.String()) })
+	for _, g := range gs {
+		g := g
+		if err := check(Warning{Group: g}, IndicatorFilter{Period: f.Period, Group: &g, At: f.At}); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func sortedStrings(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -39,6 +39,7 @@ type (
 		Service      string `json:"service,omitempty"`
 		Title        string `json:"title"`
 		Contributors []ID   `json:"contributors,omitempty"`
+		Group        ID     `json:"group,omitzero"`
 		// The deadlines, fixed when the contribution arrives.
 		AcknowledgeBy time.Time `json:"acknowledgeBy"`
 		RespondBy     time.Time `json:"respondBy"`
@@ -112,7 +113,9 @@ type Erasure struct {
 func kernelModule() Module {
 	staff := []Role{RoleStaff, RoleCoordinator, RoleManager}
 	return Module{
-		Name: "participation",
+		Name:     "participation",
+		NewState: func() any { return newAggregates() },
+		Dump:     func(s any) any { return s.(*aggregates).dump() },
 		Tables: append([]*memdb.TableSchema{
 			contributionsTable(),
 			{
@@ -122,7 +125,7 @@ func kernelModule() Module {
 					"id": {Name: "id", Unique: true, Indexer: IndexID(func(e *Erasure) ID { return e.Subject })},
 				},
 			},
-		}, familyTables()...),
+		}, slices.Concat(familyTables(), codevTables(), goalTables())...),
 		Events: append([]EventType{
 			Handle(applyReceived),
 			Handle(func(tx *Tx, m EventMeta, d ContributionAcknowledged) error {
@@ -150,7 +153,7 @@ func kernelModule() Module {
 				tx.erased = append(tx.erased, d.Subject)
 				return tx.Insert(tableErasures, &Erasure{Subject: d.Subject, At: m.Time, Reason: d.Reason})
 			}),
-		}, familyEvents()...),
+		}, slices.Concat(familyEvents(), codevEvents(), goalEvents())...),
 		Actions: []ActionRule{
 			{ActionSubmit, []Role{RoleClient, RoleFamilyMember, RoleExpert, RoleDeveloperClient, RoleStaff, RoleCoordinator, RoleManager, RoleSystem}, "submit a contribution directly (modules submit their own inside their commands)"},
 			{ActionAcknowledge, append(slices.Clone(staff), RoleSystem), "acknowledge a contribution"},
@@ -162,6 +165,18 @@ func kernelModule() Module {
 			{ActionFamilyGrant, []Role{RoleClient, RoleStaff, RoleCoordinator}, "record a client's consent to a family member taking part"},
 			{ActionFamilyWithdraw, []Role{RoleClient, RoleStaff, RoleCoordinator}, "withdraw a family consent"},
 			{ActionFamilyTakePart, []Role{RoleFamilyMember}, "take part in a client's service as a family member"},
+			{ActionProcessStart, staff, "start a co-development process"},
+			{ActionProcessJoin, []Role{RoleStaff, RoleCoordinator}, "add a participant to a process"},
+			{ActionProcessAdvance, []Role{RoleStaff, RoleCoordinator}, "move a process to its next phase"},
+			{ActionProcessLog, []Role{RoleClient, RoleFamilyMember, RoleExpert, RoleDeveloperClient, RoleStaff, RoleCoordinator, RoleManager}, "document a decision (participants and staff)"},
+			{ActionProcessLink, []Role{RoleStaff, RoleCoordinator}, "link a contribution into a process"},
+			{ActionProcessIdea, []Role{RoleClient, RoleFamilyMember, RoleExpert, RoleDeveloperClient, RoleStaff, RoleCoordinator}, "raise an idea in a process (participants and staff)"},
+			{ActionProcessClose, []Role{RoleCoordinator, RoleManager}, "close a process with its results summary"},
+			{ActionGoalWrite, []Role{RoleClient}, "write one's own change goal"},
+			{ActionGoalReplan, []Role{RoleClient}, "replan one's own goal"},
+			{ActionGoalSupport, []Role{RoleStaff, RoleCoordinator}, "record a worker's support for a goal"},
+			{ActionGoalProgress, []Role{RoleClient, RoleStaff, RoleCoordinator}, "note progress on a goal"},
+			{ActionGoalReach, []Role{RoleClient, RoleStaff, RoleCoordinator}, "mark a goal reached"},
 		},
 	}
 }
@@ -199,10 +214,17 @@ func contributionsTable() *memdb.TableSchema {
 func applyReceived(tx *Tx, m EventMeta, d ContributionReceived) error {
 	c := &Contribution{
 		ID: d.Contribution, Source: d.Source, Level: d.Level, Scope: d.Scope, Origin: d.Origin,
-		Unit: d.Unit, Service: d.Service, Title: d.Title, Contributors: d.Contributors,
+		Unit: d.Unit, Service: d.Service, Title: d.Title, Contributors: d.Contributors, Group: d.Group,
 		State: StateReceived, ReceivedAt: m.Time, AcknowledgeBy: d.AcknowledgeBy, RespondBy: d.RespondBy,
 		History: []Step{{State: StateReceived, At: m.Time, By: m.Actor}},
 	}
+	onLoop(tx, c, func(a *loopAgg) {
+		a.Received++
+		if c.Origin == OriginClient {
+			a.ClientOrigin++
+		}
+	})
+	RecordActivity(tx, m.Time, Activity{Level: c.Level, Unit: c.Unit, Service: c.Service, People: c.Contributors, Contribution: true})
 	return tx.Insert(TableContributions, c)
 }
 
@@ -225,6 +247,28 @@ func applyStep(tx *Tx, m EventMeta, id ID, to State, note string, implicit bool,
 		change(c)
 	}
 	c.History = append(c.History, Step{State: to, At: m.Time, By: m.Actor, Note: note, Implicit: implicit})
+	days := int(m.Time.Sub(c.ReceivedAt) / (24 * time.Hour))
+	switch to {
+	case StateAcknowledged:
+		onLoop(tx, c, func(a *loopAgg) { a.Acked++; a.AckDays = histAdd(a.AckDays, days) })
+	case StateDecided:
+		adopted := c.Decision == Adopted || c.Decision == PartlyAdopted
+		onLoop(tx, c, func(a *loopAgg) {
+			a.Decided++
+			if adopted {
+				a.Adopted++
+			}
+		})
+	case StateReportedBack:
+		inTime := !m.Time.After(c.RespondBy)
+		onLoop(tx, c, func(a *loopAgg) {
+			a.Reported++
+			a.RespDays = histAdd(a.RespDays, days)
+			if inTime {
+				a.ReportedInTime++
+			}
+		})
+	}
 	return tx.Insert(TableContributions, c)
 }
 
@@ -239,6 +283,8 @@ type ContributionInput struct {
 	Service      string
 	Title        string
 	Contributors []ID
+	// Group is the panel, process or other body it came through.
+	Group ID
 }
 
 // SubmitContribution starts a contribution inside a module's command, so
@@ -285,7 +331,7 @@ func SubmitContribution(tx *Tx, in ContributionInput) (*Contribution, error) {
 	p := tx.Loop()
 	err = tx.Emit(ContributionReceived{
 		Contribution: id, Source: in.Source, Level: in.Level, Scope: in.Scope, Origin: in.Origin,
-		Unit: in.Unit, Service: in.Service, Title: in.Title, Contributors: contributors,
+		Unit: in.Unit, Service: in.Service, Title: in.Title, Contributors: contributors, Group: in.Group,
 		AcknowledgeBy: tx.Now().Add(p.AcknowledgeWithin), RespondBy: tx.Now().Add(p.RespondWithin),
 	})
 	if err != nil {

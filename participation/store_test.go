@@ -426,5 +426,5 @@ func TestAnonymousEvents(t *testing.T) {
 
 func TestPolicyTableInREADME(t *testing.T) {
 	s, _ := MustOpen(t, nil, nil)
-	policydoc.Check(t, s.Policy(), "contribution.", "subject.", "family.")
+	policydoc.Check(t, s.Policy(), "contribution.", "subject.", "family.", "codev.", "goal.")
 }

@@ -1,0 +1,387 @@
+package participation
+
+import (
+	"slices"
+	"sync"
+	"time"
+)
+
+// The kernel keeps aggregates of the contribution loop and of activity on
+// each floor of the house, by day and by month, so that the house profile
+// and the integrity indicators read a few hundred cells however many
+// events there are (PART-6). Appliers change them through commit hooks:
+// a failed command leaves them untouched, and replay rebuilds them. Days
+// and months are UTC.
+
+type res uint8
+
+const (
+	byDay res = iota
+	byMonth
+)
+
+type bucket struct {
+	res res
+	n   uint32 // days since 1970-01-01, or year*12+month-1
+}
+
+func dayNumber(t time.Time) uint32 { return uint32(t.UTC().Unix() / 86400) }
+
+func monthNumber(t time.Time) uint32 {
+	y, m, _ := t.UTC().Date()
+	return uint32(y*12 + int(m) - 1)
+}
+
+// buckets covers [from, to) with whole months where it can and days
+// elsewhere. A zero from or to is open; open periods are bounded by the
+// data's own first and last day.
+func buckets(from, to time.Time, first, last uint32) []bucket {
+	d0, d1 := first, last+1
+	if !from.IsZero() {
+		d0 = max(d0, dayNumber(from))
+	}
+	if !to.IsZero() {
+		d1 = min(d1, dayNumber(to.Add(-time.Nanosecond))+1)
+	}
+	var out []bucket
+	for d := d0; d < d1; {
+		t := time.Unix(int64(d)*86400, 0).UTC()
+		if t.Day() == 1 {
+			next := dayNumber(t.AddDate(0, 1, 0))
+			if next <= d1 {
+				out = append(out, bucket{byMonth, monthNumber(t)})
+				d = next
+				continue
+			}
+		}
+		out = append(out, bucket{byDay, d})
+		d++
+	}
+	return out
+}
+
+// loopKey is one cell of the loop aggregates: contributions received in
+// a bucket, by unit, service, group and source.
+type loopKey struct {
+	b       bucket
+	unit    string
+	service string
+	group   ID
+	source  string
+	level   Level
+}
+
+// loopAgg counts a cell's contributions and where they went.
+type loopAgg struct {
+	Received, Acked, Decided, Adopted, Reported, ReportedInTime, ClientOrigin int
+	AckDays, RespDays                                                         []uint32 // histograms by whole days
+}
+
+func (a *loopAgg) add(b *loopAgg) {
+	a.Received += b.Received
+	a.Acked += b.Acked
+	a.Decided += b.Decided
+	a.Adopted += b.Adopted
+	a.Reported += b.Reported
+	a.ReportedInTime += b.ReportedInTime
+	a.ClientOrigin += b.ClientOrigin
+	a.AckDays = addHist(a.AckDays, b.AckDays)
+	a.RespDays = addHist(a.RespDays, b.RespDays)
+}
+
+func addHist(a, b []uint32) []uint32 {
+	if len(b) > len(a) {
+		a = append(a, make([]uint32, len(b)-len(a))...)
+	}
+	for i, v := range b {
+		a[i] += v
+	}
+	return a
+}
+
+const maxHistDays = 3660
+
+func histAdd(h []uint32, days int) []uint32 {
+	days = min(max(days, 0), maxHistDays)
+	if days >= len(h) {
+		h = append(h, make([]uint32, days+1-len(h))...)
+	}
+	h[days]++
+	return h
+}
+
+// houseKey is one cell of activity: a floor, a unit and a service.
+type houseKey struct {
+	b       bucket
+	level   Level
+	unit    string
+	service string
+}
+
+type houseAgg struct {
+	Events        int
+	Contributions int
+	People        map[ID]struct{} // month cells only: named people involved
+}
+
+// aggregates is the kernel's module state.
+type aggregates struct {
+	mu        sync.RWMutex
+	loop      map[loopKey]*loopAgg
+	house     map[houseKey]*houseAgg
+	loopBy    map[bucket][]loopKey
+	houseBy   map[bucket][]houseKey
+	first     uint32 // first and last day with data
+	last      uint32
+	haveRange bool
+}
+
+func newAggregates() *aggregates {
+	return &aggregates{loop: map[loopKey]*loopAgg{}, house: map[houseKey]*houseAgg{},
+		loopBy: map[bucket][]loopKey{}, houseBy: map[bucket][]houseKey{}}
+}
+
+func (a *aggregates) see(t time.Time) {
+	d := dayNumber(t)
+	if !a.haveRange {
+		a.first, a.last, a.haveRange = d, d, true
+		return
+	}
+	a.first, a.last = min(a.first, d), max(a.last, d)
+}
+
+func (a *aggregates) loopCell(k loopKey) *loopAgg {
+	c, ok := a.loop[k]
+	if !ok {
+		c = &loopAgg{}
+		a.loop[k] = c
+		a.loopBy[k.b] = append(a.loopBy[k.b], k)
+	}
+	return c
+}
+
+func (a *aggregates) houseCell(k houseKey) *houseAgg {
+	c, ok := a.house[k]
+	if !ok {
+		c = &houseAgg{}
+		a.house[k] = c
+		a.houseBy[k.b] = append(a.houseBy[k.b], k)
+	}
+	return c
+}
+
+// loopChange applies fn to the day and month cells of a contribution.
+func (a *aggregates) loopChange(c *Contribution, fn func(*loopAgg)) {
+	base := loopKey{unit: c.Unit, service: c.Service, group: c.Group, source: c.Source.Key(), level: c.Level}
+	for _, b := range []bucket{{byDay, dayNumber(c.ReceivedAt)}, {byMonth, monthNumber(c.ReceivedAt)}} {
+		k := base
+		k.b = b
+		fn(a.loopCell(k))
+	}
+	a.see(c.ReceivedAt)
+}
+
+// Activity is something that happened on a floor of the house: an event
+// of any module that people took part in (PART-6).
+type Activity struct {
+	Level   Level
+	Unit    string
+	Service string
+	// People are the named people involved; anonymous activity has none.
+	People []ID
+	// Contribution marks the activity of a contribution being received.
+	Contribution bool
+}
+
+// RecordActivity counts an activity in the house profile. Appliers call
+// it — so replay counts the same — with the event's time; it takes effect
+// when the command commits, all of a command's activities under one lock.
+func RecordActivity(tx *Tx, at time.Time, act Activity) {
+	if !act.Level.Valid() {
+		return
+	}
+	act.People = slices.Clone(act.People)
+	batch := tx.Stage(activityKey{}, func() any {
+		b := &activityBatch{}
+		a := tx.State("participation").(*aggregates)
+		tx.OnCommit(func() { a.record(b) })
+		return b
+	}).(*activityBatch)
+	batch.at = append(batch.at, at)
+	batch.acts = append(batch.acts, act)
+}
+
+type activityKey struct{}
+
+type activityBatch struct {
+	at   []time.Time
+	acts []Activity
+}
+
+func (a *aggregates) record(b *activityBatch) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for i, act := range b.acts {
+		at := b.at[i]
+		a.see(at)
+		for _, bk := range []bucket{{byDay, dayNumber(at)}, {byMonth, monthNumber(at)}} {
+			c := a.houseCell(houseKey{b: bk, level: act.Level, unit: act.Unit, service: act.Service})
+			c.Events++
+			if act.Contribution {
+				c.Contributions++
+			}
+			if bk.res == byMonth && len(act.People) > 0 {
+				if c.People == nil {
+					c.People = map[ID]struct{}{}
+				}
+				for _, id := range act.People {
+					c.People[id] = struct{}{}
+				}
+			}
+		}
+	}
+}
+
+// onLoop registers a hook that changes the loop aggregates of c.
+func onLoop(tx *Tx, c *Contribution, fn func(*loopAgg)) {
+	a := tx.State("participation").(*aggregates)
+	cp := *c
+	tx.OnCommit(func() {
+		a.mu.Lock()
+		a.loopChange(&cp, fn)
+		a.mu.Unlock()
+	})
+}
+
+// Scope of an aggregate query.
+type aggFilter struct {
+	Period  Period
+	Unit    *string
+	Service *string
+	Group   *ID
+}
+
+func (f aggFilter) keepLoop(k loopKey) bool {
+	return (f.Unit == nil || *f.Unit == k.unit) && (f.Service == nil || *f.Service == k.service) && (f.Group == nil || *f.Group == k.group)
+}
+
+func (f aggFilter) keepHouse(k houseKey) bool {
+	return (f.Unit == nil || *f.Unit == k.unit) && (f.Service == nil || *f.Service == k.service) && f.Group == nil
+}
+
+// sumLoop adds up the loop cells of the period, per source key and
+// level, and in all. Call with a.mu held.
+func (a *aggregates) sumLoop(f aggFilter, keep func(loopKey) bool) loopAgg {
+	var out loopAgg
+	if !a.haveRange {
+		return out
+	}
+	for _, b := range buckets(f.Period.From, f.Period.To, a.first, a.last) {
+		for _, k := range a.loopBy[b] {
+			if f.keepLoop(k) && (keep == nil || keep(k)) {
+				out.add(a.loop[k])
+			}
+		}
+	}
+	return out
+}
+
+// quantile returns the q-quantile (0–1) of a histogram of days, by the
+// nearest rank, and false for an empty one.
+func quantile(h []uint32, q float64) (int, bool) {
+	n := 0
+	for _, v := range h {
+		n += int(v)
+	}
+	if n == 0 {
+		return 0, false
+	}
+	rank := int(q*float64(n) + 0.999999)
+	rank = max(rank, 1)
+	seen := 0
+	for d, v := range h {
+		seen += int(v)
+		if seen >= rank {
+			return d, true
+		}
+	}
+	return len(h) - 1, true
+}
+
+// dump lists the aggregates in a fixed order, for Store.Export.
+func (a *aggregates) dump() any {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	type loopOut struct {
+		Res     res    `json:"res"`
+		Bucket  uint32 `json:"bucket"`
+		Unit    string `json:"unit,omitempty"`
+		Service string `json:"service,omitempty"`
+		Group   ID     `json:"group,omitzero"`
+		Source  string `json:"source"`
+		Level   Level  `json:"level"`
+		loopAgg
+	}
+	type houseOut struct {
+		Res           res    `json:"res"`
+		Bucket        uint32 `json:"bucket"`
+		Level         Level  `json:"level"`
+		Unit          string `json:"unit,omitempty"`
+		Service       string `json:"service,omitempty"`
+		Events        int    `json:"events"`
+		Contributions int    `json:"contributions"`
+		People        []ID   `json:"people,omitempty"`
+	}
+	loops := make([]loopOut, 0, len(a.loop))
+	for k, v := range a.loop {
+		loops = append(loops, loopOut{k.b.res, k.b.n, k.unit, k.service, k.group, k.source, k.level, *v})
+	}
+	slices.SortFunc(loops, func(x, y loopOut) int {
+		return compareKeys(
+			[]any{x.Res, x.Bucket, x.Unit, x.Service, x.Group.String(), x.Source, string(x.Level)},
+			[]any{y.Res, y.Bucket, y.Unit, y.Service, y.Group.String(), y.Source, string(y.Level)})
+	})
+	houses := make([]houseOut, 0, len(a.house))
+	for k, v := range a.house {
+		h := houseOut{k.b.res, k.b.n, k.level, k.unit, k.service, v.Events, v.Contributions, nil}
+		for id := range v.People {
+			h.People = append(h.People, id)
+		}
+		slices.SortFunc(h.People, func(x, y ID) int { return compareKeys([]any{x.String()}, []any{y.String()}) })
+		houses = append(houses, h)
+	}
+	slices.SortFunc(houses, func(x, y houseOut) int {
+		return compareKeys([]any{x.Res, x.Bucket, string(x.Level), x.Unit, x.Service}, []any{y.Res, y.Bucket, string(y.Level), y.Unit, y.Service})
+	})
+	return map[string]any{"loop": loops, "house": houses}
+}
+
+func compareKeys(a, b []any) int {
+	for i := range a {
+		switch x := a[i].(type) {
+		case string:
+			if c := compareOrdered(x, b[i].(string)); c != 0 {
+				return c
+			}
+		case uint32:
+			if c := compareOrdered(x, b[i].(uint32)); c != 0 {
+				return c
+			}
+		case res:
+			if c := compareOrdered(x, b[i].(res)); c != 0 {
+				return c
+			}
+		}
+	}
+	return 0
+}
+
+func compareOrdered[T string | uint32 | res](a, b T) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}

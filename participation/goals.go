@@ -1,0 +1,266 @@
+package participation
+
+import (
+	"context"
+	"time"
+
+	"github.com/hashicorp/go-memdb"
+)
+
+// GoalState is where a client's own change goal stands (PART-4). There is
+// no "failed": a goal is replanned, in the client's words.
+type GoalState string
+
+// The goal states.
+const (
+	GoalActive  GoalState = "active"
+	GoalReached GoalState = "reached"
+)
+
+var goalStateLabels = EnumLabels[GoalState]{
+	GoalActive:  {Fi: "Työn alla", Sv: "Pågående", En: "In progress"},
+	GoalReached: {Fi: "Saavutettu", Sv: "Uppnått", En: "Reached"},
+}
+
+// Label returns the state's name in lang.
+func (g GoalState) Label(lang Lang) string { return goalStateLabels.Label(g, lang) }
+
+// Goal is a client's own change goal (PART-4), on the own-service floor.
+type Goal struct {
+	ID      ID         `json:"id"`
+	Client  ID         `json:"client"`
+	Text    string     `json:"text"`
+	OwnRole string     `json:"ownRole"` // the client's own role and responsibility
+	Support string     `json:"support,omitempty"`
+	State   GoalState  `json:"state"`
+	Notes   []GoalNote `json:"notes,omitempty"`
+	// Plans keeps every earlier wording of the goal, with why it was
+	// replanned.
+	Plans []GoalPlan `json:"plans,omitempty"`
+}
+
+// GoalNote is a progress note.
+type GoalNote struct {
+	At   time.Time `json:"at"`
+	By   Actor     `json:"by"`
+	Note string    `json:"note"`
+}
+
+// GoalPlan is an earlier wording, replaced by replanning.
+type GoalPlan struct {
+	At      time.Time `json:"at"`
+	Text    string    `json:"text"`
+	OwnRole string    `json:"ownRole"`
+	Why     string    `json:"why"`
+}
+
+// Events of clients' goals.
+type (
+	// GoalWritten: the client wrote a goal.
+	GoalWritten struct {
+		Goal    ID     `json:"goal"`
+		Client  ID     `json:"client"`
+		Text    string `json:"text"`
+		OwnRole string `json:"ownRole"`
+	}
+	// GoalReplanned: the client reworded the goal, saying why.
+	GoalReplanned struct {
+		Goal    ID     `json:"goal"`
+		Text    string `json:"text"`
+		OwnRole string `json:"ownRole"`
+		Why     string `json:"why"`
+	}
+	// GoalSupported: the worker's support, in the worker's words.
+	GoalSupported struct {
+		Goal    ID     `json:"goal"`
+		Support string `json:"support"`
+	}
+	// GoalProgressed: a progress note.
+	GoalProgressed struct {
+		Goal ID     `json:"goal"`
+		Note string `json:"note"`
+	}
+	// GoalReachedEvent: the goal was reached.
+	GoalReachedEvent struct {
+		Goal ID `json:"goal"`
+	}
+)
+
+// EventType implements [EventData].
+func (GoalWritten) EventType() string { return "goal.written" }
+
+// EventType implements [EventData].
+func (GoalReplanned) EventType() string { return "goal.replanned" }
+
+// EventType implements [EventData].
+func (GoalSupported) EventType() string { return "goal.supported" }
+
+// EventType implements [EventData].
+func (GoalProgressed) EventType() string { return "goal.progressed" }
+
+// EventType implements [EventData].
+func (GoalReachedEvent) EventType() string { return "goal.reached" }
+
+// Actions of clients' goals.
+const (
+	ActionGoalWrite    Action = "goal.write"
+	ActionGoalReplan   Action = "goal.replan"
+	ActionGoalSupport  Action = "goal.support"
+	ActionGoalProgress Action = "goal.progress"
+	ActionGoalReach    Action = "goal.reach"
+)
+
+const tableGoals = "goals"
+
+func goalTables() []*memdb.TableSchema {
+	return []*memdb.TableSchema{{Name: tableGoals, Indexes: map[string]*memdb.IndexSchema{
+		"id": {Name: "id", Unique: true, Indexer: IndexID(func(g *Goal) ID { return g.ID })},
+		// client: a client's own goals.
+		"client": {Name: "client", Indexer: IndexID(func(g *Goal) ID { return g.Client })},
+	}}}
+}
+
+func updateGoal(tx *Tx, m EventMeta, id ID, fn func(*Goal)) error {
+	old, ok, err := Lookup[*Goal](tx, tableGoals, "id", id)
+	if err != nil || !ok {
+		return Errorf(ENOTFOUND, "goal %s not found", id)
+	}
+	cp := *old
+	cp.Notes = append([]GoalNote(nil), old.Notes...)
+	cp.Plans = append([]GoalPlan(nil), old.Plans...)
+	fn(&cp)
+	RecordActivity(tx, m.Time, Activity{Level: LevelOwnService, People: []ID{cp.Client}})
+	return tx.Insert(tableGoals, &cp)
+}
+
+func goalEvents() []EventType {
+	return []EventType{
+		Handle(func(tx *Tx, m EventMeta, d GoalWritten) error {
+			RecordActivity(tx, m.Time, Activity{Level: LevelOwnService, People: []ID{d.Client}})
+			return tx.Insert(tableGoals, &Goal{ID: d.Goal, Client: d.Client, Text: d.Text, OwnRole: d.OwnRole, State: GoalActive})
+		}),
+		Handle(func(tx *Tx, m EventMeta, d GoalReplanned) error {
+			return updateGoal(tx, m, d.Goal, func(g *Goal) {
+				g.Plans = append(g.Plans, GoalPlan{At: m.Time, Text: g.Text, OwnRole: g.OwnRole, Why: d.Why})
+				g.Text, g.OwnRole, g.State = d.Text, d.OwnRole, GoalActive
+			})
+		}),
+		Handle(func(tx *Tx, m EventMeta, d GoalSupported) error {
+			return updateGoal(tx, m, d.Goal, func(g *Goal) { g.Support = d.Support })
+		}),
+		Handle(func(tx *Tx, m EventMeta, d GoalProgressed) error {
+			return updateGoal(tx, m, d.Goal, func(g *Goal) { g.Notes = append(g.Notes, GoalNote{At: m.Time, By: m.Actor, Note: d.Note}) })
+		}),
+		Handle(func(tx *Tx, m EventMeta, d GoalReachedEvent) error {
+			return updateGoal(tx, m, d.Goal, func(g *Goal) { g.State = GoalReached })
+		}),
+	}
+}
+
+func clientGoal(tx *Tx, id ID, actor Actor, clientOnly bool) (*Goal, error) {
+	g, ok, err := Lookup[*Goal](tx, tableGoals, "id", id)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, Errorf(ENOTFOUND, "goal %s not found", id)
+	}
+	if (clientOnly || actor.Role == RoleClient) && actor.ID != g.Client {
+		return nil, Errorf(EFORBIDDEN, "a goal is the client's own: only the client writes and rewords it (PART-4)")
+	}
+	return g, nil
+}
+
+// WriteGoal records a change goal written by the client: the goal and
+// the client's own role and responsibility in reaching it (PART-4). Only
+// the client writes their goal.
+func (s *Store) WriteGoal(ctx context.Context, actor Actor, text, ownRole string) (*Goal, error) {
+	var out *Goal
+	err := s.Exec(ctx, actor, ActionGoalWrite, func(tx *Tx) error {
+		var err error
+		if text, err = CheckText("text", text, MaxTextLen, true); err != nil {
+			return err
+		}
+		if ownRole, err = CheckText("ownRole", ownRole, MaxTextLen, true); err != nil {
+			return Invalid("ownRole", "the client says their own role and responsibility in the change")
+		}
+		id, err := tx.NewID()
+		if err != nil {
+			return err
+		}
+		if err := tx.Emit(GoalWritten{Goal: id, Client: actor.ID, Text: text, OwnRole: ownRole}); err != nil {
+			return err
+		}
+		out, _, err = Lookup[*Goal](tx, tableGoals, "id", id)
+		return err
+	})
+	return out, err
+}
+
+// ReplanGoal rewords a goal; only the client may, and says why. The
+// earlier wording is kept; a goal is replanned, never failed.
+func (s *Store) ReplanGoal(ctx context.Context, actor Actor, goal ID, text, ownRole, why string) error {
+	return s.Exec(ctx, actor, ActionGoalReplan, func(tx *Tx) error {
+		if _, err := clientGoal(tx, goal, actor, true); err != nil {
+			return err
+		}
+		var err error
+		if text, err = CheckText("text", text, MaxTextLen, true); err != nil {
+			return err
+		}
+		if ownRole, err = CheckText("ownRole", ownRole, MaxTextLen, true); err != nil {
+			return err
+		}
+		if why, err = CheckText("why", why, MaxTextLen, true); err != nil {
+			return err
+		}
+		return tx.Emit(GoalReplanned{Goal: goal, Text: text, OwnRole: ownRole, Why: why})
+	})
+}
+
+// SupportGoal records the worker's support for the goal.
+func (s *Store) SupportGoal(ctx context.Context, actor Actor, goal ID, support string) error {
+	return s.Exec(ctx, actor, ActionGoalSupport, func(tx *Tx) error {
+		if _, err := clientGoal(tx, goal, actor, false); err != nil {
+			return err
+		}
+		var err error
+		if support, err = CheckText("support", support, MaxTextLen, true); err != nil {
+			return err
+		}
+		return tx.Emit(GoalSupported{Goal: goal, Support: support})
+	})
+}
+
+// NoteProgress adds a progress note, by the client or a worker.
+func (s *Store) NoteProgress(ctx context.Context, actor Actor, goal ID, note string) error {
+	return s.Exec(ctx, actor, ActionGoalProgress, func(tx *Tx) error {
+		if _, err := clientGoal(tx, goal, actor, false); err != nil {
+			return err
+		}
+		var err error
+		if note, err = CheckText("note", note, MaxTextLen, true); err != nil {
+			return err
+		}
+		return tx.Emit(GoalProgressed{Goal: goal, Note: note})
+	})
+}
+
+// ReachGoal marks a goal reached.
+func (s *Store) ReachGoal(ctx context.Context, actor Actor, goal ID) error {
+	return s.Exec(ctx, actor, ActionGoalReach, func(tx *Tx) error {
+		g, err := clientGoal(tx, goal, actor, false)
+		if err != nil {
+			return err
+		}
+		if g.State == GoalReached {
+			return Errorf(ECONFLICT, "the goal is already reached")
+		}
+		return tx.Emit(GoalReachedEvent{Goal: goal})
+	})
+}
+
+// GoalsOf returns a client's own goals.
+func GoalsOf(r Reader, client ID) ([]*Goal, error) {
+	return Collect[*Goal](r, tableGoals, "client", nil, client)
+}
