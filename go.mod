@@ -3,7 +3,6 @@ module github.com/osallisuus/osallisuus
 go 1.26
 
 require (
-	github.com/google/uuid v1.6.0
 	github.com/hashicorp/go-memdb v1.3.5
 	github.com/stretchr/testify v1.12.1
 )

@@ -8,8 +8,6 @@ import (
 	"io"
 	"sync"
 	"time"
-
-	"github.com/google/uuid"
 )
 
 // ID identifies every entity and event: a UUID, version 7 when made by the
@@ -22,11 +20,37 @@ func ParseID(s string) (ID, error) {
 	if len(s) != 36 {
 		return ID{}, Errorf(EINVALID, "id %q must be a UUID of 36 characters", truncate(s, 40))
 	}
-	u, err := uuid.Parse(s)
-	if err != nil {
-		return ID{}, Errorf(EINVALID, "id %q is not a UUID", truncate(s, 40))
+	var id ID
+	j := 0
+	for i := 0; i < 36; i++ {
+		if i == 8 || i == 13 || i == 18 || i == 23 {
+			if s[i] != '-' {
+				return ID{}, Errorf(EINVALID, "id %q is not a UUID: hyphens go after 8, 12, 16 and 20 digits", truncate(s, 40))
+			}
+			continue
+		}
+		hi, ok1 := unhex(s[i])
+		lo, ok2 := unhex(s[i+1])
+		if !ok1 || !ok2 {
+			return ID{}, Errorf(EINVALID, "id %q is not a UUID: it has a character that is not hexadecimal", truncate(s, 40))
+		}
+		id[j] = hi<<4 | lo
+		j++
+		i++
 	}
-	return ID(u), nil
+	return id, nil
+}
+
+func unhex(c byte) (byte, bool) {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0', true
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10, true
+	case c >= 'A' && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
 }
 
 // MustParseID is ParseID for constants in tests and examples; it panics on
@@ -40,7 +64,10 @@ func MustParseID(s string) ID {
 }
 
 // String returns the canonical form, xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx.
-func (id ID) String() string { return uuid.UUID(id).String() }
+func (id ID) String() string {
+	var b [36]byte
+	return string(appendID(b[:0], id))
+}
 
 // IsZero reports whether id is the zero ID.
 func (id ID) IsZero() bool { return id == ID{} }
