@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 )
 
@@ -46,6 +48,19 @@ func (m *MemoryKeyStore) Put(subject ID, key []byte) error {
 	m.keys[subject] = key
 	m.mu.Unlock()
 	return nil
+}
+
+// Subjects lists the subjects that have a key, in id order: for saving
+// the keys somewhere of one's own, as the browser demo does.
+func (m *MemoryKeyStore) Subjects() []ID {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	out := make([]ID, 0, len(m.keys))
+	for id := range m.keys {
+		out = append(out, id)
+	}
+	slices.SortFunc(out, func(a, b ID) int { return strings.Compare(a.String(), b.String()) })
+	return out
 }
 
 // Delete implements [KeyStore]; it overwrites the key before dropping it.

@@ -1,0 +1,136 @@
+// Command demo builds the browser demo's WebAssembly module and serves
+// the page on 127.0.0.1:
+//
+//	go run ./examples/demo             # http://127.0.0.1:8080/
+//	go run ./examples/demo -port 9000
+//
+// The module is built with the same Go that runs this command, and served
+// pre-compressed; wasm_exec.js comes from that Go's lib/wasm. The page
+// needs nothing beyond its own origin.
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"flag"
+	"fmt"
+	"io/fs"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/osallisuus/osallisuus/wasm/web"
+)
+
+func main() {
+	port := flag.Int("port", 8080, "port to serve on, on 127.0.0.1")
+	flag.Parse()
+	mod, err := Build()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "demo:", err)
+		os.Exit(1)
+	}
+	ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", *port))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "demo:", err)
+		os.Exit(1)
+	}
+	fmt.Printf("osallisuus demo: http://%s/  (module %d KB, %d KB compressed)\n", ln.Addr(), len(mod.Wasm)/1024, len(mod.Gzip)/1024)
+	srv := &http.Server{Handler: Handler(mod), ReadHeaderTimeout: 10 * time.Second}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	go func() { <-ctx.Done(); srv.Close() }()
+	if err := srv.Serve(ln); err != nil && err != http.ErrServerClosed {
+		fmt.Fprintln(os.Stderr, "demo:", err)
+		os.Exit(1)
+	}
+}
+
+// Module is the built WebAssembly module, plain and gzip-compressed, with
+// the wasm_exec.js of the Go that built it.
+type Module struct {
+	Wasm, Gzip, Exec []byte
+}
+
+// Build compiles ./wasm/module for GOOS=js GOARCH=wasm with the go
+// command on the PATH, from the root of this module.
+func Build() (*Module, error) {
+	root, err := goOutput("", "list", "-m", "-f", "{{.Dir}}")
+	if err != nil {
+		return nil, fmt.Errorf("finding the module root: %w", err)
+	}
+	goroot, err := goOutput(root, "env", "GOROOT")
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "osallisuus-wasm-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	out := filepath.Join(dir, "osallisuus.wasm")
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, "./wasm/module")
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("building the module: %v\n%s", err, b)
+	}
+	m := &Module{}
+	if m.Wasm, err = os.ReadFile(out); err != nil {
+		return nil, err
+	}
+	if m.Exec, err = os.ReadFile(filepath.Join(goroot, "lib", "wasm", "wasm_exec.js")); err != nil {
+		return nil, fmt.Errorf("reading wasm_exec.js of this Go: %w", err)
+	}
+	var z bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&z, gzip.BestCompression)
+	zw.Write(m.Wasm)
+	zw.Close()
+	m.Gzip = z.Bytes()
+	return m, nil
+}
+
+func goOutput(dir string, args ...string) (string, error) {
+	cmd := exec.Command("go", args...)
+	cmd.Dir = dir
+	b, err := cmd.Output()
+	return strings.TrimSpace(string(b)), err
+}
+
+// Handler serves the page, wasm_exec.js and the module.
+func Handler(m *Module) http.Handler {
+	mux := http.NewServeMux()
+	static := http.FileServer(http.FS(web.Files))
+	mux.HandleFunc("/wasm_exec.js", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		w.Write(m.Exec)
+	})
+	mux.HandleFunc("/osallisuus.wasm", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/wasm")
+		w.Header().Set("Cache-Control", "no-cache")
+		if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+			w.Header().Set("Content-Encoding", "gzip")
+			w.Header().Set("Content-Length", fmt.Sprint(len(m.Gzip)))
+			w.Write(m.Gzip)
+			return
+		}
+		w.Write(m.Wasm)
+	})
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:")
+		if r.URL.Path == "/" {
+			b, _ := fs.ReadFile(web.Files, "index.html")
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Write(b)
+			return
+		}
+		static.ServeHTTP(w, r)
+	})
+	return mux
+}

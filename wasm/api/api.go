@@ -1,0 +1,261 @@
+// Package api is the JSON interface the browser demo calls: one method
+// name and a JSON argument in, JSON out, over a store with every module.
+// It is plain Go, so it is tested natively and under node alike; the
+// syscall/js glue in package wasm/module only passes strings through.
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/osallisuus/osallisuus/expert"
+	"github.com/osallisuus/osallisuus/feedback"
+	"github.com/osallisuus/osallisuus/panel"
+	p "github.com/osallisuus/osallisuus/participation"
+)
+
+// The demo's own actors: an evaluator plays each role in turn.
+var (
+	Coordinator = p.Actor{ID: p.MustParseID("0190de00-0000-7000-8000-0000000000c1"), Role: p.RoleCoordinator}
+	Manager     = p.Actor{ID: p.MustParseID("0190de00-0000-7000-8000-0000000000c2"), Role: p.RoleManager}
+	Worker      = p.Actor{ID: p.MustParseID("0190de00-0000-7000-8000-0000000000c3"), Role: p.RoleStaff}
+)
+
+// clock is the wall clock, or a simulated one while the sample county is
+// generated.
+type clock struct {
+	mu    sync.Mutex
+	fixed time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.fixed.IsZero() {
+		return c.fixed
+	}
+	return time.Now()
+}
+
+func (c *clock) set(t time.Time) {
+	c.mu.Lock()
+	c.fixed = t
+	c.mu.Unlock()
+}
+
+// App is one browser session's model.
+type App struct {
+	mu      sync.Mutex
+	store   *p.Store
+	journal *p.MemoryJournal
+	keys    *p.MemoryKeyStore
+	clock   *clock
+	panels  *panel.Panels
+	fb      *feedback.Service
+	experts *expert.Service
+	saved   uint64 // events handed to the page for saving
+	names   map[p.ID]string
+	Verify  OpenResult
+}
+
+// OpenResult says what opening found in the saved state.
+type OpenResult struct {
+	Events   uint64 `json:"events"`
+	Verified bool   `json:"verified"`
+	Head     string `json:"head"`
+	Error    string `json:"error,omitempty"`
+	Millis   int64  `json:"millis"`
+}
+
+// SavedKeys is the vault's keys as the page stores them: id → base64.
+type SavedKeys map[string]string
+
+// Open replays a saved journal (lines of JSON) with its keys. A damaged
+// journal is reported in the result, and the app starts empty.
+func Open(journal string, keys string) (*App, error) {
+	started := time.Now()
+	a := &App{journal: p.NewMemoryJournal(), keys: p.NewMemoryKeyStore(), clock: &clock{}, names: map[p.ID]string{}}
+	var saved SavedKeys
+	if keys != "" {
+		if err := json.Unmarshal([]byte(keys), &saved); err != nil {
+			a.Verify.Error = "the saved keys do not read: " + err.Error()
+			saved = nil
+		}
+	}
+	for id, k := range saved {
+		pid, err := p.ParseID(id)
+		if err != nil {
+			continue
+		}
+		raw, err := base64.StdEncoding.DecodeString(k)
+		if err == nil && len(raw) == 32 {
+			a.keys.Put(pid, raw)
+		}
+	}
+	var events []p.Event
+	for i, line := range strings.Split(journal, "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		e, err := p.ParseEvent([]byte(line))
+		if err != nil {
+			a.Verify.Error = (&p.CorruptError{Seq: uint64(len(events) + 1), Reason: err.Error()}).Error()
+			_ = i
+			events = nil
+			break
+		}
+		events = append(events, e)
+	}
+	// Keep whole commands only, as the file journal does with a torn tail.
+	for len(events) > 0 && !events[len(events)-1].End {
+		events = events[:len(events)-1]
+	}
+	if len(events) > 0 {
+		if err := a.journal.Append(context.Background(), events); err != nil {
+			a.Verify.Error = err.Error()
+			a.journal = p.NewMemoryJournal()
+		}
+	}
+	if err := a.open(); err != nil {
+		if a.Verify.Error == "" {
+			a.Verify.Error = p.ErrorMessage(err)
+		}
+		a.journal, a.keys = p.NewMemoryJournal(), p.NewMemoryKeyStore()
+		if err := a.open(); err != nil {
+			return nil, err
+		}
+	}
+	head, err := a.store.Verify(context.Background())
+	a.Verify.Verified = err == nil
+	a.Verify.Events, a.Verify.Head = head.Seq, head.Hash.String()
+	a.saved = head.Seq
+	a.Verify.Millis = time.Since(started).Milliseconds()
+	return a, nil
+}
+
+func (a *App) open() error {
+	s, err := p.Open(context.Background(), &p.Config{Journal: a.journal, Keys: a.keys, Clock: a.clock,
+		Modules: []p.Module{panel.Module(), feedback.Module(&feedback.Config{ThemeThreshold: 8}), expert.Module(nil)}})
+	if err != nil {
+		return err
+	}
+	a.store, a.panels, a.fb, a.experts = s, panel.New(s), feedback.New(s), expert.New(s)
+	return nil
+}
+
+// Pending returns the events committed since the last call, as journal
+// lines for the page to append to its saved journal, and the vault's keys
+// when they changed.
+func (a *App) Pending() (lines string, keys string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var b bytes.Buffer
+	_ = a.journal.Read(context.Background(), a.saved+1, func(e p.Event) error {
+		b.Write(e.AppendJSON(nil))
+		b.WriteByte('\n')
+		a.saved = e.Seq
+		return nil
+	})
+	if b.Len() == 0 {
+		return "", ""
+	}
+	return b.String(), a.keysJSON()
+}
+
+func (a *App) keysJSON() string {
+	out := SavedKeys{}
+	for _, id := range a.keys.Subjects() {
+		if k, ok, _ := a.keys.Get(id); ok {
+			out[id.String()] = base64.StdEncoding.EncodeToString(k)
+		}
+	}
+	b, _ := json.Marshal(out)
+	return string(b)
+}
+
+// Error is what a failed call returns to the page.
+type Error struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// Call runs one method with a JSON argument and returns JSON, or an
+// Error with the library's code.
+func (a *App) Call(method string, arg []byte) ([]byte, *Error) {
+	h, ok := methods[method]
+	if !ok {
+		return nil, &Error{Code: p.ENOTFOUND, Message: "no method " + method}
+	}
+	if len(bytes.TrimSpace(arg)) == 0 {
+		arg = []byte("{}")
+	}
+	a.mu.Lock()
+	out, err := func() (out any, err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				err = p.Errorf(p.EINTERNAL, "%s failed", method)
+			}
+		}()
+		return h(a, arg)
+	}()
+	a.mu.Unlock()
+	if err != nil {
+		return nil, &Error{Code: p.ErrorCode(err), Message: p.ErrorMessage(err)}
+	}
+	b, jerr := json.Marshal(out)
+	if jerr != nil {
+		return nil, &Error{Code: p.EINTERNAL, Message: "the answer does not encode"}
+	}
+	return b, nil
+}
+
+// Methods lists the method names, sorted.
+func Methods() []string {
+	out := make([]string, 0, len(methods))
+	for m := range methods {
+		out = append(out, m)
+	}
+	sort.Strings(out)
+	return out
+}
+
+type handler func(a *App, arg []byte) (any, error)
+
+var methods = map[string]handler{}
+
+// decode reads a method's argument strictly: an unknown field is a typed
+// error that names it.
+func decode[T any](arg []byte) (T, error) {
+	var v T
+	dec := json.NewDecoder(bytes.NewReader(arg))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&v); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return v, p.Invalid("argument", "is not JSON: %v", err)
+		}
+		return v, p.Invalid("argument", "%v", err)
+	}
+	return v, nil
+}
+
+func method[T any](name string, fn func(a *App, in T) (any, error)) {
+	methods[name] = func(a *App, arg []byte) (any, error) {
+		in, err := decode[T](arg)
+		if err != nil {
+			return nil, err
+		}
+		return fn(a, in)
+	}
+}
+
+func (a *App) ctx() context.Context { return context.Background() }
+
+type none struct{}

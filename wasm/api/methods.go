@@ -1,0 +1,369 @@
+package api
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/osallisuus/osallisuus/expert"
+	"github.com/osallisuus/osallisuus/feedback"
+	"github.com/osallisuus/osallisuus/panel"
+	p "github.com/osallisuus/osallisuus/participation"
+)
+
+// Labels of every enum the page shows, from the library itself.
+type labelSet map[string]p.Labels
+
+func labelsOf[T interface {
+	~string | ~int
+	Label(p.Lang) string
+}](values []T) labelSet {
+	out := labelSet{}
+	for _, v := range values {
+		out[fmt.Sprint(v)] = p.Labels{Fi: v.Label(p.Finnish), Sv: v.Label(p.Swedish), En: v.Label(p.English)}
+	}
+	return out
+}
+
+func init() {
+	method("labels", func(a *App, _ none) (any, error) {
+		return map[string]labelSet{
+			"levels": labelsOf(p.Levels), "states": labelsOf(p.States), "decisions": labelsOf(p.Decisions),
+			"positions": labelsOf(panel.Positions), "memberTypes": labelsOf(panel.MemberTypes), "panelKinds": labelsOf(panel.Kinds),
+			"channels": labelsOf(feedback.Channels), "ratings": labelsOf(feedback.Ratings), "tasks": labelsOf(feedback.Tasks),
+			"expertKinds": labelsOf(expert.Kinds), "backgrounds": labelsOf(expert.Backgrounds), "assignmentTypes": labelsOf(expert.AssignmentTypes),
+		}, nil
+	})
+	method("state", func(a *App, _ none) (any, error) {
+		head, hash := a.store.Head()
+		cs, total, err := p.FindContributions(a.store.View(), p.ContributionFilter{Limit: 1})
+		_ = cs
+		return map[string]any{"events": head, "head": hash.String(), "verify": a.Verify, "contributions": total,
+			"feedbackItems": a.fb.Count()}, err
+	})
+
+	// Panels.
+	method("panel.status", func(a *App, in struct{ Panel p.ID }) (any, error) { return a.panelStatus(in.Panel) })
+	method("panel.create", func(a *App, in struct{ Name, Unit string }) (any, error) {
+		if in.Name == "" {
+			in.Name, in.Unit = "Aikuissosiaalityön asiakasraati", "aikuissosiaalityo"
+		}
+		x, err := a.panels.Create(a.ctx(), Coordinator, panel.PanelInput{Name: in.Name, Kind: panel.KindClientPanel, Unit: in.Unit,
+			Coordinator: Coordinator.ID, AnsweringParty: "Palvelujohto"})
+		if err != nil {
+			return nil, err
+		}
+		return a.panelStatus(x.ID)
+	})
+	method("panel.addMember", func(a *App, in struct {
+		Panel         p.ID
+		Name, Service string
+		Type          panel.MemberType
+	}) (any, error) {
+		if in.Type == "" {
+			in.Type = panel.MemberClient
+		}
+		person, err := a.newPerson()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := a.panels.AddMember(a.ctx(), Coordinator, panel.MemberInput{Panel: in.Panel, Person: person, Type: in.Type, Service: in.Service, Name: in.Name}); err != nil {
+			return nil, err
+		}
+		return a.panelStatus(in.Panel)
+	})
+	method("panel.appoint", func(a *App, in struct {
+		Panel, Member p.ID
+		Position      panel.Position
+	}) (any, error) {
+		if err := a.panels.Appoint(a.ctx(), Coordinator, in.Panel, in.Position, in.Member); err != nil {
+			return nil, err
+		}
+		return a.panelStatus(in.Panel)
+	})
+	method("panel.leave", func(a *App, in struct {
+		Panel, Member p.ID
+		Reason        string
+	}) (any, error) {
+		if err := a.panels.EndMembership(a.ctx(), Coordinator, in.Member, in.Reason); err != nil {
+			return nil, err
+		}
+		return a.panelStatus(in.Panel)
+	})
+	method("panel.meet", func(a *App, in struct {
+		Panel   p.ID
+		Present []p.ID
+	}) (any, error) {
+		m, err := a.panels.ScheduleMeeting(a.ctx(), Coordinator, in.Panel, a.clock.Now(), nil)
+		if err != nil {
+			return nil, err
+		}
+		return a.panels.HoldMeeting(a.ctx(), Coordinator, m.ID, in.Present)
+	})
+	method("panel.adopt", func(a *App, in struct {
+		Meeting p.ID
+		Text    string
+	}) (any, error) {
+		return a.panels.AdoptStatement(a.ctx(), Coordinator, panel.StatementInput{Meeting: in.Meeting, Text: in.Text})
+	})
+	method("panel.answer", func(a *App, in struct {
+		Statement        p.ID
+		Decision         p.Decision
+		Reason, Response string
+	}) (any, error) {
+		return a.panels.AnswerStatement(a.ctx(), Manager, in.Statement, in.Decision, in.Reason, in.Response)
+	})
+
+	// Feedback.
+	method("feedback.devices", func(a *App, _ none) (any, error) {
+		ds, err := feedback.Devices(a.store.View())
+		if err != nil || len(ds) > 0 {
+			return ds, err
+		}
+		for _, pt := range []struct{ s, point string }{{"aikuissosiaalityo", "Hervannan sosiaalitoimisto"}, {"paihdepalvelut", "A-klinikka"}} {
+			if _, err := a.fb.RegisterDevice(a.ctx(), Coordinator, feedback.DeviceInput{Service: pt.s, Point: pt.point,
+				FollowUp: &feedback.FollowUp{Question: feedback.Text{"fi": "Mikä vaikutti eniten?", "sv": "Vad påverkade mest?", "en": "What mattered most?"},
+					Options: []feedback.Text{{"fi": "Odotusaika", "sv": "Väntetiden", "en": "Waiting time"}, {"fi": "Kohtaaminen", "sv": "Bemötandet", "en": "How I was met"}, {"fi": "Tilat", "sv": "Lokalerna", "en": "The premises"}}}}); err != nil {
+				return nil, err
+			}
+		}
+		return feedback.Devices(a.store.View())
+	})
+	method("feedback.press", func(a *App, in struct {
+		Device p.ID
+		Rating feedback.Rating
+		Answer int
+	}) (any, error) {
+		return a.fb.Press(a.ctx(), p.Actor{ID: in.Device, Role: p.RoleDevice}, in.Device, feedback.Press{Rating: in.Rating, Answer: in.Answer})
+	})
+	method("feedback.preview", func(a *App, in struct{ Text string }) (any, error) {
+		text, n := feedback.Scrub(in.Text)
+		return map[string]any{"text": text, "redactions": n}, nil
+	})
+	method("feedback.submit", func(a *App, in struct {
+		Service, Text string
+		Rating        feedback.Rating
+		Themes        []string
+		Receipt       bool
+	}) (any, error) {
+		return a.fb.Submit(a.ctx(), p.Anonymous, feedback.Submission{Channel: feedback.EForm, Service: in.Service, Rating: in.Rating,
+			Themes: in.Themes, Text: in.Text, WantReceipt: in.Receipt})
+	})
+	method("feedback.receipt", func(a *App, in struct{ Code string }) (any, error) {
+		return feedback.LookupReceipt(a.store.View(), in.Code)
+	})
+	method("feedback.report", func(a *App, in struct{ Days int }) (any, error) {
+		if in.Days <= 0 {
+			in.Days = 90
+		}
+		today := a.clock.Now().UTC().Truncate(24 * time.Hour)
+		return a.fb.Report(a.store.View(), feedback.ReportQuery{From: today.AddDate(0, 0, -in.Days), To: today.AddDate(0, 0, 1)})
+	})
+
+	// Experts.
+	method("expert.list", func(a *App, _ none) (any, error) { return a.expertList() })
+	method("expert.register", func(a *App, in struct {
+		Name       string
+		Kind       expert.Kind
+		Background expert.Background
+		Areas      []string
+		Languages  []string
+		Trained    bool
+	}) (any, error) {
+		id, err := a.newPerson()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := a.experts.Register(a.ctx(), Coordinator, expert.Registration{Person: id, Kind: in.Kind, Languages: in.Languages,
+			Profile: expert.Profile{Name: in.Name, Backgrounds: []expert.Background{in.Background}, Areas: in.Areas},
+			Consent: expert.Consent{Purpose: "Kokemusasiantuntijatoiminta"}}); err != nil {
+			return nil, err
+		}
+		if in.Trained {
+			if err := a.experts.AddCourse(a.ctx(), Coordinator, id, expert.Course{Name: "Kokemusasiantuntijakoulutus", Provider: "Kokemus ry", Completed: a.clock.Now()}); err != nil {
+				return nil, err
+			}
+		}
+		return a.expertList()
+	})
+	method("expert.match", func(a *App, in expert.Need) (any, error) {
+		cs, err := a.experts.Match(in, a.clock.Now().AddDate(0, 0, 7), 5)
+		if err != nil {
+			return nil, err
+		}
+		type named struct {
+			expert.Candidate
+			Name string `json:"name"`
+		}
+		out := []named{}
+		for _, c := range cs {
+			out = append(out, named{c, a.nameOf(c.Expert)})
+		}
+		return out, nil
+	})
+	method("expert.withdraw", func(a *App, in struct{ Expert p.ID }) (any, error) {
+		if err := a.experts.WithdrawConsent(a.ctx(), Coordinator, in.Expert); err != nil {
+			return nil, err
+		}
+		return a.expertList()
+	})
+
+	// The loop, the house and the indicators.
+	method("loop.board", func(a *App, _ none) (any, error) {
+		now := a.clock.Now()
+		cs, _, err := p.FindContributions(a.store.View(), p.ContributionFilter{})
+		if err != nil {
+			return nil, err
+		}
+		type card struct {
+			*p.Contribution
+			Overdue string `json:"overdue,omitempty"`
+		}
+		board := map[p.State][]card{}
+		for _, s := range p.States {
+			board[s] = []card{}
+		}
+		for i := len(cs) - 1; i >= 0; i-- {
+			c := cs[i]
+			if len(board[c.State]) < 50 {
+				board[c.State] = append(board[c.State], card{c, c.OverdueAt(now)})
+			}
+		}
+		return board, nil
+	})
+	method("loop.advance", func(a *App, in struct {
+		ID       p.ID
+		To       p.State
+		Decision p.Decision
+		Text     string
+	}) (any, error) {
+		var out *p.Contribution
+		action := map[p.State]p.Action{p.StateAcknowledged: p.ActionAcknowledge, p.StateUnderConsideration: p.ActionConsider,
+			p.StateDecided: p.ActionDecide, p.StateImplemented: p.ActionImplement, p.StateReportedBack: p.ActionReportBack}[in.To]
+		if action == "" {
+			return nil, p.Invalid("to", "%q is not a step a contribution can be moved to", in.To)
+		}
+		err := a.store.Exec(a.ctx(), Manager, action, func(tx *p.Tx) (err error) {
+			out, err = p.AdvanceContribution(tx, in.ID, in.To, in.Decision, in.Text)
+			return err
+		})
+		return out, err
+	})
+	method("house", func(a *App, in struct{ Days int }) (any, error) {
+		if in.Days <= 0 {
+			in.Days = 365
+		}
+		now := a.clock.Now()
+		today := now.UTC().Truncate(24 * time.Hour)
+		period := p.Period{From: today.AddDate(0, 0, -in.Days), To: today.AddDate(0, 0, 1)}
+		h, err := p.HouseProfile(a.store.View(), p.HouseFilter{Period: period})
+		if err != nil {
+			return nil, err
+		}
+		ins, err := p.LoopIndicators(a.store.View(), p.IndicatorFilter{Period: period, At: now.Truncate(time.Hour)})
+		if err != nil {
+			return nil, err
+		}
+		ws, err := p.PseudoParticipation(a.store.View(), p.WarningFilter{Period: period, At: now.Truncate(time.Hour)})
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"house": h, "indicators": ins, "warnings": ws}, nil
+	})
+	method("sample", func(a *App, _ none) (any, error) { return a.sample() })
+}
+
+// newPerson makes a fresh person id, as a county's person register would.
+func (a *App) newPerson() (p.ID, error) {
+	return p.NewIDGen(nil).New(a.clock.Now())
+}
+
+func (a *App) nameOf(id p.ID) string {
+	x, err := expert.Get(a.store.View(), id)
+	if err != nil {
+		return ""
+	}
+	prof, err := expert.OpenProfile(a.store.Vault(), x)
+	if err != nil {
+		return ""
+	}
+	return prof.Name
+}
+
+func (a *App) expertList() (any, error) {
+	xs, err := p.Collect[*expert.Expert](a.store.View(), "experts", "id", nil)
+	if err != nil {
+		return nil, err
+	}
+	type row struct {
+		ID        p.ID            `json:"id"`
+		Name      string          `json:"name"`
+		Kind      expert.Kind     `json:"kind"`
+		Trained   bool            `json:"trained"`
+		Withdrawn bool            `json:"withdrawn"`
+		Profile   *expert.Profile `json:"profile,omitempty"`
+	}
+	out := []row{}
+	for _, x := range xs {
+		r := row{ID: x.ID, Kind: x.Kind, Trained: x.Trained(), Withdrawn: !x.Withdrawn.IsZero()}
+		if prof, err := expert.OpenProfile(a.store.Vault(), x); err == nil {
+			r.Name, r.Profile = prof.Name, &prof
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// panelView is a panel as the page shows it.
+type panelView struct {
+	Panel       *panel.Panel          `json:"panel"`
+	Composition panel.Composition     `json:"composition"`
+	Reasons     []p.Labels            `json:"reasons"`
+	Members     []panel.MemberView    `json:"members"`
+	Meetings    []*panel.Meeting      `json:"meetings"`
+	Statements  []panel.StatementView `json:"statements"`
+	Panels      []*panel.Panel        `json:"panels"`
+}
+
+func (a *App) panelStatus(id p.ID) (any, error) {
+	v := a.store.View()
+	all, err := p.Collect[*panel.Panel](v, "panels", "id", nil)
+	if err != nil {
+		return nil, err
+	}
+	if id.IsZero() {
+		if len(all) == 0 {
+			return panelView{Panels: all}, nil
+		}
+		id = all[0].ID
+	}
+	st, err := panel.GetStatus(v, id, a.clock.Now())
+	if err != nil {
+		return nil, err
+	}
+	out := panelView{Panel: st.Panel, Composition: st.Composition, Panels: all, Statements: []panel.StatementView{}}
+	for _, r := range st.Composition.Reasons {
+		out.Reasons = append(out.Reasons, p.Labels{Fi: r.Text(p.Finnish), Sv: r.Text(p.Swedish), En: r.Text(p.English)})
+	}
+	if out.Members, err = panel.Members(v, a.store.Vault(), id, a.clock.Now()); err != nil {
+		return nil, err
+	}
+	out.Members = slices.DeleteFunc(out.Members, func(m panel.MemberView) bool { return !m.Active })
+	if out.Meetings, err = panel.Meetings(v, id); err != nil {
+		return nil, err
+	}
+	if out.Statements, err = panel.Statements(v, id); err != nil {
+		return nil, err
+	}
+	// The page reads lists, never nulls.
+	if out.Members == nil {
+		out.Members = []panel.MemberView{}
+	}
+	if out.Meetings == nil {
+		out.Meetings = []*panel.Meeting{}
+	}
+	if out.Reasons == nil {
+		out.Reasons = []p.Labels{}
+	}
+	return out, nil
+}

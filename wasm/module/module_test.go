@@ -1,0 +1,58 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"syscall/js"
+	"testing"
+)
+
+// await waits for a Promise and returns its value or its error's code.
+func await(p js.Value) (js.Value, string) {
+	done := make(chan struct{})
+	var val js.Value
+	var code string
+	then := js.FuncOf(func(this js.Value, args []js.Value) any { val = args[0]; close(done); return nil })
+	catch := js.FuncOf(func(this js.Value, args []js.Value) any { code = args[0].Get("code").String(); close(done); return nil })
+	defer then.Release()
+	defer catch.Release()
+	p.Call("then", then, catch)
+	<-done
+	return val, code
+}
+
+func TestGlue(t *testing.T) {
+	register()
+	o := js.Global().Get("osallisuus")
+	res, code := await(o.Call("open", "", ""))
+	if code != "" || !res.Get("verified").Bool() {
+		t.Fatalf("open: %s %v", code, res)
+	}
+	arg := js.Global().Get("Object").New()
+	arg.Set("text", "soita 040 123 4567")
+	res, code = await(o.Call("call", "feedback.preview", arg))
+	if code != "" || res.Get("text").String() != "soita [puhelin]" {
+		t.Fatalf("preview: %s %v", code, res)
+	}
+	_, code = await(o.Call("call", "no.such", arg))
+	if code != "not_found" {
+		t.Fatalf("an unknown method rejects with not_found, got %q", code)
+	}
+	bad := js.Global().Get("Object").New()
+	bad.Set("panel", "not-an-id")
+	_, code = await(o.Call("call", "panel.status", bad))
+	if code != "invalid" {
+		t.Fatalf("a bad id rejects with invalid, got %q", code)
+	}
+	res, _ = await(o.Call("call", "panel.create", js.Global().Get("Object").New()))
+	if res.Get("panel").Get("name").String() == "" {
+		t.Fatal("panel.create returned no panel")
+	}
+	pending := o.Call("pending")
+	if pending.Get("lines").String() == "" {
+		t.Fatal("a committed command leaves lines to save")
+	}
+	if o.Get("methods").Length() < 20 {
+		t.Fatal("methods are listed")
+	}
+}

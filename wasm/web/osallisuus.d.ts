@@ -1,0 +1,37 @@
+// The API object the osallisuus WebAssembly module puts on the page.
+// Arguments and results are plain JSON objects; enums are strings.
+
+export type Lang = "fi" | "sv" | "en";
+export interface Labels { fi: string; sv: string; en: string }
+
+/** A rejected call: an Error with the library's error code. */
+export interface OsallisuusError extends Error {
+  code: "invalid" | "not_found" | "conflict" | "forbidden" | "corrupt" | "erased" | "internal" | "not_constituted" | "not_official" | "not_matchable" | "no_consent";
+}
+
+export interface OpenResult { events: number; verified: boolean; head: string; error?: string; millis: number }
+
+export interface Pending { lines: string; keys: string }
+
+export type Method =
+  | "labels" | "state" | "sample" | "house"
+  | "panel.status" | "panel.create" | "panel.addMember" | "panel.appoint" | "panel.leave" | "panel.meet" | "panel.adopt" | "panel.answer"
+  | "feedback.devices" | "feedback.press" | "feedback.preview" | "feedback.submit" | "feedback.receipt" | "feedback.report"
+  | "expert.list" | "expert.register" | "expert.match" | "expert.withdraw"
+  | "loop.board" | "loop.advance";
+
+export interface Osallisuus {
+  /** Replays a saved journal (lines of JSON) with its keys; the hash chain is verified. */
+  open(journal: string, keys: string): Promise<OpenResult>;
+  /** Runs one method; rejects with an OsallisuusError. */
+  call(method: Method, args?: object): Promise<any>;
+  /** Journal lines committed since the last call, and the keys, to save. */
+  pending(): Pending;
+  readonly methods: Method[];
+}
+
+declare global {
+  var osallisuus: Osallisuus;
+  var osallisuusLoaded: boolean | undefined;
+  var osallisuusReady: boolean | undefined;
+}
