@@ -115,6 +115,9 @@ func (e *Event) AppendJSON(b []byte) []byte {
 // change to a journal goes unnoticed (encoding/json alone would accept a
 // key in another case, for one). It checks the shape, not the hash chain.
 func ParseEvent(line []byte) (Event, error) {
+	if e, ok := parseCanonical(line); ok {
+		return e, nil
+	}
 	var e Event
 	if err := json.Unmarshal(line, &e); err != nil {
 		return Event{}, fmt.Errorf("not a journal event: %w", err)
@@ -127,6 +130,120 @@ func ParseEvent(line []byte) (Event, error) {
 		return Event{}, fmt.Errorf("journal line is not in canonical form")
 	}
 	return e, nil
+}
+
+// parseCanonical reads a line in the canonical form by position, without
+// reflection — replay reads every line of a journal — and confirms the
+// form by writing the event again. ok is false for anything else, which
+// ParseEvent then reads the slow way to say what is wrong.
+func parseCanonical(line []byte) (e Event, ok bool) {
+	rest := line
+	take := func(prefix string) bool {
+		if !bytes.HasPrefix(rest, []byte(prefix)) {
+			return false
+		}
+		rest = rest[len(prefix):]
+		return true
+	}
+	until := func(c byte) ([]byte, bool) {
+		i := bytes.IndexByte(rest, c)
+		if i < 0 {
+			return nil, false
+		}
+		v := rest[:i]
+		rest = rest[i:]
+		return v, true
+	}
+	if !take(`{"seq":`) {
+		return e, false
+	}
+	digits, ok := until(',')
+	if !ok || len(digits) == 0 || len(digits) > 20 {
+		return e, false
+	}
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return e, false
+		}
+		e.Seq = e.Seq*10 + uint64(c-'0')
+	}
+	if !take(`,"id":"`) || len(rest) < 36 {
+		return e, false
+	}
+	id, err := ParseID(string(rest[:36]))
+	if err != nil {
+		return e, false
+	}
+	e.ID, rest = id, rest[36:]
+	if !take(`","time":"`) {
+		return e, false
+	}
+	ts, ok := until('"')
+	if !ok {
+		return e, false
+	}
+	if e.Time, err = time.Parse(time.RFC3339Nano, string(ts)); err != nil {
+		return e, false
+	}
+	if !take(`","type":"`) {
+		return e, false
+	}
+	typ, ok := until('"')
+	if !ok {
+		return e, false
+	}
+	e.Type = string(typ)
+	if !take(`","actor":{`) {
+		return e, false
+	}
+	if take(`"id":"`) {
+		if len(rest) < 36 {
+			return e, false
+		}
+		if e.Actor.ID, err = ParseID(string(rest[:36])); err != nil {
+			return e, false
+		}
+		rest = rest[36:]
+		if !take(`",`) {
+			return e, false
+		}
+	}
+	if !take(`"role":"`) {
+		return e, false
+	}
+	role, ok := until('"')
+	if !ok {
+		return e, false
+	}
+	e.Actor.Role = Role(role)
+	if !take(`"},"data":`) {
+		return e, false
+	}
+	const tail = len(`,"prev":"`) + 64 + len(`","hash":"`) + 64 + len(`"}`)
+	if len(rest) < tail {
+		return e, false
+	}
+	data, suffix := rest[:len(rest)-tail], rest[len(rest)-tail:]
+	if bytes.HasSuffix(data, []byte(`,"end":true`)) {
+		e.End, data = true, data[:len(data)-len(`,"end":true`)]
+	}
+	rest = suffix
+	if !take(`,"prev":"`) || e.Prev.UnmarshalText(rest[:64]) != nil {
+		return e, false
+	}
+	rest = rest[64:]
+	if !take(`","hash":"`) || e.Hash.UnmarshalText(rest[:64]) != nil {
+		return e, false
+	}
+	if len(data) == 0 || !json.Valid(data) || e.Seq == 0 || e.Type == "" {
+		return e, false
+	}
+	e.Data = append(json.RawMessage(nil), data...) // the line may be a reused buffer
+	var buf [512]byte
+	if !bytes.Equal(e.AppendJSON(buf[:0]), line) {
+		return e, false
+	}
+	return e, true
 }
 
 // appendName quotes an event type or role: registered names of plain
