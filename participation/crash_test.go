@@ -13,10 +13,14 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/osallisuus/osallisuus/expert"
+	"github.com/osallisuus/osallisuus/feedback"
+	"github.com/osallisuus/osallisuus/panel"
 	p "github.com/osallisuus/osallisuus/participation"
 )
 
@@ -31,18 +35,59 @@ func TestCrashChild(t *testing.T) {
 		return
 	}
 	ctx := context.Background()
-	j, err := p.OpenFile(path, nil)
+	s, err := openCrashStore(path)
 	if err != nil {
 		fmt.Println("open:", err)
 		os.Exit(2)
 	}
-	s, err := p.Open(ctx, &p.Config{Journal: j})
-	if err != nil {
-		fmt.Println("open:", err)
+	fail := func(what string, err error) {
+		fmt.Println(what+":", err)
 		os.Exit(2)
 	}
+	panels, fb, experts := panel.New(s), feedback.New(s), expert.New(s)
+	existing, err := p.Collect[*panel.Panel](s.View(), "panels", "id", nil)
+	if err != nil {
+		fail("panels", err)
+	}
+	var panelID p.ID
+	if len(existing) > 0 {
+		panelID = existing[0].ID
+	} else {
+		x, err := panels.Create(ctx, coordinator, panel.PanelInput{Name: "Kaatumisraati", Kind: panel.KindClientPanel, Unit: "u", Coordinator: coordinator.ID, AnsweringParty: "johto"})
+		if err != nil {
+			fail("panel", err)
+		}
+		panelID = x.ID
+	}
+	ids := p.NewIDGen(nil)
 	out := bufio.NewWriter(os.Stdout)
+	fed := fb.Count()
 	for i := 0; ; i++ {
+		// Every module's commands, in turn.
+		if _, err := fb.Submit(ctx, p.Anonymous, feedback.Submission{Channel: feedback.EForm, Service: "s", Rating: feedback.Happy, Text: "soita 040 123 4567"}); err != nil {
+			fail("feedback", err)
+		}
+		fed++
+		fmt.Fprintf(out, "fb %d\n", fed)
+		out.Flush()
+		if i%5 == 0 {
+			person, _ := ids.New(time.Now())
+			m, err := panels.AddMember(ctx, coordinator, panel.MemberInput{Panel: panelID, Person: person, Type: panel.MemberClient, Service: "s", Name: "Jäsen"})
+			if err != nil {
+				fail("member", err)
+			}
+			fmt.Fprintf(out, "member %s\n", m.ID)
+			out.Flush()
+		}
+		if i%7 == 0 {
+			person, _ := ids.New(time.Now())
+			if _, err := experts.Register(ctx, coordinator, expert.Registration{Person: person, Kind: expert.KindExpert, Languages: []string{"fi"},
+				Profile: expert.Profile{Name: "Asiantuntija", Backgrounds: []expert.Background{expert.ServiceUse}}, Consent: expert.Consent{Purpose: "testi"}}); err != nil {
+				fail("expert", err)
+			}
+			fmt.Fprintf(out, "expert %s\n", person)
+			out.Flush()
+		}
 		c, err := s.Submit(ctx, client, input(fmt.Sprintf("crash %d", i)))
 		if err != nil {
 			fmt.Println("submit:", err)
@@ -62,6 +107,21 @@ func TestCrashChild(t *testing.T) {
 	}
 }
 
+// openCrashStore opens the crash test's store: a file journal with fsync
+// on every commit and keys in a directory beside it, with every module.
+func openCrashStore(path string) (*p.Store, error) {
+	j, err := p.OpenFile(path, nil)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := p.OpenDirKeyStore(path + ".keys")
+	if err != nil {
+		return nil, err
+	}
+	return p.Open(context.Background(), &p.Config{Journal: j, Keys: keys,
+		Modules: []p.Module{panel.Module(), feedback.Module(&feedback.Config{ThemeThreshold: -1}), expert.Module(nil)}})
+}
+
 // TestCrash kills a committing child with SIGKILL at a random moment, 20
 // times over one journal file, and checks after each kill that reopening
 // finds every commit the child had been told succeeded, with at most the
@@ -70,6 +130,8 @@ func TestCrash(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "journal.jsonl")
 	ctx := context.Background()
 	acked := map[p.ID]p.State{}
+	members, experts := map[p.ID]bool{}, map[p.ID]bool{}
+	fed := 0
 	total, torn := 0, 0
 	for round := 0; round < 20; round++ {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
@@ -83,10 +145,19 @@ func TestCrash(t *testing.T) {
 		for sc.Scan() {
 			line := sc.Text()
 			var id, state string
-			if _, err := fmt.Sscanf(line, "ok %s %s", &id, &state); err != nil {
-				t.Fatalf("child said %q", line)
+			switch {
+			case strings.HasPrefix(line, "fb "):
+				fmt.Sscanf(line, "fb %d", &fed)
+			case strings.HasPrefix(line, "member "):
+				members[p.MustParseID(strings.TrimPrefix(line, "member "))] = true
+			case strings.HasPrefix(line, "expert "):
+				experts[p.MustParseID(strings.TrimPrefix(line, "expert "))] = true
+			default:
+				if _, err := fmt.Sscanf(line, "ok %s %s", &id, &state); err != nil {
+					t.Fatalf("child said %q", line)
+				}
+				acked[p.MustParseID(id)] = p.State(state)
 			}
-			acked[p.MustParseID(id)] = p.State(state)
 			n++
 			if n == killAfter {
 				require.NoError(t, cmd.Process.Signal(syscall.SIGKILL))
@@ -97,14 +168,21 @@ func TestCrash(t *testing.T) {
 		assert.True(t, strings.Contains(err.Error(), "killed"), "child ended with %v", err)
 		total += n
 
-		j, err := p.OpenFile(path, nil)
-		require.NoError(t, err, "round %d", round)
-		if j.Recovered().TornBytes > 0 {
-			torn++
-		}
-		s, err := p.Open(ctx, &p.Config{Journal: j})
+		s, err := openCrashStore(path)
 		require.NoError(t, err, "round %d", round)
 		v := s.View()
+		assert.GreaterOrEqual(t, feedback.New(s).Count(), fed, "round %d: acknowledged feedback is missing", round)
+		for id := range members {
+			_, ok, err := p.Lookup[*panel.Member](v, "panel_members", "id", id)
+			require.NoError(t, err)
+			assert.True(t, ok, "round %d: an acknowledged member is missing", round)
+		}
+		for id := range experts {
+			x, err := expert.Get(v, id)
+			require.NoError(t, err, "round %d: an acknowledged expert is missing", round)
+			_, err = expert.OpenProfile(s.Vault(), x)
+			assert.NoError(t, err, "round %d: the expert's key survived the crash", round)
+		}
 		for id, state := range acked {
 			c, err := p.GetContribution(v, id)
 			require.NoError(t, err, "round %d: an acknowledged commit is missing", round)
@@ -114,5 +192,5 @@ func TestCrash(t *testing.T) {
 		require.NoError(t, err)
 		require.NoError(t, s.Close())
 	}
-	t.Logf("20 kills, %d acknowledged commits, all found; %d rounds cut a torn tail", total, torn)
+	t.Logf("20 kills, %d acknowledged commits in every module (%d feedback items, %d members, %d experts), all found; %d rounds cut a torn tail", total, fed, len(members), len(experts), torn)
 }
