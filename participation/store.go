@@ -162,6 +162,9 @@ func Open(ctx context.Context, cfg *Config) (*Store, error) {
 	}
 	s.committed = s.seq
 	s.tailStart = s.seq + 1
+	if n, ok := c.Journal.(Notifier); ok {
+		go s.follow(n)
+	}
 	return s, nil
 }
 
@@ -211,48 +214,12 @@ func (s *Store) register(schema *memdb.DBSchema, m Module) error {
 }
 
 // replay applies every journalled event, checking the chain as it goes,
-// in transactions of whole commands.
+// in transactions of whole commands, and then destroys the keys of every
+// subject whose erasure the journal records.
 func (s *Store) replay(ctx context.Context) error {
-	const batch = 4096
-	txn := s.db.Txn(true)
-	defer func() { txn.Abort() }()
-	tx := &Tx{txn: txn, s: s, replaying: true}
-	n, lastEnd := 0, true
-	err := s.journal.Read(ctx, 1, func(e Event) error {
-		if err := checkLink(e, s.seq, s.head); err != nil {
-			return err
-		}
-		et, ok := s.events[e.Type]
-		if !ok {
-			return Errorf(EINTERNAL, "event %d has type %s, which no registered module knows: open the store with the module that wrote it", e.Seq, e.Type)
-		}
-		d, err := et.decode(e.Data)
-		if err != nil {
-			return &CorruptError{Seq: e.Seq, Reason: "payload does not decode: " + err.Error()}
-		}
-		tx.now, tx.actor = e.Time, e.Actor
-		if err := et.apply(tx, EventMeta{Seq: e.Seq, ID: e.ID, Time: e.Time, Actor: e.Actor}, d); err != nil {
-			return Internal(err, "replaying event %d (%s)", e.Seq, e.Type)
-		}
-		s.seq, s.head, lastEnd = e.Seq, e.Hash, e.End
-		n++
-		if e.End && n >= batch {
-			tx.runHooks()
-			txn.Commit()
-			txn = s.db.Txn(true)
-			tx.txn = txn
-			n = 0
-		}
-		return nil
-	})
-	if err != nil {
+	if err := s.apply(ctx, 4096, false); err != nil {
 		return err
 	}
-	if !lastEnd {
-		return &CorruptError{Seq: s.seq, Reason: "the journal ends inside a command"}
-	}
-	tx.runHooks()
-	txn.Commit()
 	// Erasures recorded in the journal hold even if the process died
 	// between journalling one and destroying its key.
 	it, err := s.db.Txn(false).Get(tableErasures, "id")
@@ -265,6 +232,111 @@ func (s *Store) replay(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// apply reads the journal after the store's head and applies what it
+// finds, checking every link, committing whole commands only — batch of
+// them at a time — and, when live, handing them to the change feed and
+// destroying the keys of subjects they erase. Call with s.mu held (or
+// before the store is shared).
+func (s *Store) apply(ctx context.Context, batch int, live bool) error {
+	txn := s.db.Txn(true)
+	defer func() { txn.Abort() }()
+	tx := &Tx{txn: txn, s: s, replaying: true}
+	var pending []Event
+	seq, head := s.seq, s.head
+	n := 0
+	commit := func() {
+		tx.runHooks()
+		txn.Commit()
+		s.seq, s.head = seq, head
+		if live && len(pending) > 0 {
+			for _, subject := range tx.erased {
+				_ = s.vault.Erase(subject)
+			}
+			s.publish(pending)
+		}
+		pending, tx.erased = nil, nil
+		txn = s.db.Txn(true)
+		tx.txn = txn
+		n = 0
+	}
+	err := s.journal.Read(ctx, s.seq+1, func(e Event) error {
+		if err := checkLink(e, seq, head); err != nil {
+			return err
+		}
+		et, ok := s.events[e.Type]
+		if !ok {
+			return Errorf(EINTERNAL, "event %d has type %s, which no registered module knows: open the store with the module that wrote it", e.Seq, e.Type)
+		}
+		d, err := et.decode(e.Data)
+		if err != nil {
+			return &CorruptError{Seq: e.Seq, Reason: "payload does not decode: " + err.Error()}
+		}
+		tx.now, tx.actor = e.Time, e.Actor
+		if err := et.apply(tx, EventMeta{Seq: e.Seq, ID: e.ID, Time: e.Time, Actor: e.Actor}, d); err != nil {
+			return Internal(err, "applying event %d (%s)", e.Seq, e.Type)
+		}
+		seq, head = e.Seq, e.Hash
+		if live {
+			pending = append(pending, e)
+		}
+		n++
+		if e.End && n >= batch {
+			commit()
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		if !live {
+			// A journal must end at the end of a command.
+			var last Event
+			_ = s.journal.Read(ctx, seq, func(e Event) error { last = e; return nil })
+			if !last.End {
+				return &CorruptError{Seq: seq, Reason: "the journal ends inside a command"}
+			}
+		}
+		commit()
+	}
+	return nil
+}
+
+// CatchUp applies the events other instances appended to a shared journal
+// since this store's head, in order, and hands them to the change feed.
+// Stores over a journal that notifies (see [Notifier]) call it by
+// themselves; Exec calls it when its append loses a race.
+func (s *Store) CatchUp(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return Errorf(EINTERNAL, "the store is closed")
+	}
+	return s.apply(ctx, 1, true)
+}
+
+// Notifier is implemented by journals that several stores share, such as
+// one on PostgreSQL: Changes signals that another instance appended. A
+// store over a Notifier follows the others, catching up on every signal
+// and at least once a second.
+type Notifier interface {
+	Changes() <-chan struct{}
+}
+
+func (s *Store) follow(n Notifier) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.done:
+			return
+		case <-n.Changes():
+		case <-t.C:
+		}
+		_ = s.CatchUp(context.Background())
+	}
 }
 
 func checkLink(e Event, prevSeq uint64, prev Hash) error {
@@ -310,7 +382,7 @@ func (s *Store) Now() time.Time { return s.clock.Now().UTC() }
 // line, no feed event. Otherwise the events are journalled, the
 // transaction commits, and subscribers are woken. Commands run one at a
 // time; reads go on meanwhile.
-func (s *Store) Exec(ctx context.Context, actor Actor, action Action, fn func(tx *Tx) error) (err error) {
+func (s *Store) Exec(ctx context.Context, actor Actor, action Action, fn func(tx *Tx) error) error {
 	if err := s.policy.Authorize(actor, action); err != nil {
 		return err
 	}
@@ -322,19 +394,43 @@ func (s *Store) Exec(ctx context.Context, actor Actor, action Action, fn func(tx
 	if s.closed {
 		return Errorf(EINTERNAL, "the store is closed")
 	}
+	// A shared journal may refuse the append because another instance
+	// took the sequence number first: then catch up on what it appended
+	// and run the command again, against the new state.
+	for attempt := 0; ; attempt++ {
+		lost, err := s.attempt(ctx, actor, action, fn)
+		if !lost {
+			return err
+		}
+		if attempt == maxRetries {
+			return Errorf(ECONFLICT, "other instances kept appending first %d times; try %s again", maxRetries, action)
+		}
+		if err := s.apply(ctx, 1, true); err != nil {
+			return err
+		}
+	}
+}
+
+// maxRetries bounds how often a command is run again after losing the
+// race for a shared journal's next sequence number.
+const maxRetries = 50
+
+// attempt runs the command once. lost reports that the journal refused
+// the append because the sequence number was taken.
+func (s *Store) attempt(ctx context.Context, actor Actor, action Action, fn func(tx *Tx) error) (lost bool, err error) {
 	txn := s.db.Txn(true)
 	defer txn.Abort()
 	tx := &Tx{txn: txn, s: s, now: s.clock.Now().UTC().Round(0), actor: actor, action: action}
 	defer func() {
 		if r := recover(); r != nil {
-			err = Errorf(EINTERNAL, "command %s failed: %v", action, r)
+			lost, err = false, Errorf(EINTERNAL, "command %s failed: %v", action, r)
 		}
 	}()
 	if err := fn(tx); err != nil {
-		return err
+		return false, err
 	}
 	if len(tx.events) == 0 {
-		return nil
+		return false, nil
 	}
 	evs := tx.events
 	evs[len(evs)-1].End = true
@@ -346,10 +442,13 @@ func (s *Store) Exec(ctx context.Context, actor Actor, action Action, fn func(tx
 	}
 	if err := s.journal.Append(ctx, evs); err != nil {
 		var e *Error
-		if errors.As(err, &e) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-			return err
+		if errors.As(err, &e) && e.Code == ECONFLICT {
+			return true, err
 		}
-		return Internal(err, "the journal refused the events")
+		if errors.As(err, &e) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return false, err
+		}
+		return false, Internal(err, "the journal refused the events")
 	}
 	tx.runHooks()
 	txn.Commit()
@@ -360,7 +459,7 @@ func (s *Store) Exec(ctx context.Context, actor Actor, action Action, fn func(tx
 		_ = s.vault.Erase(subject)
 	}
 	s.publish(evs)
-	return nil
+	return false, nil
 }
 
 // View returns a consistent snapshot for reading. It never blocks writers
