@@ -1,0 +1,245 @@
+// Package postgres is a participation.Journal on PostgreSQL, so that
+// several instances of a service that embeds osallisuus share one
+// ordered, durable, hash-chained history. It is a module of its own: the
+// library does not depend on pgx.
+//
+// PostgreSQL is the log. Each event is a row keyed by its sequence
+// number; an append that finds its number taken — another instance was
+// first — fails with ECONFLICT and stores nothing, and the store catches
+// up on the other instance's events and runs its command again, so two
+// instances can never both accept commands that together break a rule.
+// Appends NOTIFY the others, who LISTEN and catch up; they also read back
+// every second and after every reconnection, so nothing is missed across
+// a dropped connection.
+//
+//	pool, _ := pgxpool.New(ctx, "postgres://…")
+//	j, _ := postgres.Open(ctx, pool, nil)      // creates the table if needed
+//	store, _ := participation.Open(ctx, &participation.Config{Journal: j, …})
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	p "github.com/osallisuus/osallisuus/participation"
+)
+
+// Options configures a journal. A nil *Options means the defaults.
+type Options struct {
+	// Table is the journal's table; empty means "osallisuus_journal".
+	// Its notification channel has the same name.
+	Table string
+}
+
+// Journal is a participation.Journal and participation.Notifier on
+// PostgreSQL.
+type Journal struct {
+	pool    *pgxpool.Pool
+	table   string
+	changes chan struct{}
+	stop    chan struct{}
+	done    chan struct{}
+	once    sync.Once
+}
+
+var tableName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
+
+// Migration returns the SQL that creates the journal's table: one row per
+// event, the sequence number as primary key, the event as the canonical
+// line of JSON that the file journal writes too.
+func Migration(table string) string {
+	return fmt.Sprintf(`CREATE TABLE IF NOT EXISTS %s (
+	seq  BIGINT PRIMARY KEY CHECK (seq > 0),
+	line TEXT NOT NULL,
+	at   TIMESTAMPTZ NOT NULL DEFAULT now()
+)`, table)
+}
+
+// Open creates the journal's table if it is missing and starts listening
+// for the other instances' appends.
+func Open(ctx context.Context, pool *pgxpool.Pool, opts *Options) (*Journal, error) {
+	table := "osallisuus_journal"
+	if opts != nil && opts.Table != "" {
+		table = opts.Table
+	}
+	if !tableName.MatchString(table) {
+		return nil, p.Invalid("table", "%q is not a plain lower-case table name", table)
+	}
+	if _, err := pool.Exec(ctx, Migration(table)); err != nil {
+		return nil, p.Internal(err, "creating the journal table")
+	}
+	j := &Journal{pool: pool, table: table, changes: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+	go j.listen()
+	return j, nil
+}
+
+// Append implements participation.Journal: the events go in one
+// transaction, with a notification to the other instances. A taken
+// sequence number is ECONFLICT, and nothing is stored.
+func (j *Journal) Append(ctx context.Context, events []p.Event) error {
+	if len(events) == 0 {
+		return p.Errorf(p.EINVALID, "append needs at least one event")
+	}
+	if !events[len(events)-1].End {
+		return p.Errorf(p.EINVALID, "the last event of an append must end the command")
+	}
+	tx, err := j.pool.Begin(ctx)
+	if err != nil {
+		return p.Internal(err, "beginning an append")
+	}
+	defer tx.Rollback(ctx)
+	var last int64
+	if err := tx.QueryRow(ctx, "SELECT coalesce(max(seq), 0) FROM "+j.table).Scan(&last); err != nil {
+		return p.Internal(err, "reading the journal's end")
+	}
+	for i, e := range events {
+		if e.Seq != uint64(last)+1+uint64(i) {
+			return p.Errorf(p.ECONFLICT, "event sequence %d does not continue the journal, which ends at %d", e.Seq, uint64(last)+uint64(i))
+		}
+	}
+	batch := &pgx.Batch{}
+	for i := range events {
+		batch.Queue("INSERT INTO "+j.table+" (seq, line) VALUES ($1, $2)", int64(events[i].Seq), string(events[i].AppendJSON(nil)))
+	}
+	batch.Queue("SELECT pg_notify($1, $2)", j.table, strconv.FormatUint(events[len(events)-1].Seq, 10))
+	if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) && pe.Code == "23505" {
+			return p.Errorf(p.ECONFLICT, "another instance appended sequence %d first", events[0].Seq)
+		}
+		return p.Internal(err, "appending to the journal")
+	}
+	if err := tx.Commit(ctx); err != nil {
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) && pe.Code == "23505" {
+			return p.Errorf(p.ECONFLICT, "another instance appended sequence %d first", events[0].Seq)
+		}
+		return p.Internal(err, "committing an append")
+	}
+	return nil
+}
+
+// Read implements participation.Journal.
+func (j *Journal) Read(ctx context.Context, from uint64, fn func(p.Event) error) error {
+	if from == 0 {
+		from = 1
+	}
+	const page = 2000
+	for {
+		rows, err := j.pool.Query(ctx, "SELECT seq, line FROM "+j.table+" WHERE seq >= $1 ORDER BY seq LIMIT $2", int64(from), page)
+		if err != nil {
+			return p.Internal(err, "reading the journal")
+		}
+		var events []p.Event
+		for rows.Next() {
+			var seq int64
+			var line string
+			if err := rows.Scan(&seq, &line); err != nil {
+				rows.Close()
+				return p.Internal(err, "reading the journal")
+			}
+			want := from + uint64(len(events))
+			if uint64(seq) != want {
+				rows.Close()
+				return &p.CorruptError{Seq: want, Reason: fmt.Sprintf("found sequence %d where %d belongs", seq, want)}
+			}
+			e, err := p.ParseEvent([]byte(line))
+			if err != nil {
+				rows.Close()
+				return &p.CorruptError{Seq: want, Reason: err.Error()}
+			}
+			if e.Seq != want {
+				rows.Close()
+				return &p.CorruptError{Seq: want, Reason: "the line's sequence number differs from its row's"}
+			}
+			events = append(events, e)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return p.Internal(err, "reading the journal")
+		}
+		// Hand out whole commands only: a page may end inside one.
+		n := len(events)
+		if n == page {
+			for n > 0 && !events[n-1].End {
+				n--
+			}
+			if n == 0 {
+				n = len(events) // a command longer than a page
+			}
+		}
+		for _, e := range events[:n] {
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+		if len(events) < page {
+			return nil
+		}
+		from += uint64(n)
+	}
+}
+
+// Changes implements participation.Notifier: it signals when another
+// instance appended, and after every reconnection of the listener.
+func (j *Journal) Changes() <-chan struct{} { return j.changes }
+
+func (j *Journal) signal() {
+	select {
+	case j.changes <- struct{}{}:
+	default:
+	}
+}
+
+// listen holds one connection that LISTENs to the journal's channel,
+// reconnecting after any failure; each (re)connection signals, so the
+// store reads back whatever it missed meanwhile.
+func (j *Journal) listen() {
+	defer close(j.done)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-j.stop; cancel() }()
+	backoff := 50 * time.Millisecond
+	for ctx.Err() == nil {
+		conn, err := j.pool.Acquire(ctx)
+		if err == nil {
+			_, err = conn.Exec(ctx, "LISTEN "+j.table)
+			if err == nil {
+				backoff = 50 * time.Millisecond
+				j.signal()
+				for err == nil {
+					_, err = conn.Conn().WaitForNotification(ctx)
+					if err == nil {
+						j.signal()
+					}
+				}
+			}
+			// The connection may be broken: do not hand it back.
+			conn.Hijack().Close(context.Background())
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(backoff):
+			backoff = min(2*backoff, 2*time.Second)
+		}
+	}
+}
+
+// Close stops listening. The pool is the caller's to close.
+func (j *Journal) Close() error {
+	j.once.Do(func() { close(j.stop); <-j.done })
+	return nil
+}
+
+var (
+	_ p.Journal  = (*Journal)(nil)
+	_ p.Notifier = (*Journal)(nil)
+)
