@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	mrand "math/rand/v2"
 	"slices"
 	"sort"
 	"sync"
@@ -398,6 +399,14 @@ func (s *Store) Exec(ctx context.Context, actor Actor, action Action, fn func(tx
 	// took the sequence number first: then catch up on what it appended
 	// and run the command again, against the new state.
 	for attempt := 0; ; attempt++ {
+		if locker, ok := s.journal.(Locker); ok && attempt >= 2 {
+			// Lost twice: take the right to append, so that no instance
+			// that keeps winning can starve this one.
+			lost, err := s.exclusive(ctx, locker, actor, action, fn)
+			if !lost {
+				return err
+			}
+		}
 		lost, err := s.attempt(ctx, actor, action, fn)
 		if !lost {
 			return err
@@ -405,15 +414,45 @@ func (s *Store) Exec(ctx context.Context, actor Actor, action Action, fn func(tx
 		if attempt == maxRetries {
 			return Errorf(ECONFLICT, "other instances kept appending first %d times; try %s again", maxRetries, action)
 		}
+		// Back off a random while, longer after each loss, so that an
+		// instance that keeps winning cannot starve this one.
+		wait := time.Duration(mrand.Int64N(int64(min(time.Millisecond<<min(attempt, 6), 50*time.Millisecond)) + 1))
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
 		if err := s.apply(ctx, 1, true); err != nil {
 			return err
 		}
 	}
 }
 
+// exclusive runs a command holding the journal's append lock: it catches
+// up with the lock held, so nothing can be appended in between.
+func (s *Store) exclusive(ctx context.Context, locker Locker, actor Actor, action Action, fn func(tx *Tx) error) (bool, error) {
+	unlock, err := locker.LockAppends(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer unlock()
+	if err := s.apply(ctx, 1, true); err != nil {
+		return false, err
+	}
+	return s.attempt(ctx, actor, action, fn)
+}
+
+// Locker is implemented by shared journals that can give one store the
+// sole right to append for a while: LockAppends waits for it and returns
+// the function that gives it up. A store that lost the race for the next
+// sequence number twice runs its command again under the lock.
+type Locker interface {
+	LockAppends(ctx context.Context) (unlock func(), err error)
+}
+
 // maxRetries bounds how often a command is run again after losing the
 // race for a shared journal's next sequence number.
-const maxRetries = 50
+const maxRetries = 200
 
 // attempt runs the command once. lost reports that the journal refused
 // the append because the sequence number was taken.

@@ -21,6 +21,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"regexp"
 	"strconv"
 	"sync"
@@ -43,8 +44,12 @@ type Options struct {
 // Journal is a participation.Journal and participation.Notifier on
 // PostgreSQL.
 type Journal struct {
-	pool    *pgxpool.Pool
-	table   string
+	pool  *pgxpool.Pool
+	table string
+	key   int64 // the advisory lock that serialises appends
+
+	lockMu  sync.Mutex
+	locked  *pgxpool.Conn // held by LockAppends
 	changes chan struct{}
 	stop    chan struct{}
 	done    chan struct{}
@@ -77,7 +82,9 @@ func Open(ctx context.Context, pool *pgxpool.Pool, opts *Options) (*Journal, err
 	if _, err := pool.Exec(ctx, Migration(table)); err != nil {
 		return nil, p.Internal(err, "creating the journal table")
 	}
-	j := &Journal{pool: pool, table: table, changes: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+	h := fnv.New64a()
+	h.Write([]byte("osallisuus journal " + table))
+	j := &Journal{pool: pool, table: table, key: int64(h.Sum64()), changes: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 	go j.listen()
 	return j, nil
 }
@@ -92,11 +99,27 @@ func (j *Journal) Append(ctx context.Context, events []p.Event) error {
 	if !events[len(events)-1].End {
 		return p.Errorf(p.EINVALID, "the last event of an append must end the command")
 	}
-	tx, err := j.pool.Begin(ctx)
+	j.lockMu.Lock()
+	held := j.locked
+	j.lockMu.Unlock()
+	var tx pgx.Tx
+	var err error
+	if held != nil {
+		tx, err = held.Begin(ctx) // this store holds the append lock
+	} else {
+		tx, err = j.pool.Begin(ctx)
+	}
 	if err != nil {
 		return p.Internal(err, "beginning an append")
 	}
 	defer tx.Rollback(ctx)
+	if held == nil {
+		// Appends queue here, so a taken number is seen at once, without
+		// waiting on the primary key, and LockAppends can hold them off.
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", j.key); err != nil {
+			return p.Internal(err, "waiting to append")
+		}
+	}
 	var last int64
 	if err := tx.QueryRow(ctx, "SELECT coalesce(max(seq), 0) FROM "+j.table).Scan(&last); err != nil {
 		return p.Internal(err, "reading the journal's end")
@@ -126,6 +149,33 @@ func (j *Journal) Append(ctx context.Context, events []p.Event) error {
 		return p.Internal(err, "committing an append")
 	}
 	return nil
+}
+
+// LockAppends implements participation.Locker: it holds the journal's
+// advisory lock on a connection of its own until unlock is called;
+// meanwhile only this journal's Append, on that connection, can append.
+func (j *Journal) LockAppends(ctx context.Context) (func(), error) {
+	conn, err := j.pool.Acquire(ctx)
+	if err != nil {
+		return nil, p.Internal(err, "taking a connection for the append lock")
+	}
+	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", j.key); err != nil {
+		conn.Release()
+		return nil, p.Internal(err, "taking the append lock")
+	}
+	j.lockMu.Lock()
+	j.locked = conn
+	j.lockMu.Unlock()
+	return func() {
+		j.lockMu.Lock()
+		j.locked = nil
+		j.lockMu.Unlock()
+		if _, err := conn.Exec(context.Background(), "SELECT pg_advisory_unlock($1)", j.key); err != nil {
+			conn.Hijack().Close(context.Background()) // closing the session frees the lock
+			return
+		}
+		conn.Release()
+	}, nil
 }
 
 // Read implements participation.Journal.
@@ -242,4 +292,5 @@ func (j *Journal) Close() error {
 var (
 	_ p.Journal  = (*Journal)(nil)
 	_ p.Notifier = (*Journal)(nil)
+	_ p.Locker   = (*Journal)(nil)
 )
