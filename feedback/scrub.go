@@ -25,16 +25,26 @@ func Scrub(text string) (string, int) {
 	if !utf8.ValidString(text) {
 		text = strings.ToValidUTF8(text, "\uFFFD")
 	}
+	// A replacement can set free a number that was glued to the one
+	// replaced ("00100000(00)00000"), so scrub again until nothing is
+	// found: scrubbed text never yields more.
 	n := 0
-	var c int
-	text, c = scrubWith(text, findEmail, MarkEmail)
-	n += c
-	text, c = scrubWith(text, findIBAN, MarkIBAN)
-	n += c
-	text, c = scrubWith(text, findIdentityCode, MarkIdentityCode)
-	n += c
-	text, c = scrubWith(text, findPhone, MarkPhone)
-	n += c
+	for round := 0; round < 8; round++ {
+		c := 0
+		var k int
+		text, k = scrubWith(text, findEmail, MarkEmail)
+		c += k
+		text, k = scrubWith(text, findIBAN, MarkIBAN)
+		c += k
+		text, k = scrubWith(text, findIdentityCode, MarkIdentityCode)
+		c += k
+		text, k = scrubWith(text, findPhone, MarkPhone)
+		c += k
+		n += c
+		if c == 0 {
+			break
+		}
+	}
 	return text, n
 }
 
