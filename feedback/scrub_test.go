@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/osallisuus/osallisuus/feedback"
+	p "github.com/osallisuus/osallisuus/participation"
 )
 
 func TestScrub(t *testing.T) {
@@ -188,4 +189,25 @@ func TestScrubLinearTime(t *testing.T) {
 		feedback.Scrub(in)
 		assert.Less(t, time.Since(start), 250*time.Millisecond, "FB-2: %s", name)
 	}
+}
+
+// FuzzReceipt: typed codes never panic the parser; what it accepts is
+// the 20 symbols of the alphabet, and a look-up of it is answered with
+// not found, never anything else, on a store that issued no receipt.
+func FuzzReceipt(f *testing.F) {
+	for _, s := range []string{"K7QH-2MZC-9TXA-BRW4-HN3D", "k7qh 2mzc 9txa brw4 hn3d", "0000-1111", "", "ÄÄÄÄ-2222-2222-2222-2222", "2222222222222222222222"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, code string) {
+		norm, err := feedback.NormalizeReceipt(code)
+		if err != nil {
+			if p.ErrorCode(err) != p.EINVALID {
+				t.Fatalf("%q: %v", code, err)
+			}
+			return
+		}
+		if len(norm) != 20 || strings.Trim(norm, "23456789ABCDEFGHJKMNPQRSTVWXYZ") != "" {
+			t.Fatalf("%q normalised to %q", code, norm)
+		}
+	})
 }
