@@ -122,8 +122,8 @@ func (s *Service) Register(ctx context.Context, actor p.Actor, in Registration) 
 			return p.Invalid("kind", "%q is not a kind; use experience_expert, lived_experience or developer_client", in.Kind)
 		}
 		var err error
-		if in.Consent.Purpose, err = p.CheckText("consent.purpose", in.Consent.Purpose, p.MaxTitleLen, true); err != nil {
-			return p.Invalid("consent.purpose", "backgrounds are kept only under a consent that names its purpose (EXP-3)")
+		if in.Consent.Purpose, err = p.CheckRequiredText("consent.purpose", in.Consent.Purpose, p.MaxTitleLen, "backgrounds are kept only under a consent that names its purpose (EXP-3)"); err != nil {
+			return err
 		}
 		if in.Consent.Given.IsZero() {
 			in.Consent.Given = tx.Now()
@@ -139,13 +139,8 @@ func (s *Service) Register(ctx context.Context, actor p.Actor, in Registration) 
 		if prof.Name, err = p.CheckText("profile.name", prof.Name, p.MaxTitleLen, true); err != nil {
 			return err
 		}
-		if len(prof.Backgrounds) == 0 {
-			return p.Invalid("profile.backgrounds", "name at least one background of lived experience (EXP-1)")
-		}
-		for _, b := range prof.Backgrounds {
-			if !b.Valid() {
-				return p.Invalid("profile.backgrounds", "%q is not a background; use own_condition, rehabilitation, service_use or family_member", b)
-			}
+		if err := backgroundLabels.CheckChoices("profile.backgrounds", prof.Backgrounds, "name at least one background of lived experience (EXP-1)"); err != nil {
+			return err
 		}
 		if prof.Areas, err = codes("profile.areas", prof.Areas, MaxAreas, false); err != nil {
 			return err
@@ -179,6 +174,9 @@ func (s *Service) Register(ctx context.Context, actor p.Actor, in Registration) 
 }
 
 // codes checks a list of lower-case codes (languages, areas).
+// maxCodeLen is the longest code of an area or a language, in bytes.
+const maxCodeLen = 40
+
 func codes(field string, in []string, max int, required bool) ([]string, error) {
 	if required && len(in) == 0 {
 		return nil, p.Invalid(field, "give at least one")
@@ -188,8 +186,8 @@ func codes(field string, in []string, max int, required bool) ([]string, error) 
 	}
 	out := make([]string, 0, len(in))
 	for _, c := range in {
-		if c == "" || len(c) > 40 || strings.Trim(c, "abcdefghijklmnopqrstuvwxyz0123456789_") != "" {
-			return nil, p.Invalid(field, "%q must be lower-case letters, digits and underscores", c)
+		if c == "" || len(c) > maxCodeLen || strings.Trim(c, "abcdefghijklmnopqrstuvwxyz0123456789_") != "" {
+			return nil, p.Invalid(field, "%q must be 1 to %d lower-case letters, digits and underscores", c, maxCodeLen)
 		}
 		if !slices.Contains(out, c) {
 			out = append(out, c)
@@ -289,7 +287,7 @@ func (s *Service) RecordPathway(ctx context.Context, actor p.Actor, expert p.ID,
 			return err
 		}
 		if step.rank() < 0 {
-			return p.Invalid("step", "%q is not a step of the pathway", step)
+			return p.Invalid("step", "%q is not a step of the pathway; use %s", step, stepLabels.OneOf())
 		}
 		if at.IsZero() {
 			at = tx.Now()
@@ -322,7 +320,7 @@ func (s *Service) RequestAssignment(ctx context.Context, actor p.Actor, in Reque
 	var out *Assignment
 	err := s.s.Exec(ctx, actor, ActionRequest, func(tx *p.Tx) error {
 		if !in.Type.Valid() {
-			return p.Invalid("type", "%q is not an assignment type", in.Type)
+			return p.Invalid("type", "%q is not an assignment type; use %s", in.Type, typeLabels.OneOf())
 		}
 		if in.Level == "" {
 			in.Level, in.Scope = in.Type.Tag()
@@ -356,7 +354,7 @@ func (s *Service) RequestAssignment(ctx context.Context, actor p.Actor, in Reque
 
 func (n Need) validate() error {
 	if n.Background != "" && !n.Background.Valid() {
-		return p.Invalid("need.background", "%q is not a background", n.Background)
+		return p.Invalid("need.background", "%q is not a background; use %s", n.Background, backgroundLabels.OneOf())
 	}
 	if n.Area != "" {
 		if _, err := codes("need.area", []string{n.Area}, 1, true); err != nil {
@@ -493,8 +491,8 @@ func (s *Service) Cancel(ctx context.Context, actor p.Actor, assignment p.ID, re
 		if a.State == Completed || a.State == Paid || a.State == Cancelled {
 			return p.Errorf(p.ECONFLICT, "assignment %s is %s and can no longer be cancelled", assignment, a.State)
 		}
-		if reason, err = p.CheckText("reason", reason, p.MaxTextLen, true); err != nil {
-			return p.Invalid("reason", "a cancellation gives its reason")
+		if reason, err = p.CheckRequiredText("reason", reason, p.MaxTextLen, "a cancellation gives its reason"); err != nil {
+			return err
 		}
 		return tx.Emit(AssignmentCancelled{Assignment: assignment, Reason: reason})
 	})

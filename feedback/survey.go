@@ -2,7 +2,9 @@ package feedback
 
 import (
 	"math"
+	"slices"
 	"time"
+	"unicode/utf8"
 
 	p "github.com/osallisuus/osallisuus/participation"
 )
@@ -130,14 +132,14 @@ func validateQuestions(qs []Question, national bool) ([]Question, error) {
 	for i, q := range qs {
 		field := "questions[" + q.Key + "]"
 		if q.Key == "" || len(q.Key) > 40 || !validKey(q.Key) {
-			return nil, p.Invalid("questions", "question %d needs a key of lower-case letters, digits and underscores, up to 40", i+1)
+			return nil, p.Invalid("questions["+itoa(i)+"].key", "question %d needs a key of lower-case letters, digits and underscores, up to 40", i+1)
 		}
 		if keys[q.Key] {
 			return nil, p.Invalid(field, "the key is used twice")
 		}
 		keys[q.Key] = true
 		if !q.Type.Valid() {
-			return nil, p.Invalid(field, "%q is not a question type; use scale, single_choice, multiple_choice, free_text or nps", q.Type)
+			return nil, p.Invalid(field+".type", "%q is not a question type; use scale, single_choice, multiple_choice, free_text or nps", q.Type)
 		}
 		var err error
 		if q.Text, err = q.Text.validate(field+".text", p.MaxTextLen); err != nil {
@@ -146,7 +148,7 @@ func validateQuestions(qs []Question, national bool) ([]Question, error) {
 		switch q.Type {
 		case SingleChoice, MultipleChoice:
 			if len(q.Options) < 2 || len(q.Options) > MaxOptions {
-				return nil, p.Invalid(field, "a choice question has 2 to %d options", MaxOptions)
+				return nil, p.Invalid(field+".options", "a choice question has 2 to %d options", MaxOptions)
 			}
 			opts := make([]Text, len(q.Options))
 			for k, o := range q.Options {
@@ -157,7 +159,7 @@ func validateQuestions(qs []Question, national bool) ([]Question, error) {
 			q.Options = opts
 		default:
 			if len(q.Options) > 0 {
-				return nil, p.Invalid(field, "only choice questions have options")
+				return nil, p.Invalid(field+".options", "only single_choice or multiple_choice questions have options")
 			}
 		}
 		if q.Type == Scale {
@@ -170,7 +172,7 @@ func validateQuestions(qs []Question, national bool) ([]Question, error) {
 			return nil, p.Invalid(field, "only a scale has bounds")
 		}
 		if q.Category != "" && !q.Category.Valid() {
-			return nil, p.Invalid(field, "%q is not a category", q.Category)
+			return nil, p.Invalid(field+".category", "%q is not a category; use %s", q.Category, categoryLabels.OneOf())
 		}
 		out[i] = q
 	}
@@ -279,10 +281,19 @@ type Answer struct {
 // checkAnswers validates a response against the survey and scrubs its
 // free text. It returns the answers in question order.
 func checkAnswers(s *SurveyInfo, answers []Answer) ([]Answer, int, error) {
+	if len(answers) > len(s.Questions) {
+		return nil, 0, p.Invalid("answers", "a response has at most one answer to each of the survey's %d questions, not %d answers", len(s.Questions), len(answers))
+	}
 	byKey := map[string]Answer{}
-	for _, a := range answers {
+	for i, a := range answers {
+		if !utf8.ValidString(a.Question) {
+			return nil, 0, p.Invalid("answers["+itoa(i)+"].question", "is not valid UTF-8 text")
+		}
 		if _, dup := byKey[a.Question]; dup {
-			return nil, 0, p.Invalid("answers", "question %q is answered twice", a.Question)
+			return nil, 0, p.Invalid("answers["+itoa(i)+"].question", "question %q is answered twice", a.Question)
+		}
+		if !slices.ContainsFunc(s.Questions, func(q Question) bool { return q.Key == a.Question }) {
+			return nil, 0, p.Invalid("answers["+itoa(i)+"].question", "the survey has no question %q", a.Question)
 		}
 		byKey[a.Question] = a
 	}
@@ -301,28 +312,34 @@ func checkAnswers(s *SurveyInfo, answers []Answer) ([]Answer, int, error) {
 		clean := Answer{Question: q.Key}
 		switch q.Type {
 		case Scale, NPS, SingleChoice:
-			if a.Value == nil || *a.Value < lo || *a.Value > hi || len(a.Choices) > 0 || a.Text != "" {
-				return nil, 0, p.Invalid("answers", "question %q takes one value from %d to %d", q.Key, lo, hi)
+			if len(a.Choices) > 0 {
+				return nil, 0, p.Invalid("answers["+q.Key+"].choices", "question %q takes a value, not choices", q.Key)
+			}
+			if a.Text != "" {
+				return nil, 0, p.Invalid("answers["+q.Key+"].text", "question %q takes a value, not text", q.Key)
+			}
+			if a.Value == nil || *a.Value < lo || *a.Value > hi {
+				return nil, 0, p.Invalid("answers["+q.Key+"].value", "question %q takes one value from %d to %d", q.Key, lo, hi)
 			}
 			v := *a.Value
 			clean.Value = &v
 		case MultipleChoice:
 			if a.Value != nil || a.Text != "" || len(a.Choices) == 0 || len(a.Choices) > len(q.Options) {
-				return nil, 0, p.Invalid("answers", "question %q takes one or more options", q.Key)
+				return nil, 0, p.Invalid("answers["+q.Key+"].choices", "question %q takes 1 to %d of its options", q.Key, len(q.Options))
 			}
 			seen := map[int]bool{}
 			for _, c := range a.Choices {
 				if c < lo || c > hi || seen[c] {
-					return nil, 0, p.Invalid("answers", "question %q: option %d is not an option or is chosen twice", q.Key, c)
+					return nil, 0, p.Invalid("answers["+q.Key+"].choices", "question %q: option %d is not an option or is chosen twice", q.Key, c)
 				}
 				seen[c] = true
 			}
 			clean.Choices = append([]int(nil), a.Choices...)
 		case FreeText:
 			if a.Value != nil || len(a.Choices) > 0 {
-				return nil, 0, p.Invalid("answers", "question %q takes text", q.Key)
+				return nil, 0, p.Invalid("answers["+q.Key+"].text", "question %q takes text", q.Key)
 			}
-			text, err := p.CheckText("answers."+q.Key, a.Text, p.MaxTextLen, false)
+			text, err := p.CheckText("answers["+q.Key+"].text", a.Text, p.MaxTextLen, false)
 			if err != nil {
 				return nil, 0, err
 			}
@@ -334,9 +351,6 @@ func checkAnswers(s *SurveyInfo, answers []Answer) ([]Answer, int, error) {
 			redactions += n
 		}
 		out = append(out, clean)
-	}
-	for k := range byKey {
-		return nil, 0, p.Invalid("answers", "the survey has no question %q", k)
 	}
 	if len(out) == 0 {
 		return nil, 0, p.Invalid("answers", "a response needs at least one answer")

@@ -66,8 +66,8 @@ func (ps *Panels) Create(ctx context.Context, actor p.Actor, in PanelInput) (*Pa
 		if in.Coordinator.IsZero() {
 			return p.Invalid("coordinator", "a panel needs a named responsible coordinator (PANEL-4)")
 		}
-		if in.AnsweringParty, err = p.CheckText("answeringParty", in.AnsweringParty, MaxNameLen, true); err != nil {
-			return p.Invalid("answeringParty", "name the service management that answers the panel (PANEL-4)")
+		if in.AnsweringParty, err = p.CheckRequiredText("answeringParty", in.AnsweringParty, MaxNameLen, "name the service management that answers the panel (PANEL-4)"); err != nil {
+			return err
 		}
 		if in.MinMembers == 0 {
 			in.MinMembers = MinMembers
@@ -117,8 +117,8 @@ func (in *MemberInput) validate(now time.Time) error {
 		return p.Invalid("type", "%q is not a member type; use client, family_member, experience_expert, developer_client or staff", in.Type)
 	}
 	var err error
-	if in.Service, err = p.CheckText("service", in.Service, p.MaxCodeLen, true); err != nil {
-		return p.Invalid("service", "name the service the member represents (PANEL-3)")
+	if in.Service, err = p.CheckRequiredText("service", in.Service, p.MaxCodeLen, "name the service the member represents (PANEL-3)"); err != nil {
+		return err
 	}
 	if in.Name, err = p.CheckText("name", in.Name, MaxNameLen, true); err != nil {
 		return err
@@ -271,15 +271,19 @@ func (ps *Panels) Appoint(ctx context.Context, actor p.Actor, panelID p.ID, pos 
 // Vacate declares a position vacant, with the reason (PANEL-8).
 func (ps *Panels) Vacate(ctx context.Context, actor p.Actor, panelID p.ID, pos Position, reason string) error {
 	return ps.s.Exec(ctx, actor, ActionVacate, func(tx *p.Tx) error {
+		if !pos.Valid() {
+			return p.Invalid("position", "%q is not a position; use chair, vice_chair or secretary", pos)
+		}
+		reason, err := p.CheckText("reason", reason, p.MaxTextLen, true)
+		if err != nil {
+			return err
+		}
 		x, err := getPanel(tx, panelID)
 		if err != nil {
 			return err
 		}
 		if _, ok := x.Offices[pos]; !ok {
 			return p.Errorf(p.ECONFLICT, "the %s position is already vacant", pos)
-		}
-		if reason, err = p.CheckText("reason", reason, p.MaxTextLen, true); err != nil {
-			return err
 		}
 		return tx.Emit(PositionVacated{Panel: panelID, Position: pos, Reason: reason})
 	})
@@ -482,7 +486,7 @@ func meetingFor(tx *p.Tx, meetingID p.ID, actor p.Actor, pos Position, refusal s
 
 // WriteMinutes records the minutes of a held meeting; only the secretary
 // writes them (PANEL-6). Rewriting withdraws an earlier approval.
-func (ps *Panels) WriteMinutes(ctx context.Context, actor p.Actor, meetingID p.ID, text string) error {
+func (ps *Panels) WriteMinutes(ctx context.Context, actor p.Actor, meetingID p.ID, minutes string) error {
 	return ps.s.Exec(ctx, actor, ActionWriteMinutes, func(tx *p.Tx) error {
 		mt, err := meetingFor(tx, meetingID, actor, Secretary, "only the secretary writes the minutes (PANEL-6)")
 		if err != nil {
@@ -491,10 +495,10 @@ func (ps *Panels) WriteMinutes(ctx context.Context, actor p.Actor, meetingID p.I
 		if !mt.Held {
 			return p.Errorf(p.ECONFLICT, "record the meeting's attendance before its minutes")
 		}
-		if text, err = p.CheckText("minutes", text, MaxMinutesLen, true); err != nil {
+		if minutes, err = p.CheckText("minutes", minutes, MaxMinutesLen, true); err != nil {
 			return err
 		}
-		return tx.Emit(MinutesWritten{Meeting: meetingID, Text: text})
+		return tx.Emit(MinutesWritten{Meeting: meetingID, Text: minutes})
 	})
 }
 

@@ -303,22 +303,25 @@ func openProcess(tx *Tx, id ID) (*Process, error) {
 }
 
 // JoinProcess adds a participant with a role.
-func (s *Store) JoinProcess(ctx context.Context, actor Actor, process ID, p Participant) error {
+func (s *Store) JoinProcess(ctx context.Context, actor Actor, process ID, participant Participant) error {
 	return s.Exec(ctx, actor, ActionProcessJoin, func(tx *Tx) error {
 		x, err := openProcess(tx, process)
 		if err != nil {
 			return err
 		}
-		if p.Person.IsZero() || !p.Role.Valid() {
-			return Invalid("participant", "a participant is a person with a role: client, family_member, experience_expert, developer_client, staff or management")
+		if participant.Person.IsZero() {
+			return Invalid("participant.person", "a participant is a person: give their id")
 		}
-		if slices.ContainsFunc(x.Participants, func(q Participant) bool { return q.Person == p.Person }) {
+		if !participant.Role.Valid() {
+			return Invalid("participant.role", "%q is not a role in a process; use %s", participant.Role, processRoleLabels.OneOf())
+		}
+		if slices.ContainsFunc(x.Participants, func(q Participant) bool { return q.Person == participant.Person }) {
 			return Errorf(ECONFLICT, "the person already takes part")
 		}
 		if len(x.Participants) >= MaxContributors {
 			return Invalid("participant", "a process has at most %d participants", MaxContributors)
 		}
-		return tx.Emit(ProcessJoined{Process: process, Participant: p})
+		return tx.Emit(ProcessJoined{Process: process, Participant: participant})
 	})
 }
 
@@ -424,6 +427,12 @@ func (s *Store) CloseProcess(ctx context.Context, actor Actor, process ID, summa
 		}
 		if summary == "" {
 			return Invalid("summary", "a process closes only with a results summary to its participants (PART-3)")
+		}
+		if decision != "" && !decision.Valid() {
+			return Invalid("decision", "%q is not a decision; use %s", decision, decisionLabels.OneOf())
+		}
+		if reason, err = CheckText("reason", reason, MaxTextLen, false); err != nil {
+			return err
 		}
 		if x.Phase != PhaseEvaluation {
 			return Errorf(ECONFLICT, "process %s is in %s; evaluate it before closing", process, x.Phase)

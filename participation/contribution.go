@@ -222,6 +222,16 @@ const (
 	implicitStepRemark = "passed over by a later step"
 )
 
+// CheckRequiredText is [CheckText] for a required field whose absence
+// deserves its own explanation: a blank value is refused with the message
+// why, any other fault as CheckText refuses it.
+func CheckRequiredText(field, s string, max int, why string) (string, error) {
+	if utf8.ValidString(s) && strings.TrimSpace(s) == "" {
+		return "", Invalid(field, "%s", why)
+	}
+	return CheckText(field, s, max, true)
+}
+
 // CheckText validates a free-text field: valid UTF-8, at most max runes,
 // and, when required, not blank. It returns the text trimmed.
 func CheckText(field, s string, max int, required bool) (string, error) {

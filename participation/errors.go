@@ -3,6 +3,8 @@ package participation
 import (
 	"errors"
 	"fmt"
+	"reflect"
+	"unicode/utf8"
 )
 
 // Error codes shared by every package of osallisuus. A caller branches on
@@ -57,12 +59,36 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // Errorf returns an *Error with the given code and a formatted message.
 func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: code, Message: fmt.Sprintf(format, clipArgs(args)...)}
 }
 
 // Invalid returns an EINVALID error about one input field.
 func Invalid(field, format string, args ...any) *Error {
-	return &Error{Code: EINVALID, Field: field, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: EINVALID, Field: field, Message: fmt.Sprintf(format, clipArgs(args)...)}
+}
+
+// maxQuoted is how many characters of an input value an error message
+// repeats: enough to recognise it, never a caller's whole over-long text.
+const maxQuoted = 40
+
+// clipArgs shortens text arguments of an error message to maxQuoted
+// characters, so that a message stays short whatever the input was.
+func clipArgs(args []any) []any {
+	copied := false
+	for i, a := range args {
+		if _, ok := a.(Alternatives); ok {
+			continue
+		}
+		v := reflect.ValueOf(a)
+		if v.Kind() != reflect.String || utf8.RuneCountInString(v.String()) <= maxQuoted {
+			continue
+		}
+		if !copied {
+			args, copied = append([]any(nil), args...), true
+		}
+		args[i] = truncate(v.String(), maxQuoted)
+	}
+	return args
 }
 
 // Internal wraps a storage or programming fault as an EINTERNAL error.

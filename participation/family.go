@@ -173,13 +173,8 @@ func (s *Store) GrantFamilyConsent(ctx context.Context, actor Actor, in FamilyCo
 		if in.GivenBy != GivenByClient && in.GivenBy != GivenByRepresentative {
 			return Invalid("givenBy", "say whether the client or their legal representative gave the consent")
 		}
-		if len(in.Scopes) == 0 {
-			return Invalid("scopes", "a consent names what the family member may take part in: planning, meetings, information")
-		}
-		for _, sc := range in.Scopes {
-			if !sc.Valid() {
-				return Invalid("scopes", "%q is not a scope", sc)
-			}
+		if err := familyScopeLabels.CheckChoices("scopes", in.Scopes, "a consent names what the family member may take part in: planning, meetings, information"); err != nil {
+			return err
 		}
 		if !in.Expires.After(tx.Now()) {
 			return Invalid("expires", "a consent needs an expiry in the future")
@@ -237,7 +232,7 @@ func (s *Store) TakePart(ctx context.Context, actor Actor, client ID, scope Fami
 // error that says why not.
 func FamilyConsentFor(r Reader, client, family ID, scope FamilyScope, at time.Time) (*FamilyConsent, error) {
 	if !scope.Valid() {
-		return nil, Invalid("scope", "%q is not a scope", scope)
+		return nil, Invalid("scope", "%q is not a scope; use %s", scope, familyScopeLabels.OneOf())
 	}
 	cs, err := Collect(r, tableFamily, "client", func(c *FamilyConsent) bool { return c.Family == family }, client)
 	if err != nil {

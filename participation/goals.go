@@ -181,8 +181,8 @@ func (s *Store) WriteGoal(ctx context.Context, actor Actor, text, ownRole string
 		if text, err = CheckText("text", text, MaxTextLen, true); err != nil {
 			return err
 		}
-		if ownRole, err = CheckText("ownRole", ownRole, MaxTextLen, true); err != nil {
-			return Invalid("ownRole", "the client says their own role and responsibility in the change")
+		if ownRole, err = CheckRequiredText("ownRole", ownRole, MaxTextLen, "the client says their own role and responsibility in the change"); err != nil {
+			return err
 		}
 		id, err := tx.NewID()
 		if err != nil {

@@ -170,9 +170,14 @@ func (h *Hash) UnmarshalText(b []byte) error {
 	return err
 }
 
+// truncate returns s cut to n characters, never inside one, and marked
+// with an ellipsis when cut.
 func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
+	for i := range s {
+		if n == 0 {
+			return s[:i] + "…"
+		}
+		n--
 	}
-	return s[:n] + "…"
+	return s
 }

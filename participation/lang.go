@@ -1,5 +1,10 @@
 package participation
 
+import (
+	"slices"
+	"strings"
+)
+
 // Lang is a language tag for labels and readings: fi, sv or en. Data such
 // as survey questions may carry other tags (the Sámi languages se, smn,
 // sms); labels of the library's own enums exist in the three below.
@@ -50,6 +55,45 @@ func (t EnumLabels[T]) Label(v T, lang Lang) string {
 		return l.In(lang)
 	}
 	return string(v)
+}
+
+// OneOf lists the enum's values for an error message, in alphabetical
+// order: "a, b or c".
+func (t EnumLabels[T]) OneOf() Alternatives {
+	values := make([]string, 0, len(t))
+	for v := range t {
+		values = append(values, string(v))
+	}
+	slices.Sort(values)
+	if len(values) < 2 {
+		return Alternatives(strings.Join(values, ""))
+	}
+	return Alternatives(strings.Join(values[:len(values)-1], ", ") + " or " + values[len(values)-1])
+}
+
+// Alternatives lists the values a field accepts, for an error message;
+// unlike the input quoted in a message, it is never shortened.
+type Alternatives string
+
+// CheckChoices validates a list of the enum's values: each one a value of
+// the enum and none twice, so never more of them than the enum has. An
+// empty list is refused with the message empty, unless empty is "".
+func (t EnumLabels[T]) CheckChoices(field string, values []T, empty string) error {
+	if len(values) == 0 && empty != "" {
+		return Invalid(field, "%s", empty)
+	}
+	if len(values) > len(t) {
+		return Invalid(field, "has %d values; there are only %d to choose from: %s", len(values), len(t), t.OneOf())
+	}
+	for i, v := range values {
+		if !t.Has(v) {
+			return Invalid(field, "%q is not one of %s", v, t.OneOf())
+		}
+		if slices.Contains(values[:i], v) {
+			return Invalid(field, "%q is chosen twice", v)
+		}
+	}
+	return nil
 }
 
 // Has reports whether v is a value of the enum.

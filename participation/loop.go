@@ -293,8 +293,10 @@ func SubmitContribution(tx *Tx, in ContributionInput) (*Contribution, error) {
 	if err := ValidateTag(in.Level, in.Scope); err != nil {
 		return nil, err
 	}
-	if in.Source.Module == "" || in.Source.Kind == "" || len(in.Source.Module) > MaxSourceFieldLen || len(in.Source.Kind) > MaxSourceFieldLen || !validEventName(in.Source.Module) || !validEventName(in.Source.Kind) {
-		return nil, Invalid("source", "needs a module and a kind of lower-case letters, digits and underscores, up to %d characters each", MaxSourceFieldLen)
+	for _, f := range []struct{ name, value string }{{"source.module", in.Source.Module}, {"source.kind", in.Source.Kind}} {
+		if f.value == "" || len(f.value) > MaxSourceFieldLen || !validEventName(f.value) {
+			return nil, Invalid(f.name, "needs lower-case letters, digits, dots and underscores, up to %d characters", MaxSourceFieldLen)
+		}
 	}
 	if !in.Origin.Valid() {
 		return nil, Invalid("origin", "%q is not an origin; use client or organisation", truncate(string(in.Origin), 40))
