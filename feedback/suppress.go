@@ -1,5 +1,7 @@
 package feedback
 
+import "slices"
+
 // Small-count suppression (FB-5). A report cell counting fewer than K
 // items could point at a person, so it is shown as suppressed, never as
 // its number and never as zero. Where a row or column total would let a
@@ -67,10 +69,12 @@ func newTable(rows, cols []string, counts [][]int) Table {
 // total from 1 to k-1 is suppressed; then, until nothing changes, every
 // row and column equation (its cells and its total) with exactly one
 // suppressed entry gets a second one — the smallest inner cell still
-// shown, a total only when no inner cell is left —, and so does the equation of the row totals and of the column totals
-// with the grand total. Afterwards no suppressed value can be recovered
-// by subtracting shown values from a shown total. Suppressed values are
-// set to 0.
+// shown, a total only when no inner cell is left —, and so does the
+// equation of the row totals and of the column totals with the grand
+// total; and while the equations taken together still pin a suppressed
+// value down (see [Recoverable]), a cell next to it is suppressed too.
+// Afterwards no suppressed value can be recovered from the shown ones by
+// any linear reasoning. Suppressed values are set to 0.
 func Suppress(t *Table, k int) { SuppressLinked(k, t) }
 
 // SuppressLinked suppresses several tables over the same rows together:
@@ -119,29 +123,65 @@ func SuppressLinked(k int, tables ...*Table) {
 		}
 		return false
 	}
-	for changed := true; changed; {
-		changed = false
+	// cheapest is the cell to give up among the shown cells of some
+	// equations: those for which keep is true.
+	cheapest := func(keep func(eq []*Cell) bool) *Cell {
+		var pick *Cell
 		for _, eq := range eqs {
-			n := 0
-			for _, c := range eq {
-				if c.Suppressed {
-					n++
-				}
-			}
-			if n != 1 {
+			if !keep(eq) {
 				continue
 			}
-			var pick *Cell
 			for _, c := range eq {
 				if !c.Suppressed && (pick == nil || less(c, pick)) {
 					pick = c
 				}
 			}
-			if pick != nil {
-				pick.Suppressed, pick.Secondary = true, true
-				changed = true
+		}
+		return pick
+	}
+	hide := func(c *Cell) { c.Suppressed, c.Secondary = true, true }
+	for {
+		// First the quick rule: no equation with a single unknown.
+		for changed := true; changed; {
+			changed = false
+			for _, eq := range eqs {
+				n := 0
+				for _, c := range eq {
+					if c.Suppressed {
+						n++
+					}
+				}
+				if n != 1 {
+					continue
+				}
+				var pick *Cell
+				for _, c := range eq {
+					if !c.Suppressed && (pick == nil || less(c, pick)) {
+						pick = c
+					}
+				}
+				if pick != nil {
+					hide(pick)
+					changed = true
+				}
 			}
 		}
+		// Then the exact check: equations combined may still pin a
+		// cell down. Give up one more cell next to it and start over;
+		// every round hides a cell, so this ends.
+		found := determined(eqs)
+		if len(found) == 0 {
+			break
+		}
+		x := found[0]
+		pick := cheapest(func(eq []*Cell) bool { return slices.Contains(eq, x) })
+		if pick == nil {
+			pick = cheapest(func(eq []*Cell) bool { return slices.ContainsFunc(eq, func(c *Cell) bool { return c.Suppressed }) })
+		}
+		if pick == nil {
+			break
+		}
+		hide(pick)
 	}
 	for _, t := range tables {
 		t.each(func(c *Cell) {
@@ -217,31 +257,121 @@ func (t *Table) equations() [][]*Cell {
 	return append(eqs, rows, cols)
 }
 
-// Recoverable plays the attacker on tables published together: it
-// repeatedly takes an equation (a row, a column, the totals, or the
-// equality of linked totals) with exactly one suppressed entry and solves
-// it, and reports how many suppressed entries it recovered that way.
-// SuppressLinked guarantees zero. Tests run it on every table the library
-// produces; so can auditors.
+// Recoverable plays the attacker on tables published together. It takes
+// every linear relation a reader knows — each row, column and total
+// equation, and the equality of linked totals — with the shown values as
+// constants and the suppressed ones as unknowns, solves the system
+// exactly, and reports how many suppressed entries it pins down to one
+// value. This is more than repeatedly subtracting shown values from a
+// total: it also finds cells that only a combination of equations
+// reveals. SuppressLinked guarantees zero. Tests run it on every table
+// the library produces; so can auditors.
 func Recoverable(tables ...*Table) int {
-	known := map[*Cell]bool{}
-	eqs := linkedEquations(tables)
-	recovered := 0
-	for progress := true; progress; {
-		progress = false
-		for _, eq := range eqs {
-			var unknown []*Cell
-			for _, c := range eq {
-				if c.Suppressed && !known[c] {
-					unknown = append(unknown, c)
-				}
-			}
-			if len(unknown) == 1 {
-				known[unknown[0]] = true
-				recovered++
-				progress = true
+	return len(determined(linkedEquations(tables)))
+}
+
+// determined returns the suppressed entries whose values follow from the
+// shown ones through eqs, each equation reading "the first entry is the
+// sum of the others". It brings the system's matrix over the suppressed
+// entries to reduced row echelon form, in integers: an entry is
+// determined exactly when its column has a pivot whose row has no other
+// non-zero coefficient.
+func determined(eqs [][]*Cell) []*Cell {
+	col := map[*Cell]int{}
+	var unknown []*Cell
+	for _, eq := range eqs {
+		for _, c := range eq {
+			if _, ok := col[c]; c.Suppressed && !ok {
+				col[c] = len(unknown)
+				unknown = append(unknown, c)
 			}
 		}
 	}
-	return recovered
+	if len(unknown) == 0 {
+		return nil
+	}
+	var rows [][]int64
+	for _, eq := range eqs {
+		var row []int64
+		for i, c := range eq {
+			if !c.Suppressed {
+				continue
+			}
+			if row == nil {
+				row = make([]int64, len(unknown))
+			}
+			if i == 0 {
+				row[col[c]]++
+			} else {
+				row[col[c]]--
+			}
+		}
+		if row != nil {
+			rows = append(rows, row)
+		}
+	}
+	pivotRow := make([]int, len(unknown))
+	r := 0
+	for j := range unknown {
+		pivotRow[j] = -1
+		p := -1
+		for i := r; i < len(rows); i++ {
+			if rows[i][j] != 0 {
+				p = i
+				break
+			}
+		}
+		if p < 0 {
+			continue
+		}
+		rows[r], rows[p] = rows[p], rows[r]
+		for i := range rows {
+			if i == r || rows[i][j] == 0 {
+				continue
+			}
+			a, b := rows[r][j], rows[i][j]
+			for k := range rows[i] {
+				rows[i][k] = rows[i][k]*a - rows[r][k]*b
+			}
+			reduce(rows[i])
+		}
+		pivotRow[j] = r
+		r++
+	}
+	var out []*Cell
+	for j, c := range unknown {
+		if pivotRow[j] < 0 {
+			continue
+		}
+		alone := true
+		for k, v := range rows[pivotRow[j]] {
+			if k != j && v != 0 {
+				alone = false
+				break
+			}
+		}
+		if alone {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// reduce divides a row by the greatest common divisor of its entries,
+// which keeps the integers of the elimination small.
+func reduce(row []int64) {
+	var g int64
+	for _, v := range row {
+		if v < 0 {
+			v = -v
+		}
+		for v != 0 {
+			g, v = v, g%v
+		}
+	}
+	if g > 1 {
+		for k := range row {
+			row[k] /= g
+		}
+	}
 }

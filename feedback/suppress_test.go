@@ -27,6 +27,31 @@ func TestSuppression(t *testing.T) {
 		assert.False(t, tab.Cells[0][0].Suppressed)
 		assert.Equal(t, 0, feedback.Recoverable(&tab))
 	})
+	t.Run("FB-5_AttackerCombinesEquations", func(t *testing.T) {
+		// Every row and column below has two or more hidden entries, so
+		// no single subtraction reveals anything; yet the equations
+		// combined pin one entry down, and the attacker finds it.
+		tab := feedback.NewTableUnsuppressed(make([]string, 3), make([]string, 3), [][]int{{6, 5, 5}, {8, 2, 7}, {1, 5, 2}})
+		hidden := []string{
+			".x.x", // three cells, then the row total
+			"x.xx",
+			".x.x",
+			"x.x", // the column totals
+		}
+		for i, row := range hidden[:3] {
+			for j, h := range row[:3] {
+				tab.Cells[i][j].Suppressed = h == 'x'
+			}
+			tab.RowTotals[i].Suppressed = row[3] == 'x'
+		}
+		for j, h := range hidden[3] {
+			tab.ColTotals[j].Suppressed = h == 'x'
+		}
+		assert.Equal(t, 1, feedback.Recoverable(&tab))
+		// Suppress, given the same counts, leaves nothing to find.
+		safe := feedback.NewTable(make([]string, 3), make([]string, 3), [][]int{{6, 5, 5}, {8, 2, 7}, {1, 5, 2}}, 6)
+		assert.Equal(t, 0, feedback.Recoverable(&safe))
+	})
 	t.Run("FB-5_SmallTotalsSuppressed", func(t *testing.T) {
 		tab := feedback.NewTable([]string{"a", "b", "c"}, []string{"x"}, [][]int{{2}, {30}, {40}}, 5)
 		assert.True(t, tab.RowTotals[0].Suppressed)
@@ -96,6 +121,34 @@ func TestLinkedSuppressionCannotBeUndone(t *testing.T) {
 		require.Equal(t, 0, feedback.Recoverable(&ta, &tb), "FB-5: round %d: %v / %v", round, a, b)
 		for i := range ta.RowTotals {
 			assert.Equal(t, ta.RowTotals[i].Suppressed, tb.RowTotals[i].Suppressed)
+		}
+	}
+}
+
+// BenchmarkSuppress suppresses two linked tables of 50 services, most of
+// their cells small: the exact check of SuppressLinked at its busiest.
+func BenchmarkSuppress(b *testing.B) {
+	r := rand.New(rand.NewPCG(5, 6))
+	a, c := make([][]int, 50), make([][]int, 50)
+	for i := range a {
+		a[i], c[i] = make([]int, 5), make([]int, 4)
+		for j := range a[i] {
+			a[i][j] = r.IntN(12)
+		}
+		total := a[i][0] + a[i][1] + a[i][2] + a[i][3] + a[i][4]
+		for j := 0; j < 3; j++ {
+			c[i][j] = r.IntN(total/4 + 1)
+			total -= c[i][j]
+		}
+		c[i][3] = total
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		ta := feedback.NewTableUnsuppressed(make([]string, 50), make([]string, 5), a)
+		tc := feedback.NewTableUnsuppressed(make([]string, 50), make([]string, 4), c)
+		feedback.SuppressLinked(feedback.DefaultK, &ta, &tc)
+		if feedback.Recoverable(&ta, &tc) != 0 {
+			b.Fatal("recoverable")
 		}
 	}
 }
