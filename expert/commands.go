@@ -457,7 +457,7 @@ func (s *Service) Complete(ctx context.Context, actor p.Actor, assignment p.ID, 
 		}
 		hours = math.Round(hours*100) / 100
 		if travelCents < 0 || travelCents > maxTravel {
-			return p.Invalid("travel", "travel costs are from 0 to %d cents", maxTravel)
+			return p.Invalid("travelCents", "travel costs are from 0 to %d cents", maxTravel)
 		}
 		fee := int(math.Round(hours * float64(s.ix.cfg.Fee(a.Type))))
 		return tx.Emit(AssignmentCompleted{Assignment: assignment, Hours: hours, Travel: travelCents, Fee: fee})

@@ -9,6 +9,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -42,7 +43,7 @@ import (
 func TestEveryFieldIsLimited(t *testing.T) {
 	commands := readCommands(t)
 	calls := fieldCalls()
-	checked, values := 0, 0
+	checked, values, numbers := 0, 0, 0
 	for _, c := range commands {
 		build, ok := calls[c.name]
 		if !ok {
@@ -58,13 +59,16 @@ func TestEveryFieldIsLimited(t *testing.T) {
 			for i, a := range call.args {
 				v := reflect.New(reflect.TypeOf(a)).Elem()
 				v.Set(reflect.ValueOf(a))
-				walkValues(v, []string{c.params[i]}, func(path []string, _ reflect.Value) {
-					for _, kind := range []string{"long", "utf8"} {
+				walkValues(v, []string{c.params[i]}, func(path []string, x reflect.Value) {
+					for _, kind := range spoilings(x.Kind()) {
 						targets = append(targets, mutation{arg: i, path: slices.Clone(path), kind: kind})
 					}
 				})
 			}
 			for _, m := range targets {
+				if m.kind != "long" && m.kind != "utf8" {
+					continue // numbers: below, each in a store of its own
+				}
 				args := make([]reflect.Value, 0, len(call.args)+2)
 				args = append(args, reflect.ValueOf(e.ctx), reflect.ValueOf(call.actor))
 				applied := false
@@ -104,9 +108,43 @@ func TestEveryFieldIsLimited(t *testing.T) {
 			}
 			require.NoError(t, callErr(fn.Call(args)), "%s with its valid arguments", c.name)
 			checked++
+
+			// Numbers out of any sensible range: a number may be
+			// accepted (a seed is any number), but never panics, and a
+			// refusal is an invalid error that names it.
+			for _, m := range targets {
+				if m.kind == "long" || m.kind == "utf8" {
+					continue
+				}
+				e := newFieldsEnv(t)
+				call := build(e)
+				args := []reflect.Value{reflect.ValueOf(e.ctx), reflect.ValueOf(call.actor)}
+				for i, a := range call.args {
+					v := reflect.New(reflect.TypeOf(a)).Elem()
+					v.Set(deepCopy(reflect.ValueOf(a)))
+					if i == m.arg {
+						require.True(t, mutate(v, []string{c.params[i]}, m))
+					}
+					args = append(args, v)
+				}
+				where := strings.Join(m.path, ".") + " " + m.kind
+				before, _ := e.s.Head()
+				err := callErr(reflect.ValueOf(call.fn).Call(args))
+				numbers++
+				if err == nil {
+					t.Logf("%s: %s: accepted", c.name, where)
+					continue
+				}
+				after, _ := e.s.Head()
+				require.Equal(t, p.EINVALID, p.ErrorCode(err), "%s: %s: %v", c.name, where, err)
+				var pe *p.Error
+				require.True(t, errors.As(err, &pe))
+				assert.True(t, namesField(pe.Field, m.path), "%s: %s: the error's field %q does not name it", c.name, where, pe.Field)
+				assert.Equal(t, before, after, "%s: %s: nothing was journalled", c.name, where)
+			}
 		})
 	}
-	t.Logf("%d commands, %d over-long or malformed values refused", checked, values)
+	t.Logf("%d commands, %d over-long or malformed values refused, %d out-of-range numbers tried", checked, values, numbers)
 }
 
 // fieldCall is one command ready to be called: the method value, the
@@ -277,6 +315,11 @@ func fieldCalls() map[string]func(e *fieldsEnv) fieldCall {
 			return fieldCall{e.experts.RequestAssignment, staff, []any{expert.Request{Type: expert.TrainingProfessionals, Unit: "aikuissosiaalityo", Date: e.clock.Now().Add(7 * 24 * time.Hour),
 				Need: expert.Need{Background: expert.ServiceUse, Area: "paihdepalvelut", Language: "fi"}, Level: p.LevelDevelopment, Scope: p.ScopeServices}}}
 		},
+		"expert.Complete": func(e *fieldsEnv) fieldCall {
+			e.must(nil, e.experts.Offer(e.ctx, coordinator, e.assignment, e.expert))
+			e.must(nil, e.experts.Accept(e.ctx, p.Actor{ID: e.expert, Role: p.RoleExpert}, e.assignment))
+			return fieldCall{e.experts.Complete, staff, []any{e.assignment, 2.5, 1200}}
+		},
 		"expert.Cancel": func(e *fieldsEnv) fieldCall {
 			return fieldCall{e.experts.Cancel, staff, []any{e.assignment, "Koulutus siirtyi"}}
 		},
@@ -296,7 +339,7 @@ type mutation struct {
 // struct fields, non-nil pointers and the first element of lists.
 func walkValues(v reflect.Value, path []string, visit func(path []string, v reflect.Value)) {
 	switch v.Kind() {
-	case reflect.String:
+	case reflect.String, reflect.Int, reflect.Int64, reflect.Uint64, reflect.Float64:
 		visit(path, v)
 	case reflect.Slice:
 		visit(path, v)
@@ -337,6 +380,21 @@ func sortedKeys(m reflect.Value) []reflect.Value {
 	return keys
 }
 
+// spoilings are the ways a value of kind k is spoilt.
+func spoilings(k reflect.Kind) []string {
+	switch k {
+	case reflect.String, reflect.Slice, reflect.Map:
+		return []string{"long", "utf8"}
+	case reflect.Int, reflect.Int64:
+		return []string{"negative", "huge"}
+	case reflect.Uint64:
+		return []string{"huge"}
+	case reflect.Float64:
+		return []string{"negative", "huge", "nan", "infinite"}
+	}
+	return nil
+}
+
 // mutate spoils the value of v at m.path (v is at path) and reports
 // whether it found it and the spoiling applies to its kind.
 func mutate(v reflect.Value, path []string, m mutation) bool {
@@ -346,6 +404,22 @@ func mutate(v reflect.Value, path []string, m mutation) bool {
 			return
 		}
 		switch x.Kind() {
+		case reflect.Int, reflect.Int64:
+			if !x.CanSet() {
+				return
+			}
+			x.SetInt(map[string]int64{"negative": -1, "huge": math.MaxInt64}[m.kind])
+			applied = true
+		case reflect.Uint64:
+			if x.CanSet() {
+				x.SetUint(math.MaxUint64)
+				applied = true
+			}
+		case reflect.Float64:
+			if x.CanSet() {
+				x.SetFloat(map[string]float64{"negative": -1, "huge": math.MaxFloat64, "nan": math.NaN(), "infinite": math.Inf(1)}[m.kind])
+				applied = true
+			}
 		case reflect.String:
 			if !x.CanSet() {
 				// A map value: replace it through its map, found by the
