@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -59,34 +60,48 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // Errorf returns an *Error with the given code and a formatted message.
 func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, clipArgs(args)...)}
+	return &Error{Code: code, Message: fmt.Sprintf(format, clipArgs(format, args)...)}
 }
 
 // Invalid returns an EINVALID error about one input field.
 func Invalid(field, format string, args ...any) *Error {
-	return &Error{Code: EINVALID, Field: field, Message: fmt.Sprintf(format, clipArgs(args)...)}
+	return &Error{Code: EINVALID, Field: field, Message: fmt.Sprintf(format, clipArgs(format, args)...)}
 }
 
 // maxQuoted is how many characters of an input value an error message
 // repeats: enough to recognise it, never a caller's whole over-long text.
 const maxQuoted = 40
 
-// clipArgs shortens text arguments of an error message to maxQuoted
-// characters, so that a message stays short whatever the input was.
-func clipArgs(args []any) []any {
+// clipArgs shortens the text arguments that format quotes (%q, the verb
+// messages use for input) to maxQuoted characters, so that a message
+// stays short whatever the input was. Arguments under other verbs are
+// the library's own words and stay whole.
+func clipArgs(format string, args []any) []any {
 	copied := false
-	for i, a := range args {
-		if _, ok := a.(Alternatives); ok {
+	n := 0 // the argument the next verb takes
+	for i := 0; i < len(format); i++ {
+		if format[i] != '%' {
 			continue
 		}
-		v := reflect.ValueOf(a)
-		if v.Kind() != reflect.String || utf8.RuneCountInString(v.String()) <= maxQuoted {
+		i++
+		for i < len(format) && strings.IndexByte("+-# 0123456789.", format[i]) >= 0 {
+			i++
+		}
+		if i >= len(format) {
+			break
+		}
+		if format[i] == '%' {
 			continue
 		}
-		if !copied {
-			args, copied = append([]any(nil), args...), true
+		if format[i] == 'q' && n < len(args) {
+			if v := reflect.ValueOf(args[n]); v.Kind() == reflect.String && utf8.RuneCountInString(v.String()) > maxQuoted {
+				if !copied {
+					args, copied = append([]any(nil), args...), true
+				}
+				args[n] = truncate(v.String(), maxQuoted)
+			}
 		}
-		args[i] = truncate(v.String(), maxQuoted)
+		n++
 	}
 	return args
 }

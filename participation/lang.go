@@ -59,21 +59,17 @@ func (t EnumLabels[T]) Label(v T, lang Lang) string {
 
 // OneOf lists the enum's values for an error message, in alphabetical
 // order: "a, b or c".
-func (t EnumLabels[T]) OneOf() Alternatives {
+func (t EnumLabels[T]) OneOf() string {
 	values := make([]string, 0, len(t))
 	for v := range t {
 		values = append(values, string(v))
 	}
 	slices.Sort(values)
 	if len(values) < 2 {
-		return Alternatives(strings.Join(values, ""))
+		return strings.Join(values, "")
 	}
-	return Alternatives(strings.Join(values[:len(values)-1], ", ") + " or " + values[len(values)-1])
+	return strings.Join(values[:len(values)-1], ", ") + " or " + values[len(values)-1]
 }
-
-// Alternatives lists the values a field accepts, for an error message;
-// unlike the input quoted in a message, it is never shortened.
-type Alternatives string
 
 // CheckChoices validates a list of the enum's values: each one a value of
 // the enum and none twice, so never more of them than the enum has. An
