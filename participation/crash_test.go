@@ -59,6 +59,18 @@ func TestCrashChild(t *testing.T) {
 		}
 		panelID = x.ID
 	}
+	// A co-development process and a feedback device of this run.
+	process, err := s.StartProcess(ctx, staff, p.ProcessInput{Title: "Kaatumiskehittäminen", Level: p.LevelDevelopment, Scope: p.ScopeServices, Unit: "u"})
+	if err != nil {
+		fail("process", err)
+	}
+	if err := s.JoinProcess(ctx, staff, process.ID, p.Participant{Person: client.ID, Role: p.ProcessDeveloperClient}); err != nil {
+		fail("join", err)
+	}
+	device, err := fb.RegisterDevice(ctx, coordinator, feedback.DeviceInput{Service: "s", Point: "aula"})
+	if err != nil {
+		fail("device", err)
+	}
 	ids := p.NewIDGen(nil)
 	out := bufio.NewWriter(os.Stdout)
 	fed := fb.Count()
@@ -77,6 +89,31 @@ func TestCrashChild(t *testing.T) {
 				fail("member", err)
 			}
 			fmt.Fprintf(out, "member %s\n", m.ID)
+			out.Flush()
+		}
+		if i%2 == 0 {
+			res, err := fb.Press(ctx, p.Actor{ID: device.ID, Role: p.RoleDevice}, device.ID, feedback.Press{Rating: feedback.Rating(1 + i%4)})
+			if err != nil {
+				fail("press", err)
+			}
+			fed += res.Counted // a quick repeat is filtered, not stored (FB-4)
+			fmt.Fprintf(out, "fb %d\n", fed)
+			out.Flush()
+		}
+		if i%4 == 0 {
+			g, err := s.WriteGoal(ctx, client, fmt.Sprintf("Tavoite %d", i), "Teen oman osani")
+			if err != nil {
+				fail("goal", err)
+			}
+			fmt.Fprintf(out, "goal %s\n", g.ID)
+			out.Flush()
+		}
+		if i%6 == 0 {
+			idea, err := s.RaiseIdea(ctx, client, process.ID, fmt.Sprintf("Idea %d", i))
+			if err != nil {
+				fail("idea", err)
+			}
+			fmt.Fprintf(out, "ok %s %s\n", idea.ID, p.StateReceived)
 			out.Flush()
 		}
 		if i%7 == 0 {
@@ -110,16 +147,24 @@ func TestCrashChild(t *testing.T) {
 // openCrashStore opens the crash test's store: a file journal with fsync
 // on every commit and keys in a directory beside it, with every module.
 func openCrashStore(path string) (*p.Store, error) {
+	s, _, err := openCrashJournal(path)
+	return s, err
+}
+
+// openCrashJournal is openCrashStore that also returns the file journal,
+// to ask what it recovered.
+func openCrashJournal(path string) (*p.Store, *p.FileJournal, error) {
 	j, err := p.OpenFile(path, nil)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	keys, err := p.OpenDirKeyStore(path + ".keys")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return p.Open(context.Background(), &p.Config{Journal: j, Keys: keys,
+	s, err := p.Open(context.Background(), &p.Config{Journal: j, Keys: keys,
 		Modules: []p.Module{panel.Module(), feedback.Module(&feedback.Config{ThemeThreshold: -1}), expert.Module(nil)}})
+	return s, j, err
 }
 
 // TestCrash kills a committing child with SIGKILL at a random moment, 20
@@ -130,7 +175,7 @@ func TestCrash(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "journal.jsonl")
 	ctx := context.Background()
 	acked := map[p.ID]p.State{}
-	members, experts := map[p.ID]bool{}, map[p.ID]bool{}
+	members, experts, goals := map[p.ID]bool{}, map[p.ID]bool{}, map[p.ID]bool{}
 	fed := 0
 	total, torn := 0, 0
 	for round := 0; round < 20; round++ {
@@ -152,6 +197,8 @@ func TestCrash(t *testing.T) {
 				members[p.MustParseID(strings.TrimPrefix(line, "member "))] = true
 			case strings.HasPrefix(line, "expert "):
 				experts[p.MustParseID(strings.TrimPrefix(line, "expert "))] = true
+			case strings.HasPrefix(line, "goal "):
+				goals[p.MustParseID(strings.TrimPrefix(line, "goal "))] = true
 			default:
 				if _, err := fmt.Sscanf(line, "ok %s %s", &id, &state); err != nil {
 					t.Fatalf("child said %q", line)
@@ -168,8 +215,11 @@ func TestCrash(t *testing.T) {
 		assert.True(t, strings.Contains(err.Error(), "killed"), "child ended with %v", err)
 		total += n
 
-		s, err := openCrashStore(path)
+		s, j, err := openCrashJournal(path)
 		require.NoError(t, err, "round %d", round)
+		if j.Recovered().TornBytes > 0 {
+			torn++
+		}
 		v := s.View()
 		assert.GreaterOrEqual(t, feedback.New(s).Count(), fed, "round %d: acknowledged feedback is missing", round)
 		for id := range members {
@@ -183,6 +233,17 @@ func TestCrash(t *testing.T) {
 			_, err = expert.OpenProfile(s.Vault(), x)
 			assert.NoError(t, err, "round %d: the expert's key survived the crash", round)
 		}
+		if len(goals) > 0 {
+			mine, err := p.GoalsOf(v, client.ID)
+			require.NoError(t, err)
+			kept := map[p.ID]bool{}
+			for _, g := range mine {
+				kept[g.ID] = true
+			}
+			for id := range goals {
+				assert.True(t, kept[id], "round %d: an acknowledged goal is missing", round)
+			}
+		}
 		for id, state := range acked {
 			c, err := p.GetContribution(v, id)
 			require.NoError(t, err, "round %d: an acknowledged commit is missing", round)
@@ -192,5 +253,5 @@ func TestCrash(t *testing.T) {
 		require.NoError(t, err)
 		require.NoError(t, s.Close())
 	}
-	t.Logf("20 kills, %d acknowledged commits in every module (%d feedback items, %d members, %d experts), all found; %d rounds cut a torn tail", total, fed, len(members), len(experts), torn)
+	t.Logf("20 kills, %d acknowledged commits in every module (%d feedback items and presses, %d members, %d experts, %d goals), all found; %d rounds cut a torn tail", total, fed, len(members), len(experts), len(goals), torn)
 }
