@@ -27,8 +27,10 @@
 // grouped under the three tasks of section 7 of the Social Welfare Act
 // (FB-9) — reads aggregates and never scans items. Every number a report
 // or survey result shows comes from a [Table] suppressed so that no cell
-// under K (5) shows, and none can be recovered by subtraction from totals
-// ([SuppressLinked], [Recoverable], FB-5).
+// under K (5) shows, and no hidden one can be worked out from what is
+// shown — not by subtracting from a total, nor by combining the rows,
+// columns and totals of the tables published together ([SuppressLinked],
+// [Recoverable], FB-5).
 //
 //	store, _ := participation.Open(ctx, &participation.Config{
 //		Modules: []participation.Module{feedback.Module(nil)},
