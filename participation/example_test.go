@@ -120,3 +120,23 @@ func ExampleLoopIndicators() {
 	// 0 of 0 senders who asked for a reply got one
 	// 4 of 5 floors stand empty: Own service, Feedback, Development, Co-production
 }
+
+// A module checks a list of enum values and explains a refusal with the
+// values it accepts.
+func ExampleEnumLabels_CheckChoices() {
+	type Channel string
+	channels := participation.EnumLabels[Channel]{
+		"phone": {Fi: "Puhelin", Sv: "Telefon", En: "Phone"},
+		"chat":  {Fi: "Chat", Sv: "Chatt", En: "Chat"},
+		"visit": {Fi: "Käynti", Sv: "Besök", En: "Visit"},
+	}
+	fmt.Println(channels.CheckChoices("channels", []Channel{"chat", "visit"}, "choose at least one"))
+	for _, in := range [][]Channel{nil, {"chat", "chat"}, {"fax"}} {
+		fmt.Println(participation.ErrorMessage(channels.CheckChoices("channels", in, "choose at least one")))
+	}
+	// Output:
+	// <nil>
+	// channels: choose at least one
+	// channels: "chat" is chosen twice
+	// channels: "fax" is not one of chat, phone or visit
+}
