@@ -36,8 +36,7 @@ func init() {
 	})
 	method("state", func(a *App, _ none) (any, error) {
 		head, hash := a.store.Head()
-		cs, total, err := p.FindContributions(a.store.View(), p.ContributionFilter{Limit: 1})
-		_ = cs
+		_, total, err := p.FindContributions(a.store.View(), p.ContributionFilter{Limit: 1}) // only the total
 		return map[string]any{"events": head, "head": hash.String(), "verify": a.Verify, "contributions": total,
 			"feedbackItems": a.fb.Count()}, err
 	})
