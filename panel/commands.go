@@ -229,8 +229,8 @@ func (ps *Panels) EndMembership(ctx context.Context, actor p.Actor, memberID p.I
 // filled position must be vacated first.
 func (ps *Panels) Appoint(ctx context.Context, actor p.Actor, panelID p.ID, pos Position, memberID p.ID) error {
 	return ps.s.Exec(ctx, actor, ActionAppoint, func(tx *p.Tx) error {
-		if !pos.Valid() {
-			return p.Invalid("position", "%q is not a position; use chair, vice_chair or secretary", pos)
+		if err := checkPosition(pos); err != nil {
+			return err
 		}
 		x, err := getPanel(tx, panelID)
 		if err != nil {
@@ -271,8 +271,8 @@ func (ps *Panels) Appoint(ctx context.Context, actor p.Actor, panelID p.ID, pos 
 // Vacate declares a position vacant, with the reason (PANEL-8).
 func (ps *Panels) Vacate(ctx context.Context, actor p.Actor, panelID p.ID, pos Position, reason string) error {
 	return ps.s.Exec(ctx, actor, ActionVacate, func(tx *p.Tx) error {
-		if !pos.Valid() {
-			return p.Invalid("position", "%q is not a position; use chair, vice_chair or secretary", pos)
+		if err := checkPosition(pos); err != nil {
+			return err
 		}
 		reason, err := p.CheckText("reason", reason, p.MaxTextLen, true)
 		if err != nil {
@@ -458,6 +458,14 @@ func (ps *Panels) HoldMeeting(ctx context.Context, actor p.Actor, meetingID p.ID
 		return err
 	})
 	return out, err
+}
+
+// checkPosition refuses a value that is not one of the positions.
+func checkPosition(pos Position) error {
+	if !pos.Valid() {
+		return p.Invalid("position", "%q is not a position; use %s", pos, positionLabels.OneOf())
+	}
+	return nil
 }
 
 func orForbidden(err error, msg string) error {

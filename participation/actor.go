@@ -84,7 +84,7 @@ var Anonymous = Actor{Role: RoleAnonymous}
 // anonymous carries an id, and anonymous none.
 func (a Actor) Validate() error {
 	if !a.Role.Valid() {
-		return Invalid("actor.role", "%q is not a role; every change must name its actor's role", truncate(string(a.Role), 40))
+		return Invalid("actor.role", "%q is not a role; every change must name its actor's role", a.Role)
 	}
 	if a.Role == RoleAnonymous {
 		if !a.ID.IsZero() {

@@ -106,6 +106,18 @@ func clipArgs(format string, args []any) []any {
 	return args
 }
 
+// truncate returns s cut to n characters, never inside one, and marked
+// with an ellipsis when cut.
+func truncate(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i] + "…"
+		}
+		n--
+	}
+	return s
+}
+
 // Internal wraps a storage or programming fault as an EINTERNAL error.
 func Internal(err error, format string, args ...any) *Error {
 	return &Error{Code: EINTERNAL, Message: fmt.Sprintf(format, args...), Err: err}

@@ -18,21 +18,21 @@ type ID [16]byte
 // ParseID parses the canonical 36-character form of a UUID.
 func ParseID(s string) (ID, error) {
 	if len(s) != 36 {
-		return ID{}, Errorf(EINVALID, "id %q must be a UUID of 36 characters", truncate(s, 40))
+		return ID{}, Errorf(EINVALID, "id %q must be a UUID of 36 characters", s)
 	}
 	var id ID
 	j := 0
 	for i := 0; i < 36; i++ {
 		if i == 8 || i == 13 || i == 18 || i == 23 {
 			if s[i] != '-' {
-				return ID{}, Errorf(EINVALID, "id %q is not a UUID: hyphens go after 8, 12, 16 and 20 digits", truncate(s, 40))
+				return ID{}, Errorf(EINVALID, "id %q is not a UUID: hyphens go after 8, 12, 16 and 20 digits", s)
 			}
 			continue
 		}
 		hi, ok1 := unhex(s[i])
 		lo, ok2 := unhex(s[i+1])
 		if !ok1 || !ok2 {
-			return ID{}, Errorf(EINVALID, "id %q is not a UUID: it has a character that is not hexadecimal", truncate(s, 40))
+			return ID{}, Errorf(EINVALID, "id %q is not a UUID: it has a character that is not hexadecimal", s)
 		}
 		id[j] = hi<<4 | lo
 		j++
@@ -168,16 +168,4 @@ func (h *Hash) UnmarshalText(b []byte) error {
 	}
 	_, err := hex.Decode(h[:], b)
 	return err
-}
-
-// truncate returns s cut to n characters, never inside one, and marked
-// with an ellipsis when cut.
-func truncate(s string, n int) string {
-	for i := range s {
-		if n == 0 {
-			return s[:i] + "…"
-		}
-		n--
-	}
-	return s
 }

@@ -76,7 +76,7 @@ func (s Scope) Valid() bool { return scopeLabels.Has(s) }
 // only if it is valid.
 func ValidateTag(level Level, scope Scope) error {
 	if !level.Valid() {
-		return Invalid("level", "%q is not a level of the house of participation; use one of own_service, feedback, dialogue, development, co_production, strategy", truncate(string(level), 40))
+		return Invalid("level", "%q is not a level of the house of participation; use one of own_service, feedback, dialogue, development, co_production, strategy", level)
 	}
 	if scope == "" {
 		if level.NeedsScope() {
@@ -85,7 +85,7 @@ func ValidateTag(level Level, scope Scope) error {
 		return nil
 	}
 	if !scope.Valid() {
-		return Invalid("scope", "%q is not a scope; use client_process, organisation or services", truncate(string(scope), 40))
+		return Invalid("scope", "%q is not a scope; use client_process, organisation or services", scope)
 	}
 	return nil
 }

@@ -299,7 +299,7 @@ func SubmitContribution(tx *Tx, in ContributionInput) (*Contribution, error) {
 		}
 	}
 	if !in.Origin.Valid() {
-		return nil, Invalid("origin", "%q is not an origin; use client or organisation", truncate(string(in.Origin), 40))
+		return nil, Invalid("origin", "%q is not an origin; use client or organisation", in.Origin)
 	}
 	var err error
 	if in.Title, err = CheckText("title", in.Title, MaxTitleLen, true); err != nil {
@@ -360,7 +360,7 @@ func AdvanceContribution(tx *Tx, id ID, to State, decision Decision, text string
 		return nil, Errorf(ENOTFOUND, "contribution %s not found", id)
 	}
 	if !to.Valid() || to == StateReceived {
-		return nil, Invalid("state", "%q is not a step a contribution can be moved to", truncate(string(to), 40))
+		return nil, Invalid("state", "%q is not a step a contribution can be moved to", to)
 	}
 	field := "note"
 	switch to {
@@ -371,7 +371,7 @@ func AdvanceContribution(tx *Tx, id ID, to State, decision Decision, text string
 	}
 	if to == StateDecided {
 		if !decision.Valid() {
-			return nil, Invalid("decision", "%q is not a decision; use adopted, partly_adopted or not_adopted", truncate(string(decision), 40))
+			return nil, Invalid("decision", "%q is not a decision; use adopted, partly_adopted or not_adopted", decision)
 		}
 	} else if decision != "" {
 		return nil, Invalid("decision", "a decision is given only when deciding")
