@@ -68,18 +68,22 @@ func TestNoReportGivesAwayASmallCount(t *testing.T) {
 				}
 			}
 		}
-		for _, q := range []feedback.ReportQuery{
-			{From: mar.AddDate(0, 0, -1), To: mar.AddDate(0, 1, -1)},
-			{From: mar.AddDate(0, 0, -1), To: mar.AddDate(0, 0, 13)},
-			{From: mar.AddDate(0, 0, -1), To: mar.AddDate(0, 1, -1), Services: services[:1]},
-		} {
-			rep, err := e.fb.Report(e.s.View(), q)
-			require.NoError(t, err)
-			checkReport(t, rep)
-			reports++
-		}
-		checkSurvey(t, e, r)
-		surveys++
+		t.Run(fmt.Sprintf("FB-5_FB-9_Reports/%d", round), func(t *testing.T) {
+			for _, q := range []feedback.ReportQuery{
+				{From: mar.AddDate(0, 0, -1), To: mar.AddDate(0, 1, -1)},
+				{From: mar.AddDate(0, 0, -1), To: mar.AddDate(0, 0, 13)},
+				{From: mar.AddDate(0, 0, -1), To: mar.AddDate(0, 1, -1), Services: services[:1]},
+			} {
+				rep, err := e.fb.Report(e.s.View(), q)
+				require.NoError(t, err)
+				checkReport(t, rep)
+				reports++
+			}
+		})
+		t.Run(fmt.Sprintf("FB-5_FB-8_SurveyResults/%d", round), func(t *testing.T) {
+			checkSurvey(t, e, r)
+			surveys++
+		})
 	}
 	t.Logf("%d reports and %d surveys' results checked", reports, surveys)
 }

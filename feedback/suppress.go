@@ -123,14 +123,10 @@ func SuppressLinked(k int, tables ...*Table) {
 		}
 		return false
 	}
-	// cheapest is the cell to give up among the shown cells of some
-	// equations: those for which keep is true.
-	cheapest := func(keep func(eq []*Cell) bool) *Cell {
+	// cheapest is the cell to give up among the shown cells of eqs.
+	cheapest := func(eqs ...[]*Cell) *Cell {
 		var pick *Cell
 		for _, eq := range eqs {
-			if !keep(eq) {
-				continue
-			}
 			for _, c := range eq {
 				if !c.Suppressed && (pick == nil || less(c, pick)) {
 					pick = c
@@ -138,6 +134,16 @@ func SuppressLinked(k int, tables ...*Table) {
 			}
 		}
 		return pick
+	}
+	// around returns the equations that hold a cell for which has is true.
+	around := func(has func(c *Cell) bool) [][]*Cell {
+		var out [][]*Cell
+		for _, eq := range eqs {
+			if slices.ContainsFunc(eq, has) {
+				out = append(out, eq)
+			}
+		}
+		return out
 	}
 	hide := func(c *Cell) { c.Suppressed, c.Secondary = true, true }
 	for {
@@ -154,13 +160,7 @@ func SuppressLinked(k int, tables ...*Table) {
 				if n != 1 {
 					continue
 				}
-				var pick *Cell
-				for _, c := range eq {
-					if !c.Suppressed && (pick == nil || less(c, pick)) {
-						pick = c
-					}
-				}
-				if pick != nil {
+				if pick := cheapest(eq); pick != nil {
 					hide(pick)
 					changed = true
 				}
@@ -174,9 +174,9 @@ func SuppressLinked(k int, tables ...*Table) {
 			break
 		}
 		x := found[0]
-		pick := cheapest(func(eq []*Cell) bool { return slices.Contains(eq, x) })
+		pick := cheapest(around(func(c *Cell) bool { return c == x })...)
 		if pick == nil {
-			pick = cheapest(func(eq []*Cell) bool { return slices.ContainsFunc(eq, func(c *Cell) bool { return c.Suppressed }) })
+			pick = cheapest(around(func(c *Cell) bool { return c.Suppressed })...)
 		}
 		if pick == nil {
 			break
