@@ -28,8 +28,14 @@ const (
 	// EERASED: sealed personal data was asked for after its key was
 	// destroyed.
 	EERASED = "erased"
-	// EINTERNAL: a fault in the library or its storage, not in the input.
+	// EINTERNAL: a fault in the library, not in the input.
 	EINTERNAL = "internal"
+	// EUNAVAILABLE: storage cannot take the change: the journal is held
+	// by another store, or a write, sync or truncate failed and the
+	// journal refuses every change until it is closed and opened again.
+	// The message names the cause. Nothing of the refused command is
+	// stored.
+	EUNAVAILABLE = "unavailable"
 )
 
 // Error is the one error type of osallisuus. Code is machine readable;

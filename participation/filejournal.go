@@ -10,32 +10,48 @@ import (
 	"os"
 	"sync"
 	"time"
+
+	"github.com/osallisuus/osallisuus/internal/vfs"
 )
 
 // SyncPolicy says when a [FileJournal] forces its writes to stable storage.
+// README "Guarantees" states what each policy can lose and which test
+// proves it.
 type SyncPolicy int
 
 const (
-	// SyncEveryCommit calls fsync before a command is reported committed:
-	// an acknowledged command survives a crash of the process or machine.
+	// SyncEveryCommit writes and fsyncs a command before it is reported
+	// committed: an acknowledged command survives a crash of the process
+	// or the machine.
 	SyncEveryCommit SyncPolicy = iota
 	// SyncInterval gathers commits in memory and writes and fsyncs them
-	// every Interval (sooner when 1 MiB is waiting): a crash of the
-	// process or the machine may lose the commands of the last interval,
-	// and never leaves a partial command behind.
+	// every Interval, and sooner when MaxGather/4 bytes wait. A crash of
+	// the process or the machine loses at most the commands acknowledged
+	// since the last completed sync: at most one Interval and at most
+	// MaxGather bytes of them. It never leaves a partial command behind.
 	SyncInterval
 	// SyncNever gathers commits like SyncInterval and writes them every
-	// Interval, leaving fsync to the operating system.
+	// Interval, leaving fsync to the operating system: a crash of the
+	// process loses at most what SyncInterval loses; a crash of the
+	// machine loses what the operating system had not yet written.
 	SyncNever
 )
+
+// DefaultMaxGather is the most a gathering journal holds unwritten.
+const DefaultMaxGather = 8 << 20
 
 // FileOptions configures a [FileJournal]. A nil *FileOptions means
 // SyncEveryCommit.
 type FileOptions struct {
 	// Sync is the sync policy; the zero value is SyncEveryCommit.
 	Sync SyncPolicy
-	// Interval is the period of SyncInterval; zero means 100 ms.
+	// Interval is the period of SyncInterval and SyncNever; zero means
+	// 100 ms.
 	Interval time.Duration
+	// MaxGather bounds the bytes that SyncInterval and SyncNever hold
+	// unwritten; an append that would pass it waits for the writer. Zero
+	// means DefaultMaxGather.
+	MaxGather int
 }
 
 // Recovery says what [OpenFile] dropped from the end of the file: the
@@ -49,55 +65,112 @@ type Recovery struct {
 	DroppedEvents int `json:"droppedEvents"`
 }
 
+// Progress says how far a [FileJournal] has got, as the sequence numbers
+// of the last events accepted, handed to the operating system, and known
+// to be on stable storage. Under SyncEveryCommit the three are equal.
+type Progress struct {
+	Accepted uint64 `json:"accepted"`
+	Written  uint64 `json:"written"`
+	Synced   uint64 `json:"synced"`
+}
+
 // FileJournal stores events as lines of JSON in one file, appended and
 // never rewritten, except that [OpenFile] cuts off a torn tail.
+//
+// One FileJournal at a time holds a file: OpenFile takes an exclusive
+// lock, and a second opener — in this process or another — is refused
+// with EUNAVAILABLE. After a write, fsync or truncate fails, the journal
+// refuses every append with EUNAVAILABLE, naming the cause, until it is
+// closed and opened again; it never fsyncs again after a failed fsync.
 type FileJournal struct {
-	mu       sync.Mutex
-	flushMu  sync.Mutex // one flush at a time; held without mu while writing
-	f        *os.File
-	size     int64  // bytes of whole commands, written or pending
-	written  int64  // bytes written to the file; then flushing, then pending
-	flushing []byte // commits being written by a flush
-	pending  []byte // commits not yet written (SyncInterval, SyncNever)
-	spare    []byte // the buffer of the last flush, to gather into next
-	kick     chan struct{}
-	last     uint64  // seq of the last stored event
-	offsets  []int64 // offsets[k] is where seq k*indexEvery+1 starts
-	opts     FileOptions
-	buf      []byte
-	stop     chan struct{}
-	done     chan struct{}
-	rec      Recovery
-	closed   bool
+	mu   sync.Mutex
+	cond *sync.Cond // broadcast when a flush ends
+	// flushMu lets one flush run at a time; it is held without mu while
+	// the flush writes, so appends go on meanwhile.
+	flushMu sync.Mutex
+	f       vfs.File
+	opts    FileOptions
+
+	// The accepted bytes are the file up to written, then flushing (being
+	// written by a flush, which alone may change it), then pending
+	// (gathered, appended to under mu). spare is a written buffer that
+	// nothing refers to any more, kept to gather into again.
+	size     int64 // accepted bytes: written + len(flushing) + len(pending)
+	written  int64
+	flushing []byte
+	pending  []byte
+	spare    []byte
+	marks    []mark // where the commands not yet written end
+	markBase uint64 // the last command written before marks begin
+
+	prog    Progress
+	last    uint64  // seq of the last accepted event
+	offsets []int64 // offsets[k] is where seq k*indexEvery+1 starts
+	buf     []byte
+
+	failed     error // the first I/O failure: appends are refused
+	syncFailed bool  // a sync failed: never sync again
+
+	kick   chan struct{}
+	stop   chan struct{}
+	done   chan struct{}
+	rec    Recovery
+	closed bool
+}
+
+// mark is the end of a command in the accepted bytes.
+type mark struct {
+	end int64
+	seq uint64
 }
 
 const indexEvery = 256
 
-// pendingCap is the largest gathering buffer kept for reuse; the flusher
-// is asked to write when a quarter of it is used.
+// pendingCap is the largest gathering buffer kept for reuse.
 const pendingCap = 4 << 20
 
-// OpenFile opens or creates a journal file. A torn tail — the part of a
-// command that was being written when a crash came — is cut off and
-// reported by [FileJournal.Recovered]; damage anywhere else is left for
-// Read to report as a *CorruptError.
+// OpenFile opens or creates a journal file and locks it against every
+// other opener. A torn tail — the part of a command that was being
+// written when a crash came — is cut off and reported by
+// [FileJournal.Recovered]; damage anywhere else is left for Read to report
+// as a *CorruptError.
 func OpenFile(path string, opts *FileOptions) (*FileJournal, error) {
+	return openFile(vfs.OS, path, opts)
+}
+
+func openFile(fsys vfs.FS, path string, opts *FileOptions) (*FileJournal, error) {
 	o := FileOptions{}
 	if opts != nil {
 		o = *opts
 	}
+	if o.Sync < SyncEveryCommit || o.Sync > SyncNever {
+		return nil, Invalid("sync", "sync policy %d is not one of SyncEveryCommit, SyncInterval, SyncNever", o.Sync)
+	}
 	if o.Interval <= 0 {
 		o.Interval = 100 * time.Millisecond
 	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if o.MaxGather <= 0 {
+		o.MaxGather = DefaultMaxGather
+	}
+	f, err := fsys.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
-		return nil, Internal(err, "opening journal file")
+		return nil, Unavailable(err, "opening journal file %s", path)
+	}
+	if err := f.Lock(); err != nil {
+		f.Close()
+		if errors.Is(err, vfs.ErrLocked) {
+			return nil, Unavailable(nil, "the journal %s is in use by another store; close it first (one store, in one process, writes a journal)", path)
+		}
+		return nil, Unavailable(err, "locking journal file %s", path)
 	}
 	j := &FileJournal{f: f, opts: o}
+	j.cond = sync.NewCond(&j.mu)
 	if err := j.scan(); err != nil {
 		f.Close()
 		return nil, err
 	}
+	j.prog = Progress{Accepted: j.last, Written: j.last, Synced: j.last}
+	j.markBase = j.last
 	if o.Sync != SyncEveryCommit {
 		j.kick = make(chan struct{}, 1)
 		j.stop = make(chan struct{})
@@ -107,12 +180,18 @@ func OpenFile(path string, opts *FileOptions) (*FileJournal, error) {
 	return j, nil
 }
 
+// Unavailable returns an EUNAVAILABLE error: storage failed or is held
+// elsewhere. err, when not nil, is the cause.
+func Unavailable(err error, format string, args ...any) *Error {
+	return &Error{Code: EUNAVAILABLE, Message: fmt.Sprintf(format, args...), Err: err}
+}
+
 // scan finds the lines, the end of the last whole command and the torn
 // tail, and cuts the tail off.
 func (j *FileJournal) scan() error {
 	st, err := j.f.Stat()
 	if err != nil {
-		return Internal(err, "reading journal file size")
+		return Unavailable(err, "reading journal file size")
 	}
 	r := bufio.NewReaderSize(io.NewSectionReader(j.f, 0, st.Size()), 1<<16)
 	var (
@@ -122,14 +201,9 @@ func (j *FileJournal) scan() error {
 		pending       [][]byte // whole lines after the last command's end
 	)
 	for {
-		line, err := r.ReadSlice('\n')
-		if errors.Is(err, bufio.ErrBufferFull) {
-			long := append([]byte(nil), line...)
-			for errors.Is(err, bufio.ErrBufferFull) {
-				line, err = r.ReadSlice('\n')
-				long = append(long, line...)
-			}
-			line = long
+		line, err := readRaw(r)
+		if err != nil && !errors.Is(err, io.EOF) {
+			return Unavailable(err, "reading the journal")
 		}
 		if len(line) == 0 || line[len(line)-1] != '\n' {
 			break // EOF; a partial line is torn
@@ -164,10 +238,10 @@ func (j *FileJournal) scan() error {
 	if torn := st.Size() - wholeEnd; torn > 0 {
 		j.rec = Recovery{TornBytes: torn, DroppedEvents: len(pending)}
 		if err := j.f.Truncate(wholeEnd); err != nil {
-			return Internal(err, "cutting the torn tail off the journal")
+			return Unavailable(err, "cutting the torn tail off the journal")
 		}
 		if err := j.f.Sync(); err != nil {
-			return Internal(err, "syncing the journal after recovery")
+			return Unavailable(err, "syncing the journal after recovery")
 		}
 	}
 	return nil
@@ -188,6 +262,32 @@ func endsCommand(line []byte) bool {
 // Recovered says what opening the file cut off its end.
 func (j *FileJournal) Recovered() Recovery { return j.rec }
 
+// Progress says how far the journal has got.
+func (j *FileJournal) Progress() Progress {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.prog
+}
+
+// Err returns the failure that stopped the journal, or nil.
+func (j *FileJournal) Err() error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.failed
+}
+
+// refusal is the error an append gets once the journal has stopped.
+func (j *FileJournal) refusal() error {
+	return Unavailable(j.failed, "the journal stopped after a storage failure and takes no more changes; close the store, mend the storage and open it again")
+}
+
+// fail stops the journal after an I/O failure. Call with mu held.
+func (j *FileJournal) fail(err error, what string) {
+	if j.failed == nil {
+		j.failed = fmt.Errorf("%s: %w", what, err)
+	}
+}
+
 // Append implements [Journal].
 func (j *FileJournal) Append(ctx context.Context, events []Event) error {
 	if err := ctx.Err(); err != nil {
@@ -198,94 +298,208 @@ func (j *FileJournal) Append(ctx context.Context, events []Event) error {
 	if j.closed {
 		return Errorf(EINTERNAL, "the journal is closed")
 	}
+	if j.failed != nil {
+		return j.refusal()
+	}
 	if err := checkContinues(j.last, events); err != nil {
 		return err
 	}
-	if j.opts.Sync != SyncEveryCommit {
-		// Gather: one write and one fsync per interval.
-		start := len(j.pending)
-		for i := range events {
-			if (j.last+uint64(i))%indexEvery == 0 {
-				j.offsets = append(j.offsets, j.size+int64(len(j.pending)-start))
-			}
-			j.pending = events[i].AppendJSON(j.pending)
-			j.pending = append(j.pending, '\n')
-		}
-		j.size += int64(len(j.pending) - start)
-		j.last += uint64(len(events))
-		if len(j.pending) >= pendingCap/4 {
-			select { // ask the flusher to write now
-			case j.kick <- struct{}{}:
-			default:
-			}
-		}
-		return nil
+	if j.opts.Sync == SyncEveryCommit {
+		return j.appendNow(events)
 	}
-	buf := j.buf[:0]
-	starts := make([]int64, 0, 1)
+	// Gather, within the bound: wait for the writer while the bytes not
+	// yet written would pass it (a command alone larger than the bound
+	// waits until nothing else is unwritten).
+	enc := j.buf[:0]
 	for i := range events {
-		if (j.last+uint64(i))%indexEvery == 0 {
-			starts = append(starts, j.size+int64(len(buf)))
-		}
-		buf = events[i].AppendJSON(buf)
-		buf = append(buf, '\n')
+		enc = events[i].AppendJSON(enc)
+		enc = append(enc, '\n')
 	}
-	j.buf = buf
-	if _, err := j.f.WriteAt(buf, j.size); err != nil {
-		// Leave no partial command behind.
-		_ = j.f.Truncate(j.size)
-		return Internal(err, "writing to the journal")
-	}
-	if err := j.f.Sync(); err != nil {
-		_ = j.f.Truncate(j.size)
-		return Internal(err, "syncing the journal")
-	}
-	j.size += int64(len(buf))
-	j.written = j.size
-	j.last += uint64(len(events))
-	j.offsets = append(j.offsets, starts...)
+	j.buf = enc
 	if cap(j.buf) > 1<<20 {
 		j.buf = nil
+	}
+	n := int64(len(enc))
+	if j.size-j.written > 0 && j.size-j.written+n > int64(j.opts.MaxGather) {
+		enc = bytes.Clone(enc) // j.buf is free to others while this waits
+		for j.size-j.written > 0 && j.size-j.written+n > int64(j.opts.MaxGather) {
+			j.wake()
+			j.cond.Wait()
+			if j.closed {
+				return Errorf(EINTERNAL, "the journal is closed")
+			}
+			if j.failed != nil {
+				return j.refusal()
+			}
+		}
+		if err := checkContinues(j.last, events); err != nil {
+			return err
+		}
+	}
+	if len(j.pending) == 0 && int64(cap(j.pending)) < n {
+		j.pending = make([]byte, 0, max(n, 64<<10))
+	}
+	j.pending = append(j.pending, enc...)
+	j.index(events, j.size, enc)
+	j.size += n
+	j.last += uint64(len(events))
+	j.marks = append(j.marks, mark{end: j.size, seq: j.last})
+	j.prog.Accepted = j.last
+	if j.size-j.written >= int64(j.opts.MaxGather/4) {
+		j.wake()
 	}
 	return nil
 }
 
+// index records where the events that enc holds, starting at off, begin
+// when they start a block of the offset index.
+func (j *FileJournal) index(events []Event, off int64, enc []byte) {
+	pos := 0
+	for i := range events {
+		if (j.last+uint64(i))%indexEvery == 0 {
+			j.offsets = append(j.offsets, off+int64(pos))
+		}
+		pos += bytes.IndexByte(enc[pos:], '\n') + 1
+	}
+}
+
+// wake asks the flusher to write now.
+func (j *FileJournal) wake() {
+	select {
+	case j.kick <- struct{}{}:
+	default:
+	}
+}
+
+// appendNow writes and syncs one command (SyncEveryCommit). Call with mu
+// held. A failure stops the journal; what was written of the command is
+// cut off again if the file allows, and is a torn tail to the next open
+// otherwise.
+func (j *FileJournal) appendNow(events []Event) error {
+	buf := j.buf[:0]
+	for i := range events {
+		buf = events[i].AppendJSON(buf)
+		buf = append(buf, '\n')
+	}
+	j.buf = buf
+	if cap(j.buf) > 1<<20 {
+		j.buf = nil
+	}
+	n, err := j.f.WriteAt(buf, j.size)
+	if err == nil && n < len(buf) {
+		err = io.ErrShortWrite
+	}
+	if err != nil {
+		j.fail(err, "writing to the journal")
+		if terr := j.f.Truncate(j.size); terr != nil {
+			j.fail(terr, "cutting a failed write off the journal")
+		}
+		return j.refusal()
+	}
+	if err := j.f.Sync(); err != nil {
+		j.fail(err, "syncing the journal")
+		j.syncFailed = true
+		_ = j.f.Truncate(j.size)
+		return j.refusal()
+	}
+	j.index(events, j.size, buf)
+	j.size += int64(len(buf))
+	j.written = j.size
+	j.last += uint64(len(events))
+	j.prog = Progress{Accepted: j.last, Written: j.last, Synced: j.last}
+	return nil
+}
+
 // flush writes the gathered commits, and fsyncs them when sync is set.
-// Appends go on while it writes: the commits being written stay readable
-// in flushing. A write that fails is cut off again and its commits go
-// back to pending for the next flush.
+// Appends go on while it writes. A write that fails stops the journal;
+// what it did not write stays gathered, and later flushes (the ticker's,
+// Sync's, Close's) write it when the storage takes it again, so that
+// acknowledged commands reach the file if they can. After a failed sync
+// nothing is written or synced again.
 func (j *FileJournal) flush(sync bool) error {
 	j.flushMu.Lock()
 	defer j.flushMu.Unlock()
 	j.mu.Lock()
-	buf, off := j.pending, j.written
-	if len(buf) > 0 {
-		// Readers copy what they read of these buffers, so the two of
-		// them can take turns without allocating.
-		j.flushing, j.pending, j.spare = buf, j.spare[:0], nil
+	if j.syncFailed {
+		err := j.refusal()
+		j.mu.Unlock()
+		return err
 	}
+	if len(j.pending) > 0 {
+		if len(j.flushing) == 0 {
+			j.flushing, j.pending, j.spare = j.pending, j.spare[:0], nil
+		} else {
+			// The rest of a failed write: only flushes touch it.
+			j.flushing = append(j.flushing, j.pending...)
+			j.pending = j.pending[:0]
+		}
+	}
+	buf, off := j.flushing, j.written
+	needSync := sync && j.prog.Synced < j.last
 	j.mu.Unlock()
-	var err error
+
+	var n int
+	var werr, serr error
 	if len(buf) > 0 {
-		_, err = j.f.WriteAt(buf, off)
+		n, werr = j.f.WriteAt(buf, off)
+		if werr == nil && n < len(buf) {
+			werr = io.ErrShortWrite
+		}
 	}
-	if err == nil && sync {
-		err = j.f.Sync()
+	if werr == nil && needSync {
+		serr = j.f.Sync()
 	}
+
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if err != nil {
-		_ = j.f.Truncate(off)
-		j.pending = append(buf, j.pending...)
+	defer j.cond.Broadcast()
+	j.written += int64(n)
+	if n == len(buf) {
 		j.flushing = nil
-		return Internal(err, "writing to the journal")
+		if cap(buf) <= pendingCap && j.spare == nil {
+			j.spare = buf[:0]
+		}
+	} else {
+		j.flushing = buf[n:]
 	}
-	j.written += int64(len(buf))
-	j.flushing = nil
-	if cap(buf) <= pendingCap {
-		j.spare = buf
+	j.prog.Written = j.seqAt(j.written)
+	k := 0
+	for k < len(j.marks) && j.marks[k].end <= j.written {
+		k++
+	}
+	if k > 0 {
+		j.markBase = j.marks[k-1].seq
+		j.marks = append(j.marks[:0], j.marks[k:]...)
+	}
+	switch {
+	case werr != nil:
+		j.fail(werr, "writing to the journal")
+		return j.refusal()
+	case serr != nil:
+		j.fail(serr, "syncing the journal")
+		j.syncFailed = true
+		return j.refusal()
+	}
+	if needSync {
+		j.prog.Synced = j.prog.Written
+	}
+	if j.failed != nil {
+		return j.refusal()
 	}
 	return nil
+}
+
+// seqAt is the last command wholly within the first end bytes, for end at
+// or past the first byte not yet written. Call with mu held.
+func (j *FileJournal) seqAt(end int64) uint64 {
+	seq := j.markBase
+	for _, m := range j.marks {
+		if m.end > end {
+			break
+		}
+		seq = m.seq
+	}
+	return seq
 }
 
 // Read implements [Journal].
@@ -323,14 +537,17 @@ func (j *FileJournal) Read(ctx context.Context, from uint64, fn func(Event) erro
 				return err
 			}
 		}
-		line, err := readLine(r)
-		if err != nil {
+		line, err := readRaw(r)
+		if err != nil && !errors.Is(err, io.EOF) {
+			return Unavailable(err, "reading the journal at sequence %d", seq)
+		}
+		if len(line) == 0 || line[len(line)-1] != '\n' {
 			return &CorruptError{Seq: seq, Reason: "the journal ends inside this event"}
 		}
 		if seq < from {
 			continue
 		}
-		e, err := ParseEvent(line)
+		e, err := ParseEvent(line[:len(line)-1])
 		if err != nil {
 			return &CorruptError{Seq: seq, Reason: err.Error()}
 		}
@@ -344,7 +561,9 @@ func (j *FileJournal) Read(ctx context.Context, from uint64, fn func(Event) erro
 	return nil
 }
 
-func readLine(r *bufio.Reader) ([]byte, error) {
+// readRaw reads one line with its newline; at the end of the input it
+// returns what is left (possibly a partial line) and io.EOF.
+func readRaw(r *bufio.Reader) ([]byte, error) {
 	line, err := r.ReadSlice('\n')
 	if errors.Is(err, bufio.ErrBufferFull) {
 		long := append([]byte(nil), line...)
@@ -354,10 +573,7 @@ func readLine(r *bufio.Reader) ([]byte, error) {
 		}
 		line = long
 	}
-	if err != nil {
-		return nil, err
-	}
-	return line[:len(line)-1], nil
+	return line, err
 }
 
 // Sync writes gathered commits and forces them to stable storage now,
@@ -381,29 +597,37 @@ func (j *FileJournal) syncLoop() {
 		case <-j.stop:
 			return
 		case <-t.C:
-			_ = j.flush(j.opts.Sync == SyncInterval)
 		case <-j.kick:
-			_ = j.flush(j.opts.Sync == SyncInterval)
 		}
+		_ = j.flush(j.opts.Sync == SyncInterval)
 	}
 }
 
-// Close syncs what is written and closes the file.
+// Close writes and syncs what is gathered and closes the file, giving up
+// its lock. It reports a failure that kept acknowledged commands from
+// stable storage.
 func (j *FileJournal) Close() error {
+	j.mu.Lock()
+	if j.closed {
+		j.mu.Unlock()
+		return nil
+	}
+	j.closed = true // appends are refused from here on
+	j.cond.Broadcast()
+	j.mu.Unlock()
 	if j.stop != nil {
 		close(j.stop)
 		<-j.done
-		j.stop = nil
 	}
-	err := j.flush(true)
+	_ = j.flush(true)
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if j.closed {
-		return nil
+	var err error
+	if j.prog.Synced < j.last {
+		err = Unavailable(j.failed, "the journal closed with commands %d to %d not on stable storage", j.prog.Synced+1, j.last)
 	}
-	j.closed = true
 	if cerr := j.f.Close(); err == nil && cerr != nil {
-		err = Internal(cerr, "closing the journal")
+		err = Unavailable(cerr, "closing the journal")
 	}
 	return err
 }

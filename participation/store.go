@@ -76,6 +76,7 @@ type Store struct {
 	ids     *IDGen
 	anonIDs *IDGen // for anonymous events: its clock only ever sees whole hours
 	vault   *Vault
+	keys    KeyStore
 	policy  *Policy
 	loop    LoopPolicy
 	events  map[string]*EventType
@@ -127,6 +128,7 @@ func Open(ctx context.Context, cfg *Config) (*Store, error) {
 		ids:     NewIDGen(c.Rand),
 		anonIDs: NewIDGen(c.Rand),
 		vault:   NewVault(c.Keys, c.Rand),
+		keys:    c.Keys,
 		policy:  newPolicy(),
 		loop:    loop,
 		events:  map[string]*EventType{},
@@ -228,11 +230,19 @@ func (s *Store) replay(ctx context.Context) error {
 		return Internal(err, "reading erasures")
 	}
 	for obj := it.Next(); obj != nil; obj = it.Next() {
-		if err := s.vault.Erase(obj.(*Erasure).Subject); err != nil {
-			return err
+		subject := obj.(*Erasure).Subject
+		if err := s.vault.Erase(subject); err != nil {
+			return Unavailable(err, "the journal records the erasure of %s, but its key could not be destroyed; the store does not open until it can be (make the key store writable)", subject)
 		}
 	}
-	return nil
+	// A key missing without a recorded erasure is damage.
+	return s.vault.checkMissing(s.erasureRecorded)
+}
+
+// erasureRecorded reports whether the erasure of subject is committed.
+func (s *Store) erasureRecorded(subject ID) bool {
+	obj, err := s.db.Txn(false).First(tableErasures, "id", subject)
+	return err == nil && obj != nil
 }
 
 // apply reads the journal after the store's head and applies what it
@@ -492,13 +502,17 @@ func (s *Store) attempt(ctx context.Context, actor Actor, action Action, fn func
 	tx.runHooks()
 	txn.Commit()
 	s.seq, s.head = evs[len(evs)-1].Seq, prev
+	var eraseErr error
 	for _, subject := range tx.erased {
-		// The erasure is journalled; a failure here is repaired on the
-		// next open, which erases again.
-		_ = s.vault.Erase(subject)
+		// The erasure is journalled and the key leaves memory whatever
+		// happens; a key store that cannot destroy the key durably is
+		// reported, and the next open destroys it or refuses to open.
+		if err := s.vault.Erase(subject); err != nil && eraseErr == nil {
+			eraseErr = Unavailable(err, "the erasure of %s is recorded and its data no longer opens, but its key could not be destroyed in the key store; it is destroyed when the store next opens, which fails until the key store allows it", subject)
+		}
 	}
 	s.publish(evs)
-	return false, nil
+	return false, eraseErr
 }
 
 // View returns a consistent snapshot for reading. It never blocks writers
@@ -515,7 +529,13 @@ func (s *Store) Close() error {
 	}
 	s.closed = true
 	close(s.done)
-	return s.journal.Close()
+	err := s.journal.Close()
+	if c, ok := s.keys.(io.Closer); ok {
+		if cerr := c.Close(); err == nil && cerr != nil {
+			err = Unavailable(cerr, "closing the key store")
+		}
+	}
+	return err
 }
 
 // Verify walks the store's journal and checks every hash link.
@@ -555,11 +575,17 @@ func (s *Store) Export(w io.Writer) error {
 	}{Tables: map[string][]json.RawMessage{}, Modules: map[string]any{}}
 	// Module dumps are taken under the write lock, so they match the
 	// memdb snapshot and the head exactly.
+	// They are encoded there too: commands change module state in place.
 	s.mu.Lock()
 	txn := s.db.Txn(false)
 	out.Head = Head{Seq: s.seq, Hash: s.head}
 	for name, dump := range s.dumps {
-		out.Modules[name] = dump(s.states[name])
+		b, err := json.Marshal(dump(s.states[name]))
+		if err != nil {
+			s.mu.Unlock()
+			return Internal(err, "exporting the state of module %s", name)
+		}
+		out.Modules[name] = json.RawMessage(b)
 	}
 	s.mu.Unlock()
 	for _, t := range s.tables {

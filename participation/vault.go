@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/osallisuus/osallisuus/internal/vfs"
 )
 
 // KeyStore keeps the vault's per-subject keys, outside the journal. When a
@@ -77,37 +79,68 @@ func (m *MemoryKeyStore) Delete(subject ID) error {
 // DirKeyStore keeps one file per subject in a directory, synced on write
 // and removed on erasure. Keep the directory apart from the journal (and
 // out of the journal's backups): the journal alone must not be able to
-// open sealed data.
+// open sealed data. One DirKeyStore at a time holds a directory: opening
+// takes an exclusive lock on its lock file, and [DirKeyStore.Close] (which
+// [Store.Close] calls) gives it up.
 type DirKeyStore struct {
-	dir string
-	mem *MemoryKeyStore
+	fs   vfs.FS
+	dir  string
+	lock vfs.File
+	mem  *MemoryKeyStore
 }
 
-// OpenDirKeyStore opens or creates a key directory and loads its keys.
+// keyLockName is the lock file inside a key directory.
+const keyLockName = ".lock"
+
+// OpenDirKeyStore opens or creates a key directory, locks it against
+// every other opener (who gets EUNAVAILABLE) and loads its keys.
 func OpenDirKeyStore(dir string) (*DirKeyStore, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, Internal(err, "creating key directory")
+	return openDirKeyStore(vfs.OS, dir)
+}
+
+func openDirKeyStore(fsys vfs.FS, dir string) (*DirKeyStore, error) {
+	if err := fsys.MkdirAll(dir, 0o700); err != nil {
+		return nil, Unavailable(err, "creating key directory")
 	}
-	ents, err := os.ReadDir(dir)
+	lock, err := fsys.OpenFile(filepath.Join(dir, keyLockName), os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
-		return nil, Internal(err, "reading key directory")
+		return nil, Unavailable(err, "opening the key directory's lock file")
 	}
-	d := &DirKeyStore{dir: dir, mem: NewMemoryKeyStore()}
+	if err := lock.Lock(); err != nil {
+		lock.Close()
+		if errors.Is(err, vfs.ErrLocked) {
+			return nil, Unavailable(nil, "the key directory %s is in use by another store; close it first", dir)
+		}
+		return nil, Unavailable(err, "locking the key directory")
+	}
+	d := &DirKeyStore{fs: fsys, dir: dir, lock: lock, mem: NewMemoryKeyStore()}
+	if err := d.load(); err != nil {
+		lock.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+func (d *DirKeyStore) load() error {
+	ents, err := d.fs.ReadDir(d.dir)
+	if err != nil {
+		return Unavailable(err, "reading key directory")
+	}
 	for _, e := range ents {
 		id, err := ParseID(e.Name())
 		if err != nil {
-			continue // not a key file (a temporary one, say)
+			continue // the lock file, or a temporary file of a failed Put
 		}
-		k, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		k, err := d.fs.ReadFile(filepath.Join(d.dir, e.Name()))
 		if err != nil {
-			return nil, Internal(err, "reading key %s", e.Name())
+			return Unavailable(err, "reading key %s", e.Name())
 		}
 		if len(k) != 32 {
-			return nil, Errorf(ECORRUPT, "key file %s holds %d bytes, not 32", e.Name(), len(k))
+			return Errorf(ECORRUPT, "key file %s holds %d bytes, not 32", e.Name(), len(k))
 		}
 		d.mem.keys[id] = k
 	}
-	return d, nil
+	return nil
 }
 
 // Get implements [KeyStore].
@@ -118,11 +151,14 @@ func (d *DirKeyStore) Get(subject ID) ([]byte, bool, error) { return d.mem.Get(s
 func (d *DirKeyStore) Put(subject ID, key []byte) error {
 	name := filepath.Join(d.dir, subject.String())
 	tmp := name + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	f, err := d.fs.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
-		return Internal(err, "writing key")
+		return Unavailable(err, "writing key")
 	}
-	_, err = f.Write(key)
+	n, err := f.Write(key)
+	if err == nil && n < len(key) {
+		err = io.ErrShortWrite
+	}
 	if err == nil {
 		err = f.Sync()
 	}
@@ -130,43 +166,65 @@ func (d *DirKeyStore) Put(subject ID, key []byte) error {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(tmp, name)
+		err = d.fs.Rename(tmp, name)
 	}
 	if err == nil {
-		err = syncDir(d.dir)
+		err = d.fs.SyncDir(d.dir)
 	}
 	if err != nil {
-		os.Remove(tmp)
-		return Internal(err, "writing key")
+		_ = d.fs.Remove(tmp)
+		return Unavailable(err, "writing key")
 	}
 	return d.mem.Put(subject, append([]byte(nil), key...))
 }
 
-// Delete implements [KeyStore]: it overwrites the key file with zeros,
-// syncs, removes it and syncs the directory.
+// Delete implements [KeyStore]. The key leaves memory first, so nothing
+// opens the subject's data from here on whatever happens next; then the
+// file is overwritten with zeros, synced and removed, and the directory
+// synced. A failure to remove the file is returned: the key is then still
+// on disk, and [Open] tries again (see [Store.EraseSubject]).
 func (d *DirKeyStore) Delete(subject ID) error {
+	_, had, _ := d.mem.Get(subject)
+	_ = d.mem.Delete(subject)
 	name := filepath.Join(d.dir, subject.String())
-	if f, err := os.OpenFile(name, os.O_WRONLY, 0); err == nil {
+	if !had {
+		// Not loaded, so no file was there when the store opened: an
+		// erasure carried out before. Remove a file that a failed Delete
+		// may have left, and spare the directory sync otherwise.
+		err := d.fs.Remove(name)
+		if errors.Is(err, os.ErrNotExist) {
+			return nil
+		}
+		if err != nil {
+			return Unavailable(err, "removing the key file of %s", subject)
+		}
+		if err := d.fs.SyncDir(d.dir); err != nil {
+			return Unavailable(err, "syncing the key directory after removing the key of %s", subject)
+		}
+		return nil
+	}
+	if f, err := d.fs.OpenFile(name, os.O_WRONLY, 0); err == nil {
 		_, _ = f.Write(make([]byte, 32))
 		_ = f.Sync()
-		f.Close()
+		_ = f.Close()
 	}
-	if err := os.Remove(name); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return Internal(err, "removing key")
+	if err := d.fs.Remove(name); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return Unavailable(err, "removing the key file of %s", subject)
 	}
-	if err := syncDir(d.dir); err != nil {
-		return Internal(err, "syncing key directory")
+	if err := d.fs.SyncDir(d.dir); err != nil {
+		return Unavailable(err, "syncing the key directory after removing the key of %s", subject)
 	}
-	return d.mem.Delete(subject)
+	return nil
 }
 
-func syncDir(dir string) error {
-	f, err := os.Open(dir)
-	if err != nil {
-		return err
+// Close gives up the directory's lock.
+func (d *DirKeyStore) Close() error {
+	if d.lock == nil {
+		return nil
 	}
-	defer f.Close()
-	return f.Sync()
+	err := d.lock.Close()
+	d.lock = nil
+	return err
 }
 
 // Sealed is personal data encrypted under its subject's key (AES-256-GCM).
@@ -186,7 +244,15 @@ func (s Sealed) IsZero() bool { return s.Subject.IsZero() && len(s.Box) == 0 }
 type Vault struct {
 	keys KeyStore
 	rand io.Reader
-	mu   sync.Mutex // serialises key creation
+	mu   sync.Mutex // serialises key creation; guards missing
+
+	// recorded, once a store has replayed its journal, says whether the
+	// journal records the erasure of a subject: a subject whose key is
+	// missing without one is damage, not an erasure. Until then the
+	// subjects found without a key are noted in missing, for the store
+	// to check when replay ends.
+	recorded func(ID) bool
+	missing  map[ID]struct{}
 }
 
 // NewVault returns a vault over keys, drawing keys and nonces from r
@@ -230,6 +296,9 @@ func (v *Vault) Open(s Sealed) ([]byte, error) {
 		return nil, Internal(err, "reading key")
 	}
 	if !ok {
+		if err := v.noteMissing(s.Subject); err != nil {
+			return nil, err
+		}
 		return nil, ErrErased
 	}
 	aead, err := newAEAD(key)
@@ -246,6 +315,44 @@ func (v *Vault) Open(s Sealed) ([]byte, error) {
 	return out, nil
 }
 
+// noteMissing checks a subject found without a key: once the store has
+// replayed, it is corrupt unless its erasure is recorded; before, it is
+// noted for the check at the end of replay.
+func (v *Vault) noteMissing(subject ID) error {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.recorded == nil {
+		if v.missing == nil {
+			v.missing = map[ID]struct{}{}
+		}
+		v.missing[subject] = struct{}{}
+		return nil
+	}
+	if !v.recorded(subject) {
+		return missingKey(subject)
+	}
+	return nil
+}
+
+func missingKey(subject ID) error {
+	return Errorf(ECORRUPT, "the key of %s is missing from the key store, yet the journal records no erasure of %s: restore the key store from its backup", subject, subject)
+}
+
+// checkMissing ends replay: every subject found without a key must have
+// its erasure recorded, and from now on recorded decides.
+func (v *Vault) checkMissing(recorded func(ID) bool) error {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.recorded = recorded
+	for subject := range v.missing {
+		if !recorded(subject) {
+			return missingKey(subject)
+		}
+	}
+	v.missing = nil
+	return nil
+}
+
 // Erased reports whether subject's key is gone (or was never made).
 func (v *Vault) Erased(subject ID) bool {
 	_, ok, err := v.keys.Get(subject)
@@ -253,8 +360,19 @@ func (v *Vault) Erased(subject ID) bool {
 }
 
 // Erase destroys subject's key. Prefer [Store.EraseSubject], which also
-// records the erasure in the journal.
-func (v *Vault) Erase(subject ID) error { return v.keys.Delete(subject) }
+// records the erasure in the journal. A key store that fails to destroy
+// the key durably reports it; the key stores of this package have then
+// dropped it from memory already.
+func (v *Vault) Erase(subject ID) error {
+	if err := v.keys.Delete(subject); err != nil {
+		var e *Error
+		if errors.As(err, &e) {
+			return err
+		}
+		return Unavailable(err, "destroying the key of %s", subject)
+	}
+	return nil
+}
 
 func (v *Vault) key(subject ID) ([]byte, error) {
 	if k, ok, err := v.keys.Get(subject); err != nil {
