@@ -255,3 +255,108 @@ func TestCrash(t *testing.T) {
 	}
 	t.Logf("20 kills, %d acknowledged commits in every module (%d feedback items and presses, %d members, %d experts, %d goals), all found; %d rounds cut a torn tail", total, fed, len(members), len(experts), len(goals), torn)
 }
+
+const crashGatheredEnv = "OSALLISUUS_CRASH_GATHERED_CHILD"
+
+// crashMaxGather is the gathering bound of TestCrashGathered's child: it
+// writes only when this much waits (its interval is an hour), so what a
+// kill can take is set by the bound alone.
+const crashMaxGather = 64 << 10
+
+// TestCrashGatheredChild is the child of TestCrashGathered: it submits
+// contributions to a journal under SyncInterval and prints, for each one
+// acknowledged, its id, its sequence number and how far the journal had
+// written, until it is killed. It does nothing in a normal test run.
+func TestCrashGatheredChild(t *testing.T) {
+	path := os.Getenv(crashGatheredEnv)
+	if path == "" {
+		return
+	}
+	j, err := p.OpenFile(path, &p.FileOptions{Sync: p.SyncInterval, Interval: time.Hour, MaxGather: crashMaxGather})
+	if err != nil {
+		fmt.Println("open:", err)
+		os.Exit(2)
+	}
+	s, err := p.Open(context.Background(), &p.Config{Journal: j})
+	if err != nil {
+		fmt.Println("open:", err)
+		os.Exit(2)
+	}
+	out := bufio.NewWriter(os.Stdout)
+	for i := 0; ; i++ {
+		c, err := s.Submit(context.Background(), client, input(fmt.Sprintf("gathered %d", i)))
+		if err != nil {
+			fmt.Println("submit:", err)
+			os.Exit(2)
+		}
+		seq, _ := s.Head()
+		fmt.Fprintf(out, "ok %s %d %d\n", c.ID, seq, j.Progress().Written)
+		out.Flush()
+	}
+}
+
+// TestCrashGathered kills a child that commits under SyncInterval, 10
+// times over one journal, and checks the policy's loss bound after each
+// kill: the journal reopens whole (no partial command, no hole); every
+// command the journal had written when it reported so is there; and of
+// the acknowledged commands, only those after the last write are lost —
+// no more than fit in the gathering bound.
+func TestCrashGathered(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "journal.jsonl")
+	ctx := context.Background()
+	// A contribution's event line is longer than this (two hashes alone
+	// take 128 bytes), so the bound holds at most this many of them.
+	const minLine = 256
+	lostMost, ackedAll := 0, 0
+	for round := 0; round < 10; round++ {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashGatheredChild$", "-test.count=1")
+		cmd.Env = append(os.Environ(), crashGatheredEnv+"="+path)
+		stdout, err := cmd.StdoutPipe()
+		require.NoError(t, err)
+		require.NoError(t, cmd.Start())
+		killAfter := 200 + rand.IntN(800)
+		type ack struct {
+			id  p.ID
+			seq uint64
+		}
+		var acks []ack
+		var written uint64
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			var id string
+			var seq, w uint64
+			if _, err := fmt.Sscanf(sc.Text(), "ok %s %d %d", &id, &seq, &w); err != nil {
+				t.Fatalf("child said %q", sc.Text())
+			}
+			acks = append(acks, ack{p.MustParseID(id), seq})
+			written = max(written, w)
+			if len(acks) == killAfter {
+				require.NoError(t, cmd.Process.Signal(syscall.SIGKILL))
+			}
+		}
+		require.Error(t, cmd.Wait(), "the child only ends by being killed")
+
+		j, err := p.OpenFile(path, nil)
+		require.NoError(t, err, "round %d: the journal reopens after a kill", round)
+		s, err := p.Open(ctx, &p.Config{Journal: j})
+		require.NoError(t, err, "round %d", round)
+		head, err := s.Verify(ctx)
+		require.NoError(t, err, "round %d", round)
+		assert.GreaterOrEqual(t, head.Seq, written, "round %d: commands the journal had written are lost", round)
+		lost := 0
+		v := s.View()
+		for _, a := range acks {
+			_, err := p.GetContribution(v, a.id)
+			if a.seq <= head.Seq {
+				assert.NoError(t, err, "round %d: a hole: acknowledged command %d is missing below the head %d", round, a.seq, head.Seq)
+			} else {
+				assert.Equal(t, p.ENOTFOUND, p.ErrorCode(err), "round %d", round)
+				lost++
+			}
+		}
+		assert.LessOrEqual(t, lost, crashMaxGather/minLine, "round %d: more acknowledged commands lost than the bound holds", round)
+		lostMost, ackedAll = max(lostMost, lost), ackedAll+len(acks)
+		require.NoError(t, s.Close())
+	}
+	t.Logf("10 kills under SyncInterval, %d acknowledged commands; at most %d lost in one kill (bound: %d KiB, %d commands)", ackedAll, lostMost, crashMaxGather>>10, crashMaxGather/minLine)
+}

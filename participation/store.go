@@ -452,6 +452,14 @@ func (s *Store) exclusive(ctx context.Context, locker Locker, actor Actor, actio
 	return s.attempt(ctx, actor, action, fn)
 }
 
+// Syncer is implemented by journals that may acknowledge an append before
+// it is on stable storage (a [FileJournal] under SyncInterval or
+// SyncNever): Sync forces what they hold to stable storage. The store
+// calls it before it destroys an erased subject's key.
+type Syncer interface {
+	Sync() error
+}
+
 // Locker is implemented by shared journals that can give one store the
 // sole right to append for a while: LockAppends waits for it and returns
 // the function that gives it up. A store that lost the race for the next
@@ -498,6 +506,16 @@ func (s *Store) attempt(ctx context.Context, actor Actor, action Action, fn func
 			return false, err
 		}
 		return false, Internal(err, "the journal refused the events")
+	}
+	if len(tx.erased) > 0 {
+		// A key is destroyed only once its erasure is on stable storage,
+		// whatever the sync policy: otherwise a crash could leave data
+		// whose key is gone without a recorded erasure.
+		if sj, ok := s.journal.(Syncer); ok {
+			if err := sj.Sync(); err != nil {
+				return false, Unavailable(err, "the erasure could not be made durable, so nothing was erased")
+			}
+		}
 	}
 	tx.runHooks()
 	txn.Commit()
