@@ -334,7 +334,7 @@ func SubmitContribution(tx *Tx, in ContributionInput) (*Contribution, error) {
 	err = tx.Emit(ContributionReceived{
 		Contribution: id, Source: in.Source, Level: in.Level, Scope: in.Scope, Origin: in.Origin,
 		Unit: in.Unit, Service: in.Service, Title: in.Title, Contributors: contributors, Group: in.Group,
-		AcknowledgeBy: tx.Now().Add(p.AcknowledgeWithin), RespondBy: tx.Now().Add(p.RespondWithin),
+		AcknowledgeBy: tx.Stamp().Add(p.AcknowledgeWithin), RespondBy: tx.Stamp().Add(p.RespondWithin),
 	})
 	if err != nil {
 		return nil, err

@@ -414,10 +414,31 @@ func TestAnonymousEvents(t *testing.T) {
 	assert.Equal(t, t0.Truncate(time.Hour).UnixMilli(), ms)
 	assert.Equal(t, p.Anonymous, e.Actor)
 
-	// A worker typing in feedback given in person is not linked to it.
+	// A worker typing in feedback given in person is not linked to it,
+	// not even by role (PRIV-1).
 	require.NoError(t, s.Exec(context.Background(), staff, actAnon, func(tx *p.Tx) error { return tx.Emit(anonNote{Text: "y"}) }))
 	e = journalLines(t, j)[2]
-	assert.Equal(t, p.Actor{Role: p.RoleStaff}, e.Actor)
+	assert.Equal(t, p.Anonymous, e.Actor)
+
+	// Everything an anonymous actor's command causes is anonymous, a
+	// contribution and its deadlines included, and its ids count nothing
+	// (PRIV-1).
+	var c *p.Contribution
+	require.NoError(t, s.Exec(context.Background(), p.Anonymous, actAnon, func(tx *p.Tx) (err error) {
+		assert.True(t, tx.Anonymous())
+		c, err = p.SubmitContribution(tx, p.ContributionInput{Source: p.Source{Module: "test", Kind: "note"}, Level: p.LevelFeedback, Origin: p.OriginClient, Title: "x"})
+		return err
+	}))
+	e = journalLines(t, j)[3]
+	assert.Equal(t, "contribution.received", e.Type)
+	assert.Equal(t, p.Anonymous, e.Actor)
+	assert.Equal(t, t0.Truncate(time.Hour), e.Time)
+	assert.Equal(t, t0.Truncate(time.Hour), c.ReceivedAt)
+	assert.Equal(t, t0.Truncate(time.Hour).Add(14*24*time.Hour), c.AcknowledgeBy)
+	for _, id := range []p.ID{e.ID, c.ID} {
+		ms := int64(id[0])<<40 | int64(id[1])<<32 | int64(id[2])<<24 | int64(id[3])<<16 | int64(id[4])<<8 | int64(id[5])
+		assert.Equal(t, t0.Truncate(time.Hour).UnixMilli(), ms)
+	}
 	_, err = s.Verify(context.Background())
 	assert.NoError(t, err)
 	_, err = p.Open(context.Background(), &p.Config{Journal: j, Modules: []p.Module{personModule()}})
