@@ -185,7 +185,7 @@ func contributionsTable() *memdb.TableSchema {
 	return &memdb.TableSchema{
 		Name: TableContributions,
 		Indexes: map[string]*memdb.IndexSchema{
-			// id: look-up and stable export order (UUIDv7, so also arrival order).
+			// id: look-up and stable export order (UUIDv7, so also arrival order; only to the hour for anonymous ones).
 			"id": {Name: "id", Unique: true, Indexer: IndexID(func(c *Contribution) ID { return c.ID })},
 			// source: from a module's thing to its contribution.
 			"source": {Name: "source", AllowMissing: true, Indexer: IndexID(func(c *Contribution) ID { return c.Source.Ref })},
