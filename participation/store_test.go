@@ -449,3 +449,58 @@ func TestPolicyTableInREADME(t *testing.T) {
 	s, _ := MustOpen(t, nil, nil)
 	policydoc.Check(t, s.Policy(), "contribution.", "subject.", "family.", "codev.", "goal.")
 }
+
+// TestAnonymousDeadlines: a contribution an anonymous command starts is
+// received at the start of its hour, and its deadlines and days count
+// from there (PRIV-1): its acknowledgement deadline passes up to an hour
+// before a named one's of the same minute, and days to acknowledgement
+// stay whole days, one more when the step comes within the hour before a
+// whole day from the true minute.
+func TestAnonymousDeadlines(t *testing.T) {
+	ctx := context.Background()
+	s, clock := MustOpen(t, nil, nil)
+	named, err := s.Submit(ctx, client, input("named"))
+	require.NoError(t, err)
+	var anon *p.Contribution
+	require.NoError(t, s.Exec(ctx, p.Anonymous, actAnon, func(tx *p.Tx) (err error) {
+		in := input("anonymous")
+		in.Unit, in.Contributors = "nimeton", nil
+		anon, err = p.SubmitContribution(tx, in)
+		return err
+	}))
+	t.Run("PRIV-1_deadlines_count_from_the_hour", func(t *testing.T) {
+		assert.Equal(t, t0, named.ReceivedAt)
+		assert.Equal(t, t0.Truncate(time.Hour), anon.ReceivedAt)
+		assert.Equal(t, t0.Truncate(time.Hour).Add(14*24*time.Hour), anon.AcknowledgeBy)
+		assert.Equal(t, t0.Truncate(time.Hour).Add(90*24*time.Hour), anon.RespondBy)
+	})
+	// 10 minutes before 14 days from the true minute: 13 days 23 h 50 min
+	// after it, but 14 days 5 min 30 s after the start of its hour.
+	clock.Set(t0.Add(14*24*time.Hour - 10*time.Minute))
+	t.Run("PRIV-1_the_anonymous_deadline_passes_first", func(t *testing.T) {
+		late, err := p.FindOverdue(s.View(), clock.Now())
+		require.NoError(t, err)
+		require.Len(t, late, 1)
+		assert.Equal(t, anon.ID, late[0].Contribution.ID)
+	})
+	_, err = s.Acknowledge(ctx, staff, named.ID, "")
+	require.NoError(t, err)
+	_, err = s.Acknowledge(ctx, staff, anon.ID, "")
+	require.NoError(t, err)
+	t.Run("PRIV-1_days_to_acknowledgement_stay_whole_days", func(t *testing.T) {
+		for unit, want := range map[string]float64{"aikuissosiaalityo": 13, "nimeton": 14} {
+			u := unit
+			ind, err := p.LoopIndicators(s.View(), p.IndicatorFilter{Unit: &u})
+			require.NoError(t, err)
+			found := false
+			for _, i := range ind {
+				if i.Key == p.IndicatorMedianAck {
+					found = true
+					require.NotNil(t, i.Value, unit)
+					assert.Equal(t, want, *i.Value, unit)
+				}
+			}
+			assert.True(t, found, "the indicators hold %s", p.IndicatorMedianAck)
+		}
+	})
+}
