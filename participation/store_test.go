@@ -504,3 +504,26 @@ func TestAnonymousDeadlines(t *testing.T) {
 		}
 	})
 }
+
+// TestNewHourID: an hour id is a UUIDv7 (version and variant bits set)
+// whose timestamp is the start of the hour and whose other bits are
+// random, so two ids of the same instant share only the hour (PRIV-1).
+func TestNewHourID(t *testing.T) {
+	at := time.Date(2026, 3, 2, 10, 37, 12, 345678901, time.UTC)
+	seen := map[p.ID]bool{}
+	counters := map[int]bool{}
+	for range 64 {
+		id, err := p.NewHourID(nil, at)
+		require.NoError(t, err)
+		ms := int64(id[0])<<40 | int64(id[1])<<32 | int64(id[2])<<24 | int64(id[3])<<16 | int64(id[4])<<8 | int64(id[5])
+		assert.Equal(t, at.Truncate(time.Hour).UnixMilli(), ms)
+		assert.Equal(t, byte(7), id[6]>>4, "version 7")
+		assert.Equal(t, byte(2), id[8]>>6, "RFC 9562 variant")
+		assert.False(t, seen[id])
+		seen[id] = true
+		counters[int(id[6]&0x0f)<<8|int(id[7])] = true
+	}
+	assert.Greater(t, len(counters), 32, "the 12 bits after the timestamp are random, not a counter")
+	_, err := p.NewHourID(bytes.NewReader(nil), at)
+	assert.Equal(t, p.EINTERNAL, p.ErrorCode(err), "no randomness, no id")
+}
