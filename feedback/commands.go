@@ -530,17 +530,20 @@ type ReceiptView struct {
 }
 
 // LookupReceipt shows what became of the feedback a receipt code was
-// given for. A malformed code is EINVALID; an unknown one ENOTFOUND.
+// given for. Every code that finds nothing, malformed or unknown, gets
+// the same ENOTFOUND error with the same message, so a look-up tells
+// nothing about a code but whether it finds feedback.
 func LookupReceipt(r p.Reader, code string) (ReceiptView, error) {
+	notFound := p.Errorf(p.ENOTFOUND, "no feedback has this receipt code; check it against the code shown (%d symbols in groups of four)", receiptLen)
 	if _, err := NormalizeReceipt(code); err != nil {
-		return ReceiptView{}, err
+		return ReceiptView{}, notFound
 	}
 	row, ok, err := p.Lookup[*receiptRow](r, tableReceipts, "id", receiptHash(code))
 	if err != nil {
 		return ReceiptView{}, err
 	}
 	if !ok {
-		return ReceiptView{}, p.Errorf(p.ENOTFOUND, "no feedback has this receipt code")
+		return ReceiptView{}, notFound
 	}
 	c, err := p.GetContribution(r, row.Contribution)
 	if err != nil {

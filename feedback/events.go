@@ -274,6 +274,8 @@ func Module(cfg *Config) p.Module {
 				return tx.Insert(tableReplies, &cp)
 			}),
 		},
+		// Feedback is anonymous whoever gives it or types it in (PRIV-1).
+		Anonymous: []p.Action{ActionSubmit, ActionPress, ActionAnswerSurvey},
 		Actions: []p.ActionRule{
 			{Action: ActionDefineTheme, Roles: []p.Role{p.RoleCoordinator, p.RoleManager, p.RoleAdmin}, Doc: "define a theme and its task"},
 			{Action: ActionRegisterDevice, Roles: []p.Role{p.RoleCoordinator, p.RoleAdmin}, Doc: "register a feedback device"},

@@ -115,13 +115,18 @@ type ActionRule struct {
 // Policy decides which roles may run which actions (PART-7). The store
 // builds it from the modules' defaults and the overrides in [Config].
 type Policy struct {
-	rules map[Action][]Role
-	docs  map[Action]string
+	rules     map[Action][]Role
+	docs      map[Action]string
+	anonymous map[Action]bool
 }
 
 func newPolicy() *Policy {
-	return &Policy{rules: map[Action][]Role{}, docs: map[Action]string{}}
+	return &Policy{rules: map[Action][]Role{}, docs: map[Action]string{}, anonymous: map[Action]bool{}}
 }
+
+// Anonymous reports whether every command of action is anonymous, whoever
+// runs it (PRIV-1, [Module].Anonymous).
+func (p *Policy) Anonymous(action Action) bool { return p.anonymous[action] }
 
 // Allowed reports whether role may run action.
 func (p *Policy) Allowed(role Role, action Action) bool {

@@ -20,8 +20,8 @@ type Event struct {
 	Seq uint64 `json:"seq"`
 	// ID is the event's own id.
 	ID ID `json:"id"`
-	// Time is when the command ran, in UTC. Events of anonymous types
-	// keep it to the hour (FB-1).
+	// Time is when the command ran, in UTC. Anonymous events keep it to
+	// the hour (PRIV-1, [Tx.Anonymous]).
 	Time time.Time `json:"time"`
 	// Type names the event, as "module.what_happened".
 	Type string `json:"type"`
@@ -306,9 +306,10 @@ type EventMeta struct {
 type EventType struct {
 	// Name is the event's type name.
 	Name string
-	// Anonymous events keep their time only to the hour, carry an id with
-	// no finer time in it, and record only the role of their actor, never
-	// an id (FB-1).
+	// Anonymous events keep their time only to the hour, carry an id from
+	// [NewHourID], and record an actor without an id, whatever command
+	// emits them (FB-1, PRIV-1). Every event of an anonymous command is
+	// treated so, whatever its type ([Tx.Anonymous]).
 	Anonymous bool
 	decode    func(data []byte) (EventData, error)
 	apply     func(tx *Tx, m EventMeta, d EventData) error

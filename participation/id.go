@@ -145,6 +145,27 @@ func (g *IDGen) New(t time.Time) (ID, error) {
 	return id, nil
 }
 
+// NewHourID returns an id for something an anonymous sender caused
+// (PRIV-1): a version 7 UUID whose timestamp is the start of t's hour and
+// whose other 74 bits are all random, read from r (crypto/rand when r is
+// nil). It holds no time finer than the hour, and ids made in the same
+// hour carry no order: nothing counts up.
+func NewHourID(r io.Reader, t time.Time) (ID, error) {
+	if r == nil {
+		r = rand.Reader
+	}
+	var id ID
+	if _, err := io.ReadFull(r, id[6:]); err != nil {
+		return ID{}, Internal(err, "reading randomness for an id")
+	}
+	var ts [8]byte
+	binary.BigEndian.PutUint64(ts[:], uint64(t.Truncate(time.Hour).UnixMilli()))
+	copy(id[0:6], ts[2:8])
+	id[6] = 0x70 | id[6]&0x0f
+	id[8] = id[8]&0x3f | 0x80
+	return id, nil
+}
+
 // Hash is a SHA-256 digest, written as 64 hexadecimal characters.
 type Hash [32]byte
 

@@ -185,7 +185,7 @@ func contributionsTable() *memdb.TableSchema {
 	return &memdb.TableSchema{
 		Name: TableContributions,
 		Indexes: map[string]*memdb.IndexSchema{
-			// id: look-up and stable export order (UUIDv7, so also arrival order).
+			// id: look-up and stable export order (UUIDv7, so also arrival order; only to the hour for anonymous ones).
 			"id": {Name: "id", Unique: true, Indexer: IndexID(func(c *Contribution) ID { return c.ID })},
 			// source: from a module's thing to its contribution.
 			"source": {Name: "source", AllowMissing: true, Indexer: IndexID(func(c *Contribution) ID { return c.Source.Ref })},
@@ -334,7 +334,7 @@ func SubmitContribution(tx *Tx, in ContributionInput) (*Contribution, error) {
 	err = tx.Emit(ContributionReceived{
 		Contribution: id, Source: in.Source, Level: in.Level, Scope: in.Scope, Origin: in.Origin,
 		Unit: in.Unit, Service: in.Service, Title: in.Title, Contributors: contributors, Group: in.Group,
-		AcknowledgeBy: tx.Now().Add(p.AcknowledgeWithin), RespondBy: tx.Now().Add(p.RespondWithin),
+		AcknowledgeBy: tx.Stamp().Add(p.AcknowledgeWithin), RespondBy: tx.Stamp().Add(p.RespondWithin),
 	})
 	if err != nil {
 		return nil, err

@@ -36,6 +36,11 @@ type Module struct {
 	// Dump, if set, returns the module's state outside memdb for
 	// [Store.Export], as a value that encodes to JSON in a fixed order.
 	Dump func(state any) any
+	// Anonymous lists the module's actions whose commands are anonymous
+	// whoever runs them (PRIV-1), such as feedback a worker types in for
+	// a client. Commands run by an anonymous or a device actor are
+	// anonymous whatever their action. See [Tx.Anonymous].
+	Anonymous []Action
 }
 
 // Config configures [Open]. A nil *Config means every default.
@@ -74,7 +79,7 @@ type Store struct {
 	journal Journal
 	clock   Clock
 	ids     *IDGen
-	anonIDs *IDGen // for anonymous events: its clock only ever sees whole hours
+	rand    io.Reader // for the ids of anonymous commands (NewHourID)
 	vault   *Vault
 	keys    KeyStore
 	policy  *Policy
@@ -126,7 +131,7 @@ func Open(ctx context.Context, cfg *Config) (*Store, error) {
 		journal: c.Journal,
 		clock:   c.Clock,
 		ids:     NewIDGen(c.Rand),
-		anonIDs: NewIDGen(c.Rand),
+		rand:    c.Rand,
 		vault:   NewVault(c.Keys, c.Rand),
 		keys:    c.Keys,
 		policy:  newPolicy(),
@@ -211,6 +216,12 @@ func (s *Store) register(schema *memdb.DBSchema, m Module) error {
 		}
 		s.policy.rules[a.Action] = slices.Clone(a.Roles)
 		s.policy.docs[a.Action] = a.Doc
+	}
+	for _, a := range m.Anonymous {
+		if _, ok := s.policy.rules[a]; !ok {
+			return Errorf(EINTERNAL, "module %s: anonymous action %s is not one of its actions", m.Name, a)
+		}
+		s.policy.anonymous[a] = true
 	}
 	sort.Strings(s.tables)
 	return nil
@@ -477,7 +488,8 @@ const maxRetries = 200
 func (s *Store) attempt(ctx context.Context, actor Actor, action Action, fn func(tx *Tx) error) (lost bool, err error) {
 	txn := s.db.Txn(true)
 	defer txn.Abort()
-	tx := &Tx{txn: txn, s: s, now: s.clock.Now().UTC().Round(0), actor: actor, action: action}
+	tx := &Tx{txn: txn, s: s, now: s.clock.Now().UTC().Round(0), actor: actor, action: action,
+		anon: s.policy.Anonymous(action) || actor.Role == RoleAnonymous || actor.Role == RoleDevice}
 	defer func() {
 		if r := recover(); r != nil {
 			lost, err = false, Errorf(EINTERNAL, "command %s failed: %v", action, r)

@@ -414,10 +414,31 @@ func TestAnonymousEvents(t *testing.T) {
 	assert.Equal(t, t0.Truncate(time.Hour).UnixMilli(), ms)
 	assert.Equal(t, p.Anonymous, e.Actor)
 
-	// A worker typing in feedback given in person is not linked to it.
+	// A worker typing in feedback given in person is not linked to it,
+	// not even by role (PRIV-1).
 	require.NoError(t, s.Exec(context.Background(), staff, actAnon, func(tx *p.Tx) error { return tx.Emit(anonNote{Text: "y"}) }))
 	e = journalLines(t, j)[2]
-	assert.Equal(t, p.Actor{Role: p.RoleStaff}, e.Actor)
+	assert.Equal(t, p.Anonymous, e.Actor)
+
+	// Everything an anonymous actor's command causes is anonymous, a
+	// contribution and its deadlines included, and its ids count nothing
+	// (PRIV-1).
+	var c *p.Contribution
+	require.NoError(t, s.Exec(context.Background(), p.Anonymous, actAnon, func(tx *p.Tx) (err error) {
+		assert.True(t, tx.Anonymous())
+		c, err = p.SubmitContribution(tx, p.ContributionInput{Source: p.Source{Module: "test", Kind: "note"}, Level: p.LevelFeedback, Origin: p.OriginClient, Title: "x"})
+		return err
+	}))
+	e = journalLines(t, j)[3]
+	assert.Equal(t, "contribution.received", e.Type)
+	assert.Equal(t, p.Anonymous, e.Actor)
+	assert.Equal(t, t0.Truncate(time.Hour), e.Time)
+	assert.Equal(t, t0.Truncate(time.Hour), c.ReceivedAt)
+	assert.Equal(t, t0.Truncate(time.Hour).Add(14*24*time.Hour), c.AcknowledgeBy)
+	for _, id := range []p.ID{e.ID, c.ID} {
+		ms := int64(id[0])<<40 | int64(id[1])<<32 | int64(id[2])<<24 | int64(id[3])<<16 | int64(id[4])<<8 | int64(id[5])
+		assert.Equal(t, t0.Truncate(time.Hour).UnixMilli(), ms)
+	}
 	_, err = s.Verify(context.Background())
 	assert.NoError(t, err)
 	_, err = p.Open(context.Background(), &p.Config{Journal: j, Modules: []p.Module{personModule()}})
@@ -427,4 +448,82 @@ func TestAnonymousEvents(t *testing.T) {
 func TestPolicyTableInREADME(t *testing.T) {
 	s, _ := MustOpen(t, nil, nil)
 	policydoc.Check(t, s.Policy(), "contribution.", "subject.", "family.", "codev.", "goal.")
+}
+
+// TestAnonymousDeadlines: a contribution an anonymous command starts is
+// received at the start of its hour, and its deadlines and days count
+// from there (PRIV-1): its acknowledgement deadline passes up to an hour
+// before a named one's of the same minute, and days to acknowledgement
+// stay whole days, one more when the step comes within the hour before a
+// whole day from the true minute.
+func TestAnonymousDeadlines(t *testing.T) {
+	ctx := context.Background()
+	s, clock := MustOpen(t, nil, nil)
+	named, err := s.Submit(ctx, client, input("named"))
+	require.NoError(t, err)
+	var anon *p.Contribution
+	require.NoError(t, s.Exec(ctx, p.Anonymous, actAnon, func(tx *p.Tx) (err error) {
+		in := input("anonymous")
+		in.Unit, in.Contributors = "nimeton", nil
+		anon, err = p.SubmitContribution(tx, in)
+		return err
+	}))
+	t.Run("PRIV-1_deadlines_count_from_the_hour", func(t *testing.T) {
+		assert.Equal(t, t0, named.ReceivedAt)
+		assert.Equal(t, t0.Truncate(time.Hour), anon.ReceivedAt)
+		assert.Equal(t, t0.Truncate(time.Hour).Add(14*24*time.Hour), anon.AcknowledgeBy)
+		assert.Equal(t, t0.Truncate(time.Hour).Add(90*24*time.Hour), anon.RespondBy)
+	})
+	// 10 minutes before 14 days from the true minute: 13 days 23 h 50 min
+	// after it, but 14 days 5 min 30 s after the start of its hour.
+	clock.Set(t0.Add(14*24*time.Hour - 10*time.Minute))
+	t.Run("PRIV-1_the_anonymous_deadline_passes_first", func(t *testing.T) {
+		late, err := p.FindOverdue(s.View(), clock.Now())
+		require.NoError(t, err)
+		require.Len(t, late, 1)
+		assert.Equal(t, anon.ID, late[0].Contribution.ID)
+	})
+	_, err = s.Acknowledge(ctx, staff, named.ID, "")
+	require.NoError(t, err)
+	_, err = s.Acknowledge(ctx, staff, anon.ID, "")
+	require.NoError(t, err)
+	t.Run("PRIV-1_days_to_acknowledgement_stay_whole_days", func(t *testing.T) {
+		for unit, want := range map[string]float64{"aikuissosiaalityo": 13, "nimeton": 14} {
+			u := unit
+			ind, err := p.LoopIndicators(s.View(), p.IndicatorFilter{Unit: &u})
+			require.NoError(t, err)
+			found := false
+			for _, i := range ind {
+				if i.Key == p.IndicatorMedianAck {
+					found = true
+					require.NotNil(t, i.Value, unit)
+					assert.Equal(t, want, *i.Value, unit)
+				}
+			}
+			assert.True(t, found, "the indicators hold %s", p.IndicatorMedianAck)
+		}
+	})
+}
+
+// TestNewHourID: an hour id is a UUIDv7 (version and variant bits set)
+// whose timestamp is the start of the hour and whose other bits are
+// random, so two ids of the same instant share only the hour (PRIV-1).
+func TestNewHourID(t *testing.T) {
+	at := time.Date(2026, 3, 2, 10, 37, 12, 345678901, time.UTC)
+	seen := map[p.ID]bool{}
+	counters := map[int]bool{}
+	for range 64 {
+		id, err := p.NewHourID(nil, at)
+		require.NoError(t, err)
+		ms := int64(id[0])<<40 | int64(id[1])<<32 | int64(id[2])<<24 | int64(id[3])<<16 | int64(id[4])<<8 | int64(id[5])
+		assert.Equal(t, at.Truncate(time.Hour).UnixMilli(), ms)
+		assert.Equal(t, byte(7), id[6]>>4, "version 7")
+		assert.Equal(t, byte(2), id[8]>>6, "RFC 9562 variant")
+		assert.False(t, seen[id])
+		seen[id] = true
+		counters[int(id[6]&0x0f)<<8|int(id[7])] = true
+	}
+	assert.Greater(t, len(counters), 32, "the 12 bits after the timestamp are random, not a counter")
+	_, err := p.NewHourID(bytes.NewReader(nil), at)
+	assert.Equal(t, p.EINTERNAL, p.ErrorCode(err), "no randomness, no id")
 }

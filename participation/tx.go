@@ -41,6 +41,8 @@ type Tx struct {
 	hooks     []func()
 	applying  bool
 	replaying bool
+	// anon: everything the command causes is anonymous (PRIV-1).
+	anon bool
 }
 
 // Now is the command's one reading of the clock, in UTC. During replay it
@@ -49,6 +51,27 @@ func (tx *Tx) Now() time.Time { return tx.now }
 
 // Actor is who runs the command.
 func (tx *Tx) Actor() Actor { return tx.actor }
+
+// Anonymous reports whether the command is anonymous (PRIV-1): run by an
+// anonymous or a device actor, or of an action its module declares
+// anonymous ([Module].Anonymous), such as feedback a worker types in.
+// Every event such a command emits — whatever its type, contributions
+// included — keeps its time to the hour, takes an id from [NewHourID],
+// and records an actor without an id (the role device for a device,
+// anonymous for everyone else); [Tx.NewID] makes hour ids, and
+// deadlines count from [Tx.Stamp]. The actor's role was checked at the
+// gate; it is not recorded.
+func (tx *Tx) Anonymous() bool { return tx.anon }
+
+// Stamp is the time the command's events carry: [Tx.Now], or its hour in
+// an anonymous command. Anything the command records about when it ran,
+// such as a deadline, counts from it.
+func (tx *Tx) Stamp() time.Time {
+	if tx.anon {
+		return tx.now.Truncate(time.Hour)
+	}
+	return tx.now
+}
 
 // Policy returns the store's role policy.
 func (tx *Tx) Policy() *Policy { return tx.s.policy }
@@ -98,22 +121,35 @@ func (tx *Tx) runHooks() {
 }
 
 // NewID returns a fresh id for an entity the command creates. Put it in
-// the event, never make one in an applier.
+// the event, never make one in an applier. In an anonymous command it is
+// an hour id ([NewHourID]).
 func (tx *Tx) NewID() (ID, error) {
 	if tx.applying || tx.replaying {
 		return ID{}, Errorf(EINTERNAL, "ids are made by commands, not appliers")
+	}
+	if tx.anon {
+		return NewHourID(tx.s.rand, tx.now)
 	}
 	return tx.s.ids.New(tx.now)
 }
 
 // NewAnonymousID returns a fresh id for a thing that must not carry a time
-// finer than the hour (an anonymous feedback item, FB-1): it comes from
-// the same generator as anonymous events' ids.
+// finer than the hour nor an order within it (an anonymous feedback item,
+// FB-1, PRIV-1), whatever the command: see [NewHourID].
 func (tx *Tx) NewAnonymousID() (ID, error) {
 	if tx.applying || tx.replaying {
 		return ID{}, Errorf(EINTERNAL, "ids are made by commands, not appliers")
 	}
-	return tx.s.anonIDs.New(tx.now.Truncate(time.Hour))
+	return NewHourID(tx.s.rand, tx.now)
+}
+
+// anonymousActor is what an anonymous event records of its actor: a
+// device stays a device, everyone else is anonymous; never an id.
+func anonymousActor(a Actor) Actor {
+	if a.Role == RoleDevice {
+		return Actor{Role: RoleDevice}
+	}
+	return Anonymous
 }
 
 // Seal encrypts personal data about subject for an event payload. A
@@ -149,15 +185,18 @@ func (tx *Tx) Emit(d EventData) error {
 			return Internal(err, "encoding event %s", et.Name)
 		}
 	}
-	t, ids, actor := tx.now, tx.s.ids, tx.actor
-	if et.Anonymous {
-		// A separate generator, so the id cannot carry the finer time of
-		// an event that came before; and the actor's role only, so that
-		// not even the worker who typed in feedback given in person is
-		// linked to it.
-		t, ids, actor = t.Truncate(time.Hour), tx.s.anonIDs, Actor{Role: actor.Role}
+	t, actor := tx.now, tx.actor
+	var id ID
+	var err error
+	if et.Anonymous || tx.anon {
+		// The hour, an id of random bits that counts nothing, and no
+		// actor id: not even the worker who typed in feedback given in
+		// person is linked to it (PRIV-1).
+		t, actor = t.Truncate(time.Hour), anonymousActor(actor)
+		id, err = NewHourID(tx.s.rand, t)
+	} else {
+		id, err = tx.s.ids.New(t)
 	}
-	id, err := ids.New(t)
 	if err != nil {
 		return err
 	}
