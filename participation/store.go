@@ -164,7 +164,11 @@ func Open(ctx context.Context, cfg *Config) (*Store, error) {
 	if err != nil {
 		return nil, Internal(err, "building the schema")
 	}
-	s.db = db
+	// A snapshot of the new database is a MemDB of its own that tracks no
+	// mutations for watchers: the store uses no watch channels, and
+	// tracking made every large commit (a replay batch) walk whole index
+	// trees to find what to notify.
+	s.db = db.Snapshot()
 	if err := s.replay(ctx); err != nil {
 		return nil, err
 	}
