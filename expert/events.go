@@ -131,6 +131,27 @@ func (AssignmentPaid) EventType() string { return "expert.assignment_paid" }
 // EventType implements participation.EventData.
 func (AssignmentCancelled) EventType() string { return "expert.assignment_cancelled" }
 
+// fields classifies the expert events' fields (PRIV-2). The profile —
+// name, contact details, backgrounds (health data) — is sealed under the
+// expert's key; the rest are codes and the organisation's texts.
+var fields = []p.FieldRule{
+	{Event: "expert.registered", Path: "kind", Class: p.FieldCode},
+	{Event: "expert.registered", Path: "languages[]", Class: p.FieldCode},
+	{Event: "expert.registered", Path: "consent.purpose", Class: p.FieldOrganisation},
+	{Event: "expert.registered", Path: "profile", Class: p.FieldSealed, Key: "expert"},
+	{Event: "expert.course_added", Path: "course.name", Class: p.FieldOrganisation},
+	{Event: "expert.course_added", Path: "course.provider", Class: p.FieldOrganisation},
+	{Event: "expert.pathway_reached", Path: "step", Class: p.FieldCode},
+	{Event: "expert.assignment_requested", Path: "type", Class: p.FieldCode},
+	{Event: "expert.assignment_requested", Path: "level", Class: p.FieldCode},
+	{Event: "expert.assignment_requested", Path: "scope", Class: p.FieldCode},
+	{Event: "expert.assignment_requested", Path: "unit", Class: p.FieldCode},
+	{Event: "expert.assignment_requested", Path: "need.background", Class: p.FieldCode},
+	{Event: "expert.assignment_requested", Path: "need.area", Class: p.FieldCode},
+	{Event: "expert.assignment_requested", Path: "need.language", Class: p.FieldCode},
+	{Event: "expert.assignment_cancelled", Path: "reason", Class: p.FieldOrganisation},
+}
+
 // index is the module's matching index: for each expert under consent,
 // what matching needs, with the sealed backgrounds and areas opened once
 // instead of on every request. It is derived state: built by commit
@@ -344,6 +365,7 @@ func Module(cfg *Config) p.Module {
 				return err
 			}),
 		},
+		Fields: fields,
 		Actions: []p.ActionRule{
 			{Action: ActionRegister, Roles: []p.Role{p.RoleCoordinator}, Doc: "register a person with lived experience, under consent"},
 			{Action: ActionAddCourse, Roles: []p.Role{p.RoleCoordinator}, Doc: "record completed training"},

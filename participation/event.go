@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strconv"
 	"time"
 )
@@ -310,6 +311,7 @@ type EventType struct {
 	// no finer time in it, and record only the role of their actor, never
 	// an id (FB-1).
 	Anonymous bool
+	payload   reflect.Type
 	decode    func(data []byte) (EventData, error)
 	apply     func(tx *Tx, m EventMeta, d EventData) error
 }
@@ -321,7 +323,8 @@ type EventType struct {
 func Handle[T EventData](apply func(tx *Tx, m EventMeta, d T) error) EventType {
 	var zero T
 	return EventType{
-		Name: zero.EventType(),
+		Name:    zero.EventType(),
+		payload: reflect.TypeOf(zero),
 		decode: func(data []byte) (EventData, error) {
 			var v T
 			if err := json.Unmarshal(data, &v); err != nil {
