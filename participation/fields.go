@@ -96,10 +96,20 @@ const ErasedText = "[poistettu]"
 // SealText scrubs free text written by or about subject (identity codes,
 // phone numbers, e-mail addresses and IBANs give way to markers) and
 // seals it under subject's key, so that erasing subject erases it
-// (PRIV-2). Empty text seals to the zero Sealed.
+// (PRIV-2). Empty text seals to the zero Sealed. Text about a subject
+// already erased is not kept at all: it seals to an empty box under the
+// subject, which opens as [ErasedText].
 func SealText(tx *Tx, subject ID, text string) (Sealed, error) {
 	if text == "" {
 		return Sealed{}, nil
+	}
+	if subject.IsZero() {
+		return Sealed{}, Invalid("subject", "sealed text needs the id of the person it is about")
+	}
+	if _, erased, err := Lookup[*Erasure](tx, tableErasures, "id", subject); err != nil {
+		return Sealed{}, err
+	} else if erased {
+		return Sealed{Subject: subject}, nil
 	}
 	clean, _ := scrub.Scrub(text)
 	return tx.Seal(subject, []byte(clean))
@@ -113,6 +123,9 @@ func SealText(tx *Tx, subject ID, text string) (Sealed, error) {
 func OpenText(v *Vault, s Sealed) (string, error) {
 	if s.IsZero() {
 		return "", nil
+	}
+	if len(s.Box) == 0 {
+		return ErasedText, nil // sealed after its subject was erased
 	}
 	b, err := v.Open(s)
 	if ErrorCode(err) == EERASED {
