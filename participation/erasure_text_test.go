@@ -90,3 +90,32 @@ func TestErasureReachesFreeText(t *testing.T) {
 		noneOf(t, texts, everywhere(t, s, path))
 	})
 }
+
+// TestSealedText covers the edges of sealed free text: it is scrubbed
+// before it is sealed, and text about a person already erased is not
+// kept at all.
+func TestSealedText(t *testing.T) {
+	ctx := context.Background()
+	t.Run("PRIV-2_sealed_text_is_scrubbed_first", func(t *testing.T) {
+		s, _ := MustOpen(t, nil, nil)
+		g, err := s.WriteGoal(ctx, client, "Soittakaa 040 1234567 tai maija@example.fi", "Vastaan puhelimeen")
+		require.NoError(t, err)
+		assert.Equal(t, "Soittakaa [puhelin] tai [sähköposti]", g.Text)
+	})
+	t.Run("PRIV-2_text_about_an_erased_person_is_not_kept", func(t *testing.T) {
+		j := p.NewMemoryJournal()
+		s, _ := MustOpen(t, j, nil)
+		g, err := s.WriteGoal(ctx, client, "Löydän asunnon", "Haen kolmea")
+		require.NoError(t, err)
+		require.NoError(t, s.EraseSubject(ctx, admin, client.ID, "pyyntö"))
+		require.NoError(t, s.NoteProgress(ctx, staff, g.ID, "Asiakas muutti Tampereelle"), "the work goes on")
+		goals, err := p.GoalsOf(s.View(), client.ID)
+		require.NoError(t, err)
+		require.Len(t, goals[0].Notes, 1)
+		assert.Equal(t, p.ErasedText, goals[0].Notes[0].Note)
+		assert.Equal(t, p.ErasedText, goals[0].Text)
+		for _, e := range journalLines(t, j) {
+			assert.NotContains(t, string(e.Data), "Tampere", "event %d", e.Seq)
+		}
+	})
+}
