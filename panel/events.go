@@ -251,7 +251,7 @@ func erase(tx *p.Tx, subject p.ID) error {
 			return err
 		}
 	}
-	topics, err := p.Collect(tx, tableTopics, "id", func(t *Topic) bool { return t.RaisedBy == subject && t.Source == FromMember })
+	topics, err := p.Collect[*Topic](tx, tableTopics, "member", nil, subject)
 	if err != nil {
 		return err
 	}
@@ -298,6 +298,13 @@ func Module() p.Module {
 				"id": {Name: "id", Unique: true, Indexer: p.IndexID(func(x *Topic) p.ID { return x.ID })},
 				// panel: a panel's topics, for agendas and the topic share.
 				"panel": {Name: "panel", Indexer: p.IndexID(func(x *Topic) p.ID { return x.Panel })},
+				// member: topics raised by a member in their own words, for erasure.
+				"member": {Name: "member", AllowMissing: true, Indexer: p.IndexID(func(x *Topic) p.ID {
+					if x.Source != FromMember {
+						return p.ID{}
+					}
+					return x.RaisedBy
+				})},
 			}},
 			{Name: tableMeetings, Indexes: map[string]*memdb.IndexSchema{
 				"id": {Name: "id", Unique: true, Indexer: p.IndexID(func(x *Meeting) p.ID { return x.ID })},

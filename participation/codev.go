@@ -173,6 +173,16 @@ const tableProcesses = "codev_processes"
 func codevTables() []*memdb.TableSchema {
 	return []*memdb.TableSchema{{Name: tableProcesses, Indexes: map[string]*memdb.IndexSchema{
 		"id": {Name: "id", Unique: true, Indexer: IndexID(func(x *Process) ID { return x.ID })},
+		// log_by: the authors of log entries, for erasure.
+		"log_by": {Name: "log_by", AllowMissing: true, Indexer: IndexIDs(func(x *Process) []ID {
+			var out []ID
+			for _, e := range x.Log {
+				if !slices.Contains(out, e.By.ID) {
+					out = append(out, e.By.ID)
+				}
+			}
+			return out
+		})},
 	}}}
 }
 
@@ -256,11 +266,9 @@ var codevFields = []FieldRule{
 }
 
 // eraseLogEntries writes [ErasedText] over the log entries subject wrote,
-// which were sealed under their key. Processes are few; it reads them all.
+// which were sealed under their key.
 func eraseLogEntries(tx *Tx, subject ID) error {
-	xs, err := Collect(tx, tableProcesses, "id", func(x *Process) bool {
-		return slices.ContainsFunc(x.Log, func(e LogEntry) bool { return e.By.ID == subject })
-	})
+	xs, err := Collect[*Process](tx, tableProcesses, "log_by", nil, subject)
 	if err != nil {
 		return err
 	}
