@@ -494,7 +494,14 @@ func (s *Service) Cancel(ctx context.Context, actor p.Actor, assignment p.ID, re
 		if reason, err = p.CheckRequiredText("reason", reason, p.MaxTextLen, "a cancellation gives its reason"); err != nil {
 			return err
 		}
-		return tx.Emit(AssignmentCancelled{Assignment: assignment, Reason: reason})
+		ev := AssignmentCancelled{Assignment: assignment, Reason: reason}
+		if !a.Expert.IsZero() {
+			ev.Reason = ""
+			if ev.SealedReason, err = p.SealText(tx, a.Expert, reason); err != nil {
+				return err
+			}
+		}
+		return tx.Emit(ev)
 	})
 }
 

@@ -95,6 +95,10 @@ type (
 	AssignmentCancelled struct {
 		Assignment p.ID   `json:"assignment"`
 		Reason     string `json:"reason"`
+		// SealedReason is the reason when an expert holds the assignment:
+		// their words, or words about them, sealed under their key
+		// (PRIV-2); Reason is then empty.
+		SealedReason p.Sealed `json:"sealedReason,omitzero"`
 	}
 )
 
@@ -130,6 +134,45 @@ func (AssignmentPaid) EventType() string { return "expert.assignment_paid" }
 
 // EventType implements participation.EventData.
 func (AssignmentCancelled) EventType() string { return "expert.assignment_cancelled" }
+
+// fields classifies the expert events' fields (PRIV-2). The profile —
+// name, contact details, backgrounds (health data) — is sealed under the
+// expert's key; the rest are codes and the organisation's texts.
+var fields = []p.FieldRule{
+	{Event: "expert.registered", Path: "kind", Class: p.FieldCode},
+	{Event: "expert.registered", Path: "languages[]", Class: p.FieldCode},
+	{Event: "expert.registered", Path: "consent.purpose", Class: p.FieldOrganisation},
+	{Event: "expert.registered", Path: "profile", Class: p.FieldSealed, Key: "expert"},
+	{Event: "expert.course_added", Path: "course.name", Class: p.FieldOrganisation},
+	{Event: "expert.course_added", Path: "course.provider", Class: p.FieldOrganisation},
+	{Event: "expert.pathway_reached", Path: "step", Class: p.FieldCode},
+	{Event: "expert.assignment_requested", Path: "type", Class: p.FieldCode},
+	{Event: "expert.assignment_requested", Path: "level", Class: p.FieldCode},
+	{Event: "expert.assignment_requested", Path: "scope", Class: p.FieldCode},
+	{Event: "expert.assignment_requested", Path: "unit", Class: p.FieldCode},
+	{Event: "expert.assignment_requested", Path: "need.background", Class: p.FieldCode},
+	{Event: "expert.assignment_requested", Path: "need.area", Class: p.FieldCode},
+	{Event: "expert.assignment_requested", Path: "need.language", Class: p.FieldCode},
+	{Event: "expert.assignment_cancelled", Path: "reason", Class: p.FieldOrganisation},
+	{Event: "expert.assignment_cancelled", Path: "sealedReason", Class: p.FieldSealed, Key: "the assignment's expert"},
+}
+
+// erase writes [p.ErasedText] over the reasons given when the erased
+// expert's assignments were cancelled, sealed under their key.
+func erase(tx *p.Tx, subject p.ID) error {
+	as, err := p.Collect(tx, tableAssignments, "expert", func(a *Assignment) bool { return a.Reason != "" }, subject)
+	if err != nil {
+		return err
+	}
+	for _, old := range as {
+		cp := *old
+		cp.Reason = p.Erased(cp.Reason)
+		if err := tx.Insert(tableAssignments, &cp); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // index is the module's matching index: for each expert under consent,
 // what matching needs, with the sealed backgrounds and areas opened once
@@ -337,13 +380,22 @@ func Module(cfg *Config) p.Module {
 				return err
 			}),
 			p.Handle(func(tx *p.Tx, m p.EventMeta, d AssignmentCancelled) error {
-				a, err := updateAssignment(tx, m, d.Assignment, Cancelled, func(a *Assignment) { a.Reason = d.Reason })
+				reason := d.Reason
+				if !d.SealedReason.IsZero() {
+					var err error
+					if reason, err = p.OpenText(tx.Vault(), d.SealedReason); err != nil {
+						return err
+					}
+				}
+				a, err := updateAssignment(tx, m, d.Assignment, Cancelled, func(a *Assignment) { a.Reason = reason })
 				if err == nil && !a.Expert.IsZero() {
 					change(tx, a.Expert, func(e *entry) { removeDate(e, a.Date) })
 				}
 				return err
 			}),
 		},
+		Fields: fields,
+		Erase:  erase,
 		Actions: []p.ActionRule{
 			{Action: ActionRegister, Roles: []p.Role{p.RoleCoordinator}, Doc: "register a person with lived experience, under consent"},
 			{Action: ActionAddCourse, Roles: []p.Role{p.RoleCoordinator}, Doc: "record completed training"},

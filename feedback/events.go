@@ -135,6 +135,43 @@ func (ReplyRequested) EventType() string { return "feedback.reply_requested" }
 // EventType implements participation.EventData.
 func (Replied) EventType() string { return "feedback.replied" }
 
+// fields classifies the feedback events' fields (PRIV-2). Senders are
+// anonymous: their texts are scrubbed (FB-2) and name no one; a contact
+// for a reply is sealed under a subject id of its own (FB-7).
+var fields = []p.FieldRule{
+	{Event: "feedback.theme_defined", Path: "code", Class: p.FieldCode},
+	{Event: "feedback.theme_defined", Path: "labels.fi", Class: p.FieldOrganisation},
+	{Event: "feedback.theme_defined", Path: "labels.sv", Class: p.FieldOrganisation},
+	{Event: "feedback.theme_defined", Path: "labels.en", Class: p.FieldOrganisation},
+	{Event: "feedback.theme_defined", Path: "task", Class: p.FieldCode},
+	{Event: "feedback.device_registered", Path: "service", Class: p.FieldCode},
+	{Event: "feedback.device_registered", Path: "point", Class: p.FieldOrganisation},
+	{Event: "feedback.device_registered", Path: "followUp.question{key}", Class: p.FieldCode},
+	{Event: "feedback.device_registered", Path: "followUp.question{}", Class: p.FieldOrganisation},
+	{Event: "feedback.device_registered", Path: "followUp.options[]{key}", Class: p.FieldCode},
+	{Event: "feedback.device_registered", Path: "followUp.options[]{}", Class: p.FieldOrganisation},
+	{Event: "feedback.pressed", Path: "service", Class: p.FieldCode},
+	{Event: "feedback.submitted", Path: "channel", Class: p.FieldCode},
+	{Event: "feedback.submitted", Path: "service", Class: p.FieldCode},
+	{Event: "feedback.submitted", Path: "themes[]", Class: p.FieldCode},
+	{Event: "feedback.submitted", Path: "text", Class: p.FieldScrubbed},
+	{Event: "feedback.submitted", Path: "receipt", Class: p.FieldCode},
+	{Event: "feedback.survey_created", Path: "survey.title{key}", Class: p.FieldCode},
+	{Event: "feedback.survey_created", Path: "survey.title{}", Class: p.FieldOrganisation},
+	{Event: "feedback.survey_created", Path: "survey.service", Class: p.FieldCode},
+	{Event: "feedback.survey_created", Path: "survey.themes[]", Class: p.FieldCode},
+	{Event: "feedback.survey_created", Path: "survey.questions[].key", Class: p.FieldCode},
+	{Event: "feedback.survey_created", Path: "survey.questions[].type", Class: p.FieldCode},
+	{Event: "feedback.survey_created", Path: "survey.questions[].text{key}", Class: p.FieldCode},
+	{Event: "feedback.survey_created", Path: "survey.questions[].text{}", Class: p.FieldOrganisation},
+	{Event: "feedback.survey_created", Path: "survey.questions[].options[]{key}", Class: p.FieldCode},
+	{Event: "feedback.survey_created", Path: "survey.questions[].options[]{}", Class: p.FieldOrganisation},
+	{Event: "feedback.survey_created", Path: "survey.questions[].category", Class: p.FieldCode},
+	{Event: "feedback.survey_answered", Path: "answers[].question", Class: p.FieldCode},
+	{Event: "feedback.survey_answered", Path: "answers[].text", Class: p.FieldScrubbed},
+	{Event: "feedback.reply_requested", Path: "contact", Class: p.FieldSealed, Key: "subject (an id of the contact's own, erased once replied)"},
+}
+
 // receiptRow maps a receipt's hash to its item.
 type receiptRow struct {
 	Hash         string `json:"hash"`
@@ -276,6 +313,7 @@ func Module(cfg *Config) p.Module {
 		},
 		// Feedback is anonymous whoever gives it or types it in (PRIV-1).
 		Anonymous: []p.Action{ActionSubmit, ActionPress, ActionAnswerSurvey},
+		Fields: fields,
 		Actions: []p.ActionRule{
 			{Action: ActionDefineTheme, Roles: []p.Role{p.RoleCoordinator, p.RoleManager, p.RoleAdmin}, Doc: "define a theme and its task"},
 			{Action: ActionRegisterDevice, Roles: []p.Role{p.RoleCoordinator, p.RoleAdmin}, Doc: "register a feedback device"},

@@ -215,12 +215,20 @@ func (ps *Panels) EndMembership(ctx context.Context, actor p.Actor, memberID p.I
 		}
 		for _, pos := range Positions {
 			if id, ok := x.Offices[pos]; ok && id == memberID {
-				if err := tx.Emit(PositionVacated{Panel: m.Panel, Position: pos, Reason: "member left: " + reason}); err != nil {
+				sealed, err := p.SealText(tx, m.Person, "member left: "+reason)
+				if err != nil {
+					return err
+				}
+				if err := tx.Emit(PositionVacated{Panel: m.Panel, Position: pos, Reason: sealed}); err != nil {
 					return err
 				}
 			}
 		}
-		return tx.Emit(MembershipEnded{Member: memberID, Panel: m.Panel, Reason: reason})
+		sealed, err := p.SealText(tx, m.Person, reason)
+		if err != nil {
+			return err
+		}
+		return tx.Emit(MembershipEnded{Member: memberID, Panel: m.Panel, Reason: sealed})
 	})
 }
 
@@ -282,10 +290,19 @@ func (ps *Panels) Vacate(ctx context.Context, actor p.Actor, panelID p.ID, pos P
 		if err != nil {
 			return err
 		}
-		if _, ok := x.Offices[pos]; !ok {
+		holder, ok := x.Offices[pos]
+		if !ok {
 			return p.Errorf(p.ECONFLICT, "the %s position is already vacant", pos)
 		}
-		return tx.Emit(PositionVacated{Panel: panelID, Position: pos, Reason: reason})
+		h, err := get[Member](tx, tableMembers, "member", holder)
+		if err != nil {
+			return err
+		}
+		sealed, err := p.SealText(tx, h.Person, reason)
+		if err != nil {
+			return err
+		}
+		return tx.Emit(PositionVacated{Panel: panelID, Position: pos, Reason: sealed})
 	})
 }
 
@@ -314,6 +331,7 @@ func (ps *Panels) RaiseTopic(ctx context.Context, actor p.Actor, in TopicInput) 
 		}
 		source, origin := FromOrganisation, p.OriginOrganisation
 		var contributors []p.ID
+		var writer p.ID
 		if actor.Role.IsClientSide() {
 			members, err := panelMembers(tx, in.Panel)
 			if err != nil {
@@ -322,7 +340,7 @@ func (ps *Panels) RaiseTopic(ctx context.Context, actor p.Actor, in TopicInput) 
 			if !slices.ContainsFunc(members, func(m *Member) bool { return m.Person == actor.ID && m.ActiveAt(tx.Now()) }) {
 				return p.Errorf(p.EFORBIDDEN, "only members of the panel raise topics as members")
 			}
-			source, origin, contributors = FromMember, p.OriginClient, []p.ID{actor.ID}
+			source, origin, contributors, writer = FromMember, p.OriginClient, []p.ID{actor.ID}, actor.ID
 		}
 		id, err := tx.NewID()
 		if err != nil {
@@ -330,13 +348,24 @@ func (ps *Panels) RaiseTopic(ctx context.Context, actor p.Actor, in TopicInput) 
 		}
 		c, err := p.SubmitContribution(tx, p.ContributionInput{
 			Source: p.Source{Module: sourceModuleName, Kind: "topic", Ref: id}, Level: p.LevelDialogue,
-			Origin: origin, Unit: x.Unit, Title: in.Title, Contributors: contributors, Group: x.ID,
+			Origin: origin, Unit: x.Unit, Title: in.Title, Contributors: contributors, Group: x.ID, Writer: writer,
 		})
 		if err != nil {
 			return err
 		}
-		if err := tx.Emit(TopicRaised{Topic: id, Panel: in.Panel, Title: in.Title, Description: in.Description,
-			Source: source, RaisedBy: actor.ID, Contribution: c.ID}); err != nil {
+		ev := TopicRaised{Topic: id, Panel: in.Panel, Title: in.Title, Description: in.Description,
+			Source: source, RaisedBy: actor.ID, Contribution: c.ID}
+		if !writer.IsZero() {
+			// A member's topic is their own words (PRIV-2).
+			ev.Title, ev.Description = "", ""
+			if ev.SealedTitle, err = p.SealText(tx, writer, in.Title); err != nil {
+				return err
+			}
+			if ev.SealedDescription, err = p.SealText(tx, writer, in.Description); err != nil {
+				return err
+			}
+		}
+		if err := tx.Emit(ev); err != nil {
 			return err
 		}
 		out, err = get[Topic](tx, tableTopics, "topic", id)

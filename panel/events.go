@@ -63,9 +63,10 @@ type (
 	}
 	// MembershipEnded: a member left before the term ended.
 	MembershipEnded struct {
-		Member p.ID   `json:"member"`
-		Panel  p.ID   `json:"panel"`
-		Reason string `json:"reason"`
+		Member p.ID `json:"member"`
+		Panel  p.ID `json:"panel"`
+		// Reason is about the member: sealed under their key (PRIV-2).
+		Reason p.Sealed `json:"reason"`
 	}
 	// PositionFilled: a member took a position.
 	PositionFilled struct {
@@ -77,7 +78,9 @@ type (
 	PositionVacated struct {
 		Panel    p.ID     `json:"panel"`
 		Position Position `json:"position"`
-		Reason   string   `json:"reason"`
+		// Reason is about the member who held the position: sealed under
+		// their key (PRIV-2).
+		Reason p.Sealed `json:"reason"`
 	}
 	// TopicRaised: a topic was brought to the panel.
 	TopicRaised struct {
@@ -88,6 +91,11 @@ type (
 		Source       TopicSource `json:"source"`
 		RaisedBy     p.ID        `json:"raisedBy"`
 		Contribution p.ID        `json:"contribution"`
+		// A member's topic is in their own words: its title and
+		// description are sealed under their key (PRIV-2), and Title and
+		// Description are empty. The organisation's topics are plain.
+		SealedTitle       p.Sealed `json:"sealedTitle,omitzero"`
+		SealedDescription p.Sealed `json:"sealedDescription,omitzero"`
 	}
 	// TopicClosed: the panel is done with a topic.
 	TopicClosed struct {
@@ -189,6 +197,74 @@ func (StatementAnswered) EventType() string { return "panel.statement_answered" 
 // EventType implements participation.EventData.
 func (LotDrawn) EventType() string { return "panel.lot_drawn" }
 
+// fields classifies the panel events' fields (PRIV-2). Minutes and
+// statements are the panel's record, written in office by its secretary
+// or chair and adopted by the panel, like a council's minutes: they are
+// organisation text and stay when a member is erased; members appear in
+// them by id only. A member's own topic, and reasons about one member,
+// are sealed under that member's key.
+var fields = []p.FieldRule{
+	{Event: "panel.created", Path: "name", Class: p.FieldOrganisation},
+	{Event: "panel.created", Path: "kind", Class: p.FieldCode},
+	{Event: "panel.created", Path: "unit", Class: p.FieldCode},
+	{Event: "panel.created", Path: "answeringParty", Class: p.FieldOrganisation},
+	{Event: "panel.member_added", Path: "type", Class: p.FieldCode},
+	{Event: "panel.member_added", Path: "service", Class: p.FieldCode},
+	{Event: "panel.member_added", Path: "name", Class: p.FieldSealed, Key: "person"},
+	{Event: "panel.membership_ended", Path: "reason", Class: p.FieldSealed, Key: "the member's person"},
+	{Event: "panel.position_filled", Path: "position", Class: p.FieldCode},
+	{Event: "panel.position_vacated", Path: "position", Class: p.FieldCode},
+	{Event: "panel.position_vacated", Path: "reason", Class: p.FieldSealed, Key: "the person who held the position"},
+	{Event: "panel.topic_raised", Path: "title", Class: p.FieldOrganisation},
+	{Event: "panel.topic_raised", Path: "description", Class: p.FieldOrganisation},
+	{Event: "panel.topic_raised", Path: "sealedTitle", Class: p.FieldSealed, Key: "raisedBy (a member)"},
+	{Event: "panel.topic_raised", Path: "sealedDescription", Class: p.FieldSealed, Key: "raisedBy (a member)"},
+	{Event: "panel.topic_raised", Path: "source", Class: p.FieldCode},
+	{Event: "panel.meeting_held", Path: "notOfficial[].code", Class: p.FieldCode},
+	{Event: "panel.meeting_held", Path: "notOfficial[].position", Class: p.FieldCode},
+	{Event: "panel.minutes_written", Path: "text", Class: p.FieldOrganisation},
+	{Event: "panel.statement_adopted", Path: "text", Class: p.FieldOrganisation},
+	{Event: "panel.statement_adopted", Path: "answeringParty", Class: p.FieldOrganisation},
+	{Event: "panel.statement_answered", Path: "decision", Class: p.FieldCode},
+	{Event: "panel.statement_answered", Path: "reason", Class: p.FieldOrganisation},
+	{Event: "panel.statement_answered", Path: "response", Class: p.FieldOrganisation},
+	{Event: "panel.lot_drawn", Path: "volunteers[].service", Class: p.FieldCode},
+	{Event: "panel.lot_drawn", Path: "volunteers[].type", Class: p.FieldCode},
+	{Event: "panel.lot_drawn", Path: "allocation{key}", Class: p.FieldCode},
+}
+
+// erase writes [p.ErasedText] over what the panel's rows hold in the
+// erased person's words or about them: the reason they left, and the
+// topics they raised as a member.
+func erase(tx *p.Tx, subject p.ID) error {
+	members, err := p.Collect[*Member](tx, tableMembers, "person", nil, subject)
+	if err != nil {
+		return err
+	}
+	for _, old := range members {
+		if old.LeftReason == "" {
+			continue
+		}
+		cp := *old
+		cp.LeftReason = p.Erased(cp.LeftReason)
+		if err := tx.Insert(tableMembers, &cp); err != nil {
+			return err
+		}
+	}
+	topics, err := p.Collect[*Topic](tx, tableTopics, "member", nil, subject)
+	if err != nil {
+		return err
+	}
+	for _, old := range topics {
+		cp := *old
+		cp.Title, cp.Description = p.Erased(cp.Title), p.Erased(cp.Description)
+		if err := tx.Insert(tableTopics, &cp); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Lot is the record of one stratified draw.
 type Lot struct {
 	ID         p.ID           `json:"id"`
@@ -222,6 +298,13 @@ func Module() p.Module {
 				"id": {Name: "id", Unique: true, Indexer: p.IndexID(func(x *Topic) p.ID { return x.ID })},
 				// panel: a panel's topics, for agendas and the topic share.
 				"panel": {Name: "panel", Indexer: p.IndexID(func(x *Topic) p.ID { return x.Panel })},
+				// member: topics raised by a member in their own words, for erasure.
+				"member": {Name: "member", AllowMissing: true, Indexer: p.IndexID(func(x *Topic) p.ID {
+					if x.Source != FromMember {
+						return p.ID{}
+					}
+					return x.RaisedBy
+				})},
 			}},
 			{Name: tableMeetings, Indexes: map[string]*memdb.IndexSchema{
 				"id": {Name: "id", Unique: true, Indexer: p.IndexID(func(x *Meeting) p.ID { return x.ID })},
@@ -294,6 +377,8 @@ func Module() p.Module {
 					Volunteers: d.Volunteers, Chosen: d.Chosen, Allocation: d.Allocation, DrawnAt: m.Time})
 			}),
 		},
+		Fields: fields,
+		Erase:  erase,
 		Actions: []p.ActionRule{
 			{Action: ActionCreate, Roles: []p.Role{p.RoleCoordinator, p.RoleManager, p.RoleAdmin}, Doc: "set up a panel"},
 			{Action: ActionAddMember, Roles: []p.Role{p.RoleCoordinator}, Doc: "add a member for a term"},
@@ -349,7 +434,11 @@ func applyMemberAdded(tx *p.Tx, m p.EventMeta, d MemberAdded) error {
 }
 
 func applyMembershipEnded(tx *p.Tx, m p.EventMeta, d MembershipEnded) error {
-	err := update(tx, tableMembers, d.Member, func(x *Member) { x.Left, x.LeftReason = m.Time, d.Reason })
+	reason, err := p.OpenText(tx.Vault(), d.Reason)
+	if err != nil {
+		return err
+	}
+	err = update(tx, tableMembers, d.Member, func(x *Member) { x.Left, x.LeftReason = m.Time, reason })
 	if err != nil {
 		return err
 	}
@@ -384,6 +473,15 @@ func setOffice(tx *p.Tx, m p.EventMeta, panelID p.ID, pos Position, member p.ID,
 }
 
 func applyTopicRaised(tx *p.Tx, m p.EventMeta, d TopicRaised) error {
+	if !d.SealedTitle.IsZero() {
+		var err error
+		if d.Title, err = p.OpenText(tx.Vault(), d.SealedTitle); err != nil {
+			return err
+		}
+		if d.Description, err = p.OpenText(tx.Vault(), d.SealedDescription); err != nil {
+			return err
+		}
+	}
 	return tx.Insert(tableTopics, &Topic{ID: d.Topic, Panel: d.Panel, Title: d.Title, Description: d.Description,
 		Source: d.Source, RaisedBy: d.RaisedBy, State: TopicOpen, Contribution: d.Contribution, RaisedAt: m.Time})
 }

@@ -27,6 +27,7 @@ type env struct {
 	t      *testing.T
 	s      *p.Store
 	j      *p.MemoryJournal
+	keys   *p.MemoryKeyStore
 	clock  *p.ManualClock
 	panels *panel.Panels
 	ctx    context.Context
@@ -34,12 +35,12 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	j := p.NewMemoryJournal()
+	j, keys := p.NewMemoryJournal(), p.NewMemoryKeyStore()
 	clock := p.NewManualClock(t0)
-	s, err := p.Open(context.Background(), &p.Config{Journal: j, Clock: clock, Modules: []p.Module{panel.Module()}})
+	s, err := p.Open(context.Background(), &p.Config{Journal: j, Keys: keys, Clock: clock, Modules: []p.Module{panel.Module()}})
 	require.NoError(t, err)
 	t.Cleanup(func() { s.Close() })
-	return &env{t: t, s: s, j: j, clock: clock, panels: panel.New(s), ctx: context.Background()}
+	return &env{t: t, s: s, j: j, keys: keys, clock: clock, panels: panel.New(s), ctx: context.Background()}
 }
 
 func (e *env) create(in panel.PanelInput) *panel.Panel {
@@ -565,7 +566,8 @@ func TestReplay(t *testing.T) {
 		{Volunteer: panel.Volunteer{Person: person(52).ID, Service: "b", Type: panel.MemberClient}, Name: "C"},
 	}})
 	require.NoError(t, err)
-	s2, err := p.Open(e.ctx, &p.Config{Journal: e.j, Modules: []p.Module{panel.Module()}})
+	// The replay reads the same keys: sealed texts open as they did.
+	s2, err := p.Open(e.ctx, &p.Config{Journal: e.j, Keys: e.keys, Modules: []p.Module{panel.Module()}})
 	require.NoError(t, err)
 	var b bytes.Buffer
 	require.NoError(t, s2.Export(&b))

@@ -118,11 +118,13 @@ type (
 		Process ID    `json:"process"`
 		Phase   Phase `json:"phase"`
 	}
-	// ProcessLogged: a decision documented.
+	// ProcessLogged: a decision documented. Its texts are the author's
+	// words, scrubbed and sealed under the author's (the actor's) key
+	// (PRIV-2).
 	ProcessLogged struct {
 		Process  ID     `json:"process"`
-		Decision string `json:"decision"`
-		Why      string `json:"why"`
+		Decision Sealed `json:"decision"`
+		Why      Sealed `json:"why"`
 	}
 	// ProcessLinked: a contribution linked to the process.
 	ProcessLinked struct {
@@ -171,6 +173,16 @@ const tableProcesses = "codev_processes"
 func codevTables() []*memdb.TableSchema {
 	return []*memdb.TableSchema{{Name: tableProcesses, Indexes: map[string]*memdb.IndexSchema{
 		"id": {Name: "id", Unique: true, Indexer: IndexID(func(x *Process) ID { return x.ID })},
+		// log_by: the authors of log entries, for erasure.
+		"log_by": {Name: "log_by", AllowMissing: true, Indexer: IndexIDs(func(x *Process) []ID {
+			var out []ID
+			for _, e := range x.Log {
+				if !slices.Contains(out, e.By.ID) {
+					out = append(out, e.By.ID)
+				}
+			}
+			return out
+		})},
 	}}}
 }
 
@@ -211,8 +223,12 @@ func codevEvents() []EventType {
 			})
 		}),
 		Handle(func(tx *Tx, m EventMeta, d ProcessLogged) error {
+			texts, err := openTexts(tx, d.Decision, d.Why)
+			if err != nil {
+				return err
+			}
 			return updateProcess(tx, m, d.Process, func(x *Process) []ID {
-				x.Log = append(x.Log, LogEntry{At: m.Time, By: m.Actor, Decision: d.Decision, Why: d.Why})
+				x.Log = append(x.Log, LogEntry{At: m.Time, By: m.Actor, Decision: texts[0], Why: texts[1]})
 				if m.Actor.ID.IsZero() {
 					return nil
 				}
@@ -233,6 +249,42 @@ func codevEvents() []EventType {
 			})
 		}),
 	}
+}
+
+// codevFields classifies the co-development events' fields (PRIV-2).
+var codevFields = []FieldRule{
+	{"codev.started", "title", FieldOrganisation, ""},
+	{"codev.started", "level", FieldCode, ""},
+	{"codev.started", "scope", FieldCode, ""},
+	{"codev.started", "unit", FieldCode, ""},
+	{"codev.started", "service", FieldCode, ""},
+	{"codev.joined", "participant.role", FieldCode, ""},
+	{"codev.advanced", "phase", FieldCode, ""},
+	{"codev.logged", "decision", FieldSealed, "the author (the event's actor)"},
+	{"codev.logged", "why", FieldSealed, "the author (the event's actor)"},
+	{"codev.closed", "summary", FieldOrganisation, ""},
+}
+
+// eraseLogEntries writes [ErasedText] over the log entries subject wrote,
+// which were sealed under their key.
+func eraseLogEntries(tx *Tx, subject ID) error {
+	xs, err := Collect[*Process](tx, tableProcesses, "log_by", nil, subject)
+	if err != nil {
+		return err
+	}
+	for _, old := range xs {
+		x := *old
+		x.Log = slices.Clone(old.Log)
+		for i := range x.Log {
+			if x.Log[i].By.ID == subject {
+				x.Log[i].Decision, x.Log[i].Why = Erased(x.Log[i].Decision), Erased(x.Log[i].Why)
+			}
+		}
+		if err := tx.Insert(tableProcesses, &x); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func getProcess(r Reader, id ID) (*Process, error) {
@@ -358,7 +410,11 @@ func (s *Store) LogDecision(ctx context.Context, actor Actor, process ID, decisi
 		if why, err = CheckText("why", why, MaxTextLen, true); err != nil {
 			return err
 		}
-		return tx.Emit(ProcessLogged{Process: process, Decision: decision, Why: why})
+		texts, err := sealTexts(tx, actor.ID, decision, why)
+		if err != nil {
+			return err
+		}
+		return tx.Emit(ProcessLogged{Process: process, Decision: texts[0], Why: texts[1]})
 	})
 }
 
@@ -395,14 +451,15 @@ func (s *Store) RaiseIdea(ctx context.Context, actor Actor, process ID, title st
 		}
 		origin := OriginOrganisation
 		var contributors []ID
+		var writer ID
 		if actor.Role.IsClientSide() {
 			if !slices.ContainsFunc(x.Participants, func(q Participant) bool { return q.Person == actor.ID }) {
 				return Errorf(EFORBIDDEN, "only participants raise ideas in the process")
 			}
-			origin, contributors = OriginClient, []ID{actor.ID}
+			origin, contributors, writer = OriginClient, []ID{actor.ID}, actor.ID
 		}
 		out, err = SubmitContribution(tx, ContributionInput{Source: Source{Module: "codev", Kind: "idea", Ref: process}, Level: x.Level, Scope: x.Scope,
-			Origin: origin, Unit: x.Unit, Service: x.Service, Title: title, Contributors: contributors, Group: process})
+			Origin: origin, Unit: x.Unit, Service: x.Service, Title: title, Contributors: contributors, Group: process, Writer: writer})
 		if err != nil {
 			return err
 		}

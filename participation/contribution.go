@@ -136,6 +136,9 @@ type Contribution struct {
 	Unit    string `json:"unit,omitempty"`
 	Service string `json:"service,omitempty"`
 	Title   string `json:"title"`
+	// TitleBy is whose key the title was sealed under, zero when it is no
+	// one's own words (PRIV-2); erasing that person erases the title.
+	TitleBy ID `json:"-"`
 	// Contributors are the named participants who follow the contribution
 	// in their own list; anonymous contributions have none.
 	Contributors []ID `json:"contributors,omitempty"`

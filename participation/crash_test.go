@@ -277,7 +277,12 @@ func TestCrashGatheredChild(t *testing.T) {
 		fmt.Println("open:", err)
 		os.Exit(2)
 	}
-	s, err := p.Open(context.Background(), &p.Config{Journal: j})
+	keys, err := p.OpenDirKeyStore(path + ".keys")
+	if err != nil {
+		fmt.Println("keys:", err)
+		os.Exit(2)
+	}
+	s, err := p.Open(context.Background(), &p.Config{Journal: j, Keys: keys})
 	if err != nil {
 		fmt.Println("open:", err)
 		os.Exit(2)
@@ -338,7 +343,9 @@ func TestCrashGathered(t *testing.T) {
 
 		j, err := p.OpenFile(path, nil)
 		require.NoError(t, err, "round %d: the journal reopens after a kill", round)
-		s, err := p.Open(ctx, &p.Config{Journal: j})
+		keys, err := p.OpenDirKeyStore(path + ".keys")
+		require.NoError(t, err, "round %d", round)
+		s, err := p.Open(ctx, &p.Config{Journal: j, Keys: keys})
 		require.NoError(t, err, "round %d", round)
 		head, err := s.Verify(ctx)
 		require.NoError(t, err, "round %d", round)

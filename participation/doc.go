@@ -43,6 +43,13 @@
 // journal. [Store.EraseSubject] destroys the key: the data is gone from
 // every replay, while the journal and its hash chain stay intact.
 //
+// Free text written by or about a named person — a goal and its notes, a
+// log entry, a contribution's title in someone's own words — is scrubbed
+// and sealed the same way with [SealText] (PRIV-2). Every text field of
+// every event is classified in the modules' field tables ([FieldRule],
+// [Store.Fields]); after erasure, readers see [ErasedText] where the
+// person's text stood.
+//
 // # The contribution loop
 //
 // Every input a client gives becomes a [Contribution] that moves through

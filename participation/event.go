@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strconv"
 	"time"
 )
@@ -311,6 +312,7 @@ type EventType struct {
 	// emits them (FB-1, PRIV-1). Every event of an anonymous command is
 	// treated so, whatever its type ([Tx.Anonymous]).
 	Anonymous bool
+	payload   reflect.Type
 	decode    func(data []byte) (EventData, error)
 	apply     func(tx *Tx, m EventMeta, d EventData) error
 }
@@ -322,7 +324,8 @@ type EventType struct {
 func Handle[T EventData](apply func(tx *Tx, m EventMeta, d T) error) EventType {
 	var zero T
 	return EventType{
-		Name: zero.EventType(),
+		Name:    zero.EventType(),
+		payload: reflect.TypeOf(zero),
 		decode: func(data []byte) (EventData, error) {
 			var v T
 			if err := json.Unmarshal(data, &v); err != nil {

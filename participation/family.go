@@ -149,6 +149,13 @@ func familyEvents() []EventType {
 	}
 }
 
+// familyFields classifies the family events' fields (PRIV-2): codes only.
+var familyFields = []FieldRule{
+	{"family.consent_given", "consent.scopes[]", FieldCode, ""},
+	{"family.consent_given", "consent.givenBy", FieldCode, ""},
+	{"family.took_part", "scope", FieldCode, ""},
+}
+
 // FamilyConsentInput records a consent.
 type FamilyConsentInput struct {
 	Client  ID

@@ -2,6 +2,7 @@ package participation
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/hashicorp/go-memdb"
@@ -54,37 +55,50 @@ type GoalPlan struct {
 	Why     string    `json:"why"`
 }
 
-// Events of clients' goals.
+// Events of clients' goals. Every text in them is the client's or about
+// the client's goal: it is scrubbed and sealed under the client's key
+// (PRIV-2), so erasing the client erases it.
 type (
 	// GoalWritten: the client wrote a goal.
 	GoalWritten struct {
 		Goal    ID     `json:"goal"`
 		Client  ID     `json:"client"`
-		Text    string `json:"text"`
-		OwnRole string `json:"ownRole"`
+		Text    Sealed `json:"text"`
+		OwnRole Sealed `json:"ownRole"`
 	}
 	// GoalReplanned: the client reworded the goal, saying why.
 	GoalReplanned struct {
 		Goal    ID     `json:"goal"`
-		Text    string `json:"text"`
-		OwnRole string `json:"ownRole"`
-		Why     string `json:"why"`
+		Text    Sealed `json:"text"`
+		OwnRole Sealed `json:"ownRole"`
+		Why     Sealed `json:"why"`
 	}
 	// GoalSupported: the worker's support, in the worker's words.
 	GoalSupported struct {
 		Goal    ID     `json:"goal"`
-		Support string `json:"support"`
+		Support Sealed `json:"support"`
 	}
 	// GoalProgressed: a progress note.
 	GoalProgressed struct {
 		Goal ID     `json:"goal"`
-		Note string `json:"note"`
+		Note Sealed `json:"note"`
 	}
 	// GoalReachedEvent: the goal was reached.
 	GoalReachedEvent struct {
 		Goal ID `json:"goal"`
 	}
 )
+
+// goalFields classifies the goal events' fields (PRIV-2).
+var goalFields = []FieldRule{
+	{"goal.written", "text", FieldSealed, "client"},
+	{"goal.written", "ownRole", FieldSealed, "client"},
+	{"goal.replanned", "text", FieldSealed, "the goal's client"},
+	{"goal.replanned", "ownRole", FieldSealed, "the goal's client"},
+	{"goal.replanned", "why", FieldSealed, "the goal's client"},
+	{"goal.supported", "support", FieldSealed, "the goal's client"},
+	{"goal.progressed", "note", FieldSealed, "the goal's client"},
+}
 
 // EventType implements [EventData].
 func (GoalWritten) EventType() string { return "goal.written" }
@@ -136,25 +150,67 @@ func updateGoal(tx *Tx, m EventMeta, id ID, fn func(*Goal)) error {
 func goalEvents() []EventType {
 	return []EventType{
 		Handle(func(tx *Tx, m EventMeta, d GoalWritten) error {
+			texts, err := openTexts(tx, d.Text, d.OwnRole)
+			if err != nil {
+				return err
+			}
 			RecordActivity(tx, m.Time, Activity{Level: LevelOwnService, People: []ID{d.Client}})
-			return tx.Insert(tableGoals, &Goal{ID: d.Goal, Client: d.Client, Text: d.Text, OwnRole: d.OwnRole, State: GoalActive})
+			return tx.Insert(tableGoals, &Goal{ID: d.Goal, Client: d.Client, Text: texts[0], OwnRole: texts[1], State: GoalActive})
 		}),
 		Handle(func(tx *Tx, m EventMeta, d GoalReplanned) error {
+			texts, err := openTexts(tx, d.Text, d.OwnRole, d.Why)
+			if err != nil {
+				return err
+			}
 			return updateGoal(tx, m, d.Goal, func(g *Goal) {
-				g.Plans = append(g.Plans, GoalPlan{At: m.Time, Text: g.Text, OwnRole: g.OwnRole, Why: d.Why})
-				g.Text, g.OwnRole, g.State = d.Text, d.OwnRole, GoalActive
+				g.Plans = append(g.Plans, GoalPlan{At: m.Time, Text: g.Text, OwnRole: g.OwnRole, Why: texts[2]})
+				g.Text, g.OwnRole, g.State = texts[0], texts[1], GoalActive
 			})
 		}),
 		Handle(func(tx *Tx, m EventMeta, d GoalSupported) error {
-			return updateGoal(tx, m, d.Goal, func(g *Goal) { g.Support = d.Support })
+			support, err := OpenText(tx.Vault(), d.Support)
+			if err != nil {
+				return err
+			}
+			return updateGoal(tx, m, d.Goal, func(g *Goal) { g.Support = support })
 		}),
 		Handle(func(tx *Tx, m EventMeta, d GoalProgressed) error {
-			return updateGoal(tx, m, d.Goal, func(g *Goal) { g.Notes = append(g.Notes, GoalNote{At: m.Time, By: m.Actor, Note: d.Note}) })
+			note, err := OpenText(tx.Vault(), d.Note)
+			if err != nil {
+				return err
+			}
+			return updateGoal(tx, m, d.Goal, func(g *Goal) { g.Notes = append(g.Notes, GoalNote{At: m.Time, By: m.Actor, Note: note}) })
 		}),
 		Handle(func(tx *Tx, m EventMeta, d GoalReachedEvent) error {
 			return updateGoal(tx, m, d.Goal, func(g *Goal) { g.State = GoalReached })
 		}),
 	}
+}
+
+// eraseGoals writes [ErasedText] over every text of subject's goals: all
+// of them were sealed under the client's key.
+func eraseGoals(tx *Tx, subject ID) error {
+	goals, err := GoalsOf(tx, subject)
+	if err != nil {
+		return err
+	}
+	for _, old := range goals {
+		g := *old
+		g.Text, g.OwnRole, g.Support = Erased(g.Text), Erased(g.OwnRole), Erased(g.Support)
+		g.Notes = slices.Clone(old.Notes)
+		for i := range g.Notes {
+			g.Notes[i].Note = Erased(g.Notes[i].Note)
+		}
+		g.Plans = slices.Clone(old.Plans)
+		for i := range g.Plans {
+			pl := &g.Plans[i]
+			pl.Text, pl.OwnRole, pl.Why = Erased(pl.Text), Erased(pl.OwnRole), Erased(pl.Why)
+		}
+		if err := tx.Insert(tableGoals, &g); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func clientGoal(tx *Tx, id ID, actor Actor, clientOnly bool) (*Goal, error) {
@@ -188,7 +244,11 @@ func (s *Store) WriteGoal(ctx context.Context, actor Actor, text, ownRole string
 		if err != nil {
 			return err
 		}
-		if err := tx.Emit(GoalWritten{Goal: id, Client: actor.ID, Text: text, OwnRole: ownRole}); err != nil {
+		texts, err := sealTexts(tx, actor.ID, text, ownRole)
+		if err != nil {
+			return err
+		}
+		if err := tx.Emit(GoalWritten{Goal: id, Client: actor.ID, Text: texts[0], OwnRole: texts[1]}); err != nil {
 			return err
 		}
 		out, _, err = Lookup[*Goal](tx, tableGoals, "id", id)
@@ -201,10 +261,10 @@ func (s *Store) WriteGoal(ctx context.Context, actor Actor, text, ownRole string
 // earlier wording is kept; a goal is replanned, never failed.
 func (s *Store) ReplanGoal(ctx context.Context, actor Actor, goal ID, text, ownRole, why string) error {
 	return s.Exec(ctx, actor, ActionGoalReplan, func(tx *Tx) error {
-		if _, err := clientGoal(tx, goal, actor, true); err != nil {
+		g, err := clientGoal(tx, goal, actor, true)
+		if err != nil {
 			return err
 		}
-		var err error
 		if text, err = CheckText("text", text, MaxTextLen, true); err != nil {
 			return err
 		}
@@ -214,35 +274,47 @@ func (s *Store) ReplanGoal(ctx context.Context, actor Actor, goal ID, text, ownR
 		if why, err = CheckText("why", why, MaxTextLen, true); err != nil {
 			return err
 		}
-		return tx.Emit(GoalReplanned{Goal: goal, Text: text, OwnRole: ownRole, Why: why})
+		texts, err := sealTexts(tx, g.Client, text, ownRole, why)
+		if err != nil {
+			return err
+		}
+		return tx.Emit(GoalReplanned{Goal: goal, Text: texts[0], OwnRole: texts[1], Why: texts[2]})
 	})
 }
 
 // SupportGoal records the worker's support for the goal.
 func (s *Store) SupportGoal(ctx context.Context, actor Actor, goal ID, support string) error {
 	return s.Exec(ctx, actor, ActionGoalSupport, func(tx *Tx) error {
-		if _, err := clientGoal(tx, goal, actor, false); err != nil {
+		g, err := clientGoal(tx, goal, actor, false)
+		if err != nil {
 			return err
 		}
-		var err error
 		if support, err = CheckText("support", support, MaxTextLen, true); err != nil {
 			return err
 		}
-		return tx.Emit(GoalSupported{Goal: goal, Support: support})
+		sealed, err := SealText(tx, g.Client, support)
+		if err != nil {
+			return err
+		}
+		return tx.Emit(GoalSupported{Goal: goal, Support: sealed})
 	})
 }
 
 // NoteProgress adds a progress note, by the client or a worker.
 func (s *Store) NoteProgress(ctx context.Context, actor Actor, goal ID, note string) error {
 	return s.Exec(ctx, actor, ActionGoalProgress, func(tx *Tx) error {
-		if _, err := clientGoal(tx, goal, actor, false); err != nil {
+		g, err := clientGoal(tx, goal, actor, false)
+		if err != nil {
 			return err
 		}
-		var err error
 		if note, err = CheckText("note", note, MaxTextLen, true); err != nil {
 			return err
 		}
-		return tx.Emit(GoalProgressed{Goal: goal, Note: note})
+		sealed, err := SealText(tx, g.Client, note)
+		if err != nil {
+			return err
+		}
+		return tx.Emit(GoalProgressed{Goal: goal, Note: sealed})
 	})
 }
 

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-memdb"
+
+	"github.com/osallisuus/osallisuus/internal/scrub"
 )
 
 // Actions of the contribution loop and of erasure (PART-7).
@@ -37,7 +39,12 @@ type (
 		Origin       Origin `json:"origin"`
 		Unit         string `json:"unit,omitempty"`
 		Service      string `json:"service,omitempty"`
-		Title        string `json:"title"`
+		// Title is a title in no one's own words: the organisation's, or
+		// made from scrubbed anonymous feedback; scrubbed again.
+		Title string `json:"title"`
+		// SealedTitle is a title in a named person's own words, scrubbed
+		// and sealed under their key (PRIV-2); Title is then empty.
+		SealedTitle  Sealed `json:"sealedTitle,omitzero"`
 		Contributors []ID   `json:"contributors,omitempty"`
 		Group        ID     `json:"group,omitzero"`
 		// The deadlines, fixed when the contribution arrives.
@@ -151,9 +158,23 @@ func kernelModule() Module {
 			}),
 			Handle(func(tx *Tx, m EventMeta, d SubjectErased) error {
 				tx.erased = append(tx.erased, d.Subject)
+				for _, erase := range tx.s.erasers {
+					if err := erase(tx, d.Subject); err != nil {
+						return err
+					}
+				}
 				return tx.Insert(tableErasures, &Erasure{Subject: d.Subject, At: m.Time, Reason: d.Reason})
 			}),
 		}, slices.Concat(familyEvents(), codevEvents(), goalEvents())...),
+		Fields: slices.Concat(loopFields, familyFields, codevFields, goalFields),
+		Erase: func(tx *Tx, subject ID) error {
+			for _, erase := range []func(*Tx, ID) error{eraseTitles, eraseGoals, eraseLogEntries} {
+				if err := erase(tx, subject); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
 		Actions: []ActionRule{
 			{ActionSubmit, []Role{RoleClient, RoleFamilyMember, RoleExpert, RoleDeveloperClient, RoleStaff, RoleCoordinator, RoleManager, RoleSystem}, "submit a contribution directly (modules submit their own inside their commands)"},
 			{ActionAcknowledge, append(slices.Clone(staff), RoleSystem), "acknowledge a contribution"},
@@ -181,6 +202,45 @@ func kernelModule() Module {
 	}
 }
 
+// loopFields classifies the fields of the loop's and erasure's events
+// (PRIV-2). Notes, reasons and responses are written by staff in the
+// organisation's role.
+var loopFields = []FieldRule{
+	{"contribution.received", "source.module", FieldCode, ""},
+	{"contribution.received", "source.kind", FieldCode, ""},
+	{"contribution.received", "level", FieldCode, ""},
+	{"contribution.received", "scope", FieldCode, ""},
+	{"contribution.received", "origin", FieldCode, ""},
+	{"contribution.received", "unit", FieldCode, ""},
+	{"contribution.received", "service", FieldCode, ""},
+	{"contribution.received", "title", FieldScrubbed, ""},
+	{"contribution.received", "sealedTitle", FieldSealed, "the person whose words it is (ContributionInput.Writer)"},
+	{"contribution.acknowledged", "note", FieldOrganisation, ""},
+	{"contribution.considered", "note", FieldOrganisation, ""},
+	{"contribution.decided", "decision", FieldCode, ""},
+	{"contribution.decided", "reason", FieldOrganisation, ""},
+	{"contribution.implemented", "note", FieldOrganisation, ""},
+	{"contribution.reported_back", "response", FieldOrganisation, ""},
+	{"subject.erased", "reason", FieldOrganisation, ""},
+}
+
+// eraseTitles writes [ErasedText] over the titles sealed under subject's
+// key.
+func eraseTitles(tx *Tx, subject ID) error {
+	cs, err := Collect[*Contribution](tx, TableContributions, "title_by", nil, subject)
+	if err != nil {
+		return err
+	}
+	for _, old := range cs {
+		c := old.clone()
+		c.Title = Erased(c.Title)
+		if err := tx.Insert(TableContributions, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func contributionsTable() *memdb.TableSchema {
 	return &memdb.TableSchema{
 		Name: TableContributions,
@@ -189,6 +249,8 @@ func contributionsTable() *memdb.TableSchema {
 			"id": {Name: "id", Unique: true, Indexer: IndexID(func(c *Contribution) ID { return c.ID })},
 			// source: from a module's thing to its contribution.
 			"source": {Name: "source", AllowMissing: true, Indexer: IndexID(func(c *Contribution) ID { return c.Source.Ref })},
+			// title_by: titles sealed under a person's key, for erasure.
+			"title_by": {Name: "title_by", AllowMissing: true, Indexer: IndexID(func(c *Contribution) ID { return c.TitleBy })},
 			// contributor: a named participant's own list.
 			"contributor": {Name: "contributor", AllowMissing: true, Indexer: IndexIDs(func(c *Contribution) []ID { return c.Contributors })},
 			// received: indicators over a period scan only that period.
@@ -212,9 +274,16 @@ func contributionsTable() *memdb.TableSchema {
 }
 
 func applyReceived(tx *Tx, m EventMeta, d ContributionReceived) error {
+	title := d.Title
+	if !d.SealedTitle.IsZero() {
+		var err error
+		if title, err = OpenText(tx.Vault(), d.SealedTitle); err != nil {
+			return err
+		}
+	}
 	c := &Contribution{
 		ID: d.Contribution, Source: d.Source, Level: d.Level, Scope: d.Scope, Origin: d.Origin,
-		Unit: d.Unit, Service: d.Service, Title: d.Title, Contributors: d.Contributors, Group: d.Group,
+		Unit: d.Unit, Service: d.Service, Title: title, TitleBy: d.SealedTitle.Subject, Contributors: d.Contributors, Group: d.Group,
 		State: StateReceived, ReceivedAt: m.Time, AcknowledgeBy: d.AcknowledgeBy, RespondBy: d.RespondBy,
 		History: []Step{{State: StateReceived, At: m.Time, By: m.Actor}},
 	}
@@ -285,6 +354,11 @@ type ContributionInput struct {
 	Contributors []ID
 	// Group is the panel, process or other body it came through.
 	Group ID
+	// Writer is the named person whose own words the title is: the title
+	// is then scrubbed and sealed under their key, so that erasing them
+	// erases it (PRIV-2). Leave it zero for the organisation's titles and
+	// for titles made from anonymous feedback.
+	Writer ID
 }
 
 // SubmitContribution starts a contribution inside a module's command, so
@@ -326,6 +400,13 @@ func SubmitContribution(tx *Tx, in ContributionInput) (*Contribution, error) {
 	if len(contributors) == 0 {
 		contributors = nil
 	}
+	var title string
+	var sealedTitle Sealed
+	if in.Writer.IsZero() {
+		title, _ = scrub.Scrub(in.Title)
+	} else if sealedTitle, err = SealText(tx, in.Writer, in.Title); err != nil {
+		return nil, err
+	}
 	id, err := tx.NewID()
 	if err != nil {
 		return nil, err
@@ -333,7 +414,7 @@ func SubmitContribution(tx *Tx, in ContributionInput) (*Contribution, error) {
 	p := tx.Loop()
 	err = tx.Emit(ContributionReceived{
 		Contribution: id, Source: in.Source, Level: in.Level, Scope: in.Scope, Origin: in.Origin,
-		Unit: in.Unit, Service: in.Service, Title: in.Title, Contributors: contributors, Group: in.Group,
+		Unit: in.Unit, Service: in.Service, Title: title, SealedTitle: sealedTitle, Contributors: contributors, Group: in.Group,
 		AcknowledgeBy: tx.Stamp().Add(p.AcknowledgeWithin), RespondBy: tx.Stamp().Add(p.RespondWithin),
 	})
 	if err != nil {
@@ -432,9 +513,21 @@ func AdvanceContribution(tx *Tx, id ID, to State, decision Decision, text string
 	return c, err
 }
 
-// Submit starts a contribution directly, outside any module command.
+// Submit starts a contribution directly, outside any module command. A
+// title from a client-side actor is theirs; one that staff record for
+// clients (origin client, named contributors) is the first
+// contributor's: either is sealed under that person's key (PRIV-2)
+// unless in.Writer names someone else.
 func (s *Store) Submit(ctx context.Context, actor Actor, in ContributionInput) (*Contribution, error) {
 	var out *Contribution
+	if in.Writer.IsZero() {
+		switch {
+		case actor.Role.IsClientSide() && !actor.ID.IsZero():
+			in.Writer = actor.ID
+		case in.Origin == OriginClient && len(in.Contributors) > 0:
+			in.Writer = in.Contributors[0]
+		}
+	}
 	err := s.Exec(ctx, actor, ActionSubmit, func(tx *Tx) (err error) {
 		out, err = SubmitContribution(tx, in)
 		return err

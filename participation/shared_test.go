@@ -18,10 +18,12 @@ import (
 // converge and a rule holds across them.
 func TestSharedJournal(t *testing.T) {
 	ctx := context.Background()
-	j := p.NewMemoryJournal()
-	a, err := p.Open(ctx, &p.Config{Journal: j})
+	// Instances that share a journal share the vault's keys too, or
+	// neither could open what the other sealed.
+	j, keys := p.NewMemoryJournal(), p.NewMemoryKeyStore()
+	a, err := p.Open(ctx, &p.Config{Journal: j, Keys: keys})
 	require.NoError(t, err)
-	b, err := p.Open(ctx, &p.Config{Journal: j})
+	b, err := p.Open(ctx, &p.Config{Journal: j, Keys: keys})
 	require.NoError(t, err)
 
 	var wg sync.WaitGroup

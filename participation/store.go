@@ -41,6 +41,14 @@ type Module struct {
 	// a client. Commands run by an anonymous or a device actor are
 	// anonymous whatever their action. See [Tx.Anonymous].
 	Anonymous []Action
+	// Fields classifies every text field of the module's events (PRIV-2):
+	// see [FieldRule].
+	Fields []FieldRule
+	// Erase, if set, runs when a subject is erased, in the applier of the
+	// erasure (so also on replay): it writes [ErasedText] over every text
+	// in the module's rows that was sealed under subject's key, which
+	// appliers opened when the key was still there.
+	Erase func(tx *Tx, subject ID) error
 }
 
 // Config configures [Open]. A nil *Config means every default.
@@ -88,6 +96,8 @@ type Store struct {
 	tables  []string
 	states  map[string]any
 	dumps   map[string]func(any) any
+	fields  []FieldRule
+	erasers []func(tx *Tx, subject ID) error
 
 	mu     sync.Mutex // the write path
 	seq    uint64
@@ -193,6 +203,10 @@ func (s *Store) register(schema *memdb.DBSchema, m Module) error {
 	}
 	if m.Dump != nil {
 		s.dumps[m.Name] = m.Dump
+	}
+	s.fields = append(s.fields, m.Fields...)
+	if m.Erase != nil {
+		s.erasers = append(s.erasers, m.Erase)
 	}
 	for _, t := range m.Tables {
 		if _, dup := schema.Tables[t.Name]; dup {

@@ -404,7 +404,8 @@ func TestErasure(t *testing.T) {
 // their ids carry no finer time (FB-1 support in the kernel).
 func TestAnonymousEvents(t *testing.T) {
 	j := p.NewMemoryJournal()
-	s, _ := MustOpen(t, j, nil)
+	keys := p.NewMemoryKeyStore()
+	s, _ := MustOpen(t, j, keys)
 	_, err := s.Submit(context.Background(), client, input("named, at the exact time"))
 	require.NoError(t, err)
 	require.NoError(t, s.Exec(context.Background(), p.Anonymous, actAnon, func(tx *p.Tx) error { return tx.Emit(anonNote{Text: "x"}) }))
@@ -441,7 +442,7 @@ func TestAnonymousEvents(t *testing.T) {
 	}
 	_, err = s.Verify(context.Background())
 	assert.NoError(t, err)
-	_, err = p.Open(context.Background(), &p.Config{Journal: j, Modules: []p.Module{personModule()}})
+	_, err = p.Open(context.Background(), &p.Config{Journal: j, Keys: keys, Modules: []p.Module{personModule()}})
 	assert.NoError(t, err, "an event whose actor has only a role replays")
 }
 

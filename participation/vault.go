@@ -21,7 +21,10 @@ import (
 type KeyStore interface {
 	// Get returns the subject's key, or ok false when there is none.
 	Get(subject ID) (key []byte, ok bool, err error)
-	// Put stores a new key durably before it returns.
+	// Put stores a new key durably before it returns. If the subject
+	// already has a key — another store over the same keys made one
+	// first — Put keeps that one: the vault reads the key back after
+	// Put, so two stores never seal one subject's data under two keys.
 	Put(subject ID, key []byte) error
 	// Delete destroys the key; deleting a missing key is not an error.
 	Delete(subject ID) error
@@ -44,10 +47,12 @@ func (m *MemoryKeyStore) Get(subject ID) ([]byte, bool, error) {
 	return k, ok, nil
 }
 
-// Put implements [KeyStore].
+// Put implements [KeyStore]; a key already there is kept.
 func (m *MemoryKeyStore) Put(subject ID, key []byte) error {
 	m.mu.Lock()
-	m.keys[subject] = key
+	if _, ok := m.keys[subject]; !ok {
+		m.keys[subject] = key
+	}
 	m.mu.Unlock()
 	return nil
 }
@@ -392,7 +397,15 @@ func (v *Vault) key(subject ID) ([]byte, error) {
 	if err := v.keys.Put(subject, k); err != nil {
 		return nil, err
 	}
-	return k, nil
+	// Read it back: a store sharing the keys may have made one first.
+	stored, ok, err := v.keys.Get(subject)
+	if err != nil {
+		return nil, Internal(err, "reading key")
+	}
+	if !ok {
+		return nil, Errorf(EINTERNAL, "the key store lost the key it was just given")
+	}
+	return stored, nil
 }
 
 func newAEAD(key []byte) (cipher.AEAD, error) {

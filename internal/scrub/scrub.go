@@ -1,4 +1,7 @@
-package feedback
+// Package scrub removes personal identity codes, phone numbers, e-mail
+// addresses and IBANs from free text. The feedback module scrubs
+// anonymous text with it, the kernel every free text it seals (PRIV-2).
+package scrub
 
 import (
 	"strings"
