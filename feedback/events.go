@@ -313,7 +313,7 @@ func Module(cfg *Config) p.Module {
 		},
 		// Feedback is anonymous whoever gives it or types it in (PRIV-1).
 		Anonymous: []p.Action{ActionSubmit, ActionPress, ActionAnswerSurvey},
-		Fields: fields,
+		Fields:    fields,
 		Actions: []p.ActionRule{
 			{Action: ActionDefineTheme, Roles: []p.Role{p.RoleCoordinator, p.RoleManager, p.RoleAdmin}, Doc: "define a theme and its task"},
 			{Action: ActionRegisterDevice, Roles: []p.Role{p.RoleCoordinator, p.RoleAdmin}, Doc: "register a feedback device"},
