@@ -25,39 +25,52 @@ const (
 // removed; the original is never kept. Dates, times, amounts, postal
 // codes and years are left alone. Invalid UTF-8 is replaced first.
 func Scrub(text string) (string, int) {
+	out, n, _ := scrub(text)
+	return out, n
+}
+
+// scrub is Scrub that also counts the bytes its scanners looked at, so a
+// test can tell linear work from quadratic without a clock.
+func scrub(text string) (out string, n, steps int) {
 	if !utf8.ValidString(text) {
 		text = strings.ToValidUTF8(text, "\uFFFD")
 	}
 	// A replacement can set free a number that was glued to the one
 	// replaced ("00100000(00)00000"), so scrub again until nothing is
 	// found: scrubbed text never yields more.
-	n := 0
 	for round := 0; round < 8; round++ {
 		c := 0
-		var k int
-		text, k = scrubWith(text, findEmail, MarkEmail)
-		c += k
-		text, k = scrubWith(text, findIBAN, MarkIBAN)
-		c += k
-		text, k = scrubWith(text, findIdentityCode, MarkIdentityCode)
-		c += k
-		text, k = scrubWith(text, findPhone, MarkPhone)
-		c += k
+		for _, f := range finders {
+			var k int
+			text, k = scrubWith(text, f.find, f.mark, &steps)
+			c += k
+		}
 		n += c
 		if c == 0 {
 			break
 		}
 	}
-	return text, n
+	return text, n, steps
+}
+
+// finders are the scanners in the order they run, with their markers.
+var finders = []struct {
+	find func(s string, i int) (end, reach int)
+	mark string
+}{
+	{findEmail, MarkEmail}, {findIBAN, MarkIBAN}, {findIdentityCode, MarkIdentityCode}, {findPhone, MarkPhone},
 }
 
 // scrubWith replaces every match that find reports. find returns the end
-// of a match starting at i, or -1.
-func scrubWith(text string, find func(s string, i int) int, mark string) (string, int) {
+// of a match starting at i, or -1, and how far it looked; steps adds up
+// the bytes looked at.
+func scrubWith(text string, find func(s string, i int) (end, reach int), mark string, steps *int) (string, int) {
 	var b strings.Builder
 	n, last := 0, 0
 	for i := 0; i < len(text); {
-		if end := find(text, i); end > i {
+		end, reach := find(text, i)
+		*steps += max(reach-i, 1)
+		if end > i {
 			b.WriteString(text[last:i])
 			b.WriteString(mark)
 			n++
@@ -114,27 +127,27 @@ func ValidIdentityCode(s string) bool {
 
 // findIdentityCode matches a valid identity code at i, wherever it stands:
 // a code glued to other characters is still a code.
-func findIdentityCode(s string, i int) int {
+func findIdentityCode(s string, i int) (end, reach int) {
 	if i+11 > len(s) || !isDigit(s[i]) {
-		return -1
+		return -1, i + 1
 	}
 	if ValidIdentityCode(s[i : i+11]) {
-		return i + 11
+		return i + 11, i + 11
 	}
-	return -1
+	return -1, i + 11
 }
 
 // findEmail matches local@domain.tld at i, starting at a word boundary.
-func findEmail(s string, i int) int {
+func findEmail(s string, i int) (end, reach int) {
 	if i > 0 && isEmailLocal(s[i-1]) {
-		return -1
+		return -1, i + 1
 	}
 	j := i
 	for j < len(s) && isEmailLocal(s[j]) {
 		j++
 	}
 	if j == i || j >= len(s) || s[j] != '@' {
-		return -1
+		return -1, j + 1
 	}
 	j++
 	start, dots, lastDot := j, 0, j-2
@@ -152,11 +165,12 @@ func findEmail(s string, i int) int {
 	for j > start && s[j-1] == '.' {
 		j--
 	}
+	reach = j + 1
 	dot := strings.LastIndexByte(s[start:j], '.')
 	if dots < 1 || dot < 1 || j-(start+dot)-1 < 2 {
-		return -1
+		return -1, reach
 	}
-	return j
+	return j, reach
 }
 
 func isEmailLocal(c byte) bool {
@@ -166,12 +180,12 @@ func isEmailLocal(c byte) bool {
 // findIBAN matches an IBAN at i: two letters, two check digits and 11–30
 // letters or digits, optionally in groups separated by single spaces,
 // whose mod-97 check holds.
-func findIBAN(s string, i int) int {
+func findIBAN(s string, i int) (end, reach int) {
 	if i > 0 && isAlnum(s[i-1]) {
-		return -1
+		return -1, i + 1
 	}
 	if i+4 > len(s) || !isLetter(s[i]) || !isLetter(s[i+1]) || !isDigit(s[i+2]) || !isDigit(s[i+3]) {
-		return -1
+		return -1, i + 4
 	}
 	var compact []byte
 	best := -1
@@ -191,7 +205,7 @@ func findIBAN(s string, i int) int {
 			best = j
 		}
 	}
-	return best
+	return best, j + 1
 }
 
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
@@ -219,30 +233,30 @@ func ibanValid(b []byte) bool {
 // groups; 7 to 15 digits in all, not followed by a letter or a decimal
 // part. Domestic forms: 040 123 4567, 040-1234567, (09) 123 4567;
 // international: +358 40 123 4567, 00358401234567, +46 70 123 45 67.
-func findPhone(s string, i int) int {
+func findPhone(s string, i int) (end, reach int) {
 	if i > 0 && (isAlnum(s[i-1]) || strings.IndexByte("+.,/:-", s[i-1]) >= 0) {
-		return -1
+		return -1, i + 1
 	}
 	j := i
 	switch {
 	case s[j] == '+':
 		if j+1 >= len(s) || !isDigit(s[j+1]) || s[j+1] == '0' {
-			return -1
+			return -1, j + 3
 		}
 		j++
 	case s[j] == '(':
 		if j+2 >= len(s) || s[j+1] != '0' || !isDigit(s[j+2]) {
-			return -1
+			return -1, j + 3
 		}
 	case s[j] == '0':
 		if j+1 >= len(s) || !isDigit(s[j+1]) {
-			return -1
+			return -1, j + 3
 		}
 		if s[j+1] == '0' && (j+2 >= len(s) || !isDigit(s[j+2]) || s[j+2] == '0') {
-			return -1
+			return -1, j + 3
 		}
 	default:
-		return -1
+		return -1, j + 1
 	}
 	// Scan the groups. A group that starts with 0 or + after seven digits
 	// begins the next number; past 15 digits, the last whole group that
@@ -274,13 +288,14 @@ scan:
 		}
 		j++
 	}
+	reach = j + 2 // phoneEnds looks two bytes on
 	if digits >= 7 && digits <= 15 && !paren && end == j && phoneEnds(s, end) {
-		return end
+		return end, reach
 	}
 	if good > 0 && phoneEnds(s, good) {
-		return good
+		return good, reach
 	}
-	return -1
+	return -1, reach
 }
 
 // phoneEnds reports whether a number may end at end: not glued to a
