@@ -142,6 +142,10 @@ type Contribution struct {
 	// Group is the panel, process or other body the contribution came
 	// through, if any, so indicators can speak of one panel.
 	Group ID `json:"group,omitzero"`
+	// RecordedBy is the role of the worker or integration who entered the
+	// contribution on behalf of clients (PRIV-3); empty when the
+	// contributors submitted it themselves or a module's command made it.
+	RecordedBy Role `json:"recordedBy,omitempty"`
 
 	State    State    `json:"state"`
 	Decision Decision `json:"decision,omitempty"`

@@ -43,6 +43,11 @@ type (
 		// The deadlines, fixed when the contribution arrives.
 		AcknowledgeBy time.Time `json:"acknowledgeBy"`
 		RespondBy     time.Time `json:"respondBy"`
+		// RecordedBy is the role of the worker or integration who
+		// entered the contribution through contribution.submit on behalf
+		// of clients (PRIV-3); empty when the contributors submitted it
+		// themselves or a module's command made it.
+		RecordedBy Role `json:"recordedBy,omitempty"`
 	}
 	// ContributionAcknowledged records that someone has taken it up.
 	ContributionAcknowledged struct {
@@ -214,7 +219,7 @@ func contributionsTable() *memdb.TableSchema {
 func applyReceived(tx *Tx, m EventMeta, d ContributionReceived) error {
 	c := &Contribution{
 		ID: d.Contribution, Source: d.Source, Level: d.Level, Scope: d.Scope, Origin: d.Origin,
-		Unit: d.Unit, Service: d.Service, Title: d.Title, Contributors: d.Contributors, Group: d.Group,
+		Unit: d.Unit, Service: d.Service, Title: d.Title, Contributors: d.Contributors, Group: d.Group, RecordedBy: d.RecordedBy,
 		State: StateReceived, ReceivedAt: m.Time, AcknowledgeBy: d.AcknowledgeBy, RespondBy: d.RespondBy,
 		History: []Step{{State: StateReceived, At: m.Time, By: m.Actor}},
 	}
@@ -285,6 +290,8 @@ type ContributionInput struct {
 	Contributors []ID
 	// Group is the panel, process or other body it came through.
 	Group ID
+
+	recordedBy Role // set by Store.Submit for a worker submitting for clients
 }
 
 // SubmitContribution starts a contribution inside a module's command, so
@@ -335,6 +342,7 @@ func SubmitContribution(tx *Tx, in ContributionInput) (*Contribution, error) {
 		Contribution: id, Source: in.Source, Level: in.Level, Scope: in.Scope, Origin: in.Origin,
 		Unit: in.Unit, Service: in.Service, Title: in.Title, Contributors: contributors, Group: in.Group,
 		AcknowledgeBy: tx.Now().Add(p.AcknowledgeWithin), RespondBy: tx.Now().Add(p.RespondWithin),
+		RecordedBy: in.recordedBy,
 	})
 	if err != nil {
 		return nil, err
@@ -433,13 +441,63 @@ func AdvanceContribution(tx *Tx, id ID, to State, decision Decision, text string
 }
 
 // Submit starts a contribution directly, outside any module command.
+// The actor acts only as themselves (PRIV-3): a client-side actor submits
+// with no one but themselves among the contributors (none given means
+// themselves), with the client origin and outside any group; things of a
+// module (a panel's topics, a process's ideas) enter only through that
+// module's commands. A worker or an integration submitting a
+// client-origin contribution, or one with contributors, is recorded as
+// having entered it on their behalf ([Contribution.RecordedBy]).
 func (s *Store) Submit(ctx context.Context, actor Actor, in ContributionInput) (*Contribution, error) {
 	var out *Contribution
 	err := s.Exec(ctx, actor, ActionSubmit, func(tx *Tx) (err error) {
+		if in, err = s.asSubmitter(actor, in); err != nil {
+			return err
+		}
 		out, err = SubmitContribution(tx, in)
 		return err
 	})
 	return out, err
+}
+
+// asSubmitter checks a direct submission against who submits it (PRIV-3)
+// and returns the input as it is to be recorded.
+func (s *Store) asSubmitter(actor Actor, in ContributionInput) (ContributionInput, error) {
+	if s.reservedSource(in.Source) {
+		return in, Errorf(EFORBIDDEN, "source %q belongs to a module: its contributions enter only through its own commands, not contribution.submit", in.Source.Key())
+	}
+	in.recordedBy = ""
+	if !actor.Role.IsClientSide() {
+		if in.Origin == OriginClient || len(in.Contributors) > 0 {
+			in.recordedBy = actor.Role
+		}
+		return in, nil
+	}
+	for _, id := range in.Contributors {
+		if id != actor.ID && !id.IsZero() {
+			return in, Errorf(EFORBIDDEN, "a %s submits only as themselves: contributors may hold only the actor's own id", actor.Role)
+		}
+	}
+	if len(in.Contributors) == 0 && !actor.ID.IsZero() {
+		in.Contributors = []ID{actor.ID}
+	}
+	if in.Origin.Valid() && in.Origin != OriginClient {
+		return in, Errorf(EFORBIDDEN, "a %s submits with the origin client, not %q", actor.Role, in.Origin)
+	}
+	if !in.Group.IsZero() {
+		return in, Errorf(EFORBIDDEN, "a %s cannot submit into a group directly; a panel's or a process's contributions enter through its own commands", actor.Role)
+	}
+	return in, nil
+}
+
+// reservedSource reports whether a source is one that only a module's
+// commands may use: any source of a registered module, the kernel's
+// co-development ideas, and the panel topics its indicators count.
+func (s *Store) reservedSource(src Source) bool {
+	if _, ok := s.states[src.Module]; ok {
+		return true
+	}
+	return src.Module == "codev" || src.Key() == SourcePanelTopic
 }
 
 func (s *Store) advance(ctx context.Context, actor Actor, action Action, id ID, to State, d Decision, text string) (*Contribution, error) {

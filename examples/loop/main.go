@@ -152,8 +152,10 @@ func simulateMonth(ctx context.Context, s *p.Store, clock *p.ManualClock) error 
 	if err != nil {
 		return err
 	}
+	// A member's own idea; panel topics enter only through the panel
+	// module's commands.
 	topic, err := s.Submit(ctx, member, p.ContributionInput{
-		Source: p.Source{Module: "panel", Kind: "topic"}, Level: p.LevelDialogue, Origin: p.OriginClient,
+		Source: p.Source{Module: "member", Kind: "idea"}, Level: p.LevelDialogue, Origin: p.OriginClient,
 		Unit: "aikuissosiaalityo", Title: "Waiting times for a first appointment", Contributors: []p.ID{member.ID},
 	})
 	if err != nil {
