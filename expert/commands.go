@@ -2,7 +2,6 @@ package expert
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -659,19 +658,22 @@ func Totals(r p.Reader, vault *p.Vault, period p.Period) ([]Total, error) {
 }
 
 // WritePayroll writes totals as CSV for payroll: expert, name,
-// assignments, hours, fees, travel and total in euros.
+// assignments, hours, fees, travel and total in euros. A cell that a
+// spreadsheet would take for a formula is quoted (PRIV-4).
 func WritePayroll(w io.Writer, totals []Total) error {
-	cw := csv.NewWriter(w)
+	cw := p.NewCSVWriter(w)
 	euros := func(c int) string { return strconv.FormatFloat(float64(c)/100, 'f', 2, 64) }
 	rows := [][]string{{"expert", "name", "assignments", "hours", "fees_eur", "travel_eur", "total_eur"}}
 	for _, t := range totals {
 		rows = append(rows, []string{t.Expert.String(), t.Name, strconv.Itoa(t.Assignments),
 			strconv.FormatFloat(t.Hours, 'f', 2, 64), euros(t.Fees), euros(t.Travel), euros(t.Fees + t.Travel)})
 	}
-	if err := cw.WriteAll(rows); err != nil {
-		return p.Internal(err, "writing payroll")
+	for _, row := range rows {
+		if err := cw.Write(row); err != nil {
+			return err
+		}
 	}
-	return nil
+	return cw.Flush()
 }
 
 // StepCount is how many people reached a pathway step in a period.

@@ -1,7 +1,6 @@
 package feedback
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"math"
@@ -388,11 +387,12 @@ func npsOf(a *agg) *float64 {
 
 // WriteCSV writes a report's tables as CSV: one line per cell with the
 // table, row, column, value and status (shown, suppressed or secondary).
-// A suppressed cell has an empty value, never a zero.
+// A suppressed cell has an empty value, never a zero. A cell that a
+// spreadsheet would take for a formula is quoted (PRIV-4).
 func WriteCSV(w io.Writer, rep *Report) error {
-	cw := csv.NewWriter(w)
+	cw := p.NewCSVWriter(w)
 	if err := cw.Write([]string{"table", "row", "column", "value", "status"}); err != nil {
-		return p.Internal(err, "writing CSV")
+		return err
 	}
 	for _, t := range []struct {
 		name string
@@ -401,27 +401,23 @@ func WriteCSV(w io.Writer, rep *Report) error {
 		for i, row := range t.tab.Rows {
 			for j, col := range t.tab.Cols {
 				if err := cw.Write(csvCell(t.name, row, col, t.tab.Cells[i][j])); err != nil {
-					return p.Internal(err, "writing CSV")
+					return err
 				}
 			}
 			if err := cw.Write(csvCell(t.name, row, "total", t.tab.RowTotals[i])); err != nil {
-				return p.Internal(err, "writing CSV")
+				return err
 			}
 		}
 		for j, col := range t.tab.Cols {
 			if err := cw.Write(csvCell(t.name, "total", col, t.tab.ColTotals[j])); err != nil {
-				return p.Internal(err, "writing CSV")
+				return err
 			}
 		}
 		if err := cw.Write(csvCell(t.name, "total", "total", t.tab.GrandTotal)); err != nil {
-			return p.Internal(err, "writing CSV")
+			return err
 		}
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return p.Internal(err, "writing CSV")
-	}
-	return nil
+	return cw.Flush()
 }
 
 func csvCell(table, row, col string, c Cell) []string {
