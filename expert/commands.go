@@ -135,7 +135,7 @@ func (s *Service) Register(ctx context.Context, actor p.Actor, in Registration) 
 			return err
 		}
 		prof := in.Profile
-		if prof.Name, err = p.CheckText("profile.name", prof.Name, p.MaxTitleLen, true); err != nil {
+		if prof.Name, err = p.CheckName("profile.name", prof.Name, p.MaxTitleLen, true); err != nil {
 			return err
 		}
 		if err := backgroundLabels.CheckChoices("profile.backgrounds", prof.Backgrounds, "name at least one background of lived experience (EXP-1)"); err != nil {
@@ -144,10 +144,10 @@ func (s *Service) Register(ctx context.Context, actor p.Actor, in Registration) 
 		if prof.Areas, err = codes("profile.areas", prof.Areas, MaxAreas, false); err != nil {
 			return err
 		}
-		if prof.Phone, err = p.CheckText("profile.phone", prof.Phone, 40, false); err != nil {
+		if prof.Phone, err = p.CheckName("profile.phone", prof.Phone, 40, false); err != nil {
 			return err
 		}
-		if prof.Email, err = p.CheckText("profile.email", prof.Email, 200, false); err != nil {
+		if prof.Email, err = p.CheckName("profile.email", prof.Email, 200, false); err != nil {
 			return err
 		}
 		if _, ok, err := p.Lookup[*Expert](tx, tableExperts, "id", in.Person); err != nil {
@@ -224,10 +224,10 @@ func (s *Service) AddCourse(ctx context.Context, actor p.Actor, expert p.ID, c C
 		if len(e.Courses) >= maxCourses {
 			return p.Invalid("course", "at most %d courses", maxCourses)
 		}
-		if c.Name, err = p.CheckText("course.name", c.Name, p.MaxTitleLen, true); err != nil {
+		if c.Name, err = p.CheckName("course.name", c.Name, p.MaxTitleLen, true); err != nil {
 			return err
 		}
-		if c.Provider, err = p.CheckText("course.provider", c.Provider, p.MaxTitleLen, true); err != nil {
+		if c.Provider, err = p.CheckName("course.provider", c.Provider, p.MaxTitleLen, true); err != nil {
 			return err
 		}
 		if c.Completed.IsZero() || c.Completed.After(tx.Now()) {
@@ -334,7 +334,7 @@ func (s *Service) RequestAssignment(ctx context.Context, actor p.Actor, in Reque
 			return err
 		}
 		var err error
-		if in.Unit, err = p.CheckText("unit", in.Unit, p.MaxCodeLen, false); err != nil {
+		if in.Unit, err = p.CheckName("unit", in.Unit, p.MaxCodeLen, false); err != nil {
 			return err
 		}
 		id, err := tx.NewID()

@@ -312,10 +312,10 @@ func SubmitContribution(tx *Tx, in ContributionInput) (*Contribution, error) {
 	if in.Title, err = CheckText("title", in.Title, MaxTitleLen, true); err != nil {
 		return nil, err
 	}
-	if in.Unit, err = CheckText("unit", in.Unit, MaxCodeLen, false); err != nil {
+	if in.Unit, err = CheckName("unit", in.Unit, MaxCodeLen, false); err != nil {
 		return nil, err
 	}
-	if in.Service, err = CheckText("service", in.Service, MaxCodeLen, false); err != nil {
+	if in.Service, err = CheckName("service", in.Service, MaxCodeLen, false); err != nil {
 		return nil, err
 	}
 	if len(in.Contributors) > MaxContributors {
