@@ -191,7 +191,7 @@ func (f *Service) PressBatch(ctx context.Context, actor p.Actor, device p.ID, pr
 	}
 	var res PressResult
 	err := f.s.Exec(ctx, actor, ActionPress, func(tx *p.Tx) error {
-		if actor.Role == p.RoleDevice && actor.ID != device {
+		if actor.Role.IsClientSide() && actor.ID != device {
 			return p.Errorf(p.EFORBIDDEN, "a device records only its own presses")
 		}
 		d, err := getDevice(tx, device)

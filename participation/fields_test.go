@@ -694,9 +694,12 @@ type fieldsEnv struct {
 	persons                                  map[int]p.ID
 }
 
-func newFieldsEnv(t *testing.T) *fieldsEnv {
+func newFieldsEnv(t *testing.T) *fieldsEnv { return newFieldsEnvWith(t, nil) }
+
+// newFieldsEnvWith is newFieldsEnv with the policy's roles overridden.
+func newFieldsEnvWith(t *testing.T, roles map[p.Action][]p.Role) *fieldsEnv {
 	clock := p.NewManualClock(t0)
-	s, err := p.Open(context.Background(), &p.Config{Clock: clock,
+	s, err := p.Open(context.Background(), &p.Config{Clock: clock, Roles: roles,
 		Modules: []p.Module{panel.Module(), feedback.Module(&feedback.Config{ThemeThreshold: -1}), expert.Module(nil)}})
 	require.NoError(t, err)
 	t.Cleanup(func() { s.Close() })

@@ -125,12 +125,41 @@ var personRoles = []p.Role{p.RoleClient, p.RoleFamilyMember, p.RoleExpert, p.Rol
 // run it, acting as someone else — on another client's goal, consent,
 // process, membership, position, device or assignment, or naming another
 // person — is refused with forbidden and journals nothing; the rightful
-// person's same call then succeeds. A new action open to such a role
-// without a case here fails the test.
+// person's same call then succeeds. The same holds with every person
+// role allowed to run every such action (a county's Config.Roles), so
+// no identity check leans on which roles the default policy lets in. A
+// new action open to such a role without a case here fails the test.
 func TestAuthorizationMatrixIdentity(t *testing.T) {
 	cases := identityCases()
 	policy := newFieldsEnv(t).s.Policy()
 	checked := 0
+	// The same cases once more with every person role allowed to run
+	// every one of these actions (Config.Roles): an identity check must
+	// not lean on the default policy's choice of roles.
+	open := map[p.Action][]p.Role{}
+	for a := range cases {
+		open[a] = append(slices.Clone(personRoles), policy.Roles(a)...)
+	}
+	t.Run("every_person_role_allowed", func(t *testing.T) {
+		for a, c := range cases {
+			for _, role := range personRoles {
+				e := newFieldsEnvWith(t, open)
+				if c.setup != nil {
+					c.setup(e)
+				}
+				before, _ := e.s.Head()
+				err := c.other(e, p.Actor{ID: e.person(71), Role: role})
+				code := c.code
+				if code == "" {
+					code = p.EFORBIDDEN
+				}
+				assert.Equal(t, code, p.ErrorCode(err), "PRIV-3: %s as a %s acting as someone else, with the role allowed: %v", a, role, err)
+				after, _ := e.s.Head()
+				assert.Equal(t, before, after, "%s as a %s: nothing journalled", a, role)
+				checked++
+			}
+		}
+	})
 	for _, action := range policy.Actions() {
 		var roles []p.Role
 		for _, r := range policy.Roles(action) {
