@@ -11,6 +11,8 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"math"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -266,6 +268,23 @@ func decode[T any](arg []byte) (T, error) {
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
 			return v, p.Invalid("argument", "is not JSON: %v", err)
+		}
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			// The page spells fields in camelCase; the structs of the
+			// methods name them in Go.
+			field := strings.ToLower(te.Field[:1]) + te.Field[1:]
+			switch te.Type.Kind() {
+			case reflect.Int, reflect.Int64:
+				lo, hi := int64(math.MinInt64), int64(math.MaxInt64)
+				if field == "days" {
+					lo, hi = 1, MaxDays
+				}
+				return v, p.Invalid(field, "takes a whole number in range %d..%d, not %s", lo, hi, te.Value)
+			case reflect.Bool:
+				return v, p.Invalid(field, "takes true or false, not %s", te.Value)
+			}
+			return v, p.Invalid(field, "takes a %s, not %s", te.Type, te.Value)
 		}
 		return v, p.Invalid("argument", "%v", err)
 	}
