@@ -2,7 +2,6 @@ package expert
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -136,7 +135,7 @@ func (s *Service) Register(ctx context.Context, actor p.Actor, in Registration) 
 			return err
 		}
 		prof := in.Profile
-		if prof.Name, err = p.CheckText("profile.name", prof.Name, p.MaxTitleLen, true); err != nil {
+		if prof.Name, err = p.CheckName("profile.name", prof.Name, p.MaxTitleLen, true); err != nil {
 			return err
 		}
 		if err := backgroundLabels.CheckChoices("profile.backgrounds", prof.Backgrounds, "name at least one background of lived experience (EXP-1)"); err != nil {
@@ -145,10 +144,10 @@ func (s *Service) Register(ctx context.Context, actor p.Actor, in Registration) 
 		if prof.Areas, err = codes("profile.areas", prof.Areas, MaxAreas, false); err != nil {
 			return err
 		}
-		if prof.Phone, err = p.CheckText("profile.phone", prof.Phone, 40, false); err != nil {
+		if prof.Phone, err = p.CheckName("profile.phone", prof.Phone, 40, false); err != nil {
 			return err
 		}
-		if prof.Email, err = p.CheckText("profile.email", prof.Email, 200, false); err != nil {
+		if prof.Email, err = p.CheckName("profile.email", prof.Email, 200, false); err != nil {
 			return err
 		}
 		if _, ok, err := p.Lookup[*Expert](tx, tableExperts, "id", in.Person); err != nil {
@@ -225,10 +224,10 @@ func (s *Service) AddCourse(ctx context.Context, actor p.Actor, expert p.ID, c C
 		if len(e.Courses) >= maxCourses {
 			return p.Invalid("course", "at most %d courses", maxCourses)
 		}
-		if c.Name, err = p.CheckText("course.name", c.Name, p.MaxTitleLen, true); err != nil {
+		if c.Name, err = p.CheckName("course.name", c.Name, p.MaxTitleLen, true); err != nil {
 			return err
 		}
-		if c.Provider, err = p.CheckText("course.provider", c.Provider, p.MaxTitleLen, true); err != nil {
+		if c.Provider, err = p.CheckName("course.provider", c.Provider, p.MaxTitleLen, true); err != nil {
 			return err
 		}
 		if c.Completed.IsZero() || c.Completed.After(tx.Now()) {
@@ -335,7 +334,7 @@ func (s *Service) RequestAssignment(ctx context.Context, actor p.Actor, in Reque
 			return err
 		}
 		var err error
-		if in.Unit, err = p.CheckText("unit", in.Unit, p.MaxCodeLen, false); err != nil {
+		if in.Unit, err = p.CheckName("unit", in.Unit, p.MaxCodeLen, false); err != nil {
 			return err
 		}
 		id, err := tx.NewID()
@@ -666,19 +665,22 @@ func Totals(r p.Reader, vault *p.Vault, period p.Period) ([]Total, error) {
 }
 
 // WritePayroll writes totals as CSV for payroll: expert, name,
-// assignments, hours, fees, travel and total in euros.
+// assignments, hours, fees, travel and total in euros. A cell that a
+// spreadsheet would take for a formula is quoted (PRIV-4).
 func WritePayroll(w io.Writer, totals []Total) error {
-	cw := csv.NewWriter(w)
+	cw := p.NewCSVWriter(w)
 	euros := func(c int) string { return strconv.FormatFloat(float64(c)/100, 'f', 2, 64) }
 	rows := [][]string{{"expert", "name", "assignments", "hours", "fees_eur", "travel_eur", "total_eur"}}
 	for _, t := range totals {
 		rows = append(rows, []string{t.Expert.String(), t.Name, strconv.Itoa(t.Assignments),
 			strconv.FormatFloat(t.Hours, 'f', 2, 64), euros(t.Fees), euros(t.Travel), euros(t.Fees + t.Travel)})
 	}
-	if err := cw.WriteAll(rows); err != nil {
-		return p.Internal(err, "writing payroll")
+	for _, row := range rows {
+		if err := cw.Write(row); err != nil {
+			return err
+		}
 	}
-	return nil
+	return cw.Flush()
 }
 
 // StepCount is how many people reached a pathway step in a period.

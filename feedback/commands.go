@@ -62,7 +62,7 @@ func (f *Service) DefineTheme(ctx context.Context, actor p.Actor, t Theme) error
 			return p.Invalid("code", "a theme code is lower-case letters, digits and underscores, up to 40")
 		}
 		for _, lang := range p.Langs {
-			if _, err := p.CheckText("labels."+string(lang), t.Labels.In(lang), p.MaxTitleLen, true); err != nil {
+			if _, err := p.CheckName("labels."+string(lang), t.Labels.In(lang), p.MaxTitleLen, true); err != nil {
 				return err
 			}
 		}
@@ -97,10 +97,10 @@ func (f *Service) RegisterDevice(ctx context.Context, actor p.Actor, in DeviceIn
 	var out *DeviceInfo
 	err := f.s.Exec(ctx, actor, ActionRegisterDevice, func(tx *p.Tx) error {
 		var err error
-		if in.Service, err = p.CheckText("service", in.Service, p.MaxCodeLen, true); err != nil {
+		if in.Service, err = p.CheckName("service", in.Service, p.MaxCodeLen, true); err != nil {
 			return err
 		}
-		if in.Point, err = p.CheckText("point", in.Point, maxPointLen, true); err != nil {
+		if in.Point, err = p.CheckName("point", in.Point, maxPointLen, true); err != nil {
 			return err
 		}
 		if in.FollowUp != nil {
@@ -191,7 +191,7 @@ func (f *Service) PressBatch(ctx context.Context, actor p.Actor, device p.ID, pr
 	}
 	var res PressResult
 	err := f.s.Exec(ctx, actor, ActionPress, func(tx *p.Tx) error {
-		if actor.Role == p.RoleDevice && actor.ID != device {
+		if actor.Role.IsClientSide() && actor.ID != device {
 			return p.Errorf(p.EFORBIDDEN, "a device records only its own presses")
 		}
 		d, err := getDevice(tx, device)
@@ -311,7 +311,7 @@ func (f *Service) Submit(ctx context.Context, actor p.Actor, in Submission) (Sub
 			return p.Invalid("channel", "feedback given in person is entered by a worker")
 		}
 		var err error
-		if in.Service, err = p.CheckText("service", in.Service, p.MaxCodeLen, true); err != nil {
+		if in.Service, err = p.CheckName("service", in.Service, p.MaxCodeLen, true); err != nil {
 			return err
 		}
 		themes, err := f.checkThemes(tx, in.Themes)
@@ -330,7 +330,7 @@ func (f *Service) Submit(ctx context.Context, actor p.Actor, in Submission) (Sub
 		}
 		var contact string
 		if in.Reply != nil {
-			if contact, err = p.CheckText("reply.contact", in.Reply.Contact, maxContactLen, true); err != nil {
+			if contact, err = p.CheckName("reply.contact", in.Reply.Contact, maxContactLen, true); err != nil {
 				return err
 			}
 			if !strings.Contains(contact, "@") && len(strings.Trim(contact, "+0123456789 -()")) > 0 {
@@ -630,7 +630,7 @@ func (f *Service) CreateSurvey(ctx context.Context, actor p.Actor, in SurveyInpu
 		if err != nil {
 			return err
 		}
-		if in.Service, err = p.CheckText("service", in.Service, p.MaxCodeLen, true); err != nil {
+		if in.Service, err = p.CheckName("service", in.Service, p.MaxCodeLen, true); err != nil {
 			return err
 		}
 		themes, err := f.checkThemes(tx, in.Themes)

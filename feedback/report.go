@@ -1,10 +1,8 @@
 package feedback
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
-	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -58,8 +56,8 @@ type ServiceRow struct {
 	// HappyIndex is the mean smiley (1–4), shown only when none of the
 	// service's smiley counts is suppressed.
 	HappyIndex *float64 `json:"happyIndex,omitempty"`
-	// NPS is the recommendation index of survey answers, shown from K
-	// answers up.
+	// NPS is the recommendation index of survey answers, shown by the one
+	// disclosure rule that survey results follow too.
 	NPS       *float64 `json:"nps,omitempty"`
 	TopThemes []string `json:"topThemes,omitempty"`
 	// Excerpts are scrubbed free texts, shown only when the service has
@@ -263,13 +261,21 @@ func (f *Service) Report(r p.Reader, q ReportQuery) (*Report, error) {
 
 	rep.Total, rep.PreviousTotal = rep.Channels.GrandTotal, rep.Prior.GrandTotal
 	rep.Change = change(rep.Total, rep.PreviousTotal)
-	rep.HappyIndex = happy(rep.Ratings.ColTotals[:4])
+	rep.HappyIndex = happy(rep.Ratings.ColTotals[:4], rep.K)
 	for i, s := range rows {
 		row := ServiceRow{Service: s, Count: rep.Channels.RowTotals[i], Previous: rep.Prior.RowTotals[i]}
 		row.Change = change(row.Count, row.Previous)
-		row.HappyIndex = happy(rep.Ratings.Cells[i][:4])
-		if a := cur.services[s]; a != nil && int(a.Scored) >= rep.K {
-			row.NPS = npsOf(a)
+		row.HappyIndex = happy(rep.Ratings.Cells[i][:4], rep.K)
+		if a := cur.services[s]; a != nil && a.Scored > 0 {
+			// The recommendation answers as survey results show them:
+			// one disclosure rule decides.
+			scores := make([]int, len(a.Scores))
+			cols := make([]string, len(a.Scores))
+			for v, n := range a.Scores {
+				scores[v], cols[v] = int(n), itoa(v)
+			}
+			dist := NewTable([]string{s}, cols, [][]int{scores}, rep.K)
+			row.NPS = disclose(figureNPS, 0, scores, dist.Cells[0], rep.K)
 		}
 		type mention struct {
 			theme string
@@ -358,41 +364,25 @@ func change(cur, prev Cell) *int {
 	return &d
 }
 
-// happy is the mean smiley over cells 1–4, only when none is suppressed
-// and there is something to average.
-func happy(cells []Cell) *float64 {
-	sum, n := 0, 0
+// happy is the mean smiley over cells 1–4, as the one disclosure rule
+// shows it: only when none is suppressed and there is something to
+// average.
+func happy(cells []Cell, k int) *float64 {
+	counts := make([]int, len(cells))
 	for i, c := range cells {
-		if c.Suppressed {
-			return nil
-		}
-		sum += (i + 1) * c.Value
-		n += c.Value
+		counts[i] = c.Value
 	}
-	if n == 0 {
-		return nil
-	}
-	v := math.Round(float64(sum)*100/float64(n)) / 100
-	return &v
-}
-
-func npsOf(a *agg) *float64 {
-	promoters := int(a.Scores[9] + a.Scores[10])
-	detractors := 0
-	for i := 0; i <= 6; i++ {
-		detractors += int(a.Scores[i])
-	}
-	v := math.Round(float64(promoters-detractors)*1000/float64(a.Scored)) / 10
-	return &v
+	return disclose(figureMean, 1, counts, cells, k)
 }
 
 // WriteCSV writes a report's tables as CSV: one line per cell with the
 // table, row, column, value and status (shown, suppressed or secondary).
-// A suppressed cell has an empty value, never a zero.
+// A suppressed cell has an empty value, never a zero. A cell that a
+// spreadsheet would take for a formula is quoted (PRIV-4).
 func WriteCSV(w io.Writer, rep *Report) error {
-	cw := csv.NewWriter(w)
+	cw := p.NewCSVWriter(w)
 	if err := cw.Write([]string{"table", "row", "column", "value", "status"}); err != nil {
-		return p.Internal(err, "writing CSV")
+		return err
 	}
 	for _, t := range []struct {
 		name string
@@ -401,27 +391,23 @@ func WriteCSV(w io.Writer, rep *Report) error {
 		for i, row := range t.tab.Rows {
 			for j, col := range t.tab.Cols {
 				if err := cw.Write(csvCell(t.name, row, col, t.tab.Cells[i][j])); err != nil {
-					return p.Internal(err, "writing CSV")
+					return err
 				}
 			}
 			if err := cw.Write(csvCell(t.name, row, "total", t.tab.RowTotals[i])); err != nil {
-				return p.Internal(err, "writing CSV")
+				return err
 			}
 		}
 		for j, col := range t.tab.Cols {
 			if err := cw.Write(csvCell(t.name, "total", col, t.tab.ColTotals[j])); err != nil {
-				return p.Internal(err, "writing CSV")
+				return err
 			}
 		}
 		if err := cw.Write(csvCell(t.name, "total", "total", t.tab.GrandTotal)); err != nil {
-			return p.Internal(err, "writing CSV")
+			return err
 		}
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return p.Internal(err, "writing CSV")
-	}
-	return nil
+	return cw.Flush()
 }
 
 func csvCell(table, row, col string, c Cell) []string {

@@ -1,7 +1,6 @@
 package feedback
 
 import (
-	"math"
 	"slices"
 	"time"
 	"unicode/utf8"
@@ -435,8 +434,9 @@ type QuestionResult struct {
 	// Distribution counts each value (from Min) or option; small counts
 	// are suppressed.
 	Distribution *Table `json:"distribution,omitempty"`
-	// Mean of a scale, and NPS of a recommendation question, shown only
-	// when at least K answered.
+	// Mean of a scale, and NPS of a recommendation question, shown as the
+	// one disclosure rule says: at least K answered, and the figure pins
+	// no hidden count of the distribution down.
 	Mean *float64 `json:"mean,omitempty"`
 	NPS  *float64 `json:"nps,omitempty"`
 	// Excerpts of free text, shown only when at least TextK answered.
@@ -483,28 +483,13 @@ func (l *live) surveyResults(s *SurveyInfo) SurveyResults {
 				// A multiple choice counts options, not people.
 				r.Answered = t.GrandTotal
 			}
-			// A mean or an NPS together with the counts shown would
-			// give away suppressed cells, so both need a table with
-			// nothing suppressed.
-			if int(qa.Answered) >= k && !anySuppressed(&t) && (q.Type == Scale || q.Type == NPS) {
-				sum, n, promoters, detractors := 0, 0, 0, 0
-				for i, c := range counts {
-					v := lo + i
-					sum += v * c
-					n += c
-					if v >= 9 {
-						promoters += c
-					} else if v <= 6 {
-						detractors += c
-					}
-				}
-				if q.Type == NPS {
-					nps := math.Round(float64(promoters-detractors)*1000/float64(n)) / 10
-					r.NPS = &nps
-				} else {
-					mean := math.Round(float64(sum)*100/float64(n)) / 100
-					r.Mean = &mean
-				}
+			// A mean or an NPS is shown by the one disclosure rule, the
+			// social report's too.
+			switch q.Type {
+			case NPS:
+				r.NPS = disclose(figureNPS, lo, counts, t.Cells[0], k)
+			case Scale:
+				r.Mean = disclose(figureMean, lo, counts, t.Cells[0], k)
 			}
 		}
 		if q.Type == FreeText && len(qa.Texts) >= textK {

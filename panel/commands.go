@@ -54,19 +54,19 @@ func (ps *Panels) Create(ctx context.Context, actor p.Actor, in PanelInput) (*Pa
 	var out *Panel
 	err := ps.s.Exec(ctx, actor, ActionCreate, func(tx *p.Tx) error {
 		var err error
-		if in.Name, err = p.CheckText("name", in.Name, MaxNameLen, true); err != nil {
+		if in.Name, err = p.CheckName("name", in.Name, MaxNameLen, true); err != nil {
 			return err
 		}
 		if !in.Kind.Valid() {
 			return p.Invalid("kind", "%q is not a kind of panel; use client_panel, older_people_council, disability_council or youth_council", in.Kind)
 		}
-		if in.Unit, err = p.CheckText("unit", in.Unit, p.MaxCodeLen, true); err != nil {
+		if in.Unit, err = p.CheckName("unit", in.Unit, p.MaxCodeLen, true); err != nil {
 			return err
 		}
 		if in.Coordinator.IsZero() {
 			return p.Invalid("coordinator", "a panel needs a named responsible coordinator (PANEL-4)")
 		}
-		if in.AnsweringParty, err = p.CheckRequiredText("answeringParty", in.AnsweringParty, MaxNameLen, "name the service management that answers the panel (PANEL-4)"); err != nil {
+		if in.AnsweringParty, err = p.CheckRequiredName("answeringParty", in.AnsweringParty, MaxNameLen, "name the service management that answers the panel (PANEL-4)"); err != nil {
 			return err
 		}
 		if in.MinMembers == 0 {
@@ -117,10 +117,10 @@ func (in *MemberInput) validate(now time.Time) error {
 		return p.Invalid("type", "%q is not a member type; use client, family_member, experience_expert, developer_client or staff", in.Type)
 	}
 	var err error
-	if in.Service, err = p.CheckRequiredText("service", in.Service, p.MaxCodeLen, "name the service the member represents (PANEL-3)"); err != nil {
+	if in.Service, err = p.CheckRequiredName("service", in.Service, p.MaxCodeLen, "name the service the member represents (PANEL-3)"); err != nil {
 		return err
 	}
-	if in.Name, err = p.CheckText("name", in.Name, MaxNameLen, true); err != nil {
+	if in.Name, err = p.CheckName("name", in.Name, MaxNameLen, true); err != nil {
 		return err
 	}
 	if in.Start.IsZero() {

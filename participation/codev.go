@@ -324,10 +324,10 @@ func (s *Store) StartProcess(ctx context.Context, actor Actor, in ProcessInput) 
 		if err := ValidateTag(in.Level, in.Scope); err != nil {
 			return err
 		}
-		if in.Unit, err = CheckText("unit", in.Unit, MaxCodeLen, false); err != nil {
+		if in.Unit, err = CheckName("unit", in.Unit, MaxCodeLen, false); err != nil {
 			return err
 		}
-		if in.Service, err = CheckText("service", in.Service, MaxCodeLen, false); err != nil {
+		if in.Service, err = CheckName("service", in.Service, MaxCodeLen, false); err != nil {
 			return err
 		}
 		id, err := tx.NewID()

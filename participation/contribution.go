@@ -145,6 +145,10 @@ type Contribution struct {
 	// Group is the panel, process or other body the contribution came
 	// through, if any, so indicators can speak of one panel.
 	Group ID `json:"group,omitzero"`
+	// RecordedBy is the role of the worker or integration who entered the
+	// contribution on behalf of clients (PRIV-3); empty when the
+	// contributors submitted it themselves or a module's command made it.
+	RecordedBy Role `json:"recordedBy,omitempty"`
 
 	State    State    `json:"state"`
 	Decision Decision `json:"decision,omitempty"`
@@ -249,4 +253,43 @@ func CheckText(field, s string, max int, required bool) (string, error) {
 		return "", Invalid(field, "is %d characters long; the limit is %d", n, max)
 	}
 	return s, nil
+}
+
+// CheckRequiredName is [CheckName] for a required field whose absence
+// deserves its own explanation, as [CheckRequiredText].
+func CheckRequiredName(field, s string, max int, why string) (string, error) {
+	if utf8.ValidString(s) && strings.TrimSpace(s) == "" {
+		return "", Invalid(field, "%s", why)
+	}
+	return CheckName(field, s, max, true)
+}
+
+// CheckName validates a name, a code, a service or a contact detail as
+// [CheckText] does, and refuses control characters (C0, DEL and C1) and
+// bidirectional formatting characters (the embeddings and overrides
+// U+202A–U+202E, the isolates U+2066–U+2069, the marks U+200E, U+200F and
+// U+061C), which make a name read differently from what it is (PRIV-4).
+func CheckName(field, s string, max int, required bool) (string, error) {
+	s, err := CheckText(field, s, max, required)
+	if err != nil {
+		return "", err
+	}
+	for i, r := range s {
+		if IsControlOrBidi(r) {
+			return "", Invalid(field, "holds the control or bidirectional formatting character U+%04X at byte %d; names and codes take none", r, i)
+		}
+	}
+	return s, nil
+}
+
+// IsControlOrBidi reports whether r is a control character (C0, DEL, C1)
+// or a bidirectional formatting character, which [CheckName] refuses.
+func IsControlOrBidi(r rune) bool {
+	switch {
+	case r < 0x20, r >= 0x7f && r <= 0x9f:
+		return true
+	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x061c:
+		return true
+	}
+	return false
 }

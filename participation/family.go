@@ -174,7 +174,7 @@ func (s *Store) GrantFamilyConsent(ctx context.Context, actor Actor, in FamilyCo
 		if in.Client.IsZero() || in.Family.IsZero() || in.Client == in.Family {
 			return Invalid("family", "name the client and the family member, two different people")
 		}
-		if actor.Role == RoleClient && actor.ID != in.Client {
+		if actor.Role.IsClientSide() && actor.ID != in.Client {
 			return Errorf(EFORBIDDEN, "a client consents only for their own service")
 		}
 		if in.GivenBy != GivenByClient && in.GivenBy != GivenByRepresentative {
@@ -211,7 +211,7 @@ func (s *Store) WithdrawFamilyConsent(ctx context.Context, actor Actor, consent 
 		if !ok {
 			return Errorf(ENOTFOUND, "family consent %s not found", consent)
 		}
-		if actor.Role == RoleClient && actor.ID != c.Client {
+		if actor.Role.IsClientSide() && actor.ID != c.Client {
 			return Errorf(EFORBIDDEN, "a client withdraws only their own consents")
 		}
 		if !c.Withdrawn.IsZero() {

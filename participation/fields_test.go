@@ -34,7 +34,9 @@ import (
 // that takes an Actor) and calls each one with valid arguments, then once
 // for every text, list and map among those arguments — fields of input
 // structs, of their nested structs and list elements included — with
-// that one value over-long, and once with it not UTF-8. Every such call
+// that one value over-long, and once with it not UTF-8; every name, code,
+// service and contact detail also once with each control and bidi
+// character of controlRunes in it (PRIV-4). Every such call
 // must be refused with an invalid error whose field names the value,
 // whose message states the limit and stays short, and which journals
 // nothing; the valid call must then succeed, which proves the refusals
@@ -43,7 +45,7 @@ import (
 func TestEveryFieldIsLimited(t *testing.T) {
 	commands := readCommands(t)
 	calls := fieldCalls()
-	checked, values, numbers := 0, 0, 0
+	checked, values, numbers, names := 0, 0, 0, 0
 	for _, c := range commands {
 		build, ok := calls[c.name]
 		if !ok {
@@ -63,10 +65,15 @@ func TestEveryFieldIsLimited(t *testing.T) {
 					for _, kind := range spoilings(x.Kind()) {
 						targets = append(targets, mutation{arg: i, path: slices.Clone(path), kind: kind})
 					}
+					if x.Kind() == reflect.String && isNameField(path) {
+						for _, r := range controlRunes {
+							targets = append(targets, mutation{arg: i, path: slices.Clone(path), kind: fmt.Sprintf("control U+%04X", r)})
+						}
+					}
 				})
 			}
 			for _, m := range targets {
-				if m.kind != "long" && m.kind != "utf8" {
+				if !isTextSpoiling(m.kind) {
 					continue // numbers: below, each in a store of its own
 				}
 				args := spoilt(e, call, c.params, m)
@@ -80,6 +87,9 @@ func TestEveryFieldIsLimited(t *testing.T) {
 				require.True(t, errors.As(err, &pe))
 				assert.True(t, namesField(pe.Field, m.path), "%s: %s: the error's field %q does not name it", c.name, where, pe.Field)
 				msg := p.ErrorMessage(err)
+				if strings.HasPrefix(m.kind, "control") {
+					names++
+				}
 				if m.kind == "long" {
 					assert.True(t, saysWhatToFix(msg), "%s: %s: the message %q states the limit, the values allowed, or that nothing by that name is defined", c.name, where, msg)
 				}
@@ -97,7 +107,7 @@ func TestEveryFieldIsLimited(t *testing.T) {
 			// accepted (a seed is any number), but never panics, and a
 			// refusal is an invalid error that names it.
 			for _, m := range targets {
-				if m.kind == "long" || m.kind == "utf8" {
+				if isTextSpoiling(m.kind) {
 					continue
 				}
 				e := newFieldsEnv(t)
@@ -120,7 +130,8 @@ func TestEveryFieldIsLimited(t *testing.T) {
 			}
 		})
 	}
-	t.Logf("%d commands, %d over-long or malformed values refused, %d out-of-range numbers tried", checked, values, numbers)
+	assert.Greater(t, names, 0, "PRIV-4: names and codes were tried with control and bidi characters")
+	t.Logf("%d commands, %d over-long or malformed values refused (%d control or bidi characters in names and codes), %d out-of-range numbers tried", checked, values, names, numbers)
 }
 
 // fieldCall is one command ready to be called: the method value, the
@@ -470,6 +481,39 @@ func setMapValue(v reflect.Value, path []string, m mutation, s string) {
 	})
 }
 
+// controlRunes are characters that names and codes refuse (PRIV-4): C0
+// controls, DEL, a C1 control, and bidirectional overrides, isolates and
+// marks, which make a name read differently from what it is.
+var controlRunes = []rune{0x00, 0x07, 0x09, 0x1b, 0x7f, 0x85, 0x9b, 0x200e, 0x200f, 0x202a, 0x202e, 0x2066, 0x2069}
+
+// nameFields are the last path elements of names, codes, services and
+// contact details: the fields that refuse control and bidi characters.
+var nameFields = []string{"name", "unit", "service", "code", "point", "themes", "key", "question", "languages", "language",
+	"areas", "area", "module", "kind", "answeringparty", "provider", "phone", "email", "contact", "labels"}
+
+// isNameField reports whether the value at path is a name or a code: its
+// own name, or for a list element its list's, is one of nameFields; a
+// label in one language is a name too.
+func isNameField(path []string) bool {
+	last := len(path) - 1
+	if last > 0 && path[last] == "0" {
+		last-- // a list element: its list's name
+	}
+	name := strings.ToLower(path[last])
+	if len(name) <= 3 && last > 0 {
+		// A language key: a label's name in that language is a name; a
+		// question's or an option's text is free text.
+		return strings.ToLower(path[last-1]) == "labels"
+	}
+	return slices.Contains(nameFields, name)
+}
+
+// isTextSpoiling reports whether a spoiling is of text (refused in the
+// one store), not a number.
+func isTextSpoiling(kind string) bool {
+	return kind == "long" || kind == "utf8" || strings.HasPrefix(kind, "control")
+}
+
 // longList is the length of an over-long list: above every limit of the
 // library, the largest being a device's batch of presses.
 const longList = 10_000
@@ -477,6 +521,10 @@ const longList = 10_000
 func spoilString(s, kind string) string {
 	if kind == "utf8" {
 		return s + "\xff\xfe"
+	}
+	var r rune
+	if _, err := fmt.Sscanf(kind, "control U+%X", &r); err == nil {
+		return s[:len(s)/2] + string(r) + s[len(s)/2:]
 	}
 	return s + strings.Repeat("a", 70_000)
 }
@@ -646,9 +694,12 @@ type fieldsEnv struct {
 	persons                                  map[int]p.ID
 }
 
-func newFieldsEnv(t *testing.T) *fieldsEnv {
+func newFieldsEnv(t *testing.T) *fieldsEnv { return newFieldsEnvWith(t, nil) }
+
+// newFieldsEnvWith is newFieldsEnv with the policy's roles overridden.
+func newFieldsEnvWith(t *testing.T, roles map[p.Action][]p.Role) *fieldsEnv {
 	clock := p.NewManualClock(t0)
-	s, err := p.Open(context.Background(), &p.Config{Clock: clock,
+	s, err := p.Open(context.Background(), &p.Config{Clock: clock, Roles: roles,
 		Modules: []p.Module{panel.Module(), feedback.Module(&feedback.Config{ThemeThreshold: -1}), expert.Module(nil)}})
 	require.NoError(t, err)
 	t.Cleanup(func() { s.Close() })

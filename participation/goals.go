@@ -221,7 +221,7 @@ func clientGoal(tx *Tx, id ID, actor Actor, clientOnly bool) (*Goal, error) {
 	if !ok {
 		return nil, Errorf(ENOTFOUND, "goal %s not found", id)
 	}
-	if (clientOnly || actor.Role == RoleClient) && actor.ID != g.Client {
+	if (clientOnly || actor.Role.IsClientSide()) && actor.ID != g.Client {
 		return nil, Errorf(EFORBIDDEN, "a goal is the client's own: only the client writes and rewords it (PART-4)")
 	}
 	return g, nil

@@ -50,6 +50,11 @@ type (
 		// The deadlines, fixed when the contribution arrives.
 		AcknowledgeBy time.Time `json:"acknowledgeBy"`
 		RespondBy     time.Time `json:"respondBy"`
+		// RecordedBy is the role of the worker or integration who
+		// entered the contribution through contribution.submit on behalf
+		// of clients (PRIV-3); empty when the contributors submitted it
+		// themselves or a module's command made it.
+		RecordedBy Role `json:"recordedBy,omitempty"`
 	}
 	// ContributionAcknowledged records that someone has taken it up.
 	ContributionAcknowledged struct {
@@ -215,6 +220,7 @@ var loopFields = []FieldRule{
 	{"contribution.received", "service", FieldCode, ""},
 	{"contribution.received", "title", FieldScrubbed, ""},
 	{"contribution.received", "sealedTitle", FieldSealed, "the person whose words it is (ContributionInput.Writer)"},
+	{"contribution.received", "recordedBy", FieldCode, ""},
 	{"contribution.acknowledged", "note", FieldOrganisation, ""},
 	{"contribution.considered", "note", FieldOrganisation, ""},
 	{"contribution.decided", "decision", FieldCode, ""},
@@ -283,7 +289,7 @@ func applyReceived(tx *Tx, m EventMeta, d ContributionReceived) error {
 	}
 	c := &Contribution{
 		ID: d.Contribution, Source: d.Source, Level: d.Level, Scope: d.Scope, Origin: d.Origin,
-		Unit: d.Unit, Service: d.Service, Title: title, TitleBy: d.SealedTitle.Subject, Contributors: d.Contributors, Group: d.Group,
+		Unit: d.Unit, Service: d.Service, Title: title, TitleBy: d.SealedTitle.Subject, Contributors: d.Contributors, Group: d.Group, RecordedBy: d.RecordedBy,
 		State: StateReceived, ReceivedAt: m.Time, AcknowledgeBy: d.AcknowledgeBy, RespondBy: d.RespondBy,
 		History: []Step{{State: StateReceived, At: m.Time, By: m.Actor}},
 	}
@@ -359,6 +365,8 @@ type ContributionInput struct {
 	// erases it (PRIV-2). Leave it zero for the organisation's titles and
 	// for titles made from anonymous feedback.
 	Writer ID
+
+	recordedBy Role // set by Store.Submit for a worker submitting for clients
 }
 
 // SubmitContribution starts a contribution inside a module's command, so
@@ -379,10 +387,10 @@ func SubmitContribution(tx *Tx, in ContributionInput) (*Contribution, error) {
 	if in.Title, err = CheckText("title", in.Title, MaxTitleLen, true); err != nil {
 		return nil, err
 	}
-	if in.Unit, err = CheckText("unit", in.Unit, MaxCodeLen, false); err != nil {
+	if in.Unit, err = CheckName("unit", in.Unit, MaxCodeLen, false); err != nil {
 		return nil, err
 	}
-	if in.Service, err = CheckText("service", in.Service, MaxCodeLen, false); err != nil {
+	if in.Service, err = CheckName("service", in.Service, MaxCodeLen, false); err != nil {
 		return nil, err
 	}
 	if len(in.Contributors) > MaxContributors {
@@ -416,6 +424,7 @@ func SubmitContribution(tx *Tx, in ContributionInput) (*Contribution, error) {
 		Contribution: id, Source: in.Source, Level: in.Level, Scope: in.Scope, Origin: in.Origin,
 		Unit: in.Unit, Service: in.Service, Title: title, SealedTitle: sealedTitle, Contributors: contributors, Group: in.Group,
 		AcknowledgeBy: tx.Stamp().Add(p.AcknowledgeWithin), RespondBy: tx.Stamp().Add(p.RespondWithin),
+		RecordedBy: in.recordedBy,
 	})
 	if err != nil {
 		return nil, err
@@ -513,11 +522,18 @@ func AdvanceContribution(tx *Tx, id ID, to State, decision Decision, text string
 	return c, err
 }
 
-// Submit starts a contribution directly, outside any module command. A
-// title from a client-side actor is theirs; one that staff record for
+// Submit starts a contribution directly, outside any module command.
+// The actor acts only as themselves (PRIV-3): a client-side actor submits
+// with no one but themselves among the contributors (none given means
+// themselves), with the client origin and outside any group; things of a
+// module (a panel's topics, a process's ideas) enter only through that
+// module's commands. A worker or an integration submitting a
+// client-origin contribution, or one with contributors, is recorded as
+// having entered it on their behalf ([Contribution.RecordedBy]).
+// A title from a client-side actor is theirs; one that staff record for
 // clients (origin client, named contributors) is the first
 // contributor's: either is sealed under that person's key (PRIV-2)
-// unless in.Writer names someone else.
+// unless in.Writer names someone else, which only staff may do.
 func (s *Store) Submit(ctx context.Context, actor Actor, in ContributionInput) (*Contribution, error) {
 	var out *Contribution
 	if in.Writer.IsZero() {
@@ -529,10 +545,56 @@ func (s *Store) Submit(ctx context.Context, actor Actor, in ContributionInput) (
 		}
 	}
 	err := s.Exec(ctx, actor, ActionSubmit, func(tx *Tx) (err error) {
+		if in, err = s.asSubmitter(actor, in); err != nil {
+			return err
+		}
 		out, err = SubmitContribution(tx, in)
 		return err
 	})
 	return out, err
+}
+
+// asSubmitter checks a direct submission against who submits it (PRIV-3)
+// and returns the input as it is to be recorded.
+func (s *Store) asSubmitter(actor Actor, in ContributionInput) (ContributionInput, error) {
+	if s.reservedSource(in.Source) {
+		return in, Errorf(EFORBIDDEN, "source %q belongs to a module: its contributions enter only through its own commands, not contribution.submit", in.Source.Key())
+	}
+	in.recordedBy = ""
+	if !actor.Role.IsClientSide() {
+		if in.Origin == OriginClient || len(in.Contributors) > 0 {
+			in.recordedBy = actor.Role
+		}
+		return in, nil
+	}
+	for _, id := range in.Contributors {
+		if id != actor.ID && !id.IsZero() {
+			return in, Errorf(EFORBIDDEN, "a %s submits only as themselves: contributors may hold only the actor's own id", actor.Role)
+		}
+	}
+	if !in.Writer.IsZero() && in.Writer != actor.ID {
+		return in, Errorf(EFORBIDDEN, "a %s writes only their own titles: writer may hold only the actor's own id", actor.Role)
+	}
+	if len(in.Contributors) == 0 && !actor.ID.IsZero() {
+		in.Contributors = []ID{actor.ID}
+	}
+	if in.Origin.Valid() && in.Origin != OriginClient {
+		return in, Errorf(EFORBIDDEN, "a %s submits with the origin client, not %q", actor.Role, in.Origin)
+	}
+	if !in.Group.IsZero() {
+		return in, Errorf(EFORBIDDEN, "a %s cannot submit into a group directly; a panel's or a process's contributions enter through its own commands", actor.Role)
+	}
+	return in, nil
+}
+
+// reservedSource reports whether a source is one that only a module's
+// commands may use: any source of a registered module, the kernel's
+// co-development ideas, and the panel topics its indicators count.
+func (s *Store) reservedSource(src Source) bool {
+	if _, ok := s.states[src.Module]; ok {
+		return true
+	}
+	return src.Module == "codev" || src.Key() == SourcePanelTopic
 }
 
 func (s *Store) advance(ctx context.Context, actor Actor, action Action, id ID, to State, d Decision, text string) (*Contribution, error) {

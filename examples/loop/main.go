@@ -152,8 +152,10 @@ func simulateMonth(ctx context.Context, s *p.Store, clock *p.ManualClock) error 
 	if err != nil {
 		return err
 	}
+	// A member's own idea; panel topics enter only through the panel
+	// module's commands.
 	topic, err := s.Submit(ctx, member, p.ContributionInput{
-		Source: p.Source{Module: "panel", Kind: "topic"}, Level: p.LevelDialogue, Origin: p.OriginClient,
+		Source: p.Source{Module: "member", Kind: "idea"}, Level: p.LevelDialogue, Origin: p.OriginClient,
 		Unit: "aikuissosiaalityo", Title: "Waiting times for a first appointment", Contributors: []p.ID{member.ID},
 	})
 	if err != nil {
@@ -198,15 +200,21 @@ func copyFeed(ctx context.Context, s *p.Store, path string) (int, uint64, error)
 	head, _ := s.Head()
 	sub := s.Subscribe(last + 1)
 	w := bufio.NewWriter(f)
+	cw := p.NewCSVWriter(w)
 	n := 0
 	for last < head {
 		e, err := sub.Next(ctx)
 		if err != nil {
 			return n, last, err
 		}
-		fmt.Fprintf(w, "%d,%s,%s,%s,%s\n", e.Seq, e.Time.Format(time.RFC3339), e.Type, e.Actor.Role, e.Hash)
+		if err := cw.Write([]string{strconv.FormatUint(e.Seq, 10), e.Time.Format(time.RFC3339), e.Type, string(e.Actor.Role), e.Hash.String()}); err != nil {
+			return n, last, err
+		}
 		last = e.Seq
 		n++
+	}
+	if err := cw.Flush(); err != nil {
+		return n, last, err
 	}
 	if err := w.Flush(); err != nil {
 		return n, last, p.Internal(err, "writing the feed copy")

@@ -10,10 +10,15 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"io"
+	"math"
+	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/osallisuus/osallisuus/expert"
 	"github.com/osallisuus/osallisuus/feedback"
@@ -232,10 +237,31 @@ type handler func(a *App, arg []byte) (any, error)
 
 var methods = map[string]handler{}
 
-// decode reads a method's argument strictly: an unknown field is a typed
-// error that names it.
+// MaxArgument is the most bytes a method's argument may have: many times
+// the longest text any method takes, so a page never needs more, and a
+// hostile one cannot make a call read megabytes.
+const MaxArgument = 64 << 10
+
+// MaxDays is the longest period, in days, a report or the house covers:
+// ten years.
+const MaxDays = 3650
+
+// decode reads a method's argument strictly: valid UTF-8 (with no lone
+// surrogate escaped, which encoding/json would replace), at most
+// MaxArgument bytes, exactly one JSON value with nothing after it, and
+// no unknown field. Each refusal is an invalid error that says what to
+// fix; the method does not run.
 func decode[T any](arg []byte) (T, error) {
 	var v T
+	if len(arg) > MaxArgument {
+		return v, p.Invalid("argument", "is %d bytes; the limit is %d", len(arg), MaxArgument)
+	}
+	if !utf8.Valid(arg) {
+		return v, p.Invalid("argument", "is not valid UTF-8 text")
+	}
+	if at := loneSurrogate(arg); at >= 0 {
+		return v, p.Invalid("argument", "escapes a lone surrogate at byte %d, which is not valid UTF-8 text", at)
+	}
 	dec := json.NewDecoder(bytes.NewReader(arg))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&v); err != nil {
@@ -243,9 +269,75 @@ func decode[T any](arg []byte) (T, error) {
 		if errors.As(err, &se) {
 			return v, p.Invalid("argument", "is not JSON: %v", err)
 		}
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			// The page spells fields in camelCase; the structs of the
+			// methods name them in Go.
+			field := strings.ToLower(te.Field[:1]) + te.Field[1:]
+			switch te.Type.Kind() {
+			case reflect.Int, reflect.Int64:
+				lo, hi := int64(math.MinInt64), int64(math.MaxInt64)
+				if field == "days" {
+					lo, hi = 1, MaxDays
+				}
+				return v, p.Invalid(field, "takes a whole number in range %d..%d, not %s", lo, hi, te.Value)
+			case reflect.Bool:
+				return v, p.Invalid(field, "takes true or false, not %s", te.Value)
+			}
+			return v, p.Invalid(field, "takes a %s, not %s", te.Type, te.Value)
+		}
 		return v, p.Invalid("argument", "%v", err)
 	}
+	if _, err := dec.Token(); err != io.EOF {
+		return v, p.Invalid("argument", "has more after its JSON value, at byte %d; send exactly one object", dec.InputOffset())
+	}
 	return v, nil
+}
+
+// loneSurrogate returns the offset of the first \u escape of a UTF-16
+// surrogate that is not a high one followed by a low one, or -1.
+func loneSurrogate(b []byte) int {
+	hex := func(i int) (rune, bool) {
+		if i+6 > len(b) || b[i] != '\\' || b[i+1] != 'u' {
+			return 0, false
+		}
+		n, err := strconv.ParseUint(string(b[i+2:i+6]), 16, 32)
+		return rune(n), err == nil
+	}
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' {
+			continue
+		}
+		r, ok := hex(i)
+		if !ok {
+			i++ // an escaped character, perhaps a backslash
+			continue
+		}
+		switch {
+		case r >= 0xd800 && r <= 0xdbff:
+			if lo, ok := hex(i + 6); !ok || lo < 0xdc00 || lo > 0xdfff {
+				return i
+			}
+			i += 11
+		case r >= 0xdc00 && r <= 0xdfff:
+			return i
+		default:
+			i += 5
+		}
+	}
+	return -1
+}
+
+// days reads an optional number of days: absent means def; otherwise it
+// must be from 1 to MaxDays.
+func days(n *int, def int) (int, error) {
+	if n == nil {
+		return def, nil
+	}
+	if *n < 1 || *n > MaxDays {
+		return 0, p.Invalid("days", "%d is out of range 1..%d", *n, MaxDays)
+	}
+	return *n, nil
 }
 
 func method[T any](name string, fn func(a *App, in T) (any, error)) {

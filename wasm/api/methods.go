@@ -136,7 +136,11 @@ func init() {
 		return a.fb.Press(a.ctx(), p.Actor{ID: in.Device, Role: p.RoleDevice}, in.Device, feedback.Press{Rating: in.Rating, Answer: in.Answer})
 	})
 	method("feedback.preview", func(a *App, in struct{ Text string }) (any, error) {
-		text, n := feedback.Scrub(in.Text)
+		text, err := p.CheckText("text", in.Text, p.MaxTextLen, false)
+		if err != nil {
+			return nil, err
+		}
+		text, n := feedback.Scrub(text)
 		return map[string]any{"text": text, "redactions": n}, nil
 	})
 	method("feedback.submit", func(a *App, in struct {
@@ -151,12 +155,13 @@ func init() {
 	method("feedback.receipt", func(a *App, in struct{ Code string }) (any, error) {
 		return feedback.LookupReceipt(a.store.View(), in.Code)
 	})
-	method("feedback.report", func(a *App, in struct{ Days int }) (any, error) {
-		if in.Days <= 0 {
-			in.Days = 90
+	method("feedback.report", func(a *App, in struct{ Days *int }) (any, error) {
+		n, err := days(in.Days, 90)
+		if err != nil {
+			return nil, err
 		}
 		today := a.clock.Now().UTC().Truncate(24 * time.Hour)
-		return a.fb.Report(a.store.View(), feedback.ReportQuery{From: today.AddDate(0, 0, -in.Days), To: today.AddDate(0, 0, 1)})
+		return a.fb.Report(a.store.View(), feedback.ReportQuery{From: today.AddDate(0, 0, -n), To: today.AddDate(0, 0, 1)})
 	})
 
 	// Experts.
@@ -248,13 +253,14 @@ func init() {
 		})
 		return out, err
 	})
-	method("house", func(a *App, in struct{ Days int }) (any, error) {
-		if in.Days <= 0 {
-			in.Days = 365
+	method("house", func(a *App, in struct{ Days *int }) (any, error) {
+		n, err := days(in.Days, 365)
+		if err != nil {
+			return nil, err
 		}
 		now := a.clock.Now()
 		today := now.UTC().Truncate(24 * time.Hour)
-		period := p.Period{From: today.AddDate(0, 0, -in.Days), To: today.AddDate(0, 0, 1)}
+		period := p.Period{From: today.AddDate(0, 0, -n), To: today.AddDate(0, 0, 1)}
 		h, err := p.HouseProfile(a.store.View(), p.HouseFilter{Period: period})
 		if err != nil {
 			return nil, err

@@ -23,7 +23,12 @@ export type Method =
 export interface Osallisuus {
   /** Replays a saved journal (lines of JSON) with its keys; the hash chain is verified. */
   open(journal: string, keys: string): Promise<OpenResult>;
-  /** Runs one method; rejects with an OsallisuusError. */
+  /**
+   * Runs one method; rejects with an OsallisuusError. Arguments are read
+   * strictly: one JSON object of at most 64 KiB, known fields only, valid
+   * UTF-8; `days` (feedback.report, house) is 1..3650 or absent; a
+   * refusal is `invalid` and runs nothing.
+   */
   call(method: Method, args?: object): Promise<any>;
   /** Journal lines committed since the last call, and the keys, to save. */
   pending(): Pending;
