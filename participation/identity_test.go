@@ -41,6 +41,20 @@ func TestSubmitActsOnlyAsItself(t *testing.T) {
 		assert.Equal(t, p.EFORBIDDEN, p.ErrorCode(err), "with themselves and another: %v", err)
 	})
 
+	t.Run("PRIV-3_client_cannot_write_a_title_as_another", func(t *testing.T) {
+		e := newFieldsEnv(t)
+		in := input("Toisen sanoin")
+		in.Writer = e.person(72)
+		before, _ := e.s.Head()
+		_, err := e.s.Submit(e.ctx, client, in)
+		assert.Equal(t, p.EFORBIDDEN, p.ErrorCode(err), "a title sealed under another person's key: %v", err)
+		after, _ := e.s.Head()
+		assert.Equal(t, before, after, "nothing journalled")
+		in.Writer = client.ID
+		_, err = e.s.Submit(e.ctx, client, in)
+		assert.NoError(t, err, "their own title")
+	})
+
 	t.Run("PRIV-3_client_cannot_forge_organisation_panel_topics", func(t *testing.T) {
 		e := newFieldsEnv(t)
 		_, err := e.panels.RaiseTopic(e.ctx, coordinator, panel.TopicInput{Panel: e.panel, Title: "Organisaation aihe"})
