@@ -228,6 +228,11 @@ func (f *Service) PressBatch(ctx context.Context, actor p.Actor, device p.ID, pr
 		f.l.pressMu.Lock()
 		last := f.l.lastPress[device]
 		f.l.pressMu.Unlock()
+		for _, v := range tx.Pending(stageKey{}) { // earlier presses of this group
+			if t, ok := v.(*delta).presses[device]; ok && t.After(last) {
+				last = t
+			}
+		}
 		interval := f.l.cfg.PressInterval
 		recs := make([]PressRecord, len(ps))
 		res = PressResult{}
@@ -432,7 +437,7 @@ func (f *Service) themeContributions(tx *p.Tx, service string, themes []string) 
 	}
 	hour := unixHour(tx.Now())
 	for _, th := range themes {
-		if f.l.monthCount(service, th, hour)+1 != limit {
+		if f.l.monthCount(service, th, hour)+f.l.pendingMonthCount(tx, service, th, hour)+1 != limit {
 			continue
 		}
 		_, month := f.l.calendar(hour)

@@ -378,6 +378,25 @@ func (l *live) monthCount(service, theme string, hour uint32) int {
 	return n
 }
 
+// pendingMonthCount counts the items with theme that earlier commands of
+// the command's group staged for service in hour's month: they are not
+// merged until the group is journalled.
+func (l *live) pendingMonthCount(tx *p.Tx, service, theme string, hour uint32) int {
+	_, month := l.calendar(hour)
+	n := 0
+	for _, v := range tx.Pending(stageKey{}) {
+		for _, it := range v.(*delta).items {
+			if it.service != service || !slices.Contains(it.themes, theme) {
+				continue
+			}
+			if _, m := l.calendar(it.hour); m == month {
+				n++
+			}
+		}
+	}
+	return n
+}
+
 // dump is the module's part of Store.Export: every item, text and
 // aggregate, in a fixed order.
 func (l *live) dump() any {

@@ -12,3 +12,10 @@ func OpenFileFS(fsys vfs.FS, path string, opts *FileOptions) (*FileJournal, erro
 func OpenDirKeyStoreFS(fsys vfs.FS, dir string) (*DirKeyStore, error) {
 	return openDirKeyStore(fsys, dir)
 }
+
+// Queued says how many commands wait for the write path.
+func Queued(s *Store) int {
+	s.qmu.Lock()
+	defer s.qmu.Unlock()
+	return len(s.queue)
+}

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-memdb"
@@ -83,7 +84,11 @@ type Config struct {
 // the transaction commit. Reads are snapshots ([Store.View]) that never
 // block writes. A Store is safe for concurrent use.
 type Store struct {
+	// db is the write side: commands commit to it one after another.
+	// pub is what readers see: a snapshot of db taken once the commands
+	// in it are durable (see [Store.Exec]).
 	db      *memdb.MemDB
+	pub     atomic.Pointer[memdb.MemDB]
 	journal Journal
 	clock   Clock
 	ids     *IDGen
@@ -100,6 +105,9 @@ type Store struct {
 	erasers []func(tx *Tx, subject ID) error
 
 	mu     sync.Mutex // the write path
+	shared bool       // the journal is shared with other stores (a Notifier)
+	qmu    sync.Mutex // guards queue
+	queue  []*request // commands waiting for the write path
 	seq    uint64
 	head   Hash
 	closed bool
@@ -179,6 +187,8 @@ func Open(ctx context.Context, cfg *Config) (*Store, error) {
 	// tracking made every large commit (a replay batch) walk whole index
 	// trees to find what to notify.
 	s.db = db.Snapshot()
+	s.pub.Store(s.db.Snapshot())
+	_, s.shared = c.Journal.(Notifier)
 	if err := s.replay(ctx); err != nil {
 		return nil, err
 	}
@@ -270,7 +280,7 @@ func (s *Store) replay(ctx context.Context) error {
 
 // erasureRecorded reports whether the erasure of subject is committed.
 func (s *Store) erasureRecorded(subject ID) bool {
-	obj, err := s.db.Txn(false).First(tableErasures, "id", subject)
+	obj, err := s.pub.Load().Txn(false).First(tableErasures, "id", subject)
 	return err == nil && obj != nil
 }
 
@@ -289,6 +299,7 @@ func (s *Store) apply(ctx context.Context, batch int, live bool) error {
 	commit := func() {
 		tx.runHooks()
 		txn.Commit()
+		s.pub.Store(s.db.Snapshot())
 		s.seq, s.head = seq, head
 		if live && len(pending) > 0 {
 			for _, subject := range tx.erased {
@@ -421,7 +432,19 @@ func (s *Store) Now() time.Time { return s.clock.Now().UTC() }
 // journal refuses the events, nothing is changed: no table, no journal
 // line, no feed event. Otherwise the events are journalled, the
 // transaction commits, and subscribers are woken. Commands run one at a
-// time; reads go on meanwhile.
+// time, each against the state the ones before it left; reads go on
+// meanwhile.
+//
+// Commands that arrive while the journal is busy with earlier ones are
+// committed together (group commit): they run one after another, their
+// events go to the journal in one append — one write and one fsync under
+// SyncEveryCommit — and each caller is answered once that append
+// returns. Nothing of a group is visible before then: readers ([View])
+// see a snapshot taken after the append, and effects kept outside memdb
+// ([Tx.OnCommit]) are merged only then. If the append fails, every
+// command of the group fails and the write side goes back to what
+// readers see. A store over a shared journal (a [Notifier]) commits
+// one command at a time.
 func (s *Store) Exec(ctx context.Context, actor Actor, action Action, fn func(tx *Tx) error) error {
 	if err := s.policy.Authorize(actor, action); err != nil {
 		return err
@@ -429,11 +452,21 @@ func (s *Store) Exec(ctx context.Context, actor Actor, action Action, fn func(tx
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if !s.shared {
+		return s.execGroup(ctx, actor, action, fn)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
 		return Errorf(EINTERNAL, "the store is closed")
 	}
+	return s.execRetrying(ctx, actor, action, fn)
+}
+
+// execRetrying runs one command by itself. A shared journal may refuse
+// the append because another instance took the sequence number first:
+// then it catches up and runs the command again. Call with s.mu held.
+func (s *Store) execRetrying(ctx context.Context, actor Actor, action Action, fn func(tx *Tx) error) error {
 	// A shared journal may refuse the append because another instance
 	// took the sequence number first: then catch up on what it appended
 	// and run the command again, against the new state.
@@ -549,6 +582,7 @@ func (s *Store) attempt(ctx context.Context, actor Actor, action Action, fn func
 	}
 	tx.runHooks()
 	txn.Commit()
+	s.pub.Store(s.db.Snapshot())
 	s.seq, s.head = evs[len(evs)-1].Seq, prev
 	var eraseErr error
 	for _, subject := range tx.erased {
@@ -565,7 +599,7 @@ func (s *Store) attempt(ctx context.Context, actor Actor, action Action, fn func
 
 // View returns a consistent snapshot for reading. It never blocks writers
 // and sees none of their later changes.
-func (s *Store) View() *View { return &View{txn: s.db.Txn(false), s: s} }
+func (s *Store) View() *View { return &View{txn: s.pub.Load().Txn(false), s: s} }
 
 // Close stops the store and closes its journal. Subscribers' Next returns
 // an error afterwards.
@@ -625,7 +659,7 @@ func (s *Store) Export(w io.Writer) error {
 	// memdb snapshot and the head exactly.
 	// They are encoded there too: commands change module state in place.
 	s.mu.Lock()
-	txn := s.db.Txn(false)
+	txn := s.pub.Load().Txn(false)
 	out.Head = Head{Seq: s.seq, Hash: s.head}
 	for name, dump := range s.dumps {
 		b, err := json.Marshal(dump(s.states[name]))

@@ -38,6 +38,7 @@ type Tx struct {
 	events    []Event
 	erased    []ID
 	staged    []staged
+	pending   []staged // what earlier commands of the group staged
 	hooks     []func()
 	applying  bool
 	replaying bool
@@ -106,10 +107,27 @@ func (tx *Tx) Stage(key any, mk func() any) any {
 
 type staged struct{ key, val any }
 
-// OnCommit registers fn to run once the command's events are journalled,
-// just before its memdb transaction commits, still under the write lock.
-// Hooks run in the order registered and must not fail. They are dropped
-// when the command fails.
+// Pending returns what earlier commands of the same group staged under
+// key, oldest first: their effects are merged by their hooks only once
+// the group is journalled, so a command that checks state kept outside
+// memdb (the last press of a device, say) looks here too. It is empty
+// during replay, where one Tx spans a batch and [Tx.Stage] already
+// returns what the batch staged.
+func (tx *Tx) Pending(key any) []any {
+	var out []any
+	for _, s := range tx.pending {
+		if s.key == key {
+			out = append(out, s.val)
+		}
+	}
+	return out
+}
+
+// OnCommit registers fn to run once the command's events are journalled
+// (with the rest of its group, see [Store.Exec]), before readers see the
+// command, still under the write lock. Hooks run in the order registered
+// and must not fail. They are dropped when the command or its group
+// fails.
 func (tx *Tx) OnCommit(fn func()) { tx.hooks = append(tx.hooks, fn) }
 
 // runHooks runs and clears the commit hooks and the staged values.

@@ -1,0 +1,206 @@
+package participation
+
+import (
+	"context"
+	"errors"
+)
+
+// request is a command waiting for the write path.
+type request struct {
+	ctx    context.Context
+	actor  Actor
+	action Action
+	fn     func(tx *Tx) error
+	err    error
+	done   bool // set under Store.mu
+}
+
+// execGroup queues a command and, unless an earlier caller's group took
+// it meanwhile, leads a group of every command queued: the first caller
+// to get the write path runs all that wait.
+func (s *Store) execGroup(ctx context.Context, actor Actor, action Action, fn func(tx *Tx) error) error {
+	r := &request{ctx: ctx, actor: actor, action: action, fn: fn}
+	s.qmu.Lock()
+	s.queue = append(s.queue, r)
+	s.qmu.Unlock()
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r.done {
+		return r.err
+	}
+	s.qmu.Lock()
+	group := s.queue
+	s.queue = nil
+	s.qmu.Unlock()
+	if s.closed {
+		for _, q := range group {
+			q.err, q.done = Errorf(EINTERNAL, "the store is closed"), true
+		}
+		return r.err
+	}
+	s.commitGroup(group)
+	return r.err
+}
+
+// member is a command of a group that ran and emitted events.
+type member struct {
+	r      *request
+	tx     *Tx
+	events []Event
+}
+
+// commitGroup runs the commands of a group one after another on the
+// write side, appends all their events at once, and then makes them
+// visible and answers every caller. Call with s.mu held.
+func (s *Store) commitGroup(group []*request) {
+	defer func() {
+		for _, r := range group {
+			r.done = true
+		}
+	}()
+	seq, head := s.seq, s.head
+	var (
+		ran     []member
+		all     []Event
+		pending []staged
+	)
+	for _, r := range group {
+		if err := r.ctx.Err(); err != nil {
+			r.err = err
+			continue
+		}
+		tx, evs, err := s.runOne(r, pending)
+		if err != nil {
+			r.err = err
+			continue
+		}
+		if len(evs) == 0 {
+			continue
+		}
+		ran = append(ran, member{r, tx, evs})
+		all = append(all, evs...)
+		pending = append(pending, tx.staged...)
+	}
+	if len(all) == 0 {
+		return
+	}
+	err := s.journal.Append(context.Background(), all)
+	if err == nil && s.erases(ran) {
+		// A key is destroyed only once its erasure is on stable storage,
+		// whatever the sync policy: otherwise a crash could leave data
+		// whose key is gone without a recorded erasure.
+		if sj, ok := s.journal.(Syncer); ok {
+			if serr := sj.Sync(); serr != nil {
+				err = Unavailable(serr, "the erasure could not be made durable, so nothing was erased")
+			}
+		}
+	}
+	if err != nil {
+		// Nothing of the group is acknowledged or seen: the write side
+		// goes back to what readers see, and hooks never run.
+		s.db = s.pub.Load().Snapshot()
+		s.seq, s.head = seq, head
+		switch ErrorCode(err) {
+		case ECONFLICT:
+			// Another store appended to the journal first: catch up and
+			// run each command again by itself, as a store over a shared
+			// journal does.
+			for _, m := range ran {
+				m.r.err = s.execRetrying(m.r.ctx, m.r.actor, m.r.action, m.r.fn)
+			}
+			return
+		case EINVALID:
+			if len(ran) > 1 {
+				// One command's events were refused (a payload over a
+				// journal's limit): run each command of the group alone,
+				// so that only that one fails.
+				for _, m := range ran {
+					m.r.err = s.alone(m.r)
+				}
+				return
+			}
+		}
+		var e *Error
+		if !errors.As(err, &e) {
+			err = Internal(err, "the journal refused the events")
+		}
+		for _, m := range ran {
+			m.r.err = err
+		}
+		return
+	}
+	s.publishGroup(ran, all)
+}
+
+// alone runs one command as a group of its own. Call with s.mu held.
+func (s *Store) alone(r *request) error {
+	r.err = nil
+	s.commitGroup([]*request{r})
+	return r.err
+}
+
+func (s *Store) erases(ran []member) bool {
+	for _, m := range ran {
+		if len(m.tx.erased) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// runOne runs a command on the write side: fn in a write transaction of
+// its own, which commits to the write side (not to readers) when fn
+// succeeds, so the next command of the group sees its effect. Hooks wait
+// for the group's append. pending is what earlier commands of the group
+// staged.
+func (s *Store) runOne(r *request, pending []staged) (tx *Tx, evs []Event, err error) {
+	txn := s.db.Txn(true)
+	defer txn.Abort()
+	tx = &Tx{txn: txn, s: s, now: s.clock.Now().UTC().Round(0), actor: r.actor, action: r.action, pending: pending,
+		anon: s.policy.Anonymous(r.action) || r.actor.Role == RoleAnonymous || r.actor.Role == RoleDevice}
+	defer func() {
+		if p := recover(); p != nil {
+			tx, evs, err = nil, nil, Errorf(EINTERNAL, "command %s failed: %v", r.action, p)
+		}
+	}()
+	if err := r.fn(tx); err != nil {
+		return nil, nil, err
+	}
+	if len(tx.events) == 0 {
+		return tx, nil, nil
+	}
+	evs = tx.events
+	evs[len(evs)-1].End = true
+	prev := s.head
+	for i := range evs {
+		evs[i].Prev = prev
+		evs[i].Hash = evs[i].ComputeHash()
+		prev = evs[i].Hash
+	}
+	txn.Commit()
+	s.seq, s.head = evs[len(evs)-1].Seq, prev
+	return tx, evs, nil
+}
+
+// publishGroup makes a journalled group visible: it merges what the
+// commands kept outside memdb, publishes the write side to readers,
+// destroys the keys of erased subjects and wakes the change feed. Call
+// with s.mu held.
+func (s *Store) publishGroup(ran []member, all []Event) {
+	for _, m := range ran {
+		m.tx.runHooks()
+	}
+	s.pub.Store(s.db.Snapshot())
+	for _, m := range ran {
+		for _, subject := range m.tx.erased {
+			// The erasure is journalled and the key leaves memory whatever
+			// happens; a key store that cannot destroy the key durably is
+			// reported, and the next open destroys it or refuses to open.
+			if err := s.vault.Erase(subject); err != nil && m.r.err == nil {
+				m.r.err = Unavailable(err, "the erasure of %s is recorded and its data no longer opens, but its key could not be destroyed in the key store; it is destroyed when the store next opens, which fails until the key store allows it", subject)
+			}
+		}
+	}
+	s.publish(all)
+}
