@@ -122,6 +122,13 @@ func Handler(m *Module) http.Handler {
 		}
 		w.Write(m.Wasm)
 	})
+	// Browsers ask for /favicon.ico whatever the page links; it is the
+	// page's SVG icon.
+	mux.HandleFunc("/favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		b, _ := fs.ReadFile(web.Files, "favicon.svg")
+		w.Header().Set("Content-Type", "image/svg+xml")
+		w.Write(b)
+	})
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:")
 		if r.URL.Path == "/" {

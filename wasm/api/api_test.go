@@ -53,6 +53,7 @@ func TestSampleSurvivesReload(t *testing.T) {
 		require.NoError(t, err)
 		assert.Contains(t, c.Verify.Error, "sequence 7")
 		assert.Equal(t, uint64(0), c.Verify.Events, "a damaged journal is not half loaded")
+		assert.False(t, c.Verify.Verified, "damage is never shown as a verified chain")
 	})
 }
 

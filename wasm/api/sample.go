@@ -36,12 +36,21 @@ var sampleTexts = []string{
 
 // sample fills the model with a generated county: devices pressed over
 // sixty days, e-form feedback, two panels, experience experts with
-// assignments, a co-development process and clients' goals.
-func (a *App) sample() (any, error) {
+// assignments, a co-development process and clients' goals. It is the
+// same county on every load: a fixed seed draws it, over the sixty days
+// before today (UTC).
+func (a *App) sample() (any, error) { return a.sampleAt(time.Now()) }
+
+// sampleSeed draws the sample county; it never depends on the time.
+const sampleSeed = 2026
+
+func (a *App) sampleAt(today time.Time) (any, error) {
 	ctx := a.ctx()
-	now := time.Now().UTC().Truncate(time.Hour)
+	now := today.UTC().Truncate(24 * time.Hour)
 	start := now.AddDate(0, 0, -60)
-	r := rand.New(rand.NewPCG(uint64(now.Unix()), 2026))
+	r := rand.New(rand.NewPCG(sampleSeed, 16))
+	a.rand.seed(rand.NewChaCha8([32]byte{sampleSeed % 256, sampleSeed / 256}))
+	defer a.rand.seed(nil)
 	defer a.clock.set(time.Time{})
 	at := func(t time.Time) { a.clock.set(t) }
 	at(start)
