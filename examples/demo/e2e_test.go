@@ -316,7 +316,7 @@ func TestBrowser(t *testing.T) {
 			is(`document.querySelectorAll('#damage a[download]').length === 2`, "still offered after another reload"),
 		}},
 		{"the sample loaded twice is the sample loaded once", []step{
-			press("#sample"), until(`document.querySelector('#sample-result').textContent.length > 0`), summaryOf(&once),
+			lang("fi"), press("#sample"), until(`document.querySelector('#sample-result').textContent.length > 0`), summaryOf(&once),
 			is(`document.activeElement.id === 'sample-result'`, "focus moves to the result"),
 			press("#sample"), until(`document.querySelector('#sample-result').textContent.length > 0`), summaryOf(&twice),
 			is(`document.querySelectorAll('#damage a[download]').length === 2`, "the sample never deletes a damaged journal"),

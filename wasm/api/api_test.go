@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -85,4 +86,98 @@ func TestCalls(t *testing.T) {
 	labels := call(t, a, "labels", nil)
 	assert.Equal(t, "Asiakasraati", labels["panelKinds"].(map[string]any)["client_panel"].(map[string]any)["fi"])
 	assert.Contains(t, api.Methods(), "house")
+}
+
+// TestRoles switches the page's role: every change is made as that
+// role's actor, and a refusal names the action, the role and the roles
+// the policy allows it to (PART-7), so that the page can explain it.
+func TestRoles(t *testing.T) {
+	a, err := api.Open("", "")
+	require.NoError(t, err)
+	ses := call(t, a, "session", nil)
+	assert.Equal(t, "coordinator", ses["role"], "the page starts as the coordinator")
+	assert.Len(t, ses["roles"], len(api.Roles))
+
+	call(t, a, "session.role", map[string]any{"role": "client"})
+	_, cerr := a.Call("panel.create", nil)
+	require.NotNil(t, cerr)
+	assert.Equal(t, "forbidden", cerr.Code)
+	assert.Equal(t, "panel.create", cerr.Action)
+	assert.Equal(t, "client", cerr.Role)
+	assert.Equal(t, []string{"coordinator", "manager", "admin"}, cerr.Allowed)
+
+	call(t, a, "session.role", map[string]any{"role": "manager"})
+	x := call(t, a, "panel.create", nil)
+	require.NotNil(t, x["panel"], "service management may set up a panel")
+
+	_, cerr = a.Call("session.role", []byte(`{"role":"mayor"}`))
+	require.NotNil(t, cerr)
+	assert.Equal(t, "invalid", cerr.Code)
+	assert.Equal(t, "role", cerr.Field)
+
+	t.Run("PART-7_every_page_role_acts_within_the_policy", func(t *testing.T) {
+		// Each role tries to set up a panel; the library's policy, read
+		// from the store, decides, and every refusal is explained.
+		pol := call(t, a, "policy", nil)
+		allowed := pol["panel.create"].([]any)
+		for _, r := range api.Roles {
+			call(t, a, "session.role", map[string]any{"role": r})
+			_, cerr := a.Call("panel.create", nil)
+			lib := map[string]string{"panel_member": "client", "chair": "client", "secretary": "client"}[r]
+			if lib == "" {
+				lib = r
+			}
+			if slices.Contains(allowed, any(lib)) {
+				assert.Nil(t, cerr, r)
+				continue
+			}
+			require.NotNil(t, cerr, r)
+			assert.Equal(t, "forbidden", cerr.Code, r)
+			assert.Equal(t, r, cerr.Role)
+			assert.NotEmpty(t, cerr.Allowed, r)
+		}
+	})
+}
+
+// TestListingWritesNothing opens the feedback view's lists on an empty
+// state: nothing is written until someone registers a device.
+func TestListingWritesNothing(t *testing.T) {
+	a, err := api.Open("", "")
+	require.NoError(t, err)
+	for _, m := range []string{"feedback.devices", "state", "labels", "policy", "session", "panel.status", "expert.list", "loop.board", "house", "feedback.report"} {
+		_, cerr := a.Call(m, nil)
+		require.Nil(t, cerr, m)
+	}
+	lines, _ := a.Pending()
+	assert.Empty(t, lines, "reading writes no event")
+	call(t, a, "feedback.registerDevices", nil)
+	devices := call(t, a, "feedback.devices", nil)["list"].([]any)
+	assert.Len(t, devices, 2)
+	dev := devices[0].(map[string]any)
+	require.NotNil(t, dev["followUp"], "the demo's devices ask a follow-up question")
+	res := call(t, a, "feedback.press", map[string]any{"device": dev["id"], "rating": 4, "answer": 2})
+	assert.Equal(t, 1.0, res["counted"])
+	lines, _ = a.Pending()
+	assert.Contains(t, lines, `"a":2`, "the follow-up answer is recorded with its press")
+}
+
+// TestSampleInEachLanguage draws the sample county in Finnish, Swedish
+// and English: the same county, with its organisation text and feedback
+// in the page's language.
+func TestSampleInEachLanguage(t *testing.T) {
+	counts := map[string]any{}
+	for lang, panelName := range map[string]string{"fi": "Aikuissosiaalityön asiakasraati", "sv": "Klientrådet för socialt arbete för vuxna", "en": "Adult social work client panel"} {
+		a, err := api.Open("", "")
+		require.NoError(t, err)
+		res := call(t, a, "sample", map[string]any{"lang": lang})
+		counts[lang] = res["items"]
+		st := call(t, a, "panel.status", nil)
+		assert.Equal(t, panelName, st["panel"].(map[string]any)["name"], lang)
+	}
+	assert.Equal(t, counts["fi"], counts["sv"])
+	assert.Equal(t, counts["fi"], counts["en"])
+	a, _ := api.Open("", "")
+	_, cerr := a.Call("sample", []byte(`{"lang":"de"}`))
+	require.NotNil(t, cerr)
+	assert.Equal(t, "lang", cerr.Field)
 }

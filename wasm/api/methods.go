@@ -302,7 +302,9 @@ func init() {
 		}
 		return map[string]any{"house": h, "indicators": ins, "warnings": ws, "groups": groups}, nil
 	})
-	method("sample", func(a *App, _ none) (any, error) { return a.sample() })
+	// sample draws the sample county with its texts in lang (fi, sv or
+	// en; fi when empty).
+	method("sample", func(a *App, in struct{ Lang string }) (any, error) { return a.sample(in.Lang) })
 }
 
 // newPerson makes a fresh person id, as a county's person register would.

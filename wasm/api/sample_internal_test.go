@@ -20,7 +20,7 @@ func TestSampleIsSeeded(t *testing.T) {
 	journal := func(at time.Time) (string, string) {
 		a, err := Open("", "")
 		require.NoError(t, err)
-		_, err = a.sampleAt(at)
+		_, err = a.sampleAt(at, "sv")
 		require.NoError(t, err)
 		lines, keys := a.Pending()
 		return digest.ReplaceAllString(lines, `"$1":"…"`), keys

@@ -83,7 +83,7 @@ const T = {
     downloadJournal: "Lataa tapahtumaketju", downloadKeys: "Lataa avaimet",
     confirmSample: "Esimerkkialue korvaa nykyiset tiedot tässä selaimessa. Jatketaanko?",
     sampleLoaded: (n) => `Esimerkkialue ladattu: ${n} tapahtumaa.`,
-    createPanel: "Perusta asiakasraati", constituted: "Raati täyttää kokoonpanovaatimukset ✓", notConstituted: "Raati ei vielä täytä kokoonpanovaatimuksia:",
+    panelName: "Aikuissosiaalityön asiakasraati", createPanel: "Perusta asiakasraati", constituted: "Raati täyttää kokoonpanovaatimukset ✓", notConstituted: "Raati ei vielä täytä kokoonpanovaatimuksia:",
     addMember: "Lisää jäsen", name: "Nimi", service: "Palvelu", type: "Jäsentyyppi", addFive: "Lisää viisi jäsentä", members: "Jäsenet", positions: "Tehtävät",
     makeChair: "Puheenjohtajaksi", makeSecretary: "Sihteeriksi", holdMeeting: "Pidä kokous, kaikki jäsenet paikalla", official: "Kokous oli päätösvaltainen ✓", notOfficial: "Kokous ei ollut päätösvaltainen:",
     statement: "Kannanotto", adopt: "Hyväksy kannanotto", statements: "Kannanotot ja vastaukset", answer: "Vastaa kannanottoon", decision: "Päätös", reason: "Perustelu", response: "Vastaus raadille", noAnswer: "Odottaa vastausta",
@@ -127,7 +127,7 @@ const T = {
     downloadJournal: "Ladda ner händelsekedjan", downloadKeys: "Ladda ner nycklarna",
     confirmSample: "Exempelområdet ersätter de nuvarande uppgifterna i den här webbläsaren. Fortsätta?",
     sampleLoaded: (n) => `Exempelområdet laddat: ${n} händelser.`,
-    createPanel: "Grunda ett klientråd", constituted: "Rådet uppfyller kraven på sammansättning ✓", notConstituted: "Rådet uppfyller ännu inte kraven på sammansättning:",
+    panelName: "Klientrådet för socialt arbete för vuxna", createPanel: "Grunda ett klientråd", constituted: "Rådet uppfyller kraven på sammansättning ✓", notConstituted: "Rådet uppfyller ännu inte kraven på sammansättning:",
     addMember: "Lägg till medlem", name: "Namn", service: "Tjänst", type: "Medlemstyp", addFive: "Lägg till fem medlemmar", members: "Medlemmar", positions: "Uppdrag",
     makeChair: "Till ordförande", makeSecretary: "Till sekreterare", holdMeeting: "Håll möte, alla närvarande", official: "Mötet var beslutfört ✓", notOfficial: "Mötet var inte beslutfört:",
     statement: "Ställningstagande", adopt: "Godkänn ställningstagandet", statements: "Ställningstaganden och svar", answer: "Svara", decision: "Beslut", reason: "Motivering", response: "Svar till rådet", noAnswer: "Väntar på svar",
@@ -171,7 +171,7 @@ const T = {
     downloadJournal: "Download the chain of events", downloadKeys: "Download the keys",
     confirmSample: "The sample county replaces the data in this browser. Continue?",
     sampleLoaded: (n) => `Sample county loaded: ${n} events.`,
-    createPanel: "Set up a client panel", constituted: "The panel meets the composition rules ✓", notConstituted: "The panel does not meet the composition rules yet:",
+    panelName: "Adult social work client panel", createPanel: "Set up a client panel", constituted: "The panel meets the composition rules ✓", notConstituted: "The panel does not meet the composition rules yet:",
     addMember: "Add member", name: "Name", service: "Service", type: "Member type", addFive: "Add five members", members: "Members", positions: "Positions",
     makeChair: "Make chair", makeSecretary: "Make secretary", holdMeeting: "Hold a meeting, everyone present", official: "The meeting had a quorum ✓", notOfficial: "The meeting had no quorum:",
     statement: "Statement", adopt: "Adopt the statement", statements: "Statements and answers", answer: "Answer the statement", decision: "Decision", reason: "Reason", response: "Answer to the panel", noAnswer: "Awaiting an answer",
@@ -466,7 +466,7 @@ function rights() {
 // ---- Client panel ----
 async function panelView() {
   const st = await call("panel.status");
-  if (!st.panel) return h("div", {}, ...act(t("createPanel"), async () => { await call("panel.create"); await render("#composition"); }, { id: "create-panel" }));
+  if (!st.panel) return h("div", {}, ...act(t("createPanel"), async () => { await call("panel.create", { name: t("panelName"), unit: "aikuissosiaalityo" }); await render("#composition"); }, { id: "create-panel" }));
   const pid = st.panel.id;
   const c = st.composition;
   const comp = c.constituted ? h("p", { class: "ok", id: "composition" }, t("constituted"))
@@ -548,11 +548,14 @@ async function feedbackView() {
         h("button", { type: "button", class: "secondary follow", "data-answer": 0, onclick: () => record(rating, 0) }, t("skip2"))));
       focusOn(follow.querySelector("button"));
     };
-    const faces = ["😞", "🙁", "🙂", "😀"];
+    // Faces drawn, not emoji, so that they show without an emoji font.
+    const mouths = ["M10 24 Q16 17 22 24", "M11 23 Q16 20 21 23", "M11 20 Q16 24 21 20", "M9 19 Q16 28 23 19"];
+    const face = (i) => s("svg", { viewBox: "0 0 32 32", width: "36", height: "36", "aria-hidden": "true", class: `face f${i + 1}` },
+      s("circle", { cx: 16, cy: 16, r: 14 }), s("circle", { cx: 11, cy: 12, r: 1.8, class: "eye" }), s("circle", { cx: 21, cy: 12, r: 1.8, class: "eye" }), s("path", { d: mouths[i], class: "mouth" }));
     const err = h("div", { class: "err", "aria-live": "assertive" });
     device = h("div", { class: "card" }, h("h3", { text: t("device") }), field(t("device"), dev), h("p", { text: t("howWas") }),
-      h("div", { class: "smileys" }, faces.map((f, i) => {
-        const b = h("button", { type: "button", class: "smiley", "data-rating": i + 1, "aria-label": L("ratings", i + 1) }, f);
+      h("div", { class: "smileys" }, [0, 1, 2, 3].map((i) => {
+        const b = h("button", { type: "button", class: "smiley", "data-rating": i + 1, "aria-label": L("ratings", i + 1) }, face(i));
         b.addEventListener("click", () => run(b, err, () => press(i + 1), [msg, follow]));
         return b;
       })), live, err);
@@ -728,7 +731,7 @@ async function loadSample() {
   try {
     openResult = await osallisuus.open("", "");
     await setRole(role);
-    await osallisuus.call("sample", {});
+    await osallisuus.call("sample", { lang });
     save(true);
   } catch (e) {
     openResult = await osallisuus.open(journal, keys);
