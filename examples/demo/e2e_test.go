@@ -322,11 +322,15 @@ func TestBrowser(t *testing.T) {
 			press("#sample"), until(`document.querySelector('#sample-result').textContent.length > 0`), summaryOf(&twice),
 			is(`document.querySelectorAll('#damage a[download]').length === 2`, "the sample never deletes a damaged journal"),
 		}},
+		{"the devices' follow-up answers are reported", []step{
+			press("#tab-report"), until(`document.querySelectorAll('#follow-table tbody tr').length === 4`),
+			is(`[...document.querySelectorAll('#follow-table .answer-count')].some(e => /Odotusaika: \d/.test(e.textContent))`, "answers counted by option"),
+		}},
 	}
 	for _, st := range steps {
 		if err := chromedp.Do(ctx, st.act...); err != nil {
 			page, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#error').textContent + ' | ' + [...document.querySelectorAll('.err')].map(e => e.textContent).join(' / ') + ' | ' + document.querySelector('#main').innerText.slice(0, 600)`))
-			t.Fatalf("%s: %v\npage: %s", st.name, err, page)
+			t.Fatalf("%s: %v\npage: %s\nconsole: %v", st.name, err, page, errs())
 		}
 	}
 	require.Contains(t, text, "puuttuu", "the composition check explains what is missing")

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -180,4 +181,60 @@ func TestSampleInEachLanguage(t *testing.T) {
 	_, cerr := a.Call("sample", []byte(`{"lang":"de"}`))
 	require.NotNil(t, cerr)
 	assert.Equal(t, "lang", cerr.Field)
+}
+
+// TestFollowUpsReported draws the sample county, whose devices ask a
+// follow-up question, and checks the follow-up report against every
+// press event of the saved journal, read line by line: each shown count
+// is the number of answers of that option on that device, filtered
+// repeats left out; small counts are hidden (FB-5).
+func TestFollowUpsReported(t *testing.T) {
+	a, err := api.Open("", "")
+	require.NoError(t, err)
+	call(t, a, "sample", nil)
+	lines, _ := a.Pending()
+	want := map[string]map[string]int{} // device → option → answers
+	for _, line := range strings.Split(strings.TrimSpace(lines), "\n") {
+		var e struct {
+			Type string
+			Data struct {
+				Device  string
+				Presses []struct {
+					A int
+					F bool
+				}
+			}
+		}
+		require.NoError(t, json.Unmarshal([]byte(line), &e))
+		if e.Type != "feedback.pressed" {
+			continue
+		}
+		for _, pr := range e.Data.Presses {
+			if pr.A > 0 && !pr.F {
+				if want[e.Data.Device] == nil {
+					want[e.Data.Device] = map[string]int{}
+				}
+				want[e.Data.Device][fmt.Sprint(pr.A)]++
+			}
+		}
+	}
+	require.Len(t, want, 4, "every sample device had its follow-up answered")
+	out := call(t, a, "feedback.followUps", map[string]any{"days": 90})["list"].([]any)
+	require.Len(t, out, 4)
+	for _, x := range out {
+		r := x.(map[string]any)
+		tab := r["answers"].(map[string]any)
+		cols := tab["cols"].([]any)
+		require.Len(t, cols, len(r["options"].([]any)))
+		for j, c := range tab["cells"].([]any)[0].([]any) {
+			cell := c.(map[string]any)
+			if cell["suppressed"] == true {
+				if cell["secondary"] != true {
+					assert.Less(t, want[r["device"].(string)][cols[j].(string)], 5, "only a small count is hidden for itself")
+				}
+				continue
+			}
+			assert.Equal(t, float64(want[r["device"].(string)][cols[j].(string)]), cell["value"], "device %s option %s", r["point"], cols[j])
+		}
+	}
 }

@@ -127,8 +127,7 @@ func init() {
 	method("feedback.registerDevices", func(a *App, _ none) (any, error) {
 		for _, pt := range []struct{ s, point string }{{"aikuissosiaalityo", "Hervannan sosiaalitoimisto"}, {"paihdepalvelut", "A-klinikka"}} {
 			if _, err := a.fb.RegisterDevice(a.ctx(), a.actor(feedback.ActionRegisterDevice), feedback.DeviceInput{Service: pt.s, Point: pt.point,
-				FollowUp: &feedback.FollowUp{Question: feedback.Text{"fi": "Mikä vaikutti eniten?", "sv": "Vad påverkade mest?", "en": "What mattered most?"},
-					Options: []feedback.Text{{"fi": "Odotusaika", "sv": "Väntetiden", "en": "Waiting time"}, {"fi": "Kohtaaminen", "sv": "Bemötandet", "en": "How I was met"}, {"fi": "Tilat", "sv": "Lokalerna", "en": "The premises"}}}}); err != nil {
+				FollowUp: demoFollowUp()}); err != nil {
 				return nil, err
 			}
 		}
@@ -305,6 +304,13 @@ func init() {
 	// sample draws the sample county with its texts in lang (fi, sv or
 	// en; fi when empty).
 	method("sample", func(a *App, in struct{ Lang string }) (any, error) { return a.sample(in.Lang) })
+}
+
+// demoFollowUp is the follow-up question the demo's devices ask after a
+// smiley.
+func demoFollowUp() *feedback.FollowUp {
+	return &feedback.FollowUp{Question: feedback.Text{"fi": "Mikä vaikutti eniten?", "sv": "Vad påverkade mest?", "en": "What mattered most?"},
+		Options: []feedback.Text{{"fi": "Odotusaika", "sv": "Väntetiden", "en": "Waiting time"}, {"fi": "Kohtaaminen", "sv": "Bemötandet", "en": "How I was met"}, {"fi": "Tilat", "sv": "Lokalerna", "en": "The premises"}}}
 }
 
 // newPerson makes a fresh person id, as a county's person register would.

@@ -119,7 +119,7 @@ func (a *App) sampleAt(today time.Time, lang string) (any, error) {
 	}
 	var devices []*feedback.DeviceInfo
 	for i, svc := range sampleServices {
-		d, err := a.fb.RegisterDevice(ctx, Coordinator, feedback.DeviceInput{Service: svc, Point: fmt.Sprintf(w.point, i+1)})
+		d, err := a.fb.RegisterDevice(ctx, Coordinator, feedback.DeviceInput{Service: svc, Point: fmt.Sprintf(w.point, i+1), FollowUp: demoFollowUp()})
 		if err != nil {
 			return nil, err
 		}
@@ -137,7 +137,7 @@ func (a *App) sampleAt(today time.Time, lang string) (any, error) {
 				if i == 0 {
 					rating = feedback.Rating(2 + r.IntN(3))
 				}
-				batch = append(batch, feedback.Press{Rating: rating, At: t})
+				batch = append(batch, feedback.Press{Rating: rating, At: t, Answer: r.IntN(4)}) // 0: the follow-up skipped
 				if r.IntN(6) == 0 {
 					batch = append(batch, feedback.Press{Rating: rating, At: t.Add(2 * time.Second)}) // a repeat
 				}

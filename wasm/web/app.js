@@ -92,7 +92,7 @@ const T = {
     noDevices: "Palautelaitteita ei ole vielä rekisteröity.", registerDevices: "Rekisteröi kaksi palautelaitetta",
     eform: "Sosiaalisen raportoinnin lomake", rating: "Arvio", none: "Ei arviota", text: "Palautteesi", preview: "Tallennetaan näin (henkilötiedot poistettu):", wantReceipt: "Haluan kuittikoodin", send: "Lähetä palaute", sent: "Palaute vastaanotettu.",
     receiptShown: "Kuittikoodisi – näytetään vain kerran:", code: "Kuittikoodi", lookUp: "Katso, mitä palautteelle tapahtui", state: "Tila", updated: "Päivitetty",
-    report90: "Viimeiset 90 päivää", items: "palautetta", count: "Palautteita", small: "alle 5", hiddenOther: "piilotettu toisen solun suojaksi", happy: "Tyytyväisyys (1–4)", change: "Muutos edelliseen jaksoon", topThemes: "Yleisimmät teemat", tasks: "Sosiaalihuoltolain 7 §:n tehtävät",
+    followUps: "Palautelaitteiden lisäkysymys", question: "Kysymys", answers: "Vastaukset", report90: "Viimeiset 90 päivää", items: "palautetta", count: "Palautteita", small: "alle 5", hiddenOther: "piilotettu toisen solun suojaksi", happy: "Tyytyväisyys (1–4)", change: "Muutos edelliseen jaksoon", topThemes: "Yleisimmät teemat", tasks: "Sosiaalihuoltolain 7 §:n tehtävät",
     legendSupp: "Viivoitettu = alle viiden palautteen solu on piilotettu, ettei ketään voi tunnistaa. Ruudutettu = solu on piilotettu, jottei piilotettua lukua voi laskea summista.",
     chartTitle: "Arviot palveluittain, osuus palautteista", chartNote: "Luvut ovat taulukossa alla.", noEarlier: "ei vertailujaksoa", noData: "Ei palautetta tällä jaksolla.",
     experts: "Kokemusasiantuntijat", withdraw: "Peru suostumus", withdrawn: "suostumus peruttu – tiedot poistettu", trained: "koulutettu", match: "Etsi kokemusasiantuntija", background: "Kokemustausta", area: "Alue", language: "Kieli", requireTrained: "Vaaditaan koulutus", find: "Etsi", score: "pisteet", noMatch: "Ei sopivia – perutut ja varatut eivät tule ehdolle.",
@@ -136,7 +136,7 @@ const T = {
     noDevices: "Inga responsenheter har registrerats ännu.", registerDevices: "Registrera två responsenheter",
     eform: "Blankett för social rapportering", rating: "Bedömning", none: "Ingen", text: "Din respons", preview: "Sparas så här (personuppgifter borttagna):", wantReceipt: "Jag vill ha en kvittokod", send: "Skicka", sent: "Responsen har tagits emot.",
     receiptShown: "Din kvittokod – visas bara en gång:", code: "Kvittokod", lookUp: "Se vad som hände med responsen", state: "Läge", updated: "Uppdaterad",
-    report90: "De senaste 90 dagarna", items: "svar", count: "Svar", small: "under 5", hiddenOther: "dold för att skydda en annan cell", happy: "Nöjdhet (1–4)", change: "Förändring från föregående period", topThemes: "Vanligaste teman", tasks: "Uppgifterna i 7 § socialvårdslagen",
+    followUps: "Responsenheternas följdfråga", question: "Fråga", answers: "Svar", report90: "De senaste 90 dagarna", items: "svar", count: "Svar", small: "under 5", hiddenOther: "dold för att skydda en annan cell", happy: "Nöjdhet (1–4)", change: "Förändring från föregående period", topThemes: "Vanligaste teman", tasks: "Uppgifterna i 7 § socialvårdslagen",
     legendSupp: "Streckad = en cell med färre än fem svar är dold så att ingen kan identifieras. Rutad = cellen är dold så att det dolda talet inte kan räknas ut ur summorna.",
     chartTitle: "Bedömningar per tjänst, andel av svaren", chartNote: "Talen finns i tabellen nedan.", noEarlier: "ingen jämförelseperiod", noData: "Ingen respons under perioden.",
     experts: "Erfarenhetsexperter", withdraw: "Återkalla samtycket", withdrawn: "samtycket återkallat – uppgifterna raderade", trained: "utbildad", match: "Sök en erfarenhetsexpert", background: "Erfarenhet", area: "Område", language: "Språk", requireTrained: "Utbildning krävs", find: "Sök", score: "poäng", noMatch: "Inga lämpliga – återkallade och bokade föreslås inte.",
@@ -180,7 +180,7 @@ const T = {
     noDevices: "No feedback devices are registered yet.", registerDevices: "Register two feedback devices",
     eform: "Social reporting e-form", rating: "Rating", none: "No rating", text: "Your feedback", preview: "Stored like this (personal data removed):", wantReceipt: "I want a receipt code", send: "Send feedback", sent: "Feedback received.",
     receiptShown: "Your receipt code – shown only once:", code: "Receipt code", lookUp: "See what became of the feedback", state: "State", updated: "Updated",
-    report90: "The last 90 days", items: "items", count: "Items", small: "under 5", hiddenOther: "hidden to protect another cell", happy: "Happy index (1–4)", change: "Change from the previous period", topThemes: "Top themes", tasks: "Tasks of section 7 of the Social Welfare Act",
+    followUps: "The devices' follow-up question", question: "Question", answers: "Answers", report90: "The last 90 days", items: "items", count: "Items", small: "under 5", hiddenOther: "hidden to protect another cell", happy: "Happy index (1–4)", change: "Change from the previous period", topThemes: "Top themes", tasks: "Tasks of section 7 of the Social Welfare Act",
     legendSupp: "Hatched = a cell under five items is hidden so that nobody can be identified. Checked = a cell is hidden so that a hidden count cannot be worked out from the totals.",
     chartTitle: "Ratings by service, share of items", chartNote: "The counts are in the table below.", noEarlier: "no earlier period", noData: "No feedback in this period.",
     experts: "Experience experts", withdraw: "Withdraw consent", withdrawn: "consent withdrawn – data erased", trained: "trained", match: "Find an experience expert", background: "Background", area: "Area", language: "Language", requireTrained: "Training required", find: "Find", score: "score", noMatch: "No match – withdrawn and booked people are never offered.",
@@ -611,6 +611,7 @@ function cellTd(c) { return h("td", { class: c.suppressed ? (c.secondary ? "supp
 
 async function reportView() {
   const rep = await call("feedback.report", { days: 90 });
+  const follow = await call("feedback.followUps", { days: 90 });
   const rt = rep.ratings, rows = rt.rows || [], cols = rt.cols || [];
   const colLabel = (c) => c === "none" ? t("none") : L("ratings", Number(c));
   const legend = h("ul", { class: "legend" }, cols.map((c, j) => h("li", {}, h("span", { class: `swatch ${COLORS[j]}`, "aria-hidden": "true" }), colLabel(c))),
@@ -637,9 +638,19 @@ async function reportView() {
       h("td", { class: "num", text: change(sv) }), h("td", { class: "num", text: sv.happyIndex != null ? num(sv.happyIndex, { maximumFractionDigits: 2 }) : "–" }),
       h("td", { text: (sv.topThemes || []).map((th) => themeLabel(rep, th)).join(", ") })))));
   const tasks = h("div", {}, h("h3", { text: t("tasks") }), h("ul", {}, (rep.tasks || []).map((g) => h("li", {}, `${g.labels[lang]}: ${cellText(g.count)} (${g.themes.map((th) => themeLabel(rep, th)).join(", ") || "–"})`))));
-  if (!rows.length) return h("p", { text: t("noData") });
+  const answerCell = (f) => h("td", { "data-label": t("answers") }, f.options.map((o, j) => {
+    const c = f.answers.cells[0][j];
+    return h("span", { class: "answer-count" }, `${o[lang] || o.fi}: `, h("span", { class: c.suppressed ? "supp" : "", text: cellText(c) }));
+  }));
+  const followRow = (f) => h("tr", {}, h("td", { class: "lead-cell", text: `${f.point} (${W("services", f.service)})` }),
+    h("td", { "data-label": t("question"), text: f.question[lang] || f.question.fi }), answerCell(f));
+  const followUps = follow.length ? h("div", {}, h("h3", { text: t("followUps") }),
+    h("table", { id: "follow-table", class: "cards" },
+      h("thead", {}, h("tr", {}, h("th", { scope: "col", text: t("device") }), h("th", { scope: "col", text: t("question") }), h("th", { scope: "col", text: t("answers") }))),
+      h("tbody", {}, follow.map(followRow)))) : "";
+  if (!rows.length) return h("div", {}, h("p", { text: t("noData") }), followUps);
   return h("div", {}, h("figure", { class: "card" }, h("figcaption", { text: t("chartTitle") }), legend, chart, h("p", { class: "note", text: t("legendSupp") })),
-    scrollBox(t("report90"), table), h("p", { class: "note", text: `– = ${t("noEarlier")}` }), tasks);
+    scrollBox(t("report90"), table), h("p", { class: "note", text: `– = ${t("noEarlier")}` }), followUps, tasks);
 }
 function themeLabel(rep, code) { return (rep.themes || []).find((x) => x.theme === code)?.labels?.[lang] ?? code; }
 

@@ -21,9 +21,9 @@ export interface OpenResult { events: number; verified: boolean; head: string; e
 export interface Pending { lines: string; keys: string }
 
 export type Method =
-  | "labels" | "state" | "sample" | "house" | "session" | "session.role"
+  | "labels" | "state" | "sample" | "house" | "session" | "session.role" | "policy"
   | "panel.status" | "panel.create" | "panel.addMember" | "panel.appoint" | "panel.leave" | "panel.meet" | "panel.adopt" | "panel.answer"
-  | "feedback.devices" | "feedback.registerDevices" | "feedback.press" | "feedback.preview" | "feedback.submit" | "feedback.receipt" | "feedback.report"
+  | "feedback.devices" | "feedback.registerDevices" | "feedback.press" | "feedback.preview" | "feedback.submit" | "feedback.receipt" | "feedback.report" | "feedback.followUps"
   | "expert.list" | "expert.register" | "expert.match" | "expert.withdraw"
   | "loop.board" | "loop.advance";
 
