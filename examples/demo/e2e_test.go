@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 	"github.com/stretchr/testify/require"
@@ -178,8 +180,8 @@ const summary = `(async () => JSON.stringify({
 // the role switcher refusing with the rule in each language; reload with
 // the state intact; a damaged journal kept aside and offered; the sample
 // loaded twice equal to once. Then every view in every language at 1366
-// and 390 px: axe-core, no horizontal scroll at 390 px, screenshots of
-// the Finnish views; and no console error anywhere.
+// and 390 px, and in dark mode: axe-core, no horizontal scroll at 390 px,
+// screenshots of the Finnish views; and no console error anywhere.
 func TestBrowser(t *testing.T) {
 	exe := chromium(t)
 	url := serve(t)
@@ -344,9 +346,20 @@ func TestBrowser(t *testing.T) {
 	dir := screenshotDir(t)
 	for _, width := range []int64{1366, 390} {
 		for _, l := range []string{"fi", "sv", "en"} {
-			t.Run(fmt.Sprintf("%s_%d", l, width), func(t *testing.T) { views(t, ctx, dir, width, l) })
+			shots := ""
+			if l == "fi" {
+				shots = "%s-%d.png"
+			}
+			t.Run(fmt.Sprintf("%s_%d", l, width), func(t *testing.T) { views(t, ctx, dir, shots, width, l) })
 		}
 	}
+	t.Run("dark_fi_1366", func(t *testing.T) {
+		require.NoError(t, chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}})
+			return err
+		})))
+		views(t, ctx, dir, "dark-%s-%d.png", 1366, "fi")
+	})
 	require.Empty(t, errs(), "console errors")
 }
 
@@ -363,8 +376,8 @@ func screenshotDir(t *testing.T) string {
 
 // views goes through every view at one width in one language: no
 // horizontal scroll at phone width, axe-core finds no serious or critical
-// violation, and the Finnish views are photographed.
-func views(t *testing.T, ctx context.Context, dir string, width int64, l string) {
+// violation, and, when shots names files, each view is photographed.
+func views(t *testing.T, ctx context.Context, dir, shots string, width int64, l string) {
 	src := axeSource(t)
 	require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(width, 900), lang(l), eval(src)))
 	for _, tab := range []string{"panel", "feedback", "receipt", "report", "experts", "loop", "house"} {
@@ -377,10 +390,10 @@ func views(t *testing.T, ctx context.Context, dir string, width int64, l string)
 		bad, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`axe.run(document, {resultTypes: ['violations']}).then(r => r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => v.id + ': ' + v.help + ' (' + v.nodes.length + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ') + ')'))`, chromedp.EvalAwaitPromise))
 		require.NoError(t, err, tab)
 		require.Empty(t, bad, "axe-core on the %s view, %s, %d px", tab, l, width)
-		if l == "fi" {
+		if shots != "" {
 			shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // quality 100 writes PNG
 			require.NoError(t, err)
-			name := filepath.Join(dir, fmt.Sprintf("%s-%d.png", tab, width))
+			name := filepath.Join(dir, fmt.Sprintf(shots, tab, width))
 			require.NoError(t, os.WriteFile(name, shot, 0o644))
 		}
 	}
