@@ -1,8 +1,10 @@
 // The osallisuus demo page: plain DOM, no framework. Every action goes
 // through globalThis.osallisuus (see osallisuus.d.ts) as the role picked
 // in the header; every change is appended to the journal saved in
-// localStorage. A saved journal that does not verify is kept aside under
-// its own key, offered for download and never deleted.
+// IndexedDB (localStorage where there is none). A saved journal that does
+// not verify is kept aside under its own key, offered for download and
+// never deleted. The storage is globalThis.osallisuusStore, for anyone
+// inspecting the demo and for its end-to-end test.
 
 const JOURNAL = "osallisuus.journal", KEYS = "osallisuus.keys", LANG = "osallisuus.lang", ROLE = "osallisuus.role", DAMAGED = "osallisuus.damaged.";
 const SERVICES = ["aikuissosiaalityo", "sosiaalinen_kuntoutus", "paihdepalvelut", "asumispalvelut"];
@@ -74,7 +76,7 @@ const T = {
   fi: {
     skip: "Siirry sisältöön", title: "Asiakkaat kehittäjinä", loading: "Ladataan…", views: "Näkymät", roleLabel: "Rooli",
     lead: "Asiakasosallisuuden malli selaimessa: asiakasraati, palaute, kokemusasiantuntijat ja palautesilmukka. Kaikki tieto pysyy tässä selaimessa.",
-    sample: "Lataa esimerkkihyvinvointialue", reset: "Tyhjennä", footer: "osallisuus – avoin Go-kirjasto asiakasosallisuuteen. Tila tallentuu selaimen localStorageen tapahtumaketjuna.",
+    sample: "Lataa esimerkkihyvinvointialue", reset: "Tyhjennä", footer: "osallisuus – avoin Go-kirjasto asiakasosallisuuteen. Tila tallentuu tähän selaimeen (IndexedDB) tapahtumaketjuna.",
     tabPanel: "Asiakasraati", tabFeedback: "Palaute", tabReceipt: "Kuitti", tabReport: "Sosiaalinen raportti", tabExperts: "Kokemusasiantuntijat", tabLoop: "Palautesilmukka", tabHouse: "Osallisuuden talo",
     saved: (n) => `${n} tapahtumaa tallessa tässä selaimessa – ketju tarkistettu ✓`,
     savedDamaged: (n) => `${n} tapahtumaa tässä selaimessa – tallennettu ketju oli vahingoittunut ✗`,
@@ -118,7 +120,7 @@ const T = {
   sv: {
     skip: "Till innehållet", title: "Klienter som utvecklare", loading: "Laddar…", views: "Vyer", roleLabel: "Roll",
     lead: "En modell för klientdelaktighet i webbläsaren: klientråd, respons, erfarenhetsexperter och responsslingan. Allt stannar i den här webbläsaren.",
-    sample: "Ladda ett exempelområde", reset: "Töm", footer: "osallisuus – ett öppet Go-bibliotek för klientdelaktighet. Tillståndet sparas i webbläsarens localStorage som en händelsekedja.",
+    sample: "Ladda ett exempelområde", reset: "Töm", footer: "osallisuus – ett öppet Go-bibliotek för klientdelaktighet. Tillståndet sparas i den här webbläsaren (IndexedDB) som en händelsekedja.",
     tabPanel: "Klientråd", tabFeedback: "Respons", tabReceipt: "Kvitto", tabReport: "Social rapport", tabExperts: "Erfarenhetsexperter", tabLoop: "Responsslingan", tabHouse: "Delaktighetens hus",
     saved: (n) => `${n} händelser sparade i den här webbläsaren – kedjan kontrollerad ✓`,
     savedDamaged: (n) => `${n} händelser i den här webbläsaren – den sparade kedjan var skadad ✗`,
@@ -162,7 +164,7 @@ const T = {
   en: {
     skip: "Skip to content", title: "Clients as developers", loading: "Loading…", views: "Views", roleLabel: "Role",
     lead: "A model of client participation in your browser: client panel, feedback, experience experts and the feedback loop. All data stays in this browser.",
-    sample: "Load a sample county", reset: "Reset", footer: "osallisuus – an open Go library for client participation. The state is kept in the browser's localStorage as a chain of events.",
+    sample: "Load a sample county", reset: "Reset", footer: "osallisuus – an open Go library for client participation. The state is kept in this browser (IndexedDB) as a chain of events.",
     tabPanel: "Client panel", tabFeedback: "Feedback", tabReceipt: "Receipt", tabReport: "Social report", tabExperts: "Experience experts", tabLoop: "Feedback loop", tabHouse: "House of participation",
     saved: (n) => `${n} events kept in this browser – chain verified ✓`,
     savedDamaged: (n) => `${n} events in this browser – the saved chain was damaged ✗`,
@@ -221,7 +223,7 @@ let role = localStorage.getItem(ROLE) || "coordinator";
 let labels = {}, session = { roles: [] }, policy = {};
 let tab = "panel";
 let openResult = null;
-let readOnly = false; // a damaged journal could not be moved aside: nothing is written over it
+let readOnly = null; // a damaged journal that could not be moved aside: nothing is written over it
 const $ = (s) => document.querySelector(s);
 const t = (k) => T[lang][k] ?? T.en[k] ?? k;
 const L = (group, code) => labels[group]?.[code]?.[lang] ?? String(code);
@@ -317,49 +319,139 @@ function focusOn(el) {
   el.focus();
 }
 
-// ---- Storage: the journal in localStorage, damage kept aside ----
+// ---- Storage: the journal in IndexedDB, damage kept aside ----
+//
+// The journal is kept in IndexedDB as appended chunks (one per saved
+// change), the vault's keys beside it, and every damaged journal under
+// its own key in a store nothing deletes from. Each write is one
+// transaction, so it happens whole or not at all. Without IndexedDB the
+// page falls back to localStorage (about 5 MB). A journal an earlier page
+// left in localStorage is moved into IndexedDB on load.
 
-function save(replace) {
-  if (readOnly) return;
-  const { lines, keys } = osallisuus.pending();
-  try {
-    if (replace) localStorage.setItem(JOURNAL, lines);
-    else if (lines) localStorage.setItem(JOURNAL, (localStorage.getItem(JOURNAL) || "") + lines);
-    if (keys) localStorage.setItem(KEYS, keys);
-  } catch (e) {
-    $("#error").textContent = t("quota");
-  }
+const DB = "osallisuus";
+
+function request(r) { return new Promise((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); }); }
+
+// write runs fn in one read-write transaction and resolves when it has committed.
+function write(db, stores, fn) {
+  return new Promise((resolve, reject) => {
+    const tr = db.transaction(stores, "readwrite");
+    tr.oncomplete = () => resolve();
+    tr.onerror = () => reject(tr.error);
+    tr.onabort = () => reject(tr.error || new Error("the write was aborted"));
+    fn(tr);
+  });
 }
 
-// keepAside moves a journal that did not verify, with its keys and the
-// reason, under keys of its own; only when the copy is whole is the
-// original key freed for a new journal. Nothing here deletes a copy.
-function keepAside(journal, keys, reason) {
-  const stamp = new Date().toISOString();
-  const names = [DAMAGED + stamp + ".journal", DAMAGED + stamp + ".keys", DAMAGED + stamp + ".reason"];
-  try {
-    localStorage.setItem(names[0], journal);
-    localStorage.setItem(names[1], keys);
-    localStorage.setItem(names[2], reason);
-  } catch (e) {
-    // Not enough room for a copy: the original stays where it is, whole,
-    // and this session writes nothing over it. The partial copy is only a copy.
-    names.forEach((n) => { try { if (localStorage.getItem(JOURNAL) !== null) localStorage.removeItem(n); } catch (_) {} });
-    readOnly = true;
-    return;
-  }
-  localStorage.removeItem(JOURNAL);
-  localStorage.removeItem(KEYS);
+function indexedStore(db) {
+  return {
+    kind: "indexeddb",
+    async read() {
+      const tr = db.transaction(["chunks", "meta"], "readonly");
+      const [chunks, keys] = await Promise.all([request(tr.objectStore("chunks").getAll()), request(tr.objectStore("meta").get("keys"))]);
+      return { journal: chunks.join(""), keys: keys || "", chunks: chunks.length };
+    },
+    append(lines, keys) {
+      return write(db, ["chunks", "meta"], (tr) => { if (lines) tr.objectStore("chunks").add(lines); if (keys) tr.objectStore("meta").put(keys, "keys"); });
+    },
+    replace(lines, keys) {
+      return write(db, ["chunks", "meta"], (tr) => { tr.objectStore("chunks").clear(); if (lines) tr.objectStore("chunks").add(lines); tr.objectStore("meta").put(keys || "", "keys"); });
+    },
+    keepAside(journal, keys, reason) {
+      return write(db, ["chunks", "meta", "damaged"], (tr) => {
+        tr.objectStore("damaged").put({ journal, keys, reason }, new Date().toISOString());
+        tr.objectStore("chunks").clear();
+        tr.objectStore("meta").delete("keys");
+      });
+    },
+    async damaged() {
+      const tr = db.transaction("damaged", "readonly");
+      const [stamps, copies] = await Promise.all([request(tr.objectStore("damaged").getAllKeys()), request(tr.objectStore("damaged").getAll())]);
+      return stamps.map((stamp, i) => ({ stamp, ...copies[i] })).concat(localDamaged(), readOnly ? [readOnly] : []);
+    },
+    clear() { return write(db, ["chunks", "meta"], (tr) => { tr.objectStore("chunks").clear(); tr.objectStore("meta").delete("keys"); }); },
+  };
 }
 
-function damagedCopies() {
+// localDamaged lists damaged journals an earlier page kept in localStorage.
+function localDamaged() {
   const out = [];
   for (let i = 0; i < localStorage.length; i++) {
     const k = localStorage.key(i);
-    if (k.startsWith(DAMAGED) && k.endsWith(".journal")) out.push(k.slice(DAMAGED.length, -".journal".length));
+    if (!k.startsWith(DAMAGED) || !k.endsWith(".journal")) continue;
+    const stamp = k.slice(DAMAGED.length, -".journal".length);
+    out.push({ stamp, journal: localStorage.getItem(k), keys: localStorage.getItem(DAMAGED + stamp + ".keys") || "", reason: localStorage.getItem(DAMAGED + stamp + ".reason") || "" });
   }
-  if (readOnly) out.push("");
-  return out.sort();
+  return out;
+}
+
+const localStore = {
+  kind: "localstorage",
+  async read() { return { journal: localStorage.getItem(JOURNAL) || "", keys: localStorage.getItem(KEYS) || "", chunks: 1 }; },
+  async append(lines, keys) {
+    if (lines) localStorage.setItem(JOURNAL, (localStorage.getItem(JOURNAL) || "") + lines);
+    if (keys) localStorage.setItem(KEYS, keys);
+  },
+  async replace(lines, keys) { localStorage.setItem(JOURNAL, lines); localStorage.setItem(KEYS, keys || ""); },
+  async keepAside(journal, keys, reason) {
+    const stamp = new Date().toISOString();
+    const names = [DAMAGED + stamp + ".journal", DAMAGED + stamp + ".keys", DAMAGED + stamp + ".reason"];
+    try {
+      localStorage.setItem(names[0], journal);
+      localStorage.setItem(names[1], keys);
+      localStorage.setItem(names[2], reason);
+    } catch (e) {
+      // No room for a copy: the original stays where it is, whole, and
+      // this page writes nothing over it. The partial copy is only a copy.
+      names.forEach((n) => localStorage.removeItem(n));
+      readOnly = { stamp: "", journal, keys, reason };
+      return;
+    }
+    localStorage.removeItem(JOURNAL);
+    localStorage.removeItem(KEYS);
+  },
+  async damaged() { return localDamaged().concat(readOnly ? [readOnly] : []); },
+  async clear() { localStorage.removeItem(JOURNAL); localStorage.removeItem(KEYS); },
+};
+
+async function openStore() {
+  let st = localStore;
+  try {
+    const req = indexedDB.open(DB, 1);
+    req.onupgradeneeded = () => { const db = req.result; db.createObjectStore("chunks", { autoIncrement: true }); db.createObjectStore("meta"); db.createObjectStore("damaged"); };
+    st = indexedStore(await request(req));
+  } catch (e) {
+    return localStore;
+  }
+  // A journal left in localStorage moves into IndexedDB; beside a journal
+  // already there it is kept aside instead, never dropped.
+  const old = localStorage.getItem(JOURNAL);
+  if (old !== null) {
+    const keys = localStorage.getItem(KEYS) || "";
+    const cur = await st.read();
+    if (cur.journal === "") await st.replace(old, keys);
+    else await st.keepAside(old, keys, "a journal left in localStorage beside the one in IndexedDB");
+    localStorage.removeItem(JOURNAL);
+    localStorage.removeItem(KEYS);
+  }
+  return st;
+}
+
+let store = localStore;
+let unsaved = { lines: "", keys: "" }; // what a failed write could not save, tried again with the next
+
+async function save(replace) {
+  if (readOnly) return;
+  const { lines, keys } = osallisuus.pending();
+  const all = { lines: unsaved.lines + lines, keys: keys || unsaved.keys };
+  try {
+    if (replace) await store.replace(all.lines, all.keys);
+    else if (all.lines || all.keys) await store.append(all.lines, all.keys);
+    unsaved = { lines: "", keys: "" };
+  } catch (e) {
+    unsaved = all;
+    $("#error").textContent = t("quota");
+  }
 }
 
 // download links a saved text as a file; the link holds the text itself
@@ -378,10 +470,7 @@ async function status() {
   el.textContent = damaged ? t("savedDamaged")(num(st.events)) : t("saved")(num(st.events));
   el.className = damaged ? "bad" : "";
   const box = $("#damage");
-  box.replaceChildren(...damagedCopies().map((stamp) => {
-    const journal = stamp ? localStorage.getItem(DAMAGED + stamp + ".journal") : localStorage.getItem(JOURNAL);
-    const keys = stamp ? localStorage.getItem(DAMAGED + stamp + ".keys") : localStorage.getItem(KEYS);
-    const reason = stamp ? localStorage.getItem(DAMAGED + stamp + ".reason") : openResult.error;
+  box.replaceChildren(...(await store.damaged()).map(({ stamp, journal, keys, reason }) => {
     const when = stamp ? dateTime(new Date(stamp)) : "";
     const file = `osallisuus-damaged-${(stamp || "now").replace(/[:.]/g, "-")}`;
     return h("div", { class: "damaged" }, h("p", {}, stamp ? t("damagedKept")(when) : t("readOnly"), " ", reason ? h("span", { lang: "en", class: "reason", text: `(${reason})` }) : ""),
@@ -444,8 +533,8 @@ async function render(focus) {
   const [, key, intro] = TABS.find(([id]) => id === tab);
   const body = await VIEWS[tab]();
   view.replaceChildren(h("h2", { text: t(key) }), h("p", { class: "intro", text: t(intro) }), rights(), body);
-  await status();
   if (focus) focusOn(typeof focus === "string" ? $(focus) : focus);
+  await status();
 }
 
 // rights lists what the chosen role may and may not do in this view,
@@ -721,7 +810,7 @@ const VIEWS = { panel: panelView, feedback: feedbackView, receipt: receiptView, 
 
 async function call(method, args) {
   const out = await osallisuus.call(method, args || {});
-  save();
+  await save();
   return out;
 }
 
@@ -738,12 +827,12 @@ async function setRole(r) {
 async function loadSample() {
   const st = await osallisuus.call("state", {});
   if (st.events > 0 && !confirm(t("confirmSample"))) return;
-  const journal = localStorage.getItem(JOURNAL) || "", keys = localStorage.getItem(KEYS) || "";
+  const { journal, keys } = await store.read();
   try {
     openResult = await osallisuus.open("", "");
     await setRole(role);
     await osallisuus.call("sample", { lang });
-    save(true);
+    await save(true);
   } catch (e) {
     openResult = await osallisuus.open(journal, keys);
     await setRole(role);
@@ -761,9 +850,17 @@ async function boot() {
   const ready = new Promise((resolve) => { if (globalThis.osallisuusLoaded) resolve(); else addEventListener("osallisuus-ready", resolve, { once: true }); });
   go.run(instance);
   await ready;
-  const journal = localStorage.getItem(JOURNAL) || "", keys = localStorage.getItem(KEYS) || "";
-  openResult = await osallisuus.open(journal, keys);
-  if (openResult.error && journal) keepAside(journal, keys, openResult.error);
+  store = await openStore();
+  globalThis.osallisuusStore = store;
+  const saved = await store.read();
+  openResult = await osallisuus.open(saved.journal, saved.keys);
+  if (openResult.error && saved.journal) {
+    // If even the copy cannot be written, the damaged journal stays where
+    // it is, whole, and this page writes nothing over it.
+    try { await store.keepAside(saved.journal, saved.keys, openResult.error); } catch (e) { readOnly = { stamp: "", journal: saved.journal, keys: saved.keys, reason: openResult.error }; }
+  }
+  // Many small chunks are joined into one, in one transaction.
+  else if (saved.chunks > 256) await store.replace(saved.journal, saved.keys);
   labels = await osallisuus.call("labels", {});
   policy = await osallisuus.call("policy", {});
   await setRole(role).catch(() => setRole("coordinator"));
@@ -772,7 +869,7 @@ async function boot() {
   $("#role").addEventListener("change", async (e) => { await setRole(e.target.value); await render(); });
   const sampleBtn = $("#sample"), sampleErr = $("#sample-error");
   sampleBtn.addEventListener("click", () => run(sampleBtn, sampleErr, async () => { sampleBtn.disabled = true; try { await loadSample(); } finally { sampleBtn.disabled = false; } }, [$("#sample-result")]));
-  $("#reset").addEventListener("click", () => { if (confirm(t("confirmReset"))) { if (!readOnly) { localStorage.removeItem(JOURNAL); localStorage.removeItem(KEYS); } location.reload(); } });
+  $("#reset").addEventListener("click", async () => { if (confirm(t("confirmReset"))) { if (!readOnly) await store.clear(); location.reload(); } });
   await render();
   globalThis.osallisuusReady = true;
   performance.mark("osallisuus-ready");
