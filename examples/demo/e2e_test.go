@@ -295,6 +295,11 @@ func TestBrowser(t *testing.T) {
 			is(`document.querySelector('#receipt-result').textContent === ''`, "no stale result under the error"),
 			is(`!document.querySelector('#receipt-error').textContent.startsWith('not_found')`, "the error is in Finnish, not a code"),
 		}},
+		{"small cells are hidden, and told from cells hidden to protect them", []step{
+			press("#tab-report"), until(`!!document.querySelector('#report-table td.supp')`),
+			is(`[...document.querySelectorAll('#report-table td.supp')].every(td => td.textContent === (td.classList.contains('secondary') ? 'piilotettu toisen solun suojaksi' : 'alle 5'))`, "each hidden cell says why"),
+			is(`[...document.querySelectorAll('#report-table td.supp:not(.secondary)')].length > 0`, "a small cell shows as under 5"),
+		}},
 		{"language switched", []step{
 			lang("en"), until(`document.querySelector('#tab-panel').textContent === 'Client panel' && document.title.startsWith('Clients as developers')`),
 			press("#tab-house"), until(`document.querySelectorAll('#indicators li').length >= 5`),
@@ -371,6 +376,15 @@ func TestBrowser(t *testing.T) {
 			return err
 		})))
 		views(t, ctx, dir, "dark-%s-%d.png", 1366, "fi")
+	})
+	t.Run("print_report", func(t *testing.T) {
+		require.NoError(t, chromedp.Do(ctx, press("#tab-report"), until(`!!document.querySelector('#report-table')`), chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+			return err
+		}), is(`getComputedStyle(document.querySelector('#tabs')).display === 'none' && getComputedStyle(document.querySelector('#sample')).display === 'none' && getComputedStyle(document.querySelector('#report-table')).display !== 'none'`, "print shows the report without the page's controls")))
+		shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "print-report-1366.png"), shot, 0o644))
 	})
 	require.Empty(t, errs(), "console errors")
 }

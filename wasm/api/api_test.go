@@ -238,3 +238,33 @@ func TestFollowUpsReported(t *testing.T) {
 		}
 	}
 }
+
+// TestPanelRoles acts as the people of the sample's first panel: the
+// chair records a statement at an official meeting, a member who holds
+// no position is refused, and the refusal names the action so that the
+// page can give the rule.
+func TestPanelRoles(t *testing.T) {
+	a, err := api.Open("", "")
+	require.NoError(t, err)
+	call(t, a, "sample", nil)
+	st := call(t, a, "panel.status", nil)
+	meetings := st["meetings"].([]any)
+	last := meetings[len(meetings)-1].(map[string]any)
+	require.Equal(t, true, last["official"])
+	arg := map[string]any{"meeting": last["id"], "text": "Raati esittää lisää iltavastaanottoja."}
+
+	t.Run("PANEL-7_a_member_without_a_position_may_not_record_a_statement", func(t *testing.T) {
+		call(t, a, "session.role", map[string]any{"role": "panel_member"})
+		b, _ := json.Marshal(arg)
+		_, cerr := a.Call("panel.adopt", b)
+		require.NotNil(t, cerr)
+		assert.Equal(t, "forbidden", cerr.Code)
+		assert.Equal(t, "panel.adopt_statement", cerr.Action)
+		assert.Contains(t, cerr.Allowed, "client", "the policy allows members; the position decides")
+	})
+	t.Run("PANEL-7_the_chair_records_a_statement", func(t *testing.T) {
+		call(t, a, "session.role", map[string]any{"role": "chair"})
+		out := call(t, a, "panel.adopt", arg)
+		assert.Equal(t, arg["text"], out["text"])
+	})
+}

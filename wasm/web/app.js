@@ -502,6 +502,7 @@ function buildTabs() {
 function selectTab(id, focus) {
   tab = id;
   renderChrome();
+  $(`#tab-${id}`).scrollIntoView({ block: "nearest", inline: "nearest" });
   if (focus) $(`#tab-${id}`).focus();
   return render();
 }
