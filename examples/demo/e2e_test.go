@@ -303,6 +303,7 @@ func TestBrowser(t *testing.T) {
 		{"language switched", []step{
 			lang("en"), until(`document.querySelector('#tab-panel').textContent === 'Client panel' && document.title.startsWith('Clients as developers')`),
 			press("#tab-house"), until(`document.querySelectorAll('#indicators li').length >= 5`),
+			is(`![...document.querySelectorAll('#indicators li')].some(li => /\d{4}-\d{2}/.test(li.textContent))`, "dates in the locale's form, not ISO"),
 		}},
 		{"reload keeps the state", []step{
 			is(`osallisuusStore.kind === 'indexeddb'`, "the journal is kept in IndexedDB"),

@@ -232,6 +232,11 @@ const num = (n, opts) => new Intl.NumberFormat(LOCALES[lang], opts).format(n);
 const date = (s) => s ? new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: "medium" }).format(new Date(s)) : "–";
 const dateTime = (d) => new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: "medium", timeStyle: "short" }).format(d);
 // roleLabel names a page role, or a library role by the page role it is.
+// localDates writes the ISO dates and months in the library's texts
+// (indicator readings, theme titles) the way the page's locale does.
+const localDates = (text) => String(text)
+  .replace(/\b(\d{4})-(\d{2})-(\d{2})\b/g, (m, y, mo, d) => new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: "medium", timeZone: "UTC" }).format(Date.UTC(y, mo - 1, d)))
+  .replace(/\b(\d{4})-(\d{2})\b/g, (m, y, mo) => new Intl.DateTimeFormat(LOCALES[lang], { month: "numeric", year: "numeric", timeZone: "UTC" }).format(Date.UTC(y, mo - 1, 1)));
 const roleLabel = (r) => session.roles.find((x) => x.role === r)?.labels[lang] ?? L("roles", r);
 
 function h(tag, attrs = {}, ...kids) {
@@ -772,7 +777,7 @@ async function loopView() {
   const source = (c) => WORDS.sources[`${c.source.module}/${c.source.kind}`]?.[lang] ?? L("levels", c.level);
   return h("div", { class: "board", id: "board" }, board.map((col) => h("section", { "aria-labelledby": `col-${col.state}` },
     h("h3", { id: `col-${col.state}` }, `${L("states", col.state)} (${num(col.count)})`, col.overdue ? h("span", { class: "tag bad" }, ` ${t("overdueN")(num(col.overdue))}`) : ""),
-    h("ol", {}, col.cards.map((c) => h("li", { class: c.overdue ? "overdue" : "" }, h("span", { class: "title", text: c.title }), " ",
+    h("ol", {}, col.cards.map((c) => h("li", { class: c.overdue ? "overdue" : "" }, h("span", { class: "title", text: localDates(c.title) }), " ",
       h("span", { class: "tag" }, source(c)), " ", h("span", { class: "tag" }, `${t("received")} ${date(c.receivedAt)}`), c.overdue ? h("span", { class: "tag bad" }, t("overdue")) : "",
       next[col.state] ? h("div", {}, ...act(t(next[col.state][2]), async () => {
         const [to, decision] = next[col.state];
@@ -801,8 +806,8 @@ async function houseView() {
   });
   const who = (w) => groups[w.group] || (w.unit ? W("services", w.unit) : t("wholeCounty"));
   return h("div", { class: "grid" }, h("div", { class: "card" }, svg),
-    h("div", {}, h("h3", { text: t("indicators") }), h("ul", { id: "indicators" }, indicators.map((i) => h("li", { text: i.reading[lang] }))),
-      h("h3", { text: t("warnings") }), warnings.length ? h("ul", { id: "warnings" }, warnings.map((w) => h("li", {}, h("strong", { text: who(w) }), ": ", w.rules.map((r) => `${r.labels[lang]} (${r.evidence.reading[lang]})`).join("; ")))) : h("p", { text: t("noWarnings") })));
+    h("div", {}, h("h3", { text: t("indicators") }), h("ul", { id: "indicators" }, indicators.map((i) => h("li", { text: localDates(i.reading[lang]) }))),
+      h("h3", { text: t("warnings") }), warnings.length ? h("ul", { id: "warnings" }, warnings.map((w) => h("li", {}, h("strong", { text: who(w) }), ": ", w.rules.map((r) => `${r.labels[lang]} (${localDates(r.evidence.reading[lang])})`).join("; ")))) : h("p", { text: t("noWarnings") })));
 }
 const SVGNS = "http://www.w3.org/2000/svg";
 function s(tag, attrs = {}, ...kids) { const el = document.createElementNS(SVGNS, tag); for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v); el.append(...kids); return el; }
