@@ -52,6 +52,7 @@ func serve(t *testing.T) string {
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
 	t.Logf("module: %d bytes, %d gzip-compressed", len(mod.Wasm), len(mod.Gzip))
+	require.LessOrEqual(t, len(mod.Gzip), 1_700_000, "the module stays within 1.7 MB gzip-compressed")
 	return "http://" + ln.Addr().String() + "/"
 }
 
@@ -281,10 +282,13 @@ func TestBrowser(t *testing.T) {
 			is(`document.activeElement.id === 'eform-done'`, "focus moves to the result"),
 			textOf("#receipt-code", &code),
 		}},
-		{"receipt looked up with Enter", []step{
-			press("#tab-receipt"), until(`!!document.querySelector('#receipt-input')`),
+		{"receipt looked up by keyboard alone", []step{
+			key("#tab-feedback", kb.ArrowRight), until(`document.activeElement.id === 'tab-receipt' && !!document.querySelector('#receipt-input')`),
+			chromedp.KeyEvent(kb.Tab), until(`document.activeElement.id === 'view'`),
+			chromedp.KeyEvent(kb.Tab), until(`document.activeElement.id === 'receipt-input'`),
 			chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-				return chromedp.Do(ctx, chromedp.SendKeys(css("#receipt-input"), code), key("#receipt-input", kb.Enter))
+				_, err := chromedp.KeyEvent(code + kb.Enter)(ctx, tg)
+				return err
 			}),
 			until(`document.querySelector('#receipt-result').textContent.includes('Vastaanotettu')`),
 			is(`document.activeElement.id === 'receipt-state'`, "focus moves to the result"),
