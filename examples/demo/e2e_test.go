@@ -19,6 +19,7 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 	"github.com/stretchr/testify/require"
@@ -287,7 +288,7 @@ func TestBrowser(t *testing.T) {
 			chromedp.KeyEvent(kb.Tab), until(`document.activeElement.id === 'view'`),
 			chromedp.KeyEvent(kb.Tab), until(`document.activeElement.id === 'receipt-input'`),
 			chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-				_, err := chromedp.KeyEvent(code + kb.Enter)(ctx, tg)
+				_, err := chromedp.KeyEvent(code+kb.Enter)(ctx, tg)
 				return err
 			}),
 			until(`document.querySelector('#receipt-result').textContent.includes('Vastaanotettu')`),
@@ -391,6 +392,48 @@ func TestBrowser(t *testing.T) {
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(filepath.Join(dir, "print-report-1366.png"), shot, 0o644))
 	})
+	require.Empty(t, errs(), "console errors")
+}
+
+// TestBrowserWithoutIndexedDB runs the page where there is no IndexedDB:
+// it keeps its journal in localStorage, keeps it across a reload, and
+// keeps a damaged journal aside there, offered for download, with no
+// check mark beside the damage.
+func TestBrowserWithoutIndexedDB(t *testing.T) {
+	exe := chromium(t)
+	url := serve(t)
+	ctx, cancel := browser(t, exe)
+	defer cancel()
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate("about:blank")))
+	errs := consoleErrors(ctx)
+	steps := []struct {
+		name string
+		act  []step
+	}{
+		{"no IndexedDB", []step{chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: `Object.defineProperty(window, 'indexedDB', {value: undefined})`})
+			return err
+		})}},
+		{"load", []step{chromedp.Navigate(url), until(`window.osallisuusReady === true`), is(`osallisuusStore.kind === 'localstorage'`, "the fallback is used")}},
+		{"a panel kept across a reload", []step{
+			press("#create-panel"), until(`!!document.querySelector('#composition')`),
+			is(`localStorage.getItem('osallisuus.journal').includes('panel.created')`, "the journal is in localStorage"),
+			chromedp.Reload(), until(`window.osallisuusReady === true && !!document.querySelector('#composition')`),
+			is(`document.querySelector('#status').textContent.includes('✓')`, "verified"),
+		}},
+		{"a damaged journal kept aside in localStorage", []step{
+			eval(`(() => { const j = localStorage.getItem('osallisuus.journal'); const bad = j.replace('"seq":1,', '"seq":1 ,'); if (bad === j) throw new Error('nothing to damage'); localStorage.setItem('osallisuus.journal', bad); window.name = bad; return true })()`),
+			chromedp.Reload(), until(`window.osallisuusReady === true`),
+			is(`!document.querySelector('#status').textContent.includes('✓')`, "no check mark beside damage"),
+			is(`Object.keys(localStorage).some(k => k.startsWith('osallisuus.damaged.') && k.endsWith('.journal') && localStorage.getItem(k) === window.name)`, "kept whole"),
+			is(`document.querySelectorAll('#damage a[download]').length === 2`, "offered for download"),
+		}},
+	}
+	for _, st := range steps {
+		if err := chromedp.Do(ctx, st.act...); err != nil {
+			t.Fatalf("%s: %v\nconsole: %v", st.name, err, errs())
+		}
+	}
 	require.Empty(t, errs(), "console errors")
 }
 
