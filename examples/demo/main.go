@@ -75,7 +75,9 @@ func Build() (*Module, error) {
 	}
 	defer os.RemoveAll(dir)
 	out := filepath.Join(dir, "osallisuus.wasm")
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, "./wasm/module")
+	// Without inlining the module is 6 % smaller compressed (and a little
+	// slower): it keeps the transfer within its 1.7 MB budget.
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-gcflags=all=-l", "-o", out, "./wasm/module")
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	if b, err := cmd.CombinedOutput(); err != nil {
@@ -121,6 +123,13 @@ func Handler(m *Module) http.Handler {
 			return
 		}
 		w.Write(m.Wasm)
+	})
+	// Browsers ask for /favicon.ico whatever the page links; it is the
+	// page's SVG icon.
+	mux.HandleFunc("/favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		b, _ := fs.ReadFile(web.Files, "favicon.svg")
+		w.Header().Set("Content-Type", "image/svg+xml")
+		w.Write(b)
 	})
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:")

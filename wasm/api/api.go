@@ -7,6 +7,7 @@ package api
 import (
 	"bytes"
 	"context"
+	crand "crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -55,6 +56,29 @@ func (c *clock) set(t time.Time) {
 	c.mu.Unlock()
 }
 
+// source is the randomness of ids, keys and receipt codes: crypto/rand,
+// or a seeded generator while the sample county is drawn, so that the
+// sample is the same on every load.
+type source struct {
+	mu     sync.Mutex
+	seeded io.Reader
+}
+
+func (s *source) Read(b []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.seeded != nil {
+		return io.ReadFull(s.seeded, b)
+	}
+	return crand.Read(b)
+}
+
+func (s *source) seed(r io.Reader) {
+	s.mu.Lock()
+	s.seeded = r
+	s.mu.Unlock()
+}
+
 // App is one browser session's model.
 type App struct {
 	mu      sync.Mutex
@@ -62,15 +86,25 @@ type App struct {
 	journal *p.MemoryJournal
 	keys    *p.MemoryKeyStore
 	clock   *clock
+	rand    *source
+	ids     *p.IDGen
 	panels  *panel.Panels
 	fb      *feedback.Service
 	experts *expert.Service
 	saved   uint64 // events handed to the page for saving
 	names   map[p.ID]string
 	Verify  OpenResult
+	// role is the role the page acts in (see [Roles]); action is the
+	// action the running method asked the library for, so that a refusal
+	// can name it and the roles it is allowed to.
+	role   string
+	action p.Action
 }
 
-// OpenResult says what opening found in the saved state.
+// OpenResult says what opening found in the saved state. Verified is
+// true only when the whole saved journal was replayed and its chain
+// checked; after damage (Error set) the app starts empty and Verified is
+// false, so that the page never shows a check mark beside damage.
 type OpenResult struct {
 	Events   uint64 `json:"events"`
 	Verified bool   `json:"verified"`
@@ -86,7 +120,7 @@ type SavedKeys map[string]string
 // journal is reported in the result, and the app starts empty.
 func Open(journal string, keys string) (*App, error) {
 	started := time.Now()
-	a := &App{journal: p.NewMemoryJournal(), keys: p.NewMemoryKeyStore(), clock: &clock{}, names: map[p.ID]string{}}
+	a := &App{journal: p.NewMemoryJournal(), keys: p.NewMemoryKeyStore(), clock: &clock{}, rand: &source{}, names: map[p.ID]string{}, role: RoleCoordinator}
 	var saved SavedKeys
 	if keys != "" {
 		if err := json.Unmarshal([]byte(keys), &saved); err != nil {
@@ -140,7 +174,7 @@ func Open(journal string, keys string) (*App, error) {
 	// Opening replayed the journal and checked every hash link on the way,
 	// so the head it reached is verified.
 	seq, hash := a.store.Head()
-	a.Verify.Verified = true
+	a.Verify.Verified = a.Verify.Error == ""
 	a.Verify.Events, a.Verify.Head = seq, hash.String()
 	a.saved = seq
 	a.Verify.Millis = time.Since(started).Milliseconds()
@@ -148,7 +182,8 @@ func Open(journal string, keys string) (*App, error) {
 }
 
 func (a *App) open() error {
-	s, err := p.Open(context.Background(), &p.Config{Journal: a.journal, Keys: a.keys, Clock: a.clock,
+	a.ids = p.NewIDGen(a.rand)
+	s, err := p.Open(context.Background(), &p.Config{Journal: a.journal, Keys: a.keys, Clock: a.clock, Rand: a.rand,
 		Modules: []p.Module{panel.Module(), feedback.Module(&feedback.Config{ThemeThreshold: 8}), expert.Module(nil)}})
 	if err != nil {
 		return err
@@ -187,10 +222,18 @@ func (a *App) keysJSON() string {
 	return string(b)
 }
 
-// Error is what a failed call returns to the page.
+// Error is what a failed call returns to the page. Field names the
+// argument at fault, when the library named one. A refusal (code
+// forbidden) names the action refused, the role that asked and the roles
+// the policy allows it to, so that the page can explain the rule in its
+// own language.
 type Error struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
+	Code    string   `json:"code"`
+	Message string   `json:"message"`
+	Field   string   `json:"field,omitempty"`
+	Action  string   `json:"action,omitempty"`
+	Role    string   `json:"role,omitempty"`
+	Allowed []string `json:"allowed,omitempty"`
 }
 
 // Call runs one method with a JSON argument and returns JSON, or an
@@ -204,6 +247,7 @@ func (a *App) Call(method string, arg []byte) ([]byte, *Error) {
 		arg = []byte("{}")
 	}
 	a.mu.Lock()
+	a.action = ""
 	out, err := func() (out any, err error) {
 		defer func() {
 			if r := recover(); r != nil {
@@ -212,9 +256,21 @@ func (a *App) Call(method string, arg []byte) ([]byte, *Error) {
 		}()
 		return h(a, arg)
 	}()
+	action, role := a.action, a.role
 	a.mu.Unlock()
 	if err != nil {
-		return nil, &Error{Code: p.ErrorCode(err), Message: p.ErrorMessage(err)}
+		e := &Error{Code: p.ErrorCode(err), Message: p.ErrorMessage(err)}
+		var pe *p.Error
+		if errors.As(err, &pe) {
+			e.Field = pe.Field
+		}
+		if e.Code == p.EFORBIDDEN && action != "" {
+			e.Action, e.Role = string(action), role
+			for _, r := range a.store.Policy().Roles(action) {
+				e.Allowed = append(e.Allowed, string(r))
+			}
+		}
+		return nil, e
 	}
 	b, jerr := json.Marshal(out)
 	if jerr != nil {

@@ -2,6 +2,8 @@ package api_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -53,6 +55,7 @@ func TestSampleSurvivesReload(t *testing.T) {
 		require.NoError(t, err)
 		assert.Contains(t, c.Verify.Error, "sequence 7")
 		assert.Equal(t, uint64(0), c.Verify.Events, "a damaged journal is not half loaded")
+		assert.False(t, c.Verify.Verified, "damage is never shown as a verified chain")
 	})
 }
 
@@ -84,4 +87,184 @@ func TestCalls(t *testing.T) {
 	labels := call(t, a, "labels", nil)
 	assert.Equal(t, "Asiakasraati", labels["panelKinds"].(map[string]any)["client_panel"].(map[string]any)["fi"])
 	assert.Contains(t, api.Methods(), "house")
+}
+
+// TestRoles switches the page's role: every change is made as that
+// role's actor, and a refusal names the action, the role and the roles
+// the policy allows it to (PART-7), so that the page can explain it.
+func TestRoles(t *testing.T) {
+	a, err := api.Open("", "")
+	require.NoError(t, err)
+	ses := call(t, a, "session", nil)
+	assert.Equal(t, "coordinator", ses["role"], "the page starts as the coordinator")
+	assert.Len(t, ses["roles"], len(api.Roles))
+
+	call(t, a, "session.role", map[string]any{"role": "client"})
+	_, cerr := a.Call("panel.create", nil)
+	require.NotNil(t, cerr)
+	assert.Equal(t, "forbidden", cerr.Code)
+	assert.Equal(t, "panel.create", cerr.Action)
+	assert.Equal(t, "client", cerr.Role)
+	assert.Equal(t, []string{"coordinator", "manager", "admin"}, cerr.Allowed)
+
+	call(t, a, "session.role", map[string]any{"role": "manager"})
+	x := call(t, a, "panel.create", nil)
+	require.NotNil(t, x["panel"], "service management may set up a panel")
+
+	_, cerr = a.Call("session.role", []byte(`{"role":"mayor"}`))
+	require.NotNil(t, cerr)
+	assert.Equal(t, "invalid", cerr.Code)
+	assert.Equal(t, "role", cerr.Field)
+
+	t.Run("PART-7_every_page_role_acts_within_the_policy", func(t *testing.T) {
+		// Each role tries to set up a panel; the library's policy, read
+		// from the store, decides, and every refusal is explained.
+		pol := call(t, a, "policy", nil)
+		allowed := pol["panel.create"].([]any)
+		for _, r := range api.Roles {
+			call(t, a, "session.role", map[string]any{"role": r})
+			_, cerr := a.Call("panel.create", nil)
+			lib := map[string]string{"panel_member": "client", "chair": "client", "secretary": "client"}[r]
+			if lib == "" {
+				lib = r
+			}
+			if slices.Contains(allowed, any(lib)) {
+				assert.Nil(t, cerr, r)
+				continue
+			}
+			require.NotNil(t, cerr, r)
+			assert.Equal(t, "forbidden", cerr.Code, r)
+			assert.Equal(t, r, cerr.Role)
+			assert.NotEmpty(t, cerr.Allowed, r)
+		}
+	})
+}
+
+// TestListingWritesNothing opens the feedback view's lists on an empty
+// state: nothing is written until someone registers a device.
+func TestListingWritesNothing(t *testing.T) {
+	a, err := api.Open("", "")
+	require.NoError(t, err)
+	for _, m := range []string{"feedback.devices", "state", "labels", "policy", "session", "panel.status", "expert.list", "loop.board", "house", "feedback.report"} {
+		_, cerr := a.Call(m, nil)
+		require.Nil(t, cerr, m)
+	}
+	lines, _ := a.Pending()
+	assert.Empty(t, lines, "reading writes no event")
+	call(t, a, "feedback.registerDevices", nil)
+	devices := call(t, a, "feedback.devices", nil)["list"].([]any)
+	assert.Len(t, devices, 2)
+	dev := devices[0].(map[string]any)
+	require.NotNil(t, dev["followUp"], "the demo's devices ask a follow-up question")
+	res := call(t, a, "feedback.press", map[string]any{"device": dev["id"], "rating": 4, "answer": 2})
+	assert.Equal(t, 1.0, res["counted"])
+	lines, _ = a.Pending()
+	assert.Contains(t, lines, `"a":2`, "the follow-up answer is recorded with its press")
+}
+
+// TestSampleInEachLanguage draws the sample county in Finnish, Swedish
+// and English: the same county, with its organisation text and feedback
+// in the page's language.
+func TestSampleInEachLanguage(t *testing.T) {
+	counts := map[string]any{}
+	for lang, panelName := range map[string]string{"fi": "Aikuissosiaalityön asiakasraati", "sv": "Klientrådet för socialt arbete för vuxna", "en": "Adult social work client panel"} {
+		a, err := api.Open("", "")
+		require.NoError(t, err)
+		res := call(t, a, "sample", map[string]any{"lang": lang})
+		counts[lang] = res["items"]
+		st := call(t, a, "panel.status", nil)
+		assert.Equal(t, panelName, st["panel"].(map[string]any)["name"], lang)
+	}
+	assert.Equal(t, counts["fi"], counts["sv"])
+	assert.Equal(t, counts["fi"], counts["en"])
+	a, _ := api.Open("", "")
+	_, cerr := a.Call("sample", []byte(`{"lang":"de"}`))
+	require.NotNil(t, cerr)
+	assert.Equal(t, "lang", cerr.Field)
+}
+
+// TestFollowUpsReported draws the sample county, whose devices ask a
+// follow-up question, and checks the follow-up report against every
+// press event of the saved journal, read line by line: each shown count
+// is the number of answers of that option on that device, filtered
+// repeats left out; small counts are hidden (FB-5).
+func TestFollowUpsReported(t *testing.T) {
+	a, err := api.Open("", "")
+	require.NoError(t, err)
+	call(t, a, "sample", nil)
+	lines, _ := a.Pending()
+	want := map[string]map[string]int{} // device → option → answers
+	for _, line := range strings.Split(strings.TrimSpace(lines), "\n") {
+		var e struct {
+			Type string
+			Data struct {
+				Device  string
+				Presses []struct {
+					A int
+					F bool
+				}
+			}
+		}
+		require.NoError(t, json.Unmarshal([]byte(line), &e))
+		if e.Type != "feedback.pressed" {
+			continue
+		}
+		for _, pr := range e.Data.Presses {
+			if pr.A > 0 && !pr.F {
+				if want[e.Data.Device] == nil {
+					want[e.Data.Device] = map[string]int{}
+				}
+				want[e.Data.Device][fmt.Sprint(pr.A)]++
+			}
+		}
+	}
+	require.Len(t, want, 4, "every sample device had its follow-up answered")
+	out := call(t, a, "feedback.followUps", map[string]any{"days": 90})["list"].([]any)
+	require.Len(t, out, 4)
+	for _, x := range out {
+		r := x.(map[string]any)
+		tab := r["answers"].(map[string]any)
+		cols := tab["cols"].([]any)
+		require.Len(t, cols, len(r["options"].([]any)))
+		for j, c := range tab["cells"].([]any)[0].([]any) {
+			cell := c.(map[string]any)
+			if cell["suppressed"] == true {
+				if cell["secondary"] != true {
+					assert.Less(t, want[r["device"].(string)][cols[j].(string)], 5, "only a small count is hidden for itself")
+				}
+				continue
+			}
+			assert.Equal(t, float64(want[r["device"].(string)][cols[j].(string)]), cell["value"], "device %s option %s", r["point"], cols[j])
+		}
+	}
+}
+
+// TestPanelRoles acts as the people of the sample's first panel: the
+// chair records a statement at an official meeting, a member who holds
+// no position is refused, and the refusal names the action so that the
+// page can give the rule.
+func TestPanelRoles(t *testing.T) {
+	a, err := api.Open("", "")
+	require.NoError(t, err)
+	call(t, a, "sample", nil)
+	st := call(t, a, "panel.status", nil)
+	meetings := st["meetings"].([]any)
+	last := meetings[len(meetings)-1].(map[string]any)
+	require.Equal(t, true, last["official"])
+	arg := map[string]any{"meeting": last["id"], "text": "Raati esittää lisää iltavastaanottoja."}
+
+	t.Run("PANEL-7_a_member_without_a_position_may_not_record_a_statement", func(t *testing.T) {
+		call(t, a, "session.role", map[string]any{"role": "panel_member"})
+		b, _ := json.Marshal(arg)
+		_, cerr := a.Call("panel.adopt", b)
+		require.NotNil(t, cerr)
+		assert.Equal(t, "forbidden", cerr.Code)
+		assert.Equal(t, "panel.adopt_statement", cerr.Action)
+		assert.Contains(t, cerr.Allowed, "client", "the policy allows members; the position decides")
+	})
+	t.Run("PANEL-7_the_chair_records_a_statement", func(t *testing.T) {
+		call(t, a, "session.role", map[string]any{"role": "chair"})
+		out := call(t, a, "panel.adopt", arg)
+		assert.Equal(t, arg["text"], out["text"])
+	})
 }

@@ -32,6 +32,7 @@ func init() {
 			"positions": labelsOf(panel.Positions), "memberTypes": labelsOf(panel.MemberTypes), "panelKinds": labelsOf(panel.Kinds),
 			"channels": labelsOf(feedback.Channels), "ratings": labelsOf(feedback.Ratings), "tasks": labelsOf(feedback.Tasks),
 			"expertKinds": labelsOf(expert.Kinds), "backgrounds": labelsOf(expert.Backgrounds), "assignmentTypes": labelsOf(expert.AssignmentTypes),
+			"roles": labelsOf(p.Roles),
 		}, nil
 	})
 	method("state", func(a *App, _ none) (any, error) {
@@ -47,7 +48,7 @@ func init() {
 		if in.Name == "" {
 			in.Name, in.Unit = "Aikuissosiaalityön asiakasraati", "aikuissosiaalityo"
 		}
-		x, err := a.panels.Create(a.ctx(), Coordinator, panel.PanelInput{Name: in.Name, Kind: panel.KindClientPanel, Unit: in.Unit,
+		x, err := a.panels.Create(a.ctx(), a.actor(panel.ActionCreate), panel.PanelInput{Name: in.Name, Kind: panel.KindClientPanel, Unit: in.Unit,
 			Coordinator: Coordinator.ID, AnsweringParty: "Palvelujohto"})
 		if err != nil {
 			return nil, err
@@ -66,7 +67,7 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
-		if _, err := a.panels.AddMember(a.ctx(), Coordinator, panel.MemberInput{Panel: in.Panel, Person: person, Type: in.Type, Service: in.Service, Name: in.Name}); err != nil {
+		if _, err := a.panels.AddMember(a.ctx(), a.actor(panel.ActionAddMember), panel.MemberInput{Panel: in.Panel, Person: person, Type: in.Type, Service: in.Service, Name: in.Name}); err != nil {
 			return nil, err
 		}
 		return a.panelStatus(in.Panel)
@@ -75,7 +76,7 @@ func init() {
 		Panel, Member p.ID
 		Position      panel.Position
 	}) (any, error) {
-		if err := a.panels.Appoint(a.ctx(), Coordinator, in.Panel, in.Position, in.Member); err != nil {
+		if err := a.panels.Appoint(a.ctx(), a.actor(panel.ActionAppoint), in.Panel, in.Position, in.Member); err != nil {
 			return nil, err
 		}
 		return a.panelStatus(in.Panel)
@@ -84,7 +85,7 @@ func init() {
 		Panel, Member p.ID
 		Reason        string
 	}) (any, error) {
-		if err := a.panels.EndMembership(a.ctx(), Coordinator, in.Member, in.Reason); err != nil {
+		if err := a.panels.EndMembership(a.ctx(), a.actor(panel.ActionEndMembership), in.Member, in.Reason); err != nil {
 			return nil, err
 		}
 		return a.panelStatus(in.Panel)
@@ -93,36 +94,40 @@ func init() {
 		Panel   p.ID
 		Present []p.ID
 	}) (any, error) {
-		m, err := a.panels.ScheduleMeeting(a.ctx(), Coordinator, in.Panel, a.clock.Now(), nil)
+		m, err := a.panels.ScheduleMeeting(a.ctx(), a.actor(panel.ActionScheduleMeeting), in.Panel, a.clock.Now(), nil)
 		if err != nil {
 			return nil, err
 		}
-		return a.panels.HoldMeeting(a.ctx(), Coordinator, m.ID, in.Present)
+		return a.panels.HoldMeeting(a.ctx(), a.actor(panel.ActionHoldMeeting), m.ID, in.Present)
 	})
 	method("panel.adopt", func(a *App, in struct {
 		Meeting p.ID
 		Text    string
 	}) (any, error) {
-		return a.panels.AdoptStatement(a.ctx(), Coordinator, panel.StatementInput{Meeting: in.Meeting, Text: in.Text})
+		return a.panels.AdoptStatement(a.ctx(), a.actor(panel.ActionAdoptStatement), panel.StatementInput{Meeting: in.Meeting, Text: in.Text})
 	})
 	method("panel.answer", func(a *App, in struct {
 		Statement        p.ID
 		Decision         p.Decision
 		Reason, Response string
 	}) (any, error) {
-		return a.panels.AnswerStatement(a.ctx(), Manager, in.Statement, in.Decision, in.Reason, in.Response)
+		return a.panels.AnswerStatement(a.ctx(), a.actor(panel.ActionAnswerStatement), in.Statement, in.Decision, in.Reason, in.Response)
 	})
 
 	// Feedback.
+	// Listing the devices writes nothing; a coordinator registers the
+	// demo's two devices, each with a follow-up question.
 	method("feedback.devices", func(a *App, _ none) (any, error) {
 		ds, err := feedback.Devices(a.store.View())
-		if err != nil || len(ds) > 0 {
-			return ds, err
+		if ds == nil {
+			ds = []*feedback.DeviceInfo{}
 		}
+		return ds, err
+	})
+	method("feedback.registerDevices", func(a *App, _ none) (any, error) {
 		for _, pt := range []struct{ s, point string }{{"aikuissosiaalityo", "Hervannan sosiaalitoimisto"}, {"paihdepalvelut", "A-klinikka"}} {
-			if _, err := a.fb.RegisterDevice(a.ctx(), Coordinator, feedback.DeviceInput{Service: pt.s, Point: pt.point,
-				FollowUp: &feedback.FollowUp{Question: feedback.Text{"fi": "Mikä vaikutti eniten?", "sv": "Vad påverkade mest?", "en": "What mattered most?"},
-					Options: []feedback.Text{{"fi": "Odotusaika", "sv": "Väntetiden", "en": "Waiting time"}, {"fi": "Kohtaaminen", "sv": "Bemötandet", "en": "How I was met"}, {"fi": "Tilat", "sv": "Lokalerna", "en": "The premises"}}}}); err != nil {
+			if _, err := a.fb.RegisterDevice(a.ctx(), a.actor(feedback.ActionRegisterDevice), feedback.DeviceInput{Service: pt.s, Point: pt.point,
+				FollowUp: demoFollowUp()}); err != nil {
 				return nil, err
 			}
 		}
@@ -178,13 +183,13 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
-		if _, err := a.experts.Register(a.ctx(), Coordinator, expert.Registration{Person: id, Kind: in.Kind, Languages: in.Languages,
+		if _, err := a.experts.Register(a.ctx(), a.actor(expert.ActionRegister), expert.Registration{Person: id, Kind: in.Kind, Languages: in.Languages,
 			Profile: expert.Profile{Name: in.Name, Backgrounds: []expert.Background{in.Background}, Areas: in.Areas},
 			Consent: expert.Consent{Purpose: "Kokemusasiantuntijatoiminta"}}); err != nil {
 			return nil, err
 		}
 		if in.Trained {
-			if err := a.experts.AddCourse(a.ctx(), Coordinator, id, expert.Course{Name: "Kokemusasiantuntijakoulutus", Provider: "Kokemus ry", Completed: a.clock.Now()}); err != nil {
+			if err := a.experts.AddCourse(a.ctx(), a.actor(expert.ActionAddCourse), id, expert.Course{Name: "Kokemusasiantuntijakoulutus", Provider: "Kokemus ry", Completed: a.clock.Now()}); err != nil {
 				return nil, err
 			}
 		}
@@ -206,7 +211,7 @@ func init() {
 		return out, nil
 	})
 	method("expert.withdraw", func(a *App, in struct{ Expert p.ID }) (any, error) {
-		if err := a.experts.WithdrawConsent(a.ctx(), Coordinator, in.Expert); err != nil {
+		if err := a.experts.WithdrawConsent(a.ctx(), a.actor(expert.ActionWithdrawConsent), in.Expert); err != nil {
 			return nil, err
 		}
 		return a.expertList()
@@ -223,14 +228,29 @@ func init() {
 			*p.Contribution
 			Overdue string `json:"overdue,omitempty"`
 		}
-		board := map[p.State][]card{}
-		for _, s := range p.States {
-			board[s] = []card{}
+		// Columns in the loop's order, newest first in each; a column
+		// shows 50 cards and counts all of them.
+		type column struct {
+			State   p.State `json:"state"`
+			Count   int     `json:"count"`
+			Overdue int     `json:"overdue"`
+			Cards   []card  `json:"cards"`
+		}
+		board := make([]column, len(p.States))
+		at := map[p.State]int{}
+		for i, s := range p.States {
+			board[i], at[s] = column{State: s, Cards: []card{}}, i
 		}
 		for i := len(cs) - 1; i >= 0; i-- {
 			c := cs[i]
-			if len(board[c.State]) < 50 {
-				board[c.State] = append(board[c.State], card{c, c.OverdueAt(now)})
+			col := &board[at[c.State]]
+			col.Count++
+			od := c.OverdueAt(now)
+			if od != "" {
+				col.Overdue++
+			}
+			if len(col.Cards) < 50 {
+				col.Cards = append(col.Cards, card{c, od})
 			}
 		}
 		return board, nil
@@ -247,7 +267,7 @@ func init() {
 		if action == "" {
 			return nil, p.Invalid("to", "%q is not a step a contribution can be moved to", in.To)
 		}
-		err := a.store.Exec(a.ctx(), Manager, action, func(tx *p.Tx) (err error) {
+		err := a.store.Exec(a.ctx(), a.actor(action), action, func(tx *p.Tx) (err error) {
 			out, err = p.AdvanceContribution(tx, in.ID, in.To, in.Decision, in.Text)
 			return err
 		})
@@ -273,14 +293,35 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
-		return map[string]any{"house": h, "indicators": ins, "warnings": ws}, nil
+		// A warning names its panel or process, not only its id.
+		groups := map[p.ID]string{}
+		for _, w := range ws {
+			if w.Group.IsZero() {
+				continue
+			}
+			if st, err := panel.GetStatus(a.store.View(), w.Group, now); err == nil {
+				groups[w.Group] = st.Panel.Name
+			} else if pr, err := p.GetProcess(a.store.View(), w.Group); err == nil {
+				groups[w.Group] = pr.Title
+			}
+		}
+		return map[string]any{"house": h, "indicators": ins, "warnings": ws, "groups": groups}, nil
 	})
-	method("sample", func(a *App, _ none) (any, error) { return a.sample() })
+	// sample draws the sample county with its texts in lang (fi, sv or
+	// en; fi when empty).
+	method("sample", func(a *App, in struct{ Lang string }) (any, error) { return a.sample(in.Lang) })
+}
+
+// demoFollowUp is the follow-up question the demo's devices ask after a
+// smiley.
+func demoFollowUp() *feedback.FollowUp {
+	return &feedback.FollowUp{Question: feedback.Text{"fi": "Mikä vaikutti eniten?", "sv": "Vad påverkade mest?", "en": "What mattered most?"},
+		Options: []feedback.Text{{"fi": "Odotusaika", "sv": "Väntetiden", "en": "Waiting time"}, {"fi": "Kohtaaminen", "sv": "Bemötandet", "en": "How I was met"}, {"fi": "Tilat", "sv": "Lokalerna", "en": "The premises"}}}
 }
 
 // newPerson makes a fresh person id, as a county's person register would.
 func (a *App) newPerson() (p.ID, error) {
-	return p.NewIDGen(nil).New(a.clock.Now())
+	return a.ids.New(a.clock.Now())
 }
 
 func (a *App) nameOf(id p.ID) string {

@@ -25,23 +25,87 @@ var sampleThemes = []feedback.Theme{
 	{Code: "yhteistyo", Labels: p.Labels{Fi: "Yhteistyö", Sv: "Samarbete", En: "Cooperation"}, Task: feedback.TaskPlanning},
 }
 
-var sampleTexts = []string{
-	"Odotin vastausta hakemukseeni viisi viikkoa.",
-	"Sosiaalityöntekijä kuunteli ja auttoi, kiitos.",
-	"Soittakaa minulle 040 123 4567, en saa ketään kiinni.",
-	"Asuntoa ei löydy, olen ollut kaverin sohvalla kaksi kuukautta.",
-	"Ryhmä auttoi pääsemään arkeen kiinni.",
-	"Kela ja sosiaalitoimi eivät puhu keskenään.",
+// sampleWords is the sample's organisation text and feedback in one
+// language; the county is drawn alike in each.
+type sampleWords struct {
+	texts                                  []string
+	point, reportBack, panel, answering    string
+	topics                                 []string
+	orgTopic                               string
+	statements                             []string
+	answerReason, answerResponse           string
+	council, councilAnswering, councilName string
+	purpose, course, process               string
+	goals                                  []string
+	goalPart, progress                     string
+}
+
+var sampleLangs = map[string]sampleWords{
+	"fi": {
+		texts: []string{"Odotin vastausta hakemukseeni viisi viikkoa.", "Sosiaalityöntekijä kuunteli ja auttoi, kiitos.",
+			"Soittakaa minulle 040 123 4567, en saa ketään kiinni.", "Asuntoa ei löydy, olen ollut kaverin sohvalla kaksi kuukautta.",
+			"Ryhmä auttoi pääsemään arkeen kiinni.", "Kela ja sosiaalitoimi eivät puhu keskenään."},
+		point: "Toimipiste %d", reportBack: "Kiitos palautteesta, asia on korjattu.",
+		panel: "Aikuissosiaalityön asiakasraati", answering: "Aikuissosiaalityön palvelujohto",
+		topics: []string{"Iltavastaanotto", "Selkokieliset päätökset", "Odotustilan viihtyvyys"}, orgTopic: "Uusi ajanvarausjärjestelmä",
+		statements:   []string{"Raati esittää iltavastaanottoa kerran viikossa.", "Päätöskirjeet selkokielelle."},
+		answerReason: "Yksi toimipiste ensin", answerResponse: "Iltavastaanotto alkaa tiistaisin Hervannassa.",
+		council: "Vammaisneuvosto", councilAnswering: "Vammaispalvelujen johto", councilName: "Jäsen %d",
+		purpose: "Kokemusasiantuntijatoiminta", course: "Kokemusasiantuntijakoulutus", process: "Iltavastaanoton yhteiskehittäminen",
+		goals: []string{"Pääsen työkokeiluun", "Löydän oman asunnon", "Käyn ryhmässä viikoittain"}, goalPart: "Teen oman osuuteni", progress: "Ensimmäinen askel otettu",
+	},
+	"sv": {
+		texts: []string{"Jag väntade fem veckor på svar på min ansökan.", "Socialarbetaren lyssnade och hjälpte, tack.",
+			"Ring mig på 040 123 4567, jag når ingen.", "Jag hittar ingen bostad, jag har sovit på en väns soffa i två månader.",
+			"Gruppen hjälpte mig att komma in i vardagen.", "FPA och socialen talar inte med varandra."},
+		point: "Verksamhetsställe %d", reportBack: "Tack för responsen, saken är åtgärdad.",
+		panel: "Klientrådet för socialt arbete för vuxna", answering: "Serviceledningen för socialt arbete för vuxna",
+		topics: []string{"Kvällsmottagning", "Beslut på lättläst språk", "En trivsammare väntsal"}, orgTopic: "Nytt tidsbokningssystem",
+		statements:   []string{"Rådet föreslår kvällsmottagning en gång i veckan.", "Beslutsbrev på lättläst språk."},
+		answerReason: "Först på ett verksamhetsställe", answerResponse: "Kvällsmottagningen börjar på tisdagar i Hervanta.",
+		council: "Rådet för personer med funktionsnedsättning", councilAnswering: "Ledningen för funktionshinderservicen", councilName: "Medlem %d",
+		purpose: "Erfarenhetsexpertverksamhet", course: "Utbildning för erfarenhetsexperter", process: "Samutveckling av kvällsmottagningen",
+		goals: []string{"Jag kommer i arbetsprövning", "Jag hittar en egen bostad", "Jag går i gruppen varje vecka"}, goalPart: "Jag gör min del", progress: "Första steget är taget",
+	},
+	"en": {
+		texts: []string{"I waited five weeks for an answer to my application.", "The social worker listened and helped, thank you.",
+			"Call me on 040 123 4567, I cannot reach anyone.", "I cannot find a flat; I have slept on a friend's sofa for two months.",
+			"The group helped me get back to everyday life.", "Kela and social services do not talk to each other."},
+		point: "Office %d", reportBack: "Thank you for the feedback; this has been fixed.",
+		panel: "Adult social work client panel", answering: "Adult social work management",
+		topics: []string{"Evening hours", "Decisions in plain language", "A more pleasant waiting room"}, orgTopic: "New booking system",
+		statements:   []string{"The panel proposes evening hours once a week.", "Decision letters in plain language."},
+		answerReason: "One office first", answerResponse: "Evening hours start on Tuesdays in Hervanta.",
+		council: "Disability council", councilAnswering: "Disability services management", councilName: "Member %d",
+		purpose: "Experience expert work", course: "Experience expert training", process: "Co-developing evening hours",
+		goals: []string{"I get a work trial", "I find a flat of my own", "I go to the group every week"}, goalPart: "I do my part", progress: "The first step is taken",
+	},
 }
 
 // sample fills the model with a generated county: devices pressed over
 // sixty days, e-form feedback, two panels, experience experts with
-// assignments, a co-development process and clients' goals.
-func (a *App) sample() (any, error) {
+// assignments, a co-development process and clients' goals. It is the
+// same county on every load: a fixed seed draws it, over the sixty days
+// before today (UTC).
+func (a *App) sample(lang string) (any, error) { return a.sampleAt(time.Now(), lang) }
+
+// sampleSeed draws the sample county; it never depends on the time.
+const sampleSeed = 2026
+
+func (a *App) sampleAt(today time.Time, lang string) (any, error) {
+	if lang == "" {
+		lang = "fi"
+	}
+	w, ok := sampleLangs[lang]
+	if !ok {
+		return nil, p.Invalid("lang", "%q is not a language of the sample; use fi, sv or en", lang)
+	}
 	ctx := a.ctx()
-	now := time.Now().UTC().Truncate(time.Hour)
+	now := today.UTC().Truncate(24 * time.Hour)
 	start := now.AddDate(0, 0, -60)
-	r := rand.New(rand.NewPCG(uint64(now.Unix()), 2026))
+	r := rand.New(rand.NewPCG(sampleSeed, 16))
+	a.rand.seed(rand.NewChaCha8([32]byte{sampleSeed % 256, sampleSeed / 256}))
+	defer a.rand.seed(nil)
 	defer a.clock.set(time.Time{})
 	at := func(t time.Time) { a.clock.set(t) }
 	at(start)
@@ -55,7 +119,7 @@ func (a *App) sample() (any, error) {
 	}
 	var devices []*feedback.DeviceInfo
 	for i, svc := range sampleServices {
-		d, err := a.fb.RegisterDevice(ctx, Coordinator, feedback.DeviceInput{Service: svc, Point: fmt.Sprintf("Toimipiste %d", i+1)})
+		d, err := a.fb.RegisterDevice(ctx, Coordinator, feedback.DeviceInput{Service: svc, Point: fmt.Sprintf(w.point, i+1), FollowUp: demoFollowUp()})
 		if err != nil {
 			return nil, err
 		}
@@ -73,7 +137,7 @@ func (a *App) sample() (any, error) {
 				if i == 0 {
 					rating = feedback.Rating(2 + r.IntN(3))
 				}
-				batch = append(batch, feedback.Press{Rating: rating, At: t})
+				batch = append(batch, feedback.Press{Rating: rating, At: t, Answer: r.IntN(4)}) // 0: the follow-up skipped
 				if r.IntN(6) == 0 {
 					batch = append(batch, feedback.Press{Rating: rating, At: t.Add(2 * time.Second)}) // a repeat
 				}
@@ -92,7 +156,7 @@ func (a *App) sample() (any, error) {
 			s.Themes = []string{sampleThemes[k].Code}
 		}
 		if r.IntN(4) == 0 {
-			s.Text, s.WantReceipt = sampleTexts[r.IntN(len(sampleTexts))], r.IntN(2) == 0
+			s.Text, s.WantReceipt = w.texts[r.IntN(len(w.texts))], r.IntN(2) == 0
 		}
 		res, err := a.fb.Submit(ctx, p.Anonymous, s)
 		if err != nil {
@@ -108,7 +172,7 @@ func (a *App) sample() (any, error) {
 					if _, err := a.store.Decide(ctx, Manager, res.Contribution, p.Adopted, ""); err != nil {
 						return nil, err
 					}
-					if _, err := a.store.ReportBack(ctx, Worker, res.Contribution, "Kiitos palautteesta, asia on korjattu."); err != nil {
+					if _, err := a.store.ReportBack(ctx, Worker, res.Contribution, w.reportBack); err != nil {
 						return nil, err
 					}
 				}
@@ -117,8 +181,8 @@ func (a *App) sample() (any, error) {
 	}
 	// A constituted panel that has met twice, and a second one forming.
 	at(start.Add(24 * time.Hour))
-	x, err := a.panels.Create(ctx, Coordinator, panel.PanelInput{Name: "Aikuissosiaalityön asiakasraati", Kind: panel.KindClientPanel,
-		Unit: "aikuissosiaalityo", Coordinator: Coordinator.ID, AnsweringParty: "Aikuissosiaalityön palvelujohto"})
+	x, err := a.panels.Create(ctx, Coordinator, panel.PanelInput{Name: w.panel, Kind: panel.KindClientPanel,
+		Unit: "aikuissosiaalityo", Coordinator: Coordinator.ID, AnsweringParty: w.answering})
 	if err != nil {
 		return nil, err
 	}
@@ -139,15 +203,15 @@ func (a *App) sample() (any, error) {
 	if err := a.panels.Appoint(ctx, Coordinator, x.ID, panel.Secretary, members[1].ID); err != nil {
 		return nil, err
 	}
-	for _, title := range []string{"Iltavastaanotto", "Selkokieliset päätökset", "Odotustilan viihtyvyys"} {
+	for _, title := range w.topics {
 		if _, err := a.panels.RaiseTopic(ctx, p.Actor{ID: members[2+r.IntN(8)].Person, Role: p.RoleClient}, panel.TopicInput{Panel: x.ID, Title: title}); err != nil {
 			return nil, err
 		}
 	}
-	if _, err := a.panels.RaiseTopic(ctx, Worker, panel.TopicInput{Panel: x.ID, Title: "Uusi ajanvarausjärjestelmä"}); err != nil {
+	if _, err := a.panels.RaiseTopic(ctx, Worker, panel.TopicInput{Panel: x.ID, Title: w.orgTopic}); err != nil {
 		return nil, err
 	}
-	for k, text := range []string{"Raati esittää iltavastaanottoa kerran viikossa.", "Päätöskirjeet selkokielelle."} {
+	for k, text := range w.statements {
 		at(start.AddDate(0, 0, 14+21*k))
 		m, err := a.panels.ScheduleMeeting(ctx, Coordinator, x.ID, a.clock.Now(), nil)
 		if err != nil {
@@ -166,20 +230,20 @@ func (a *App) sample() (any, error) {
 		}
 		if k == 0 {
 			at(a.clock.Now().AddDate(0, 0, 20))
-			if _, err := a.panels.AnswerStatement(ctx, Manager, st.ID, p.PartlyAdopted, "Yksi toimipiste ensin", "Iltavastaanotto alkaa tiistaisin Hervannassa."); err != nil {
+			if _, err := a.panels.AnswerStatement(ctx, Manager, st.ID, p.PartlyAdopted, w.answerReason, w.answerResponse); err != nil {
 				return nil, err
 			}
 		}
 	}
-	y, err := a.panels.Create(ctx, Coordinator, panel.PanelInput{Name: "Vammaisneuvosto", Kind: panel.KindDisabilityCouncil, Unit: "vammaispalvelut",
-		Coordinator: Coordinator.ID, AnsweringParty: "Vammaispalvelujen johto"})
+	y, err := a.panels.Create(ctx, Coordinator, panel.PanelInput{Name: w.council, Kind: panel.KindDisabilityCouncil, Unit: "vammaispalvelut",
+		Coordinator: Coordinator.ID, AnsweringParty: w.councilAnswering})
 	if err != nil {
 		return nil, err
 	}
 	for i := 0; i < 7; i++ {
 		person, _ := a.newPerson()
 		if _, err := a.panels.AddMember(ctx, Coordinator, panel.MemberInput{Panel: y.ID, Person: person, Type: panel.MemberClient,
-			Service: "vammaispalvelut", Name: fmt.Sprintf("Jäsen %d", i+1)}); err != nil {
+			Service: "vammaispalvelut", Name: fmt.Sprintf(w.councilName, i+1)}); err != nil {
 			return nil, err
 		}
 	}
@@ -192,11 +256,11 @@ func (a *App) sample() (any, error) {
 		id, _ := a.newPerson()
 		if _, err := a.experts.Register(ctx, Coordinator, expert.Registration{Person: id, Kind: expert.Kinds[i%3], Languages: [][]string{{"fi"}, {"fi", "sv"}, {"fi", "en"}}[i%3],
 			Profile: expert.Profile{Name: name, Backgrounds: []expert.Background{expert.Backgrounds[i%4]}, Areas: []string{areas[i%6], areas[(i+2)%6]}},
-			Consent: expert.Consent{Purpose: "Kokemusasiantuntijatoiminta"}}); err != nil {
+			Consent: expert.Consent{Purpose: w.purpose}}); err != nil {
 			return nil, err
 		}
 		if i%3 != 2 {
-			if err := a.experts.AddCourse(ctx, Coordinator, id, expert.Course{Name: "Kokemusasiantuntijakoulutus", Provider: "Kokemus ry", Completed: start.AddDate(-1, 0, 0)}); err != nil {
+			if err := a.experts.AddCourse(ctx, Coordinator, id, expert.Course{Name: w.course, Provider: "Kokemus ry", Completed: start.AddDate(-1, 0, 0)}); err != nil {
 				return nil, err
 			}
 		}
@@ -231,7 +295,7 @@ func (a *App) sample() (any, error) {
 	}
 	// A co-development process and clients' goals.
 	at(start.AddDate(0, 0, 30))
-	proc, err := a.store.StartProcess(ctx, Worker, p.ProcessInput{Title: "Iltavastaanoton yhteiskehittäminen", Level: p.LevelDevelopment,
+	proc, err := a.store.StartProcess(ctx, Worker, p.ProcessInput{Title: w.process, Level: p.LevelDevelopment,
 		Scope: p.ScopeServices, Unit: "aikuissosiaalityo"})
 	if err != nil {
 		return nil, err
@@ -248,11 +312,11 @@ func (a *App) sample() (any, error) {
 	for i := 0; i < 3; i++ {
 		person, _ := a.newPerson()
 		client := p.Actor{ID: person, Role: p.RoleClient}
-		g, err := a.store.WriteGoal(ctx, client, []string{"Pääsen työkokeiluun", "Löydän oman asunnon", "Käyn ryhmässä viikoittain"}[i], "Teen oman osuuteni")
+		g, err := a.store.WriteGoal(ctx, client, w.goals[i], w.goalPart)
 		if err != nil {
 			return nil, err
 		}
-		if err := a.store.NoteProgress(ctx, client, g.ID, "Ensimmäinen askel otettu"); err != nil {
+		if err := a.store.NoteProgress(ctx, client, g.ID, w.progress); err != nil {
 			return nil, err
 		}
 	}

@@ -50,6 +50,7 @@ var strictCases = []struct {
 func TestStrictArguments(t *testing.T) {
 	a, err := api.Open("", "")
 	require.NoError(t, err)
+	call(t, a, "feedback.registerDevices", nil)
 	devices := call(t, a, "feedback.devices", nil)["list"].([]any)
 	require.NotEmpty(t, devices)
 	device := devices[0].(map[string]any)["id"].(string)

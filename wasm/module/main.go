@@ -9,7 +9,9 @@
 //	methods               the method names
 //
 // Arguments and results are plain objects (JSON underneath, enums as
-// strings); a failed call rejects with an Error carrying code.
+// strings); a failed call rejects with an Error carrying code, and field
+// when the library named one; a refusal also carries action, role and
+// allowed (the roles the policy allows the action to).
 package main
 
 import (
@@ -113,6 +115,18 @@ func promise(work func() (any, *api.Error)) js.Value {
 			if err != nil {
 				e := js.Global().Get("Error").New(err.Message)
 				e.Set("code", err.Code)
+				if err.Field != "" {
+					e.Set("field", err.Field)
+				}
+				if err.Action != "" {
+					allowed := js.Global().Get("Array").New()
+					for _, r := range err.Allowed {
+						allowed.Call("push", r)
+					}
+					e.Set("action", err.Action)
+					e.Set("role", err.Role)
+					e.Set("allowed", allowed)
+				}
 				reject.Invoke(e)
 				return
 			}

@@ -1,80 +1,243 @@
 // The osallisuus demo page: plain DOM, no framework. Every action goes
-// through globalThis.osallisuus (see osallisuus.d.ts); every change is
-// appended to the journal saved in localStorage.
+// through globalThis.osallisuus (see osallisuus.d.ts) as the role picked
+// in the header; every change is appended to the journal saved in
+// IndexedDB (localStorage where there is none). A saved journal that does
+// not verify is kept aside under its own key, offered for download and
+// never deleted. The storage is globalThis.osallisuusStore, for anyone
+// inspecting the demo and for its end-to-end test.
 
-const JOURNAL = "osallisuus.journal", KEYS = "osallisuus.keys", LANG = "osallisuus.lang";
+const JOURNAL = "osallisuus.journal", KEYS = "osallisuus.keys", LANG = "osallisuus.lang", ROLE = "osallisuus.role", DAMAGED = "osallisuus.damaged.";
 const SERVICES = ["aikuissosiaalityo", "sosiaalinen_kuntoutus", "paihdepalvelut", "asumispalvelut"];
+const AREAS = ["mental_health", "substance_use", "homelessness", "disability", "elderly_care", "child_welfare"];
+const LOCALES = { fi: "fi-FI", sv: "sv-FI", en: "en-GB" };
 
-const T = {
-  fi: {
-    skip: "Siirry sisältöön", title: "Asiakkaat kehittäjinä", loading: "Ladataan…",
-    lead: "Asiakasosallisuuden malli selaimessa: asiakasraati, palaute, kokemusasiantuntijat ja palautesilmukka. Kaikki tieto pysyy tässä selaimessa.",
-    sample: "Lataa esimerkkihyvinvointialue", reset: "Tyhjennä", footer: "osallisuus – avoin Go-kirjasto asiakasosallisuuteen. Tila tallentuu selaimen localStorageen tapahtumaketjuna.",
-    tabPanel: "Asiakasraati", tabFeedback: "Palaute", tabReceipt: "Kuitti", tabReport: "Sosiaalinen raportti", tabExperts: "Kokemusasiantuntijat", tabLoop: "Palautesilmukka", tabHouse: "Osallisuuden talo",
-    saved: (n, ok) => `${n} tapahtumaa tallessa selaimessa – ketju ${ok ? "tarkistettu ✓" : "RIKKI ✗"}`,
-    createPanel: "Perusta asiakasraati", constituted: "Raati on päätösvaltainen kokoonpanoltaan ✓", notConstituted: "Raati ei ole vielä päätösvaltainen:",
-    addMember: "Lisää jäsen", name: "Nimi", service: "Palvelu", type: "Jäsentyyppi", addFive: "Lisää viisi jäsentä", members: "Jäsenet",
-    makeChair: "Puheenjohtajaksi", makeSecretary: "Sihteeriksi", holdMeeting: "Pidä kokous, kaikki jäsenet paikalla", official: "Kokous oli virallinen ✓", notOfficial: "Kokous ei ollut virallinen:",
-    statement: "Kannanotto", adopt: "Hyväksy kannanotto", statements: "Kannanotot ja vastaukset", answer: "Vastaa kannanottoon", decision: "Päätös", reason: "Perustelu", response: "Vastaus raadille", noAnswer: "Odottaa vastausta",
-    device: "Palautelaite", howWas: "Millaista palvelu oli tänään?", counted: "Kiitos! Painallus kirjattiin.", filtered: "Toistopainallus suodatettiin – se lasketaan vain kerran.", followUp: "Lisäkysymys",
-    eform: "Sosiaalisen raportoinnin lomake", rating: "Arvio", none: "Ei arviota", text: "Palautteesi", preview: "Tallennetaan näin (henkilötiedot poistettu):", wantReceipt: "Haluan kuittikoodin", send: "Lähetä palaute",
-    receiptShown: "Kuittikoodisi – näytetään vain kerran:", code: "Kuittikoodi", lookUp: "Katso, mitä palautteelle tapahtui", state: "Tila", updated: "Päivitetty",
-    report90: "Viimeiset 90 päivää", items: "palautetta", suppressed: "piilotettu (< 5)", happy: "Tyytyväisyys (1–4)", change: "Muutos", topThemes: "Yleisimmät teemat", tasks: "Sosiaalihuoltolain 7 §:n tehtävät",
-    legendSupp: "Viivoitettu = alle viiden palautteen solu on piilotettu, ettei ketään voi tunnistaa.",
-    experts: "Kokemusasiantuntijat", withdraw: "Peru suostumus", withdrawn: "suostumus peruttu – tiedot poistettu", trained: "koulutettu", match: "Etsi kokemusasiantuntija", background: "Kokemustausta", area: "Alue", language: "Kieli", requireTrained: "Vaaditaan koulutus", find: "Etsi", score: "pisteet", noMatch: "Ei sopivia – perutut ja varatut eivät tule ehdolle.",
-    overdue: "myöhässä", ack: "Kuittaa", adoptIt: "Päätä: toteutetaan", reply: "Vastaa", replyText: "Kiitos, asia on käsitelty ja toteutetaan.",
-    floors: "Kerrokset", events: "tapahtumaa", people: "henkilöä", empty: "tyhjä", indicators: "Eheysmittarit", warnings: "Näennäisosallistamisen varoitukset", noWarnings: "Ei varoituksia.",
-    confirmReset: "Poistetaanko kaikki tiedot tästä selaimesta?", quota: "Selaimen tallennustila täyttyi; uusimpia muutoksia ei tallennettu.", damaged: "Tallennettu tila oli vahingoittunut:",
+// Words the library leaves to the page: the sample's services and areas,
+// where a contribution came from, and what each action is called.
+const WORDS = {
+  services: {
+    aikuissosiaalityo: { fi: "Aikuissosiaalityö", sv: "Socialt arbete för vuxna", en: "Adult social work" },
+    sosiaalinen_kuntoutus: { fi: "Sosiaalinen kuntoutus", sv: "Social rehabilitering", en: "Social rehabilitation" },
+    paihdepalvelut: { fi: "Päihdepalvelut", sv: "Missbrukarvård", en: "Substance abuse services" },
+    asumispalvelut: { fi: "Asumispalvelut", sv: "Boendeservice", en: "Housing services" },
+    vammaispalvelut: { fi: "Vammaispalvelut", sv: "Service för personer med funktionsnedsättning", en: "Disability services" },
   },
-  sv: {
-    skip: "Till innehållet", title: "Klienter som utvecklare", loading: "Laddar…",
-    lead: "En modell för klientdelaktighet i webbläsaren: klientråd, respons, erfarenhetsexperter och responsslingan. Allt stannar i den här webbläsaren.",
-    sample: "Ladda ett exempelområde", reset: "Töm", footer: "osallisuus – ett öppet Go-bibliotek för klientdelaktighet. Tillståndet sparas i webbläsarens localStorage som en händelsekedja.",
-    tabPanel: "Klientråd", tabFeedback: "Respons", tabReceipt: "Kvitto", tabReport: "Social rapport", tabExperts: "Erfarenhetsexperter", tabLoop: "Responsslingan", tabHouse: "Delaktighetens hus",
-    saved: (n, ok) => `${n} händelser sparade i webbläsaren – kedjan ${ok ? "kontrollerad ✓" : "BRUTEN ✗"}`,
-    createPanel: "Grunda ett klientråd", constituted: "Rådet är fulltaligt sammansatt ✓", notConstituted: "Rådet är ännu inte fulltaligt:",
-    addMember: "Lägg till medlem", name: "Namn", service: "Tjänst", type: "Medlemstyp", addFive: "Lägg till fem medlemmar", members: "Medlemmar",
-    makeChair: "Till ordförande", makeSecretary: "Till sekreterare", holdMeeting: "Håll möte, alla närvarande", official: "Mötet var officiellt ✓", notOfficial: "Mötet var inte officiellt:",
-    statement: "Ställningstagande", adopt: "Godkänn ställningstagandet", statements: "Ställningstaganden och svar", answer: "Svara", decision: "Beslut", reason: "Motivering", response: "Svar till rådet", noAnswer: "Väntar på svar",
-    device: "Responsenhet", howWas: "Hur var servicen i dag?", counted: "Tack! Trycket registrerades.", filtered: "Ett upprepat tryck filtrerades – det räknas bara en gång.", followUp: "Följdfråga",
-    eform: "Blankett för social rapportering", rating: "Bedömning", none: "Ingen", text: "Din respons", preview: "Sparas så här (personuppgifter borttagna):", wantReceipt: "Jag vill ha en kvittokod", send: "Skicka",
-    receiptShown: "Din kvittokod – visas bara en gång:", code: "Kvittokod", lookUp: "Se vad som hände med responsen", state: "Läge", updated: "Uppdaterad",
-    report90: "De senaste 90 dagarna", items: "svar", suppressed: "dold (< 5)", happy: "Nöjdhet (1–4)", change: "Förändring", topThemes: "Vanligaste teman", tasks: "Uppgifterna i 7 § socialvårdslagen",
-    legendSupp: "Streckad = en cell med färre än fem svar är dold så att ingen kan identifieras.",
-    experts: "Erfarenhetsexperter", withdraw: "Återkalla samtycket", withdrawn: "samtycket återkallat – uppgifterna raderade", trained: "utbildad", match: "Sök en erfarenhetsexpert", background: "Erfarenhet", area: "Område", language: "Språk", requireTrained: "Utbildning krävs", find: "Sök", score: "poäng", noMatch: "Inga lämpliga – återkallade och bokade föreslås inte.",
-    overdue: "försenad", ack: "Kvittera", adoptIt: "Beslut: genomförs", reply: "Svara", replyText: "Tack, ärendet är behandlat och genomförs.",
-    floors: "Våningar", events: "händelser", people: "personer", empty: "tom", indicators: "Integritetsmått", warnings: "Varningar för skendelaktighet", noWarnings: "Inga varningar.",
-    confirmReset: "Radera alla uppgifter i den här webbläsaren?", quota: "Webbläsarens lagring är full; de senaste ändringarna sparades inte.", damaged: "Det sparade tillståndet var skadat:",
+  areas: {
+    mental_health: { fi: "Mielenterveys", sv: "Psykisk hälsa", en: "Mental health" },
+    substance_use: { fi: "Päihteet", sv: "Missbruk", en: "Substance use" },
+    homelessness: { fi: "Asunnottomuus", sv: "Bostadslöshet", en: "Homelessness" },
+    disability: { fi: "Vammaisuus", sv: "Funktionsnedsättning", en: "Disability" },
+    elderly_care: { fi: "Ikääntyneiden palvelut", sv: "Äldreomsorg", en: "Care for older people" },
+    child_welfare: { fi: "Lastensuojelu", sv: "Barnskydd", en: "Child welfare" },
   },
-  en: {
-    skip: "Skip to content", title: "Clients as developers", loading: "Loading…",
-    lead: "A model of client participation in your browser: client panel, feedback, experience experts and the feedback loop. All data stays in this browser.",
-    sample: "Load a sample county", reset: "Reset", footer: "osallisuus – an open Go library for client participation. The state is kept in the browser's localStorage as a chain of events.",
-    tabPanel: "Client panel", tabFeedback: "Feedback", tabReceipt: "Receipt", tabReport: "Social report", tabExperts: "Experience experts", tabLoop: "Feedback loop", tabHouse: "House of participation",
-    saved: (n, ok) => `${n} events kept in this browser – chain ${ok ? "verified ✓" : "BROKEN ✗"}`,
-    createPanel: "Set up a client panel", constituted: "The panel is constituted ✓", notConstituted: "The panel is not constituted yet:",
-    addMember: "Add member", name: "Name", service: "Service", type: "Member type", addFive: "Add five members", members: "Members",
-    makeChair: "Make chair", makeSecretary: "Make secretary", holdMeeting: "Hold a meeting, everyone present", official: "The meeting was official ✓", notOfficial: "The meeting was not official:",
-    statement: "Statement", adopt: "Adopt the statement", statements: "Statements and answers", answer: "Answer the statement", decision: "Decision", reason: "Reason", response: "Answer to the panel", noAnswer: "Awaiting an answer",
-    device: "Feedback device", howWas: "How was the service today?", counted: "Thank you! The press was counted.", filtered: "A repeated press was filtered – it counts once.", followUp: "Follow-up question",
-    eform: "Social reporting e-form", rating: "Rating", none: "No rating", text: "Your feedback", preview: "Stored like this (personal data removed):", wantReceipt: "I want a receipt code", send: "Send feedback",
-    receiptShown: "Your receipt code – shown only once:", code: "Receipt code", lookUp: "See what became of the feedback", state: "State", updated: "Updated",
-    report90: "The last 90 days", items: "items", suppressed: "hidden (< 5)", happy: "Happy index (1–4)", change: "Change", topThemes: "Top themes", tasks: "Tasks of section 7 of the Social Welfare Act",
-    legendSupp: "Hatched = a cell under five items is hidden so that nobody can be identified.",
-    experts: "Experience experts", withdraw: "Withdraw consent", withdrawn: "consent withdrawn – data erased", trained: "trained", match: "Find an experience expert", background: "Background", area: "Area", language: "Language", requireTrained: "Training required", find: "Find", score: "score", noMatch: "No match – withdrawn and booked people are never offered.",
-    overdue: "overdue", ack: "Acknowledge", adoptIt: "Decide: adopt", reply: "Answer", replyText: "Thank you, this was handled and will be done.",
-    floors: "Floors", events: "events", people: "people", empty: "empty", indicators: "Integrity indicators", warnings: "Pseudo-participation warnings", noWarnings: "No warnings.",
-    confirmReset: "Delete all data from this browser?", quota: "The browser's storage is full; the latest changes were not saved.", damaged: "The saved state was damaged:",
+  sources: {
+    "feedback/item": { fi: "Palaute", sv: "Respons", en: "Feedback" },
+    "feedback/theme": { fi: "Toistuva palauteteema", sv: "Återkommande tema", en: "Recurring feedback theme" },
+    "feedback/reply": { fi: "Vastauspyyntö", sv: "Begäran om svar", en: "Reply request" },
+    "panel/statement": { fi: "Raadin kannanotto", sv: "Rådets ställningstagande", en: "Panel statement" },
+    "panel/topic": { fi: "Raadin aihe", sv: "Rådets ärende", en: "Panel topic" },
+    "codev/idea": { fi: "Yhteiskehittämisen idea", sv: "Idé från samutveckling", en: "Co-development idea" },
+    "expert/input": { fi: "Kokemusasiantuntijan näkemys", sv: "Erfarenhetsexpertens synpunkt", en: "Experience expert's input" },
+  },
+  actions: {
+    "panel.create": { fi: "perustaa asiakasraatia", sv: "grunda ett klientråd", en: "set up a client panel" },
+    "panel.add_member": { fi: "lisätä raatiin jäsentä", sv: "lägga till en medlem", en: "add a member" },
+    "panel.appoint": { fi: "nimetä puheenjohtajaa tai sihteeriä", sv: "utse ordförande eller sekreterare", en: "appoint a chair or a secretary" },
+    "panel.end_membership": { fi: "päättää jäsenyyttä", sv: "avsluta ett medlemskap", en: "end a membership" },
+    "panel.schedule_meeting": { fi: "kutsua raatia koolle", sv: "kalla rådet till möte", en: "call a meeting" },
+    "panel.hold_meeting": { fi: "kirjata kokouksen läsnäoloa", sv: "föra närvaro vid mötet", en: "record a meeting's attendance" },
+    "panel.adopt_statement": { fi: "kirjata kannanottoa", sv: "registrera ett ställningstagande", en: "record a statement" },
+    "panel.answer_statement": { fi: "vastata kannanottoon", sv: "svara på ett ställningstagande", en: "answer a statement" },
+    "feedback.register_device": { fi: "rekisteröidä palautelaitetta", sv: "registrera en responsenhet", en: "register a feedback device" },
+    "expert.register": { fi: "rekisteröidä kokemusasiantuntijaa", sv: "registrera en erfarenhetsexpert", en: "register an experience expert" },
+    "expert.add_course": { fi: "kirjata koulutusta", sv: "registrera en utbildning", en: "record training" },
+    "expert.withdraw_consent": { fi: "perua suostumusta", sv: "återkalla ett samtycke", en: "withdraw a consent" },
+    "contribution.acknowledge": { fi: "kuitata palautetta vastaanotetuksi", sv: "kvittera ett bidrag", en: "acknowledge an input" },
+    "contribution.consider": { fi: "ottaa palautetta käsittelyyn", sv: "ta upp ett bidrag till behandling", en: "take an input into consideration" },
+    "contribution.decide": { fi: "päättää palautteen johdosta", sv: "besluta om ett bidrag", en: "decide on an input" },
+    "contribution.implement": { fi: "merkitä päätöstä toteutetuksi", sv: "markera ett beslut som genomfört", en: "mark a decision implemented" },
+    "contribution.report_back": { fi: "vastata palautteen antajalle", sv: "svara den som gav responsen", en: "report back to the sender" },
+  },
+  // Rules that depend on who the person is, not only on the role.
+  personal: {
+    "panel.adopt_statement": { fi: "Kannanoton kirjaa koordinaattori tai raadin puheenjohtaja tai sihteeri (PANEL-7).", sv: "Ett ställningstagande registreras av koordinatorn eller av rådets ordförande eller sekreterare (PANEL-7).", en: "A statement is recorded by the coordinator or by the panel's chair or secretary (PANEL-7)." },
+    "panel.hold_meeting": { fi: "Läsnäolon kirjaa koordinaattori tai raadin sihteeri (PANEL-6).", sv: "Närvaron förs av koordinatorn eller rådets sekreterare (PANEL-6).", en: "Attendance is recorded by the coordinator or the panel's secretary (PANEL-6)." },
+    "panel.end_membership": { fi: "Jäsen voi päättää vain oman jäsenyytensä (PANEL-8).", sv: "En medlem kan bara avsluta sitt eget medlemskap (PANEL-8).", en: "A member can end only their own membership (PANEL-8)." },
+    "expert.withdraw_consent": { fi: "Henkilö voi perua vain oman suostumuksensa.", sv: "Var och en kan bara återkalla sitt eget samtycke.", en: "A person can withdraw only their own consent." },
+  },
+  fields: {
+    name: { fi: "Nimi", sv: "Namn", en: "Name" }, service: { fi: "Palvelu", sv: "Tjänst", en: "Service" }, type: { fi: "Jäsentyyppi", sv: "Medlemstyp", en: "Member type" },
+    text: { fi: "Teksti", sv: "Text", en: "Text" }, code: { fi: "Kuittikoodi", sv: "Kvittokod", en: "Receipt code" }, receipt: { fi: "Kuittikoodi", sv: "Kvittokod", en: "Receipt code" },
+    decision: { fi: "Päätös", sv: "Beslut", en: "Decision" }, reason: { fi: "Perustelu", sv: "Motivering", en: "Reason" }, response: { fi: "Vastaus", sv: "Svar", en: "Answer" },
+    rating: { fi: "Arvio", sv: "Bedömning", en: "Rating" }, position: { fi: "Tehtävä", sv: "Uppdrag", en: "Position" }, member: { fi: "Jäsen", sv: "Medlem", en: "Member" },
   },
 };
 
+const T = {
+  fi: {
+    skip: "Siirry sisältöön", title: "Asiakkaat kehittäjinä", loading: "Ladataan…", views: "Näkymät", roleLabel: "Rooli",
+    lead: "Asiakasosallisuuden malli selaimessa: asiakasraati, palaute, kokemusasiantuntijat ja palautesilmukka. Kaikki tieto pysyy tässä selaimessa.",
+    sample: "Lataa esimerkkihyvinvointialue", reset: "Tyhjennä", footer: "osallisuus – avoin Go-kirjasto asiakasosallisuuteen. Tila tallentuu tähän selaimeen (IndexedDB) tapahtumaketjuna.",
+    tabPanel: "Asiakasraati", tabFeedback: "Palaute", tabReceipt: "Kuitti", tabReport: "Sosiaalinen raportti", tabExperts: "Kokemusasiantuntijat", tabLoop: "Palautesilmukka", tabHouse: "Osallisuuden talo",
+    saved: (n) => `${n} tapahtumaa tallessa tässä selaimessa – ketju tarkistettu ✓`,
+    savedDamaged: (n) => `${n} tapahtumaa tässä selaimessa – tallennettu ketju oli vahingoittunut ✗`,
+    readOnly: "Vahingoittunutta tallennetta ei voitu siirtää syrjään, joten se on yhä paikallaan eikä muutoksia tallenneta. Lataa se talteen alta.",
+    damagedKept: (when) => `Vahingoittunut tallenne (${when}) on tallessa erillään, eikä sitä poisteta.`,
+    downloadJournal: "Lataa tapahtumaketju", downloadKeys: "Lataa avaimet",
+    confirmSample: "Esimerkkialue korvaa nykyiset tiedot tässä selaimessa. Jatketaanko?",
+    sampleLoaded: (n) => `Esimerkkialue ladattu: ${n} tapahtumaa.`,
+    panelName: "Aikuissosiaalityön asiakasraati", createPanel: "Perusta asiakasraati", constituted: "Raati täyttää kokoonpanovaatimukset ✓", notConstituted: "Raati ei vielä täytä kokoonpanovaatimuksia:",
+    addMember: "Lisää jäsen", name: "Nimi", service: "Palvelu", type: "Jäsentyyppi", addFive: "Lisää viisi jäsentä", members: "Jäsenet", positions: "Tehtävät",
+    makeChair: "Puheenjohtajaksi", makeSecretary: "Sihteeriksi", holdMeeting: "Pidä kokous, kaikki jäsenet paikalla", official: "Kokous oli päätösvaltainen ✓", notOfficial: "Kokous ei ollut päätösvaltainen:",
+    statement: "Kannanotto", adopt: "Hyväksy kannanotto", statements: "Kannanotot ja vastaukset", answer: "Vastaa kannanottoon", decision: "Päätös", reason: "Perustelu", response: "Vastaus raadille", noAnswer: "Odottaa vastausta",
+    statementText: "Raati esittää, että vastaanotto on auki yhtenä iltana viikossa.", reasonText: "Kokeillaan ensin yhdessä toimipisteessä.", responseText: "Iltavastaanottoa kokeillaan tiistaisin.", memberName: (n) => `Raatilainen ${n}`,
+    device: "Palautelaite", howWas: "Millaista palvelu oli tänään?", counted: "Kiitos! Painallus kirjattiin.", countedAnswer: "Kiitos! Painallus ja vastaus kirjattiin.", filtered: "Toistopainallus suodatettiin – se lasketaan vain kerran.", followUp: "Lisäkysymys", skip2: "Ohita",
+    noDevices: "Palautelaitteita ei ole vielä rekisteröity.", registerDevices: "Rekisteröi kaksi palautelaitetta",
+    eform: "Sosiaalisen raportoinnin lomake", rating: "Arvio", none: "Ei arviota", text: "Palautteesi", preview: "Tallennetaan näin (henkilötiedot poistettu):", wantReceipt: "Haluan kuittikoodin", send: "Lähetä palaute", sent: "Palaute vastaanotettu.",
+    receiptShown: "Kuittikoodisi – näytetään vain kerran:", code: "Kuittikoodi", lookUp: "Katso, mitä palautteelle tapahtui", state: "Tila", updated: "Päivitetty",
+    followUps: "Palautelaitteiden lisäkysymys", question: "Kysymys", answers: "Vastaukset", report90: "Viimeiset 90 päivää", items: "palautetta", count: "Palautteita", small: "alle 5", hiddenOther: "piilotettu toisen solun suojaksi", happy: "Tyytyväisyys (1–4)", change: "Muutos edelliseen jaksoon", topThemes: "Yleisimmät teemat", tasks: "Sosiaalihuoltolain 7 §:n tehtävät",
+    legendSupp: "Viivoitettu = alle viiden palautteen solu on piilotettu, ettei ketään voi tunnistaa. Ruudutettu = solu on piilotettu, jottei piilotettua lukua voi laskea summista.",
+    chartTitle: "Arviot palveluittain, osuus palautteista", chartNote: "Luvut ovat taulukossa alla.", noEarlier: "ei vertailujaksoa", noData: "Ei palautetta tällä jaksolla.",
+    experts: "Kokemusasiantuntijat", withdraw: "Peru suostumus", withdrawn: "suostumus peruttu – tiedot poistettu", trained: "koulutettu", match: "Etsi kokemusasiantuntija", background: "Kokemustausta", area: "Alue", language: "Kieli", requireTrained: "Vaaditaan koulutus", find: "Etsi", score: "pisteet", noMatch: "Ei sopivia – perutut ja varatut eivät tule ehdolle.",
+    overdue: "myöhässä", overdueN: (n) => `${n} myöhässä`, ack: "Kuittaa", adoptIt: "Päätä: toteutetaan", reply: "Vastaa", replyText: "Kiitos, asia on käsitelty ja toteutetaan.", received: "Saapunut", moved: "Siirretty.",
+    wholeCounty: "Koko hyvinvointialue", floors: "Kerrokset", events: "tapahtumaa", people: "henkilöä", empty: "tyhjä", indicators: "Osallisuuden toteutumisen mittarit", warnings: "Varoitukset näennäisosallisuudesta", noWarnings: "Ei varoituksia.",
+    confirmReset: "Poistetaanko tämän selaimen tiedot? Syrjään siirretyt vahingoittuneet tallenteet säilyvät.", quota: "Selaimen tallennustila täyttyi; uusimpia muutoksia ei tallennettu.", damaged: "Tallennettu tila oli vahingoittunut:",
+    details: "Tekniset tiedot",
+    required: (f) => `${f} puuttuu – täytä se ja yritä uudelleen.`, invalidField: (f) => `Tarkista kenttä ”${f}”.`, invalidAny: "Tarkista antamasi tiedot.",
+    err_not_found: "Ei löytynyt. Tarkista, että tunnus tai koodi on kirjoitettu oikein.", err_conflict: "Tätä ei voi tehdä nykyisessä tilanteessa – se on ehkä jo tehty.",
+    err_not_constituted: "Raati ei täytä kokoonpanovaatimuksia, joten se ei voi kokoontua päätösvaltaisena (PANEL-1).", err_not_official: "Kokous ei ollut päätösvaltainen, joten se ei voi hyväksyä kannanottoja (PANEL-6, PANEL-7).",
+    err_not_matchable: "Tätä henkilöä ei voi ehdottaa tehtävään.", err_no_consent: "Omaisella ei ole asiakkaan antamaa voimassa olevaa suostumusta (PART-5).", err_erased: "Tiedot on poistettu.", err_corrupt: "Tallennettu tieto on vahingoittunut.", err_internal: "Jokin meni vikaan. Yritä uudelleen.",
+    forbidden: (role, action, allowed) => `Roolissa ${role} ei voi ${action}. Sen voivat tehdä: ${allowed} (roolisääntö PART-7).`,
+    forbiddenPersonal: (role, action, rule) => `Roolissa ${role} ei voi ${action}. ${rule}`,
+    can: "Tässä näkymässä roolisi voi:", cannot: "Ei voi:", ownOnly: "Vain omassa tehtävässään tai asiassaan:",
+    introPanel: "Asiakasraati kokoontuu päätösvaltaisena, kun siinä on vähintään 10 jäsentä vähintään kahdesta palvelusta sekä puheenjohtaja ja sihteeri (PANEL-1–3) ja yli puolet jäsenistä on paikalla (PANEL-6). Kannanotto lähtee palvelujohdolle ja vastaus palaa raadille (PANEL-7).",
+    introFeedback: "Palautelaite ja sähköinen lomake ovat nimettömiä: aika tallentuu tunnin tarkkuudella (PRIV-1), toistopainallus lasketaan kerran ja henkilötiedot poistetaan tekstistä ennen tallennusta.",
+    introReceipt: "Kuittikoodilla palautteen antaja näkee, mitä palautteelle tapahtui, ilman että hänet tunnistetaan.",
+    introReport: "Sosiaalinen raportti kokoaa palautteen palveluittain. Alle viiden palautteen solut piilotetaan, ja lisäksi ne solut, joista piilotetun luvun voisi laskea (FB-5).",
+    introExperts: "Kokemusasiantuntijan tausta on arkaluonteista tietoa ja tallentuu salattuna suostumuksella; suostumuksen peruminen poistaa tiedot (PRIV-2). Haku perustelee ehdotukset.",
+    introLoop: "Jokainen palaute ja kannanotto kulkee silmukan vaiheet: saapunut, kuitattu, käsittelyssä, päätetty, toteutettu, vastattu. Myöhässä olevat on merkitty.",
+    introHouse: "Osallisuuden talo (THL) näyttää, millä tasoilla asiakkaat ovat olleet mukana viimeisen vuoden aikana. Varoitukset kertovat, missä osallisuutta kysytään mutta siihen ei vastata.",
+  },
+  sv: {
+    skip: "Till innehållet", title: "Klienter som utvecklare", loading: "Laddar…", views: "Vyer", roleLabel: "Roll",
+    lead: "En modell för klientdelaktighet i webbläsaren: klientråd, respons, erfarenhetsexperter och responsslingan. Allt stannar i den här webbläsaren.",
+    sample: "Ladda ett exempelområde", reset: "Töm", footer: "osallisuus – ett öppet Go-bibliotek för klientdelaktighet. Tillståndet sparas i den här webbläsaren (IndexedDB) som en händelsekedja.",
+    tabPanel: "Klientråd", tabFeedback: "Respons", tabReceipt: "Kvitto", tabReport: "Social rapport", tabExperts: "Erfarenhetsexperter", tabLoop: "Responsslingan", tabHouse: "Delaktighetens hus",
+    saved: (n) => `${n} händelser sparade i den här webbläsaren – kedjan kontrollerad ✓`,
+    savedDamaged: (n) => `${n} händelser i den här webbläsaren – den sparade kedjan var skadad ✗`,
+    readOnly: "Den skadade sparade kedjan kunde inte flyttas undan, så den ligger kvar och ändringar sparas inte. Ladda ner den nedan.",
+    damagedKept: (when) => `Den skadade sparade kedjan (${when}) förvaras separat och raderas inte.`,
+    downloadJournal: "Ladda ner händelsekedjan", downloadKeys: "Ladda ner nycklarna",
+    confirmSample: "Exempelområdet ersätter de nuvarande uppgifterna i den här webbläsaren. Fortsätta?",
+    sampleLoaded: (n) => `Exempelområdet laddat: ${n} händelser.`,
+    panelName: "Klientrådet för socialt arbete för vuxna", createPanel: "Grunda ett klientråd", constituted: "Rådet uppfyller kraven på sammansättning ✓", notConstituted: "Rådet uppfyller ännu inte kraven på sammansättning:",
+    addMember: "Lägg till medlem", name: "Namn", service: "Tjänst", type: "Medlemstyp", addFive: "Lägg till fem medlemmar", members: "Medlemmar", positions: "Uppdrag",
+    makeChair: "Till ordförande", makeSecretary: "Till sekreterare", holdMeeting: "Håll möte, alla närvarande", official: "Mötet var beslutfört ✓", notOfficial: "Mötet var inte beslutfört:",
+    statement: "Ställningstagande", adopt: "Godkänn ställningstagandet", statements: "Ställningstaganden och svar", answer: "Svara", decision: "Beslut", reason: "Motivering", response: "Svar till rådet", noAnswer: "Väntar på svar",
+    statementText: "Rådet föreslår att mottagningen är öppen en kväll i veckan.", reasonText: "Vi prövar först på ett verksamhetsställe.", responseText: "Kvällsmottagning prövas på tisdagar.", memberName: (n) => `Rådsmedlem ${n}`,
+    device: "Responsenhet", howWas: "Hur var servicen i dag?", counted: "Tack! Trycket registrerades.", countedAnswer: "Tack! Trycket och svaret registrerades.", filtered: "Ett upprepat tryck filtrerades – det räknas bara en gång.", followUp: "Följdfråga", skip2: "Hoppa över",
+    noDevices: "Inga responsenheter har registrerats ännu.", registerDevices: "Registrera två responsenheter",
+    eform: "Blankett för social rapportering", rating: "Bedömning", none: "Ingen", text: "Din respons", preview: "Sparas så här (personuppgifter borttagna):", wantReceipt: "Jag vill ha en kvittokod", send: "Skicka", sent: "Responsen har tagits emot.",
+    receiptShown: "Din kvittokod – visas bara en gång:", code: "Kvittokod", lookUp: "Se vad som hände med responsen", state: "Läge", updated: "Uppdaterad",
+    followUps: "Responsenheternas följdfråga", question: "Fråga", answers: "Svar", report90: "De senaste 90 dagarna", items: "svar", count: "Svar", small: "under 5", hiddenOther: "dold för att skydda en annan cell", happy: "Nöjdhet (1–4)", change: "Förändring från föregående period", topThemes: "Vanligaste teman", tasks: "Uppgifterna i 7 § socialvårdslagen",
+    legendSupp: "Streckad = en cell med färre än fem svar är dold så att ingen kan identifieras. Rutad = cellen är dold så att det dolda talet inte kan räknas ut ur summorna.",
+    chartTitle: "Bedömningar per tjänst, andel av svaren", chartNote: "Talen finns i tabellen nedan.", noEarlier: "ingen jämförelseperiod", noData: "Ingen respons under perioden.",
+    experts: "Erfarenhetsexperter", withdraw: "Återkalla samtycket", withdrawn: "samtycket återkallat – uppgifterna raderade", trained: "utbildad", match: "Sök en erfarenhetsexpert", background: "Erfarenhet", area: "Område", language: "Språk", requireTrained: "Utbildning krävs", find: "Sök", score: "poäng", noMatch: "Inga lämpliga – återkallade och bokade föreslås inte.",
+    overdue: "försenad", overdueN: (n) => `${n} försenade`, ack: "Kvittera", adoptIt: "Beslut: genomförs", reply: "Svara", replyText: "Tack, ärendet är behandlat och genomförs.", received: "Inkommen", moved: "Flyttad.",
+    wholeCounty: "Hela välfärdsområdet", floors: "Våningar", events: "händelser", people: "personer", empty: "tom", indicators: "Mått på hur delaktigheten förverkligas", warnings: "Varningar för skendelaktighet", noWarnings: "Inga varningar.",
+    confirmReset: "Radera uppgifterna i den här webbläsaren? Skadade kedjor som flyttats undan finns kvar.", quota: "Webbläsarens lagring är full; de senaste ändringarna sparades inte.", damaged: "Det sparade tillståndet var skadat:",
+    details: "Tekniska uppgifter",
+    required: (f) => `${f} saknas – fyll i och försök igen.`, invalidField: (f) => `Kontrollera fältet ”${f}”.`, invalidAny: "Kontrollera uppgifterna.",
+    err_not_found: "Hittades inte. Kontrollera att koden är rätt skriven.", err_conflict: "Det här går inte i nuvarande läge – det är kanske redan gjort.",
+    err_not_constituted: "Rådet uppfyller inte kraven på sammansättning och kan inte hålla beslutförda möten (PANEL-1).", err_not_official: "Mötet var inte beslutfört och kan inte godkänna ställningstaganden (PANEL-6, PANEL-7).",
+    err_not_matchable: "Personen kan inte föreslås för uppdraget.", err_no_consent: "Den anhörige har inget giltigt samtycke från klienten (PART-5).", err_erased: "Uppgifterna har raderats.", err_corrupt: "Sparade uppgifter är skadade.", err_internal: "Något gick fel. Försök igen.",
+    forbidden: (role, action, allowed) => `I rollen ${role} kan man inte ${action}. Det får göras av: ${allowed} (rollregel PART-7).`,
+    forbiddenPersonal: (role, action, rule) => `I rollen ${role} kan man inte ${action}. ${rule}`,
+    can: "I den här vyn kan din roll:", cannot: "Kan inte:", ownOnly: "Endast i sitt eget uppdrag eller ärende:",
+    introPanel: "Klientrådet är beslutfört när det har minst 10 medlemmar från minst två tjänster, en ordförande och en sekreterare (PANEL-1–3) och över hälften är närvarande (PANEL-6). Ställningstagandet går till serviceledningen och svaret kommer tillbaka till rådet (PANEL-7).",
+    introFeedback: "Responsenheten och e-blanketten är anonyma: tiden sparas per timme (PRIV-1), ett upprepat tryck räknas en gång och personuppgifter tas bort ur texten innan den sparas.",
+    introReceipt: "Med kvittokoden ser den som gav respons vad som hände med den, utan att bli identifierad.",
+    introReport: "Den sociala rapporten samlar responsen per tjänst. Celler med färre än fem svar döljs, liksom celler ur vilka ett dolt tal kunde räknas ut (FB-5).",
+    introExperts: "Erfarenhetsexpertens bakgrund är känslig och sparas krypterad under samtycke; när samtycket återkallas raderas uppgifterna (PRIV-2). Sökningen motiverar sina förslag.",
+    introLoop: "Varje respons och ställningstagande går genom slingans steg: inkommen, kvitterad, under behandling, beslutad, genomförd, besvarad. Försenade är märkta.",
+    introHouse: "Delaktighetens hus (THL) visar på vilka nivåer klienterna deltagit under det senaste året. Varningarna visar var delaktighet efterfrågas men aldrig besvaras.",
+  },
+  en: {
+    skip: "Skip to content", title: "Clients as developers", loading: "Loading…", views: "Views", roleLabel: "Role",
+    lead: "A model of client participation in your browser: client panel, feedback, experience experts and the feedback loop. All data stays in this browser.",
+    sample: "Load a sample county", reset: "Reset", footer: "osallisuus – an open Go library for client participation. The state is kept in this browser (IndexedDB) as a chain of events.",
+    tabPanel: "Client panel", tabFeedback: "Feedback", tabReceipt: "Receipt", tabReport: "Social report", tabExperts: "Experience experts", tabLoop: "Feedback loop", tabHouse: "House of participation",
+    saved: (n) => `${n} events kept in this browser – chain verified ✓`,
+    savedDamaged: (n) => `${n} events in this browser – the saved chain was damaged ✗`,
+    readOnly: "The damaged saved chain could not be moved aside, so it stays in place and changes are not saved. Download it below.",
+    damagedKept: (when) => `The damaged saved chain (${when}) is kept aside and never deleted.`,
+    downloadJournal: "Download the chain of events", downloadKeys: "Download the keys",
+    confirmSample: "The sample county replaces the data in this browser. Continue?",
+    sampleLoaded: (n) => `Sample county loaded: ${n} events.`,
+    panelName: "Adult social work client panel", createPanel: "Set up a client panel", constituted: "The panel meets the composition rules ✓", notConstituted: "The panel does not meet the composition rules yet:",
+    addMember: "Add member", name: "Name", service: "Service", type: "Member type", addFive: "Add five members", members: "Members", positions: "Positions",
+    makeChair: "Make chair", makeSecretary: "Make secretary", holdMeeting: "Hold a meeting, everyone present", official: "The meeting had a quorum ✓", notOfficial: "The meeting had no quorum:",
+    statement: "Statement", adopt: "Adopt the statement", statements: "Statements and answers", answer: "Answer the statement", decision: "Decision", reason: "Reason", response: "Answer to the panel", noAnswer: "Awaiting an answer",
+    statementText: "The panel proposes that the office is open one evening a week.", reasonText: "We try it at one office first.", responseText: "Evening hours are tried on Tuesdays.", memberName: (n) => `Panel member ${n}`,
+    device: "Feedback device", howWas: "How was the service today?", counted: "Thank you! The press was counted.", countedAnswer: "Thank you! The press and the answer were recorded.", filtered: "A repeated press was filtered – it counts once.", followUp: "Follow-up question", skip2: "Skip",
+    noDevices: "No feedback devices are registered yet.", registerDevices: "Register two feedback devices",
+    eform: "Social reporting e-form", rating: "Rating", none: "No rating", text: "Your feedback", preview: "Stored like this (personal data removed):", wantReceipt: "I want a receipt code", send: "Send feedback", sent: "Feedback received.",
+    receiptShown: "Your receipt code – shown only once:", code: "Receipt code", lookUp: "See what became of the feedback", state: "State", updated: "Updated",
+    followUps: "The devices' follow-up question", question: "Question", answers: "Answers", report90: "The last 90 days", items: "items", count: "Items", small: "under 5", hiddenOther: "hidden to protect another cell", happy: "Happy index (1–4)", change: "Change from the previous period", topThemes: "Top themes", tasks: "Tasks of section 7 of the Social Welfare Act",
+    legendSupp: "Hatched = a cell under five items is hidden so that nobody can be identified. Checked = a cell is hidden so that a hidden count cannot be worked out from the totals.",
+    chartTitle: "Ratings by service, share of items", chartNote: "The counts are in the table below.", noEarlier: "no earlier period", noData: "No feedback in this period.",
+    experts: "Experience experts", withdraw: "Withdraw consent", withdrawn: "consent withdrawn – data erased", trained: "trained", match: "Find an experience expert", background: "Background", area: "Area", language: "Language", requireTrained: "Training required", find: "Find", score: "score", noMatch: "No match – withdrawn and booked people are never offered.",
+    overdue: "overdue", overdueN: (n) => `${n} overdue`, ack: "Acknowledge", adoptIt: "Decide: adopt", reply: "Answer", replyText: "Thank you, this was handled and will be done.", received: "Received", moved: "Moved.",
+    wholeCounty: "The whole county", floors: "Floors", events: "events", people: "people", empty: "empty", indicators: "How participation is answered", warnings: "Pseudo-participation warnings", noWarnings: "No warnings.",
+    confirmReset: "Delete the data in this browser? Damaged chains kept aside stay.", quota: "The browser's storage is full; the latest changes were not saved.", damaged: "The saved state was damaged:",
+    details: "Technical details",
+    required: (f) => `${f} is missing – fill it in and try again.`, invalidField: (f) => `Check the field “${f}”.`, invalidAny: "Check what you entered.",
+    err_not_found: "Not found. Check that the code is typed correctly.", err_conflict: "This cannot be done in the current state – it may have been done already.",
+    err_not_constituted: "The panel does not meet the composition rules, so it cannot meet with a quorum (PANEL-1).", err_not_official: "The meeting had no quorum, so it cannot adopt statements (PANEL-6, PANEL-7).",
+    err_not_matchable: "This person cannot be offered the assignment.", err_no_consent: "The family member has no valid consent from the client (PART-5).", err_erased: "The data has been erased.", err_corrupt: "Saved data is damaged.", err_internal: "Something went wrong. Try again.",
+    forbidden: (role, action, allowed) => `As ${role} you cannot ${action}. Who can: ${allowed} (role rule PART-7).`,
+    forbiddenPersonal: (role, action, rule) => `As ${role} you cannot ${action}. ${rule}`,
+    can: "In this view your role can:", cannot: "Cannot:", ownOnly: "Only in their own position or matter:",
+    introPanel: "A client panel meets with a quorum when it has at least 10 members from at least two services, a chair and a secretary (PANEL-1–3) and more than half attend (PANEL-6). A statement goes to service management and the answer comes back to the panel (PANEL-7).",
+    introFeedback: "The feedback device and the e-form are anonymous: time is kept to the hour (PRIV-1), a repeated press counts once, and personal data is removed from text before it is stored.",
+    introReceipt: "With the receipt code the sender sees what became of their feedback without being identified.",
+    introReport: "The social report gathers feedback by service. Cells under five items are hidden, and so are the cells from which a hidden count could be worked out (FB-5).",
+    introExperts: "An experience expert's background is sensitive and kept sealed under consent; withdrawing the consent erases it (PRIV-2). Matching gives its reasons.",
+    introLoop: "Every input and statement goes through the loop: received, acknowledged, under consideration, decided, implemented, reported back. Overdue ones are marked.",
+    introHouse: "The house of participation (THL) shows on which levels clients took part over the last year. Warnings show where participation is asked for and never answered.",
+  },
+};
+
+// The actions each view offers, to show what the chosen role may do.
+const VIEW_ACTIONS = {
+  panel: ["panel.create", "panel.add_member", "panel.appoint", "panel.hold_meeting", "panel.adopt_statement", "panel.answer_statement"],
+  feedback: ["feedback.register_device"],
+  experts: ["expert.withdraw_consent"],
+  loop: ["contribution.acknowledge", "contribution.decide", "contribution.report_back"],
+};
+// The library role behind each page role.
+const ROLE_OF = { client: "client", panel_member: "client", chair: "client", secretary: "client", experience_expert: "experience_expert", family_member: "family_member", staff: "staff", coordinator: "coordinator", manager: "manager", device: "device" };
+
 let lang = localStorage.getItem(LANG) || "fi";
-let labels = {};
+if (!T[lang]) lang = "fi";
+let role = localStorage.getItem(ROLE) || "coordinator";
+let labels = {}, session = { roles: [] }, policy = {};
 let tab = "panel";
 let openResult = null;
+let readOnly = null; // a damaged journal that could not be moved aside: nothing is written over it
 const $ = (s) => document.querySelector(s);
 const t = (k) => T[lang][k] ?? T.en[k] ?? k;
 const L = (group, code) => labels[group]?.[code]?.[lang] ?? String(code);
+const W = (group, code) => WORDS[group][code]?.[lang] ?? String(code);
+const num = (n, opts) => new Intl.NumberFormat(LOCALES[lang], opts).format(n);
+const date = (s) => s ? new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: "medium" }).format(new Date(s)) : "–";
+const dateTime = (d) => new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: "medium", timeStyle: "short" }).format(d);
+// roleLabel names a page role, or a library role by the page role it is.
+// localDates writes the ISO dates and months in the library's texts
+// (indicator readings, theme titles) the way the page's locale does.
+const localDates = (text) => String(text)
+  .replace(/\b(\d{4})-(\d{2})-(\d{2})\b/g, (m, y, mo, d) => new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: "medium", timeZone: "UTC" }).format(Date.UTC(y, mo - 1, d)))
+  .replace(/\b(\d{4})-(\d{2})\b/g, (m, y, mo) => new Intl.DateTimeFormat(LOCALES[lang], { month: "numeric", year: "numeric", timeZone: "UTC" }).format(Date.UTC(y, mo - 1, 1)));
+const roleLabel = (r) => session.roles.find((x) => x.role === r)?.labels[lang] ?? L("roles", r);
 
 function h(tag, attrs = {}, ...kids) {
   const el = document.createElement(tag);
@@ -84,7 +247,7 @@ function h(tag, attrs = {}, ...kids) {
     else if (k === "text") el.textContent = v;
     else el.setAttribute(k, v === true ? "" : v);
   }
-  for (const c of kids.flat()) if (c !== null && c !== undefined && c !== false) el.append(c.nodeType ? c : document.createTextNode(String(c)));
+  for (const c of kids.flat(Infinity)) if (c !== null && c !== undefined && c !== false) el.append(c.nodeType ? c : document.createTextNode(String(c)));
   return el;
 }
 
@@ -97,250 +260,595 @@ function field(labelText, control) {
 function select(options, value) {
   return h("select", {}, options.map(([v, text]) => h("option", { value: v, selected: v === value, text })));
 }
-
-function showError(e) {
-  $("#error").textContent = e ? `${e.code ? e.code + ": " : ""}${e.message}` : "";
+// scrollBox lets a wide table scroll inside its own box, never the page.
+function scrollBox(label, table) {
+  return h("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": label }, table);
 }
 
-function save() {
-  const { lines, keys } = osallisuus.pending();
+// ---- Errors: in the page's language, from the code, beside the control ----
+
+function errorText(e) {
+  const code = e?.code || "internal";
+  if (code === "forbidden" && e.action) {
+    const action = WORDS.actions[e.action]?.[lang] ?? e.action;
+    const who = roleLabel(e.role || role);
+    if ((e.allowed || []).includes(ROLE_OF[e.role || role]) && WORDS.personal[e.action]) return T[lang].forbiddenPersonal(who, action, W("personal", e.action));
+    return T[lang].forbidden(who, action, (e.allowed || []).map(roleLabel).join(", "));
+  }
+  if (code === "invalid") {
+    const f = e.field ? (WORDS.fields[e.field.split(".").pop()]?.[lang] ?? e.field) : "";
+    if (f && /is required/.test(e.message || "")) return T[lang].required(f);
+    return f ? T[lang].invalidField(f) : t("invalidAny");
+  }
+  return t("err_" + code) === "err_" + code ? t("err_internal") : t("err_" + code);
+}
+
+function errorNodes(e) {
+  const out = [h("span", { text: errorText(e) })];
+  if (e?.message) out.push(" ", h("details", {}, h("summary", { text: t("details") }), h("span", { lang: "en", text: `${e.code || "error"}: ${e.message}` })));
+  return out;
+}
+
+// showError writes an error that belongs to no control (start-up) to the page's alert line.
+function showError(e) {
+  const el = $("#error");
+  if (e) el.replaceChildren(...errorNodes(e)); else el.replaceChildren();
+}
+
+// act makes a button and, beside it, the live region its errors go to.
+// A failed action clears the results named in clear; focus stays on the
+// button so that the announced error is next to it.
+function act(label, fn, attrs = {}, clear = []) {
+  const err = h("div", { class: "err", id: `e${++uid}`, "aria-live": "assertive" });
+  const btn = h("button", { type: "button", ...attrs, "aria-describedby": err.id }, label);
+  btn.addEventListener("click", () => run(btn, err, fn, clear));
+  return [btn, err];
+}
+
+async function run(btn, err, fn, clear = []) {
+  err.replaceChildren();
   try {
+    await fn();
+  } catch (e) {
+    for (const c of clear) c.replaceChildren();
+    err.replaceChildren(...errorNodes(e));
+    if (btn.isConnected) btn.focus();
+    else showError(e);
+  }
+}
+
+// focusOn moves focus to an action's result.
+function focusOn(el) {
+  if (!el) return;
+  if (!el.hasAttribute("tabindex") && !/^(BUTTON|A|INPUT|SELECT|TEXTAREA)$/.test(el.tagName)) el.setAttribute("tabindex", "-1");
+  el.focus();
+}
+
+// ---- Storage: the journal in IndexedDB, damage kept aside ----
+//
+// The journal is kept in IndexedDB as appended chunks (one per saved
+// change), the vault's keys beside it, and every damaged journal under
+// its own key in a store nothing deletes from. Each write is one
+// transaction, so it happens whole or not at all. Without IndexedDB the
+// page falls back to localStorage (about 5 MB). A journal an earlier page
+// left in localStorage is moved into IndexedDB on load.
+
+const DB = "osallisuus";
+
+function request(r) { return new Promise((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); }); }
+
+// write runs fn in one read-write transaction and resolves when it has committed.
+function write(db, stores, fn) {
+  return new Promise((resolve, reject) => {
+    const tr = db.transaction(stores, "readwrite");
+    tr.oncomplete = () => resolve();
+    tr.onerror = () => reject(tr.error);
+    tr.onabort = () => reject(tr.error || new Error("the write was aborted"));
+    fn(tr);
+  });
+}
+
+function indexedStore(db) {
+  return {
+    kind: "indexeddb",
+    async read() {
+      const tr = db.transaction(["chunks", "meta"], "readonly");
+      const [chunks, keys] = await Promise.all([request(tr.objectStore("chunks").getAll()), request(tr.objectStore("meta").get("keys"))]);
+      return { journal: chunks.join(""), keys: keys || "", chunks: chunks.length };
+    },
+    append(lines, keys) {
+      return write(db, ["chunks", "meta"], (tr) => { if (lines) tr.objectStore("chunks").add(lines); if (keys) tr.objectStore("meta").put(keys, "keys"); });
+    },
+    replace(lines, keys) {
+      return write(db, ["chunks", "meta"], (tr) => { tr.objectStore("chunks").clear(); if (lines) tr.objectStore("chunks").add(lines); tr.objectStore("meta").put(keys || "", "keys"); });
+    },
+    keepAside(journal, keys, reason) {
+      return write(db, ["chunks", "meta", "damaged"], (tr) => {
+        tr.objectStore("damaged").put({ journal, keys, reason }, new Date().toISOString());
+        tr.objectStore("chunks").clear();
+        tr.objectStore("meta").delete("keys");
+      });
+    },
+    async damaged() {
+      const tr = db.transaction("damaged", "readonly");
+      const [stamps, copies] = await Promise.all([request(tr.objectStore("damaged").getAllKeys()), request(tr.objectStore("damaged").getAll())]);
+      return stamps.map((stamp, i) => ({ stamp, ...copies[i] })).concat(localDamaged(), readOnly ? [readOnly] : []);
+    },
+    clear() { return write(db, ["chunks", "meta"], (tr) => { tr.objectStore("chunks").clear(); tr.objectStore("meta").delete("keys"); }); },
+  };
+}
+
+// localDamaged lists damaged journals an earlier page kept in localStorage.
+function localDamaged() {
+  const out = [];
+  for (let i = 0; i < localStorage.length; i++) {
+    const k = localStorage.key(i);
+    if (!k.startsWith(DAMAGED) || !k.endsWith(".journal")) continue;
+    const stamp = k.slice(DAMAGED.length, -".journal".length);
+    out.push({ stamp, journal: localStorage.getItem(k), keys: localStorage.getItem(DAMAGED + stamp + ".keys") || "", reason: localStorage.getItem(DAMAGED + stamp + ".reason") || "" });
+  }
+  return out;
+}
+
+const localStore = {
+  kind: "localstorage",
+  async read() { return { journal: localStorage.getItem(JOURNAL) || "", keys: localStorage.getItem(KEYS) || "", chunks: 1 }; },
+  async append(lines, keys) {
     if (lines) localStorage.setItem(JOURNAL, (localStorage.getItem(JOURNAL) || "") + lines);
     if (keys) localStorage.setItem(KEYS, keys);
+  },
+  async replace(lines, keys) { localStorage.setItem(JOURNAL, lines); localStorage.setItem(KEYS, keys || ""); },
+  async keepAside(journal, keys, reason) {
+    const stamp = new Date().toISOString();
+    const names = [DAMAGED + stamp + ".journal", DAMAGED + stamp + ".keys", DAMAGED + stamp + ".reason"];
+    try {
+      localStorage.setItem(names[0], journal);
+      localStorage.setItem(names[1], keys);
+      localStorage.setItem(names[2], reason);
+    } catch (e) {
+      // No room for a copy: the original stays where it is, whole, and
+      // this page writes nothing over it. The partial copy is only a copy.
+      names.forEach((n) => localStorage.removeItem(n));
+      readOnly = { stamp: "", journal, keys, reason };
+      return;
+    }
+    localStorage.removeItem(JOURNAL);
+    localStorage.removeItem(KEYS);
+  },
+  async damaged() { return localDamaged().concat(readOnly ? [readOnly] : []); },
+  async clear() { localStorage.removeItem(JOURNAL); localStorage.removeItem(KEYS); },
+};
+
+async function openStore() {
+  let st = localStore;
+  try {
+    const req = indexedDB.open(DB, 1);
+    req.onupgradeneeded = () => { const db = req.result; db.createObjectStore("chunks", { autoIncrement: true }); db.createObjectStore("meta"); db.createObjectStore("damaged"); };
+    st = indexedStore(await request(req));
   } catch (e) {
-    showError({ message: t("quota") });
+    return localStore;
+  }
+  // A journal left in localStorage moves into IndexedDB; beside a journal
+  // already there it is kept aside instead, never dropped.
+  const old = localStorage.getItem(JOURNAL);
+  if (old !== null) {
+    const keys = localStorage.getItem(KEYS) || "";
+    const cur = await st.read();
+    if (cur.journal === "") await st.replace(old, keys);
+    else await st.keepAside(old, keys, "a journal left in localStorage beside the one in IndexedDB");
+    localStorage.removeItem(JOURNAL);
+    localStorage.removeItem(KEYS);
+  }
+  return st;
+}
+
+let store = localStore;
+let unsaved = { lines: "", keys: "" }; // what a failed write could not save, tried again with the next
+
+async function save(replace) {
+  if (readOnly) return;
+  const { lines, keys } = osallisuus.pending();
+  const all = { lines: unsaved.lines + lines, keys: keys || unsaved.keys };
+  try {
+    if (replace) await store.replace(all.lines, all.keys);
+    else if (all.lines || all.keys) await store.append(all.lines, all.keys);
+    unsaved = { lines: "", keys: "" };
+  } catch (e) {
+    unsaved = all;
+    $("#error").textContent = t("quota");
   }
 }
 
-async function call(method, args) {
-  showError(null);
-  try {
-    const out = await osallisuus.call(method, args || {});
-    save();
-    return out;
-  } catch (e) {
-    showError(e);
-    throw e;
-  }
+// download links a saved text as a file; the link holds the text itself
+// (a data: address), so it works under the page's Content-Security-Policy
+// and reads back exactly what was kept.
+const hrefs = new Map();
+function download(label, name, text) {
+  if (!hrefs.has(name)) hrefs.set(name, "data:application/octet-stream;charset=utf-8," + encodeURIComponent(text));
+  return h("a", { download: name, href: hrefs.get(name) }, label);
 }
 
 async function status() {
-  const st = await call("state");
+  const st = await osallisuus.call("state", {});
   const el = $("#status");
-  el.textContent = t("saved")(st.events, openResult.verified) + (openResult.error ? ` — ${t("damaged")} ${openResult.error}` : "");
-  el.className = openResult.verified && !openResult.error ? "" : "bad";
+  const damaged = !!openResult.error || !openResult.verified;
+  el.textContent = damaged ? t("savedDamaged")(num(st.events)) : t("saved")(num(st.events));
+  el.className = damaged ? "bad" : "";
+  const box = $("#damage");
+  box.replaceChildren(...(await store.damaged()).map(({ stamp, journal, keys, reason }) => {
+    const when = stamp ? dateTime(new Date(stamp)) : "";
+    const file = `osallisuus-damaged-${(stamp || "now").replace(/[:.]/g, "-")}`;
+    return h("div", { class: "damaged" }, h("p", {}, stamp ? t("damagedKept")(when) : t("readOnly"), " ", reason ? h("span", { lang: "en", class: "reason", text: `(${reason})` }) : ""),
+      h("p", {}, download(t("downloadJournal"), file + ".jsonl", journal || ""), " · ", download(t("downloadKeys"), file + "-keys.json", keys || "")));
+  }));
 }
 
-const TABS = [["panel", "tabPanel"], ["feedback", "tabFeedback"], ["receipt", "tabReceipt"], ["report", "tabReport"], ["experts", "tabExperts"], ["loop", "tabLoop"], ["house", "tabHouse"]];
+// ---- Chrome: language, role, tabs ----
+
+const TABS = [["panel", "tabPanel", "introPanel"], ["feedback", "tabFeedback", "introFeedback"], ["receipt", "tabReceipt", "introReceipt"], ["report", "tabReport", "introReport"], ["experts", "tabExperts", "introExperts"], ["loop", "tabLoop", "introLoop"], ["house", "tabHouse", "introHouse"]];
+
+function buildTabs() {
+  const list = $("#tabs");
+  list.replaceChildren(...TABS.map(([id]) => h("button", { type: "button", role: "tab", id: `tab-${id}`, "aria-controls": "view" })));
+  list.addEventListener("click", (e) => { const b = e.target.closest("[role=tab]"); if (b) selectTab(b.id.slice(4), false); });
+  list.addEventListener("keydown", (e) => {
+    const ids = TABS.map(([id]) => id), n = ids.length;
+    let i = ids.indexOf(tab);
+    if (e.key === "ArrowRight") i = (i + 1) % n;
+    else if (e.key === "ArrowLeft") i = (i - 1 + n) % n;
+    else if (e.key === "Home") i = 0;
+    else if (e.key === "End") i = n - 1;
+    else return;
+    e.preventDefault();
+    selectTab(ids[i], true);
+  });
+}
+
+function selectTab(id, focus) {
+  tab = id;
+  renderChrome();
+  $(`#tab-${id}`).scrollIntoView({ block: "nearest", inline: "nearest" });
+  if (focus) $(`#tab-${id}`).focus();
+  return render();
+}
 
 function renderChrome() {
   document.documentElement.lang = lang;
+  document.title = `${t("title")} – osallisuus`;
   document.querySelectorAll("[data-t]").forEach((el) => { const v = t(el.dataset.t); if (typeof v === "string") el.textContent = v; });
   document.querySelectorAll("[data-lang]").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.lang === lang)));
-  const tabs = $("#tabs");
-  tabs.replaceChildren(...TABS.map(([id, key]) => h("button", { type: "button", role: "tab", id: `tab-${id}`, "aria-selected": String(id === tab), "aria-controls": "main", onclick: () => { tab = id; render(); } }, t(key))));
+  $("#tabs").setAttribute("aria-label", t("views"));
+  for (const [id, key] of TABS) {
+    const b = $(`#tab-${id}`);
+    b.textContent = t(key);
+    b.setAttribute("aria-selected", String(id === tab));
+    b.tabIndex = id === tab ? 0 : -1;
+  }
+  $("#view").setAttribute("aria-labelledby", `tab-${tab}`);
+  const sel = $("#role");
+  const keep = document.activeElement === sel;
+  sel.replaceChildren(...session.roles.map((r) => h("option", { value: r.role, selected: r.role === role, text: r.labels[lang] })));
+  if (keep) sel.focus();
 }
 
-async function render() {
+// render draws the current view; focus, when given, is a selector of the
+// element that gets focus afterwards (an action's result).
+async function render(focus) {
   renderChrome();
-  const main = $("#main");
-  const view = await VIEWS[tab]();
-  main.replaceChildren(h("h2", { text: t(TABS.find(([id]) => id === tab)[1]) }), view);
+  const view = $("#view");
+  const [, key, intro] = TABS.find(([id]) => id === tab);
+  const body = await VIEWS[tab]();
+  view.replaceChildren(h("h2", { text: t(key) }), h("p", { class: "intro", text: t(intro) }), rights(), body);
+  if (focus) focusOn(typeof focus === "string" ? $(focus) : focus);
   await status();
+}
+
+// rights lists what the chosen role may and may not do in this view,
+// from the store's role policy (PART-7).
+function rights() {
+  const actions = VIEW_ACTIONS[tab];
+  if (!actions) return "";
+  const mine = ROLE_OF[role], organisation = ["staff", "coordinator", "manager"].includes(role);
+  const allowed = (a) => (policy[a] || []).includes(mine);
+  const own = actions.filter((a) => allowed(a) && !organisation && WORDS.personal[a]);
+  const yes = actions.filter((a) => allowed(a) && !own.includes(a)), no = actions.filter((a) => !allowed(a));
+  const list = (xs) => xs.map((a) => W("actions", a)).join(", ");
+  return h("p", { class: "rights", id: "rights" }, h("strong", { text: roleLabel(role) }), ": ",
+    yes.length ? `${t("can")} ${list(yes)}. ` : "", own.length ? `${t("ownOnly")} ${list(own)}. ` : "",
+    no.length ? `${t("cannot")} ${list(no)}.` : "");
 }
 
 // ---- Client panel ----
 async function panelView() {
   const st = await call("panel.status");
-  if (!st.panel) return h("button", { type: "button", id: "create-panel", onclick: async () => { await call("panel.create"); render(); } }, t("createPanel"));
+  if (!st.panel) return h("div", {}, ...act(t("createPanel"), async () => { await call("panel.create", { name: t("panelName"), unit: "aikuissosiaalityo" }); await render("#composition"); }, { id: "create-panel" }));
   const pid = st.panel.id;
   const c = st.composition;
   const comp = c.constituted ? h("p", { class: "ok", id: "composition" }, t("constituted"))
     : h("div", { id: "composition" }, h("p", { class: "bad" }, t("notConstituted")), h("ul", { class: "reasons" }, (st.reasons || []).map((r) => h("li", {}, r[lang]))));
   const name = h("input", { type: "text", autocomplete: "off" });
-  const service = select(SERVICES.map((s) => [s, s]), SERVICES[0]);
+  const service = select(SERVICES.map((s) => [s, W("services", s)]), SERVICES[0]);
   const type = select(Object.keys(labels.memberTypes).map((k) => [k, L("memberTypes", k)]), "client");
   let n = st.members.length;
   const addFive = async () => {
-    for (let i = 0; i < 5; i++) { n++; await call("panel.addMember", { panel: pid, name: `Raatilainen ${n}`, service: SERVICES[n % 2], type: "client" }); }
-    render();
+    for (let i = 0; i < 5; i++) { n++; await call("panel.addMember", { panel: pid, name: t("memberName")(n), service: SERVICES[n % 2], type: "client" }); }
+    await render("#members");
   };
-  const members = h("table", {}, h("caption", { text: t("members") }),
-    h("tr", {}, h("th", { text: t("name") }), h("th", { text: t("type") }), h("th", { text: t("service") }), h("th", { text: "" })),
-    st.members.map((m) => h("tr", {}, h("td", { text: m.displayName || "–" }), h("td", { text: L("memberTypes", m.type) }), h("td", { text: m.service }),
-      h("td", {}, (m.positions || []).map((p) => h("span", { class: "tag" }, L("positions", p))),
-        !m.positions && m.type !== "staff" ? [
-          h("button", { type: "button", class: "secondary", onclick: async () => { await call("panel.appoint", { panel: pid, member: m.id, position: "chair" }); render(); } }, t("makeChair")),
-          h("button", { type: "button", class: "secondary", onclick: async () => { await call("panel.appoint", { panel: pid, member: m.id, position: "secretary" }); render(); } }, t("makeSecretary")),
-        ] : null))));
-  const last = st.meetings.at(-1);
-  const meetingBox = h("div", { class: "card" },
-    h("button", { type: "button", id: "hold-meeting", onclick: async () => {
-      await call("panel.meet", { panel: pid, present: st.members.filter((m) => m.type !== "staff").map((m) => m.id) }); render();
-    } }, t("holdMeeting")),
-    last ? (last.official ? h("p", { class: "ok", id: "meeting-result" }, t("official"))
-      : h("div", { id: "meeting-result" }, h("p", { class: "bad" }, t("notOfficial")), h("ul", { class: "reasons" }, (last.notOfficial || []).map((r) => h("li", {}, r.code))))) : null);
-  const stText = h("textarea", {}, "Raati esittää, että vastaanotto on auki yhtenä iltana viikossa.");
+  const appoint = (m, position, label) => act(label, async () => { await call("panel.appoint", { panel: pid, member: m.id, position }); await render("#composition"); }, { class: "secondary" });
+  const members = h("table", { id: "members", class: "cards" }, h("caption", { text: `${t("members")} (${num(st.members.length)})` }),
+    h("thead", {}, h("tr", {}, h("th", { scope: "col", text: t("name") }), h("th", { scope: "col", text: t("type") }), h("th", { scope: "col", text: t("service") }), h("th", { scope: "col", text: t("positions") }))),
+    h("tbody", {}, st.members.map((m) => h("tr", {}, h("td", { text: m.displayName || "–", class: "lead-cell" }), h("td", { text: L("memberTypes", m.type), "data-label": t("type") }), h("td", { text: W("services", m.service), "data-label": t("service") }),
+      h("td", { "data-label": t("positions") }, (m.positions || []).map((p) => h("span", { class: "tag" }, L("positions", p))),
+        !m.positions && m.type !== "staff" ? [appoint(m, "chair", t("makeChair")), appoint(m, "secretary", t("makeSecretary"))] : "")))));
+  const last = st.meetings[st.meetings.length - 1];
+  const meetingResult = h("div", { id: "meeting-result" });
+  if (last && last.held) {
+    meetingResult.className = last.official ? "ok" : "bad";
+    meetingResult.append(last.official ? h("p", { text: t("official") }) : h("div", {}, h("p", { text: t("notOfficial") }), h("ul", { class: "reasons" }, (last.notOfficial || []).map((r) => h("li", { text: r[lang] || r.en || r.code || String(r) })))));
+  }
+  const meetingBox = h("div", { class: "card" }, ...act(t("holdMeeting"), async () => {
+    await call("panel.meet", { panel: pid, present: st.members.map((m) => m.id) }); await render("#meeting-result");
+  }, { id: "hold-meeting" }, [meetingResult]), meetingResult);
+  const stText = h("textarea", {}, t("statementText"));
   const adopt = last && last.official ? h("div", { class: "card" }, field(t("statement"), stText),
-    h("button", { type: "button", id: "adopt", onclick: async () => { await call("panel.adopt", { meeting: last.id, text: stText.value }); render(); } }, t("adopt"))) : null;
+    ...act(t("adopt"), async () => { await call("panel.adopt", { meeting: last.id, text: stText.value }); await render(".statement:last-of-type"); }, { id: "adopt" })) : null;
   const statements = h("div", {}, h("h3", { text: t("statements") }), st.statements.map((s) => {
     const card = h("div", { class: "card statement" }, h("p", {}, h("strong", { text: s.text })), h("p", {}, h("span", { class: "tag" }, L("states", s.loop.state))));
     if (s.answer) card.append(h("p", { class: "ok answer" }, `${L("decisions", s.answer.decision)}: ${s.answer.response}`));
     else {
       const dec = select(Object.keys(labels.decisions).map((k) => [k, L("decisions", k)]), "partly_adopted");
-      const reason = h("input", { type: "text", value: "Kokeillaan yhdessä toimipisteessä" });
-      const resp = h("input", { type: "text", value: "Iltavastaanottoa kokeillaan tiistaisin." });
+      const reason = h("input", { type: "text", value: t("reasonText") });
+      const resp = h("input", { type: "text", value: t("responseText") });
       card.append(h("p", {}, t("noAnswer")), h("div", { class: "grid" }, field(t("decision"), dec), field(t("reason"), reason), field(t("response"), resp)),
-        h("button", { type: "button", class: "answer-btn", onclick: async () => { await call("panel.answer", { statement: s.id, decision: dec.value, reason: reason.value, response: resp.value }); render(); } }, t("answer")));
+        ...act(t("answer"), async () => { await call("panel.answer", { statement: s.id, decision: dec.value, reason: reason.value, response: resp.value }); await render(".answer"); }, { class: "answer-btn" }));
     }
     return card;
   }));
+  const addErr = h("div", { class: "err", id: `e${++uid}`, "aria-live": "assertive" });
+  const addBtn = h("button", { type: "submit", "aria-describedby": addErr.id }, t("addMember"));
+  const addForm = h("form", { class: "card", id: "add-member" }, h("h3", { text: t("addMember") }), h("div", { class: "grid" }, field(t("name"), name), field(t("service"), service), field(t("type"), type)),
+    addBtn, ...act(t("addFive"), addFive, { class: "secondary", id: "add-five" }), addErr);
+  addForm.addEventListener("submit", (e) => { e.preventDefault(); run(addBtn, addErr, async () => { await call("panel.addMember", { panel: pid, name: name.value, service: service.value, type: type.value }); await render("#members"); }); });
   return h("div", {}, h("div", { class: "card" }, h("p", {}, h("strong", { text: st.panel.name })), comp),
-    h("div", { class: "card" }, h("h3", { text: t("addMember") }), h("div", { class: "grid" }, field(t("name"), name), field(t("service"), service), field(t("type"), type)),
-      h("button", { type: "button", onclick: async () => { await call("panel.addMember", { panel: pid, name: name.value, service: service.value, type: type.value }); render(); } }, t("addMember")),
-      h("button", { type: "button", class: "secondary", id: "add-five", onclick: addFive }, t("addFive"))),
-    members, meetingBox, adopt, statements);
+    addForm, scrollBox(t("members"), members), meetingBox, adopt, statements);
 }
 
 // ---- Feedback: device emulator and e-form ----
 async function feedbackView() {
   const devices = await call("feedback.devices");
-  const dev = select(devices.map((d) => [d.id, `${d.point} (${d.service})`]), devices[0].id);
-  const msg = h("p", { id: "press-result", role: "status" });
-  const follow = h("div", {});
-  const press = async (rating, answer = 0) => {
-    const r = await call("feedback.press", { device: dev.value, rating, answer });
-    msg.textContent = r.filtered ? t("filtered") : t("counted");
-    msg.className = r.filtered ? "bad" : "ok";
-    const d = devices.find((x) => x.id === dev.value);
-    follow.replaceChildren();
-    if (r.counted && d.followUp && answer === 0) {
-      follow.append(h("p", { text: `${t("followUp")}: ${d.followUp.question[lang] || d.followUp.question.fi}` }),
-        ...d.followUp.options.map((o, i) => h("button", { type: "button", class: "secondary", onclick: () => { follow.replaceChildren(); } }, o[lang] || o.fi)));
-    }
-    status();
-  };
-  const faces = ["😞", "🙁", "🙂", "😀"];
-  const device = h("div", { class: "card" }, h("h3", { text: t("device") }), field(t("device"), dev), h("p", { text: t("howWas") }),
-    h("div", { class: "smileys" }, faces.map((f, i) => h("button", { type: "button", class: "smiley", "data-rating": i + 1, "aria-label": L("ratings", i + 1), onclick: () => press(i + 1) }, f))),
-    msg, follow);
-  const service = select(SERVICES.map((s) => [s, s]), SERVICES[0]);
+  let device;
+  if (!devices.length) {
+    device = h("div", { class: "card" }, h("h3", { text: t("device") }), h("p", { text: t("noDevices") }),
+      ...act(t("registerDevices"), async () => { await call("feedback.registerDevices"); await render(".smiley"); }, { id: "register-devices" }));
+  } else {
+    const dev = select(devices.map((d) => [d.id, `${d.point} (${W("services", d.service)})`]), devices[0].id);
+    const msg = h("p", { id: "press-result" });
+    const follow = h("div", { id: "follow-up" });
+    const live = h("div", { "aria-live": "polite" }, msg, follow);
+    const record = async (rating, answer) => {
+      follow.replaceChildren();
+      const r = await call("feedback.press", { device: dev.value, rating, answer });
+      msg.textContent = r.filtered ? t("filtered") : answer ? t("countedAnswer") : t("counted");
+      msg.className = r.filtered ? "bad" : "ok";
+      focusOn(msg);
+      status();
+    };
+    const press = async (rating) => {
+      msg.textContent = ""; msg.className = "";
+      const d = devices.find((x) => x.id === dev.value);
+      if (!d.followUp) return record(rating, 0);
+      const q = h("p", { id: "follow-q", text: `${t("followUp")}: ${d.followUp.question[lang] || d.followUp.question.fi}` });
+      follow.replaceChildren(h("div", { role: "group", "aria-labelledby": "follow-q" }, q,
+        ...d.followUp.options.map((o, i) => h("button", { type: "button", class: "secondary follow", "data-answer": i + 1, onclick: () => record(rating, i + 1) }, o[lang] || o.fi)),
+        h("button", { type: "button", class: "secondary follow", "data-answer": 0, onclick: () => record(rating, 0) }, t("skip2"))));
+      focusOn(follow.querySelector("button"));
+    };
+    // Faces drawn, not emoji, so that they show without an emoji font.
+    const mouths = ["M10 24 Q16 17 22 24", "M11 23 Q16 20 21 23", "M11 20 Q16 24 21 20", "M9 19 Q16 28 23 19"];
+    const face = (i) => s("svg", { viewBox: "0 0 32 32", width: "36", height: "36", "aria-hidden": "true", class: `face f${i + 1}` },
+      s("circle", { cx: 16, cy: 16, r: 14 }), s("circle", { cx: 11, cy: 12, r: 1.8, class: "eye" }), s("circle", { cx: 21, cy: 12, r: 1.8, class: "eye" }), s("path", { d: mouths[i], class: "mouth" }));
+    const err = h("div", { class: "err", "aria-live": "assertive" });
+    device = h("div", { class: "card" }, h("h3", { text: t("device") }), field(t("device"), dev), h("p", { text: t("howWas") }),
+      h("div", { class: "smileys" }, [0, 1, 2, 3].map((i) => {
+        const b = h("button", { type: "button", class: "smiley", "data-rating": i + 1, "aria-label": L("ratings", i + 1) }, face(i));
+        b.addEventListener("click", () => run(b, err, () => press(i + 1), [msg, follow]));
+        return b;
+      })), live, err);
+  }
+  const service = select(SERVICES.map((s) => [s, W("services", s)]), SERVICES[0]);
   const rating = select([["0", t("none")], ...[1, 2, 3, 4].map((r) => [String(r), L("ratings", r)])], "0");
   const text = h("textarea", { id: "eform-text" });
   const preview = h("p", { id: "eform-preview", class: "code" });
   let timer;
-  text.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(async () => { const p = await call("feedback.preview", { text: text.value }); preview.textContent = p.text; }, 150); });
+  text.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(async () => { try { const p = await call("feedback.preview", { text: text.value }); preview.textContent = p.text; } catch (e) { preview.textContent = ""; } }, 150); });
   const receipt = h("input", { type: "checkbox", id: "want-receipt", checked: true });
-  const out = h("div", { id: "eform-result", role: "status" });
+  const out = h("div", { id: "eform-result", "aria-live": "polite" });
   const eform = h("div", { class: "card" }, h("h3", { text: t("eform") }), h("div", { class: "grid" }, field(t("service"), service), field(t("rating"), rating)),
     field(t("text"), text), h("p", { text: t("preview") }), preview,
     h("div", { class: "inline" }, receipt, h("label", { for: "want-receipt", text: t("wantReceipt") })),
-    h("button", { type: "button", id: "send-eform", onclick: async () => {
+    ...act(t("send"), async () => {
+      out.replaceChildren();
       const r = await call("feedback.submit", { service: service.value, rating: Number(rating.value), text: text.value, receipt: receipt.checked });
-      out.replaceChildren(h("p", { class: "ok" }, `${r.text || ""}`), r.receipt ? h("p", {}, t("receiptShown"), " ", h("span", { class: "code", id: "receipt-code" }, r.receipt)) : "");
+      out.replaceChildren(h("p", { class: "ok", id: "eform-done", text: t("sent") }), r.text ? h("p", { class: "code", text: r.text }) : "",
+        r.receipt ? h("p", {}, t("receiptShown"), " ", h("span", { class: "code", id: "receipt-code" }, r.receipt)) : "");
       text.value = ""; preview.textContent = ""; status();
-    } }, t("send")), out);
+      focusOn($("#eform-done"));
+    }, { id: "send-eform" }, [out]), out);
   return h("div", { class: "grid" }, device, eform);
 }
 
 // ---- Receipt look-up ----
 async function receiptView() {
   const code = h("input", { type: "text", id: "receipt-input", autocomplete: "off", placeholder: "XXXX-XXXX-XXXX-XXXX-XXXX" });
-  const out = h("div", { id: "receipt-result", role: "status" });
-  return h("div", { class: "card" }, field(t("code"), code),
-    h("button", { type: "button", id: "lookup", onclick: async () => {
+  const out = h("div", { id: "receipt-result", "aria-live": "polite" });
+  const err = h("div", { class: "err", id: "receipt-error", "aria-live": "assertive" });
+  const btn = h("button", { type: "submit", id: "lookup", "aria-describedby": err.id }, t("lookUp"));
+  const form = h("form", { class: "card" }, field(t("code"), code), btn, err, out);
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    run(btn, err, async () => {
+      out.replaceChildren();
       const v = await call("feedback.receipt", { code: code.value });
-      out.replaceChildren(h("p", {}, `${t("state")}: `, h("strong", { text: L("states", v.state) })), v.decision ? h("p", { text: `${t("decision")}: ${L("decisions", v.decision)}` }) : "",
-        v.response ? h("p", { text: `${t("response")}: ${v.response}` }) : "", h("p", { text: `${t("updated")}: ${v.updated}` }));
-    } }, t("lookUp")), out);
+      out.replaceChildren(h("p", { id: "receipt-state" }, `${t("state")}: `, h("strong", { text: L("states", v.state) })), v.decision ? h("p", { text: `${t("decision")}: ${L("decisions", v.decision)}` }) : "",
+        v.response ? h("p", { text: `${t("response")}: ${v.response}` }) : "", h("p", { text: `${t("updated")}: ${date(v.updated)}` }));
+      focusOn($("#receipt-state"));
+    }, [out]);
+  });
+  return form;
 }
 
-// ---- Social report with SVG ----
-const SVGNS = "http://www.w3.org/2000/svg";
-function s(tag, attrs = {}, ...kids) { const el = document.createElementNS(SVGNS, tag); for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v); el.append(...kids); return el; }
+// ---- Social report ----
+const COLORS = ["c1", "c2", "c3", "c4", "c5"];
+
+// cellText shows a count, or why it is hidden: a small cell, or one hidden to protect another.
+function cellText(c) { return c.suppressed ? (c.secondary ? t("hiddenOther") : t("small")) : num(c.value); }
+function cellTd(c) { return h("td", { class: c.suppressed ? (c.secondary ? "supp secondary" : "supp") : "num", text: cellText(c) }); }
 
 async function reportView() {
   const rep = await call("feedback.report", { days: 90 });
-  const rows = rep.ratings.rows || [], W = 640, rowH = 34, left = 190, colors = ["#b3261e", "#e8833a", "#7fb37a", "#16704a", "#9aa5b1"];
-  const svg = s("svg", { viewBox: `0 0 ${W} ${rows.length * rowH + 30}`, role: "img", "aria-labelledby": "chart-title", width: "100%" },
-    s("title", { id: "chart-title" }, `${t("rating")} / ${t("service")}`),
-    s("defs", {}, s("pattern", { id: "hatch", width: "8", height: "8", patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)" }, s("rect", { width: "8", height: "8", fill: "#eef1f4" }), s("line", { x1: "0", y1: "0", x2: "0", y2: "8", stroke: "#8a96a3", "stroke-width": "4" }))));
-  rows.forEach((row, i) => {
-    const y = i * rowH + 10, total = rep.ratings.rowTotals[i];
-    svg.append(s("text", { x: 0, y: y + 18 }, row));
-    const cells = rep.ratings.cells[i] || [], sum = cells.reduce((a, c) => a + (c.suppressed ? 5 : c.value), 0) || 1;
-    let x = left;
-    cells.forEach((c, j) => {
-      const w = ((c.suppressed ? 5 : c.value) / sum) * (W - left - 10);
-      if (w <= 0) return;
-      svg.append(s("rect", { x, y, width: w, height: 24, fill: c.suppressed ? "url(#hatch)" : colors[j], class: c.suppressed ? "supp" : "" }, s("title", {}, `${rep.ratings.cols[j]}: ${c.suppressed ? t("suppressed") : c.value}`)));
-      x += w;
-    });
-    if (total.suppressed) svg.append(s("text", { x: left + 4, y: y + 17 }, t("suppressed")));
-  });
-  const table = h("table", { id: "report-table" }, h("caption", { text: `${t("report90")}: ${rep.total.suppressed ? t("suppressed") : rep.total.value} ${t("items")}` }),
-    h("tr", {}, h("th", { text: t("service") }), h("th", { text: t("items") }), h("th", { text: t("change") }), h("th", { text: t("happy") }), h("th", { text: t("topThemes") })),
-    (rep.services || []).map((sv) => h("tr", {}, h("td", { text: sv.service }),
-      sv.count.suppressed ? h("td", { class: "supp", text: t("suppressed") }) : h("td", { class: "num", text: sv.count.value }),
-      h("td", { class: "num", text: sv.change ?? "–" }), h("td", { class: "num", text: sv.happyIndex ?? "–" }), h("td", { text: (sv.topThemes || []).join(", ") }))));
-  const tasks = h("div", {}, h("h3", { text: t("tasks") }), h("ul", {}, (rep.tasks || []).map((g) => h("li", {}, `${g.labels[lang]}: ${g.count.suppressed ? t("suppressed") : g.count.value} (${g.themes.join(", ") || "–"})`))));
-  return h("div", {}, h("div", { class: "card" }, svg, h("p", { text: t("legendSupp") })), table, tasks);
+  const follow = await call("feedback.followUps", { days: 90 });
+  const rt = rep.ratings, rows = rt.rows || [], cols = rt.cols || [];
+  const colLabel = (c) => c === "none" ? t("none") : L("ratings", Number(c));
+  const legend = h("ul", { class: "legend" }, cols.map((c, j) => h("li", {}, h("span", { class: `swatch ${COLORS[j]}`, "aria-hidden": "true" }), colLabel(c))),
+    h("li", {}, h("span", { class: "swatch supp", "aria-hidden": "true" }), t("small")), h("li", {}, h("span", { class: "swatch supp secondary", "aria-hidden": "true" }), t("hiddenOther")));
+  const chart = h("div", { class: "chart", role: "img", "aria-label": `${t("chartTitle")}. ${t("chartNote")}` },
+    rows.map((row, i) => {
+      const cells = rt.cells[i] || [], sum = cells.reduce((a, c) => a + (c.suppressed ? 5 : c.value), 0) || 1;
+      return h("div", { class: "bar-row" }, h("div", { class: "bar-label", text: W("services", row) }),
+        h("div", { class: "bar" }, cells.map((c, j) => {
+          const share = (c.suppressed ? 5 : c.value) / sum;
+          if (share <= 0) return "";
+          const seg = h("span", { class: c.suppressed ? (c.secondary ? "seg supp secondary" : "seg supp") : `seg ${COLORS[j]}`, title: `${colLabel(cols[j])}: ${cellText(c)}` }, share > 0.07 && !c.suppressed ? num(c.value) : "");
+          seg.style.width = `${share * 100}%`;
+          return seg;
+        })));
+    }),
+    h("div", { class: "bar-row axis", "aria-hidden": "true" }, h("div", { class: "bar-label" }), h("div", { class: "ticks" }, [0, 25, 50, 75, 100].map((p) => h("span", { text: num(p / 100, { style: "percent" }) })))));
+  // No change is shown without an earlier period to compare with.
+  const change = (sv) => sv.change === undefined || sv.change === null || (!sv.previous?.suppressed && !sv.previous?.value) ? "–" : num(sv.change, { signDisplay: "exceptZero" });
+  const table = h("table", { id: "report-table" }, h("caption", { text: `${t("report90")}: ${cellText(rep.total)} ${t("items")}` }),
+    h("thead", {}, h("tr", {}, h("th", { scope: "col", text: t("service") }), h("th", { scope: "col", text: t("count") }), ...cols.map((c) => h("th", { scope: "col", text: colLabel(c) })), h("th", { scope: "col", text: t("change") }), h("th", { scope: "col", text: t("happy") }), h("th", { scope: "col", text: t("topThemes") }))),
+    h("tbody", {}, (rep.services || []).map((sv, i) => h("tr", {}, h("th", { scope: "row", text: W("services", sv.service) }), cellTd(sv.count),
+      ...(rt.cells[rows.indexOf(sv.service)] || []).map(cellTd),
+      h("td", { class: "num", text: change(sv) }), h("td", { class: "num", text: sv.happyIndex != null ? num(sv.happyIndex, { maximumFractionDigits: 2 }) : "–" }),
+      h("td", { text: (sv.topThemes || []).map((th) => themeLabel(rep, th)).join(", ") })))));
+  const tasks = h("div", {}, h("h3", { text: t("tasks") }), h("ul", {}, (rep.tasks || []).map((g) => h("li", {}, `${g.labels[lang]}: ${cellText(g.count)} (${g.themes.map((th) => themeLabel(rep, th)).join(", ") || "–"})`))));
+  const answerCell = (f) => h("td", { "data-label": t("answers") }, f.options.map((o, j) => {
+    const c = f.answers.cells[0][j];
+    return h("span", { class: "answer-count" }, `${o[lang] || o.fi}: `, h("span", { class: c.suppressed ? "supp" : "", text: cellText(c) }));
+  }));
+  const followRow = (f) => h("tr", {}, h("td", { class: "lead-cell", text: `${f.point} (${W("services", f.service)})` }),
+    h("td", { "data-label": t("question"), text: f.question[lang] || f.question.fi }), answerCell(f));
+  const followUps = follow.length ? h("div", {}, h("h3", { text: t("followUps") }),
+    h("table", { id: "follow-table", class: "cards" },
+      h("thead", {}, h("tr", {}, h("th", { scope: "col", text: t("device") }), h("th", { scope: "col", text: t("question") }), h("th", { scope: "col", text: t("answers") }))),
+      h("tbody", {}, follow.map(followRow)))) : "";
+  if (!rows.length) return h("div", {}, h("p", { text: t("noData") }), followUps);
+  return h("div", {}, h("figure", { class: "card" }, h("figcaption", { text: t("chartTitle") }), legend, chart, h("p", { class: "note", text: t("legendSupp") })),
+    scrollBox(t("report90"), table), h("p", { class: "note", text: `– = ${t("noEarlier")}` }), followUps, tasks);
 }
+function themeLabel(rep, code) { return (rep.themes || []).find((x) => x.theme === code)?.labels?.[lang] ?? code; }
 
 // ---- Experience experts ----
 async function expertsView() {
   const list = await call("expert.list");
   const rows = h("ul", { id: "expert-list" }, list.map((x) => h("li", {}, x.withdrawn ? h("em", { text: t("withdrawn") }) : [
-    h("strong", { text: x.name }), ` – ${L("expertKinds", x.kind)}${x.trained ? ", " + t("trained") : ""} – ${(x.profile?.areas || []).join(", ")} `,
-    h("button", { type: "button", class: "secondary", onclick: async () => { await call("expert.withdraw", { expert: x.id }); render(); } }, t("withdraw"))])));
+    h("strong", { text: x.name }), ` – ${L("expertKinds", x.kind)}${x.trained ? ", " + t("trained") : ""} – ${(x.profile?.areas || []).map((a) => W("areas", a)).join(", ")} `,
+    ...act(t("withdraw"), async () => { await call("expert.withdraw", { expert: x.id }); await render("#expert-list"); }, { class: "secondary" })])));
   const bg = select([["", "–"], ...Object.keys(labels.backgrounds).map((k) => [k, L("backgrounds", k)])], "");
-  const area = select(["", "mental_health", "substance_use", "homelessness", "disability", "elderly_care", "child_welfare"].map((a) => [a, a || "–"]), "");
+  const area = select([["", "–"], ...AREAS.map((a) => [a, W("areas", a)])], "");
   const language = select([["", "–"], ["fi", "suomi"], ["sv", "svenska"], ["en", "English"]], "");
   const trained = h("input", { type: "checkbox", id: "need-trained" });
-  const out = h("ol", { id: "match-result" });
+  const out = h("ol", { id: "match-result", "aria-live": "polite" });
   return h("div", {}, h("div", { class: "card" }, h("h3", { text: t("match") }), h("div", { class: "grid" }, field(t("background"), bg), field(t("area"), area), field(t("language"), language)),
     h("div", { class: "inline" }, trained, h("label", { for: "need-trained", text: t("requireTrained") })),
-    h("button", { type: "button", id: "find-expert", onclick: async () => {
+    ...act(t("find"), async () => {
+      out.replaceChildren();
       const res = await call("expert.match", { background: bg.value, area: area.value, language: language.value, requireTrained: trained.checked });
-      out.replaceChildren(...(res.length ? res.map((c) => h("li", {}, h("strong", { text: c.name }), ` – ${t("score")} ${c.score}: `, c.reasons.map((r) => r.labels[lang]).join("; "))) : [h("li", { text: t("noMatch") })]));
-    } }, t("find")), out), h("h3", { text: t("experts") }), rows);
+      out.replaceChildren(...(res.length ? res.map((c) => h("li", {}, h("strong", { text: c.name }), ` – ${t("score")} ${num(c.score)}: `, c.reasons.map((r) => r.labels[lang]).join("; "))) : [h("li", { text: t("noMatch") })]));
+      focusOn(out);
+    }, { id: "find-expert" }, [out]), out), h("h3", { text: t("experts") }), rows);
 }
 
-// ---- The loop board ----
+// ---- The loop board, in the loop's order ----
 async function loopView() {
   const board = await call("loop.board");
-  const next = { received: ["acknowledged", "", t("ack")], acknowledged: ["decided", "adopted", t("adoptIt")], under_consideration: ["decided", "adopted", t("adoptIt")], decided: ["reported_back", "", t("reply")], implemented: ["reported_back", "", t("reply")] };
-  return h("div", { class: "board", id: "board" }, Object.keys(labels.states).map((state) => h("section", { "aria-label": L("states", state) }, h("h3", {}, `${L("states", state)} (${board[state].length})`),
-    h("ol", {}, board[state].map((c) => h("li", { class: c.overdue ? "overdue" : "" }, c.title, " ", h("span", { class: "tag" }, c.source.module + "/" + c.source.kind), c.overdue ? h("span", { class: "tag bad" }, t("overdue")) : "",
-      next[state] ? h("div", {}, h("button", { type: "button", class: "secondary", onclick: async () => {
-        const [to, decision, _] = next[state];
-        await call("loop.advance", { id: c.id, to, decision, text: to === "reported_back" ? t("replyText") : "" }); render();
-      } }, next[state][2])) : ""))))));
+  const next = { received: ["acknowledged", "", "ack"], acknowledged: ["decided", "adopted", "adoptIt"], under_consideration: ["decided", "adopted", "adoptIt"], decided: ["reported_back", "", "reply"], implemented: ["reported_back", "", "reply"] };
+  const source = (c) => WORDS.sources[`${c.source.module}/${c.source.kind}`]?.[lang] ?? L("levels", c.level);
+  return h("div", { class: "board", id: "board" }, board.map((col) => h("section", { "aria-labelledby": `col-${col.state}` },
+    h("h3", { id: `col-${col.state}` }, `${L("states", col.state)} (${num(col.count)})`, col.overdue ? h("span", { class: "tag bad" }, ` ${t("overdueN")(num(col.overdue))}`) : ""),
+    h("ol", {}, col.cards.map((c) => h("li", { class: c.overdue ? "overdue" : "" }, h("span", { class: "title", text: localDates(c.title) }), " ",
+      h("span", { class: "tag" }, source(c)), " ", h("span", { class: "tag" }, `${t("received")} ${date(c.receivedAt)}`), c.overdue ? h("span", { class: "tag bad" }, t("overdue")) : "",
+      next[col.state] ? h("div", {}, ...act(t(next[col.state][2]), async () => {
+        const [to, decision] = next[col.state];
+        await call("loop.advance", { id: c.id, to, decision, text: to === "reported_back" ? t("replyText") : "" }); await render(`#col-${to}`);
+      }, { class: "secondary" })) : ""))))));
 }
 
 // ---- The house of participation ----
 async function houseView() {
   const res = await call("house");
-  const house = res.house, indicators = res.indicators || [], warnings = res.warnings || [];
+  const house = res.house, indicators = res.indicators || [], warnings = res.warnings || [], groups = res.groups || {};
   const floors = house.floors.slice(0, 5), roof = house.floors[5];
-  const max = Math.max(1, ...house.floors.map((f) => f.events));
-  const W = 420, fh = 52, top = 90;
-  const svg = s("svg", { viewBox: `0 0 ${W} ${top + floors.length * fh + 10}`, role: "img", "aria-labelledby": "house-title", width: "100%", style: "max-width:520px" },
-    s("title", { id: "house-title" }, t("tabHouse")),
-    s("polygon", { points: `20,${top} ${W / 2},10 ${W - 20},${top}`, fill: roof.events ? "#0b5cad" : "#dfe4ea", stroke: "#1b1f24" }),
-    s("text", { x: W / 2, y: top - 18, "text-anchor": "middle", fill: roof.events ? "#fff" : "#1b1f24" }, L("levels", roof.level)));
+  // A logarithmic scale, so that a floor with a few events still shows
+  // beside one with thousands of feedback items.
+  const max = Math.log1p(Math.max(1, ...house.floors.map((f) => f.events)));
+  const Wd = 420, fh = 52, top = 90;
+  const svg = s("svg", { viewBox: `0 0 ${Wd} ${top + floors.length * fh + 10}`, role: "img", "aria-labelledby": "house-title", class: "house" },
+    s("title", { id: "house-title" }, `${t("tabHouse")}: ${house.floors.map((f) => `${L("levels", f.level)} ${num(f.events)} ${t("events")}`).join(", ")}`),
+    s("polygon", { points: `20,${top} ${Wd / 2},10 ${Wd - 20},${top}`, class: roof.events ? "roof lit" : "roof" }),
+    s("text", { x: Wd / 2, y: top - 18, "text-anchor": "middle", class: roof.events ? "on-dark" : "" }, L("levels", roof.level)));
   floors.slice().reverse().forEach((f, i) => {
-    const y = top + i * fh, light = f.events / max;
-    svg.append(s("rect", { x: 30, y, width: W - 60, height: fh - 4, fill: f.events ? `rgba(245,160,0,${0.25 + 0.75 * light})` : "#dfe4ea", stroke: "#1b1f24" }),
+    const y = top + i * fh, light = Math.log1p(f.events) / max;
+    svg.append(s("rect", { x: 30, y, width: Wd - 60, height: fh - 4, class: f.events ? "floor lit" : "floor", "fill-opacity": f.events ? String(0.25 + 0.75 * light) : "1" }),
       s("text", { x: 40, y: y + 20 }, L("levels", f.level)),
-      s("text", { x: 40, y: y + 38 }, f.events ? `${f.events} ${t("events")}, ${f.people} ${t("people")}` : t("empty")));
+      s("text", { x: 40, y: y + 38 }, f.events ? `${num(f.events)} ${t("events")}, ${num(f.people)} ${t("people")}` : t("empty")));
   });
+  const who = (w) => groups[w.group] || (w.unit ? W("services", w.unit) : t("wholeCounty"));
   return h("div", { class: "grid" }, h("div", { class: "card" }, svg),
-    h("div", {}, h("h3", { text: t("indicators") }), h("ul", { id: "indicators" }, indicators.map((i) => h("li", { text: i.reading[lang] }))),
-      h("h3", { text: t("warnings") }), warnings.length ? h("ul", {}, warnings.map((w) => h("li", {}, `${w.unit || "group"}: ${w.rules.map((r) => `${r.labels[lang]} (${r.evidence.reading[lang]})`).join("; ")}`))) : h("p", { text: t("noWarnings") })));
+    h("div", {}, h("h3", { text: t("indicators") }), h("ul", { id: "indicators" }, indicators.map((i) => h("li", { text: localDates(i.reading[lang]) }))),
+      h("h3", { text: t("warnings") }), warnings.length ? h("ul", { id: "warnings" }, warnings.map((w) => h("li", {}, h("strong", { text: who(w) }), ": ", w.rules.map((r) => `${r.labels[lang]} (${localDates(r.evidence.reading[lang])})`).join("; ")))) : h("p", { text: t("noWarnings") })));
 }
+const SVGNS = "http://www.w3.org/2000/svg";
+function s(tag, attrs = {}, ...kids) { const el = document.createElementNS(SVGNS, tag); for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v); el.append(...kids); return el; }
 
 const VIEWS = { panel: panelView, feedback: feedbackView, receipt: receiptView, report: reportView, experts: expertsView, loop: loopView, house: houseView };
+
+async function call(method, args) {
+  const out = await osallisuus.call(method, args || {});
+  await save();
+  return out;
+}
+
+async function setRole(r) {
+  const ses = await osallisuus.call("session.role", { role: r });
+  session = ses; role = ses.role;
+  localStorage.setItem(ROLE, role);
+}
+
+// loadSample replaces the state with the sample county after a
+// confirmation: a fresh model, the sample drawn into it, and the saved
+// journal replaced by the sample's. If anything fails, the saved state is
+// opened again, untouched.
+async function loadSample() {
+  const st = await osallisuus.call("state", {});
+  if (st.events > 0 && !confirm(t("confirmSample"))) return;
+  const { journal, keys } = await store.read();
+  try {
+    openResult = await osallisuus.open("", "");
+    await setRole(role);
+    await osallisuus.call("sample", { lang });
+    await save(true);
+  } catch (e) {
+    openResult = await osallisuus.open(journal, keys);
+    await setRole(role);
+    throw e;
+  }
+  await render();
+  const done = $("#sample-result");
+  done.textContent = t("sampleLoaded")(num((await osallisuus.call("state", {})).events));
+  focusOn(done);
+}
 
 async function boot() {
   const go = new Go();
@@ -348,12 +856,26 @@ async function boot() {
   const ready = new Promise((resolve) => { if (globalThis.osallisuusLoaded) resolve(); else addEventListener("osallisuus-ready", resolve, { once: true }); });
   go.run(instance);
   await ready;
-  openResult = await osallisuus.open(localStorage.getItem(JOURNAL) || "", localStorage.getItem(KEYS) || "");
-  if (openResult.error) { localStorage.removeItem(JOURNAL); }
-  labels = await call("labels");
-  document.querySelectorAll("[data-lang]").forEach((b) => b.addEventListener("click", () => { lang = b.dataset.lang; localStorage.setItem(LANG, lang); render(); }));
-  $("#sample").addEventListener("click", async (e) => { e.target.disabled = true; try { await call("sample"); } finally { e.target.disabled = false; } render(); });
-  $("#reset").addEventListener("click", () => { if (confirm(t("confirmReset"))) { localStorage.removeItem(JOURNAL); localStorage.removeItem(KEYS); location.reload(); } });
+  store = await openStore();
+  globalThis.osallisuusStore = store;
+  const saved = await store.read();
+  openResult = await osallisuus.open(saved.journal, saved.keys);
+  if (openResult.error && saved.journal) {
+    // If even the copy cannot be written, the damaged journal stays where
+    // it is, whole, and this page writes nothing over it.
+    try { await store.keepAside(saved.journal, saved.keys, openResult.error); } catch (e) { readOnly = { stamp: "", journal: saved.journal, keys: saved.keys, reason: openResult.error }; }
+  }
+  // Many small chunks are joined into one, in one transaction.
+  else if (saved.chunks > 256) await store.replace(saved.journal, saved.keys);
+  labels = await osallisuus.call("labels", {});
+  policy = await osallisuus.call("policy", {});
+  await setRole(role).catch(() => setRole("coordinator"));
+  buildTabs();
+  document.querySelectorAll("[data-lang]").forEach((b) => b.addEventListener("click", () => { lang = b.dataset.lang; localStorage.setItem(LANG, lang); $("#sample-result").textContent = ""; render(); }));
+  $("#role").addEventListener("change", async (e) => { await setRole(e.target.value); await render(); });
+  const sampleBtn = $("#sample"), sampleErr = $("#sample-error");
+  sampleBtn.addEventListener("click", () => run(sampleBtn, sampleErr, async () => { sampleBtn.disabled = true; try { await loadSample(); } finally { sampleBtn.disabled = false; } }, [$("#sample-result")]));
+  $("#reset").addEventListener("click", async () => { if (confirm(t("confirmReset"))) { if (!readOnly) await store.clear(); location.reload(); } });
   await render();
   globalThis.osallisuusReady = true;
   performance.mark("osallisuus-ready");

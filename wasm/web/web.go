@@ -5,7 +5,7 @@ package web
 
 import "embed"
 
-// Files are index.html, app.js, style.css and osallisuus.d.ts.
+// Files are index.html, app.js, style.css, osallisuus.d.ts and favicon.svg.
 //
-//go:embed index.html app.js style.css osallisuus.d.ts
+//go:embed index.html app.js style.css osallisuus.d.ts favicon.svg
 var Files embed.FS
