@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -27,7 +28,8 @@ import (
 const crashEnv = "OSALLISUUS_CRASH_CHILD"
 
 // TestCrashChild is the child of TestCrash: it commits in a loop to a file
-// journal with sync on every commit and prints each commit it was told
+// journal with sync on every commit, with three more writers beside it so
+// that commits share fsyncs in groups, and prints each commit it was told
 // succeeded, until it is killed. It does nothing in a normal test run.
 func TestCrashChild(t *testing.T) {
 	path := os.Getenv(crashEnv)
@@ -72,8 +74,21 @@ func TestCrashChild(t *testing.T) {
 		fail("device", err)
 	}
 	ids := p.NewIDGen(nil)
-	out := bufio.NewWriter(os.Stdout)
+	out := &lineWriter{}
 	fed := fb.Count()
+	// Three more writers submit at the same time, so that commands are
+	// committed in groups (see Store.Exec) when the kill comes.
+	for w := 0; w < 3; w++ {
+		go func() {
+			for i := 0; ; i++ {
+				c, err := s.Submit(ctx, client, input(fmt.Sprintf("writer %d: %d", w, i)))
+				if err != nil {
+					fail("concurrent submit", err)
+				}
+				fmt.Fprintf(out, "ok %s %s\n", c.ID, p.StateReceived)
+			}
+		}()
+	}
 	for i := 0; ; i++ {
 		// Every module's commands, in turn.
 		if _, err := fb.Submit(ctx, p.Anonymous, feedback.Submission{Channel: feedback.EForm, Service: "s", Rating: feedback.Happy, Text: "soita 040 123 4567"}); err != nil {
@@ -143,6 +158,18 @@ func TestCrashChild(t *testing.T) {
 		}
 	}
 }
+
+// lineWriter writes each line to standard output in one write, safe for
+// several goroutines; a line printed is a commit acknowledged.
+type lineWriter struct{ mu sync.Mutex }
+
+func (w *lineWriter) Write(b []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return os.Stdout.Write(b)
+}
+
+func (w *lineWriter) Flush() error { return nil }
 
 // openCrashStore opens the crash test's store: a file journal with fsync
 // on every commit and keys in a directory beside it, with every module.
