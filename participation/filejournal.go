@@ -222,8 +222,13 @@ func (j *FileJournal) scan() error {
 	}
 	// Lines after the last command's end are a torn command only if each
 	// of them is a well-formed event that does not end a command and
-	// continues the sequence; anything else is damage, not a crash.
+	// continues the sequence; anything else is damage, not a crash. A
+	// NUL byte is space the file grew by whose data never reached the
+	// disk (a journal line holds none): from there on all is torn.
 	for i, l := range pending {
+		if bytes.IndexByte(l, 0) >= 0 {
+			break
+		}
 		seq := wholeLines + 1 + uint64(i)
 		e, err := ParseEvent(bytes.TrimSuffix(l, []byte{'\n'}))
 		if err != nil {
