@@ -84,6 +84,10 @@ func init() {
 		Panel, Member p.ID
 		Reason        string
 	}) (any, error) {
+		// Checked first: a refused call must not have ended the membership.
+		if err := a.activeMembers(in.Panel, "member", in.Member); err != nil {
+			return nil, err
+		}
 		if err := a.panels.EndMembership(a.ctx(), Coordinator, in.Member, in.Reason); err != nil {
 			return nil, err
 		}
@@ -93,6 +97,10 @@ func init() {
 		Panel   p.ID
 		Present []p.ID
 	}) (any, error) {
+		// Checked first: a refused call must not leave a meeting scheduled.
+		if err := a.activeMembers(in.Panel, "present", in.Present...); err != nil {
+			return nil, err
+		}
 		m, err := a.panels.ScheduleMeeting(a.ctx(), Coordinator, in.Panel, a.clock.Now(), nil)
 		if err != nil {
 			return nil, err
@@ -281,6 +289,21 @@ func init() {
 // newPerson makes a fresh person id, as a county's person register would.
 func (a *App) newPerson() (p.ID, error) {
 	return p.NewIDGen(nil).New(a.clock.Now())
+}
+
+// activeMembers checks that the panel exists and that each id is one of
+// its active memberships, before a method runs more than one command.
+func (a *App) activeMembers(panelID p.ID, field string, ids ...p.ID) error {
+	ms, err := panel.Members(a.store.View(), a.store.Vault(), panelID, a.clock.Now())
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if !slices.ContainsFunc(ms, func(m panel.MemberView) bool { return m.Active && m.ID == id }) {
+			return p.Invalid(field, "%s is not an active member of the panel", id)
+		}
+	}
+	return nil
 }
 
 func (a *App) nameOf(id p.ID) string {
