@@ -3,6 +3,7 @@
 package participation_test
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -18,11 +19,12 @@ import (
 )
 
 // TestTornTailWithUnwrittenSpace: a crash while a command is being
-// appended may leave the new end of the file holding zeros where the
-// pages were not written yet (the file grew before its data reached the
-// disk — the failure model SQLite assumes), followed by parts that were.
-// That command was never acknowledged, so opening must cut it off like
-// any torn tail, not refuse to open.
+// appended may leave the new end of the file holding zeros where pages
+// were not written yet (the file grew before its data reached the disk,
+// the failure model SQLite assumes), next to parts that were — even the
+// command's last line. That command was never acknowledged, so opening
+// cuts it off like any torn tail instead of refusing to open. A single
+// NUL byte, as a flipped bit makes, is still damage.
 func TestTornTailWithUnwrittenSpace(t *testing.T) {
 	evs := journaltest.Chain(9, 3)
 	path := writeJournal(t, evs)
@@ -35,19 +37,43 @@ func TestTornTailWithUnwrittenSpace(t *testing.T) {
 		}
 	}
 	// The third command (events 7–9) was being written: its first 64
-	// bytes never reached the disk, and the write stopped inside event 9.
-	torn := append([]byte(nil), full[:lineEnds[7]+25]...)
-	for i := lineEnds[5]; i < lineEnds[5]+64; i++ {
-		torn[i] = 0
+	// bytes never reached the disk.
+	zeroed := func(b []byte, from, n int) []byte {
+		b = append([]byte(nil), b...)
+		clear(b[from : from+n])
+		return b
 	}
-	require.NoError(t, os.WriteFile(path, torn, 0o600))
-	j, err := p.OpenFile(path, nil)
-	require.NoError(t, err, "an unacknowledged command cut short by a crash must not keep the journal from opening")
-	defer j.Close()
-	assert.Equal(t, int64(len(torn)-lineEnds[5]), j.Recovered().TornBytes)
-	head, err := p.Verify(context.Background(), j)
-	require.NoError(t, err)
-	assert.Equal(t, uint64(6), head.Seq)
+	for name, torn := range map[string][]byte{
+		"cut_inside_the_last_event": zeroed(full[:lineEnds[7]+25], lineEnds[5], 64),
+		"every_line_written":        zeroed(full, lineEnds[5], 64),
+		"hole_in_the_end_line":      zeroed(full, lineEnds[7]+10, 64),
+	} {
+		t.Run(name, func(t *testing.T) {
+			require.NoError(t, os.WriteFile(path, torn, 0o600))
+			j, err := p.OpenFile(path, nil)
+			require.NoError(t, err, "an unacknowledged command cut short by a crash must not keep the journal from opening")
+			defer j.Close()
+			assert.Equal(t, int64(len(torn)-lineEnds[5]), j.Recovered().TornBytes)
+			head, err := p.Verify(context.Background(), j)
+			require.NoError(t, err)
+			assert.Equal(t, uint64(6), head.Seq)
+			assert.Equal(t, evs[5].Hash, head.Hash)
+		})
+	}
+	t.Run("a_flipped_bit_is_damage", func(t *testing.T) {
+		flipped := append([]byte(nil), full...)
+		i := lineEnds[5] + bytes.IndexByte(full[lineEnds[5]:], ':') + 1
+		flipped[i] = 0
+		require.NoError(t, os.WriteFile(path, flipped, 0o600))
+		j, err := p.OpenFile(path, nil)
+		if err == nil {
+			defer j.Close()
+			_, err = p.Verify(context.Background(), j)
+		}
+		var ce *p.CorruptError
+		require.ErrorAs(t, err, &ce)
+		assert.Equal(t, uint64(7), ce.Seq)
+	})
 }
 
 // TestErasureNotMadeDurable: under SyncInterval, when the sync that must
