@@ -158,8 +158,16 @@ var fields = []p.FieldRule{
 }
 
 // erase writes [p.ErasedText] over the reasons given when the erased
-// expert's assignments were cancelled, sealed under their key.
+// expert's assignments were cancelled, sealed under their key, and drops
+// the erased person from the matching index: the backgrounds and areas
+// it holds were opened from their profile, which no longer opens.
 func erase(tx *p.Tx, subject p.ID) error {
+	ix := tx.State("expert").(*index)
+	tx.OnCommit(func() {
+		ix.mu.Lock()
+		ix.drop(subject)
+		ix.mu.Unlock()
+	})
 	as, err := p.Collect(tx, tableAssignments, "expert", func(a *Assignment) bool { return a.Reason != "" }, subject)
 	if err != nil {
 		return err

@@ -199,6 +199,14 @@ func (j *FileJournal) scan() error {
 		lines         uint64
 		wholeLines    uint64
 		pending       [][]byte // whole lines after the last command's end
+		// A run of NUL bytes is space the file grew by whose data never
+		// reached the disk (a sector at least; a journal line holds no
+		// NUL, and a flipped bit makes one, not a run). Only the command
+		// being written when a crash came can hold one, so a last
+		// command with such a run is torn like an unfinished one.
+		prevEnd      int64 // where the last whole command starts
+		prevLines    uint64
+		nul, lastNul bool // in the command being read; in the last whole one
 	)
 	for {
 		line, err := readRaw(r)
@@ -213,17 +221,28 @@ func (j *FileJournal) scan() error {
 		}
 		lines++
 		off += int64(len(line))
+		nul = nul || bytes.Contains(line, unwritten[:])
 		if endsCommand(line) {
+			prevEnd, prevLines = wholeEnd, wholeLines
 			wholeEnd, wholeLines = off, lines
+			lastNul, nul = nul, false
 			pending = pending[:0]
 		} else {
 			pending = append(pending, append([]byte(nil), line...))
 		}
 	}
+	dropped := len(pending)
+	if lastNul {
+		dropped += int(wholeLines - prevLines)
+		wholeEnd, wholeLines = prevEnd, prevLines
+	}
 	// Lines after the last command's end are a torn command only if each
 	// of them is a well-formed event that does not end a command and
 	// continues the sequence; anything else is damage, not a crash.
 	for i, l := range pending {
+		if lastNul || nul {
+			break // torn, whatever they hold
+		}
 		seq := wholeLines + 1 + uint64(i)
 		e, err := ParseEvent(bytes.TrimSuffix(l, []byte{'\n'}))
 		if err != nil {
@@ -236,7 +255,7 @@ func (j *FileJournal) scan() error {
 	j.size, j.written, j.last = wholeEnd, wholeEnd, wholeLines
 	j.offsets = j.offsets[:(wholeLines+indexEvery-1)/indexEvery]
 	if torn := st.Size() - wholeEnd; torn > 0 {
-		j.rec = Recovery{TornBytes: torn, DroppedEvents: len(pending)}
+		j.rec = Recovery{TornBytes: torn, DroppedEvents: dropped}
 		if err := j.f.Truncate(wholeEnd); err != nil {
 			return Unavailable(err, "cutting the torn tail off the journal")
 		}
@@ -246,6 +265,10 @@ func (j *FileJournal) scan() error {
 	}
 	return nil
 }
+
+// unwritten is the shortest run of NUL bytes taken for space a crash
+// kept from being written.
+var unwritten [16]byte
 
 // endsCommand reports whether a line written by AppendJSON carries
 // "end":true. It looks at the fixed-width tail of the line instead of

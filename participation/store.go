@@ -576,7 +576,10 @@ func (s *Store) attempt(ctx context.Context, actor Actor, action Action, fn func
 		// whose key is gone without a recorded erasure.
 		if sj, ok := s.journal.(Syncer); ok {
 			if err := sj.Sync(); err != nil {
-				return false, Unavailable(err, "the erasure could not be made durable, so nothing was erased")
+				// The journal holds the events and may still write
+				// them when it closes: the caller cannot be told that
+				// nothing was erased, only that it is not done yet.
+				return false, Unavailable(err, "the erasure could not be made durable, so the key is kept and the store takes no more changes; the erasure is carried out when the store next opens if the journal wrote it on closing, and otherwise must be asked for again")
 			}
 		}
 	}

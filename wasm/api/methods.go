@@ -85,6 +85,10 @@ func init() {
 		Panel, Member p.ID
 		Reason        string
 	}) (any, error) {
+		// Checked first: a refused call must not have ended the membership.
+		if err := a.activeMembers(in.Panel, "member", in.Member); err != nil {
+			return nil, err
+		}
 		if err := a.panels.EndMembership(a.ctx(), a.actor(panel.ActionEndMembership), in.Member, in.Reason); err != nil {
 			return nil, err
 		}
@@ -94,6 +98,14 @@ func init() {
 		Panel   p.ID
 		Present []p.ID
 	}) (any, error) {
+		// Checked first: a refused call must not leave a meeting scheduled.
+		if err := a.activeMembers(in.Panel, "present", in.Present...); err != nil {
+			return nil, err
+		}
+		// The role must be allowed both steps, or neither is taken.
+		if err := a.store.Policy().Authorize(a.actor(panel.ActionHoldMeeting), panel.ActionHoldMeeting); err != nil {
+			return nil, err
+		}
 		m, err := a.panels.ScheduleMeeting(a.ctx(), a.actor(panel.ActionScheduleMeeting), in.Panel, a.clock.Now(), nil)
 		if err != nil {
 			return nil, err
@@ -322,6 +334,21 @@ func demoFollowUp() *feedback.FollowUp {
 // newPerson makes a fresh person id, as a county's person register would.
 func (a *App) newPerson() (p.ID, error) {
 	return a.ids.New(a.clock.Now())
+}
+
+// activeMembers checks that the panel exists and that each id is one of
+// its active memberships, before a method runs more than one command.
+func (a *App) activeMembers(panelID p.ID, field string, ids ...p.ID) error {
+	ms, err := panel.Members(a.store.View(), a.store.Vault(), panelID, a.clock.Now())
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if !slices.ContainsFunc(ms, func(m panel.MemberView) bool { return m.Active && m.ID == id }) {
+			return p.Invalid(field, "%s is not an active member of the panel", id)
+		}
+	}
+	return nil
 }
 
 func (a *App) nameOf(id p.ID) string {
