@@ -92,7 +92,7 @@ func (s *Store) commitGroup(group []*request) {
 		// whose key is gone without a recorded erasure.
 		if sj, ok := s.journal.(Syncer); ok {
 			if serr := sj.Sync(); serr != nil {
-				err = Unavailable(serr, "the erasure could not be made durable, so nothing was erased")
+				err = erasureNotDurable(serr)
 			}
 		}
 	}

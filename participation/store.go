@@ -514,6 +514,12 @@ func (s *Store) exclusive(ctx context.Context, locker Locker, actor Actor, actio
 	return s.attempt(ctx, actor, action, fn)
 }
 
+// erasureNotDurable is the answer to an erasure whose journal could not
+// make it durable before its key would be destroyed.
+func erasureNotDurable(err error) error {
+	return Unavailable(err, "the erasure could not be made durable, so the key is kept and the store takes no more changes; the erasure is carried out when the store next opens if the journal wrote it on closing, and otherwise must be asked for again")
+}
+
 // Syncer is implemented by journals that may acknowledge an append before
 // it is on stable storage (a [FileJournal] under SyncInterval or
 // SyncNever): Sync forces what they hold to stable storage. The store
@@ -579,7 +585,7 @@ func (s *Store) attempt(ctx context.Context, actor Actor, action Action, fn func
 				// The journal holds the events and may still write
 				// them when it closes: the caller cannot be told that
 				// nothing was erased, only that it is not done yet.
-				return false, Unavailable(err, "the erasure could not be made durable, so the key is kept and the store takes no more changes; the erasure is carried out when the store next opens if the journal wrote it on closing, and otherwise must be asked for again")
+				return false, erasureNotDurable(err)
 			}
 		}
 	}

@@ -45,11 +45,26 @@ func register() {
 	}))
 	obj.Set("call", js.FuncOf(func(this js.Value, args []js.Value) any {
 		method := stringArg(args, 0)
-		arg := "{}"
-		if len(args) > 1 && args[1].Type() == js.TypeObject {
-			arg = js.Global().Get("JSON").Call("stringify", args[1]).String()
+		// No argument, undefined or null mean none; anything else must be
+		// an object, never silently replaced by one.
+		arg, bad := "{}", ""
+		if len(args) > 1 {
+			switch t := args[1].Type(); t {
+			case js.TypeUndefined, js.TypeNull:
+			case js.TypeObject:
+				if js.Global().Get("Array").Call("isArray", args[1]).Bool() {
+					bad = "an array"
+				} else {
+					arg = js.Global().Get("JSON").Call("stringify", args[1]).String()
+				}
+			default:
+				bad = "a " + t.String()
+			}
 		}
 		return promise(func() (any, *api.Error) {
+			if bad != "" {
+				return nil, &api.Error{Code: "invalid", Message: "the argument of " + method + " is " + bad + "; pass an object with the method's fields, or nothing"}
+			}
 			if app == nil {
 				return nil, &api.Error{Code: "invalid", Message: "call open first"}
 			}

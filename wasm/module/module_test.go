@@ -44,6 +44,15 @@ func TestGlue(t *testing.T) {
 	if code != "invalid" {
 		t.Fatalf("a bad id rejects with invalid, got %q", code)
 	}
+	before := o.Call("pending").Get("lines").String()
+	for _, v := range []any{"panel", 42, true, js.Global().Get("Array").New()} {
+		if _, code = await(o.Call("call", "panel.create", v)); code != "invalid" {
+			t.Fatalf("an argument that is not an object (%v) rejects with invalid, got %q", v, code)
+		}
+	}
+	if o.Call("pending").Get("lines").String() != before {
+		t.Fatal("a refused argument ran the method")
+	}
 	res, _ = await(o.Call("call", "panel.create", js.Global().Get("Object").New()))
 	if res.Get("panel").Get("name").String() == "" {
 		t.Fatal("panel.create returned no panel")
