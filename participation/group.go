@@ -3,6 +3,8 @@ package participation
 import (
 	"context"
 	"errors"
+	mrand "math/rand/v2"
+	"time"
 )
 
 // request is a command waiting for the write path.
@@ -52,64 +54,47 @@ type member struct {
 
 // commitGroup runs the commands of a group one after another on the
 // write side, appends all their events at once, and then makes them
-// visible and answers every caller. Call with s.mu held.
+// visible and answers every caller. When another store took the journal's
+// next sequence number first, it catches up and runs the group again.
+// Call with s.mu held.
 func (s *Store) commitGroup(group []*request) {
 	defer func() {
 		for _, r := range group {
 			r.done = true
 		}
 	}()
-	seq, head := s.seq, s.head
-	var (
-		ran     []member
-		all     []Event
-		pending []staged
-	)
-	for _, r := range group {
-		if err := r.ctx.Err(); err != nil {
-			r.err = err
-			continue
+	var unlock func()
+	defer func() {
+		if unlock != nil {
+			unlock()
 		}
-		tx, evs, err := s.runOne(r, pending)
-		if err != nil {
-			r.err = err
-			continue
+	}()
+	for attempt := 0; ; attempt++ {
+		ran, all, err := s.tryGroup(group)
+		if len(all) == 0 || err == nil {
+			return
 		}
-		if len(evs) == 0 {
-			continue
-		}
-		ran = append(ran, member{r, tx, evs})
-		all = append(all, evs...)
-		pending = append(pending, tx.staged...)
-	}
-	if len(all) == 0 {
-		return
-	}
-	err := s.journal.Append(context.Background(), all)
-	if err == nil && s.erases(ran) {
-		// A key is destroyed only once its erasure is on stable storage,
-		// whatever the sync policy: otherwise a crash could leave data
-		// whose key is gone without a recorded erasure.
-		if sj, ok := s.journal.(Syncer); ok {
-			if serr := sj.Sync(); serr != nil {
-				err = erasureNotDurable(serr)
-			}
-		}
-	}
-	if err != nil {
-		// Nothing of the group is acknowledged or seen: the write side
-		// goes back to what readers see, and hooks never run.
-		s.db = s.pub.Load().Snapshot()
-		s.seq, s.head = seq, head
 		switch ErrorCode(err) {
 		case ECONFLICT:
-			// Another store appended to the journal first: catch up and
-			// run each command again by itself, as a store over a shared
-			// journal does.
-			for _, m := range ran {
-				m.r.err = s.execRetrying(m.r.ctx, m.r.actor, m.r.action, m.r.fn)
+			if attempt == maxRetries {
+				err = Errorf(ECONFLICT, "other instances kept appending first %d times; try again", maxRetries)
+				break
 			}
-			return
+			if locker, ok := s.journal.(Locker); ok && attempt >= 1 && unlock == nil {
+				// Lost twice: take the right to append, so that no
+				// instance that keeps winning can starve this one.
+				if unlock, err = locker.LockAppends(context.Background()); err != nil {
+					unlock = nil
+					break
+				}
+			} else if unlock == nil {
+				// Back off a random while, longer after each loss.
+				time.Sleep(time.Duration(mrand.Int64N(int64(min(time.Millisecond<<min(attempt, 6), 50*time.Millisecond)) + 1)))
+			}
+			if err = s.apply(context.Background(), 1, true); err != nil {
+				break
+			}
+			continue
 		case EINVALID:
 			if len(ran) > 1 {
 				// One command's events were refused (a payload over a
@@ -130,7 +115,55 @@ func (s *Store) commitGroup(group []*request) {
 		}
 		return
 	}
+}
+
+// tryGroup runs the group once: every command on the write side, then
+// one append. On success the group is published; on failure the write
+// side is set back to what readers see and the error returned.
+func (s *Store) tryGroup(group []*request) (ran []member, all []Event, err error) {
+	seq, head := s.seq, s.head
+	var pending []staged
+	for _, r := range group {
+		r.err = nil
+		if err := r.ctx.Err(); err != nil {
+			r.err = err
+			continue
+		}
+		tx, evs, err := s.runOne(r, pending)
+		if err != nil {
+			r.err = err
+			continue
+		}
+		if len(evs) == 0 {
+			continue
+		}
+		ran = append(ran, member{r, tx, evs})
+		all = append(all, evs...)
+		pending = append(pending, tx.staged...)
+	}
+	if len(all) == 0 {
+		return nil, nil, nil
+	}
+	err = s.journal.Append(context.Background(), all)
+	if err == nil && s.erases(ran) {
+		// A key is destroyed only once its erasure is on stable storage,
+		// whatever the sync policy: otherwise a crash could leave data
+		// whose key is gone without a recorded erasure.
+		if sj, ok := s.journal.(Syncer); ok {
+			if serr := sj.Sync(); serr != nil {
+				err = erasureNotDurable(serr)
+			}
+		}
+	}
+	if err != nil {
+		// Nothing of the group is acknowledged or seen: the write side
+		// goes back to what readers see, and hooks never run.
+		s.db = s.pub.Load().Snapshot()
+		s.seq, s.head = seq, head
+		return ran, all, err
+	}
 	s.publishGroup(ran, all)
+	return ran, all, nil
 }
 
 // alone runs one command as a group of its own. Call with s.mu held.

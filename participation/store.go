@@ -3,10 +3,8 @@ package participation
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	mrand "math/rand/v2"
 	"slices"
 	"sort"
 	"sync"
@@ -105,7 +103,6 @@ type Store struct {
 	erasers []func(tx *Tx, subject ID) error
 
 	mu     sync.Mutex // the write path
-	shared bool       // the journal is shared with other stores (a Notifier)
 	qmu    sync.Mutex // guards queue
 	queue  []*request // commands waiting for the write path
 	seq    uint64
@@ -188,7 +185,6 @@ func Open(ctx context.Context, cfg *Config) (*Store, error) {
 	// trees to find what to notify.
 	s.db = db.Snapshot()
 	s.pub.Store(s.db.Snapshot())
-	_, s.shared = c.Journal.(Notifier)
 	if err := s.replay(ctx); err != nil {
 		return nil, err
 	}
@@ -443,8 +439,10 @@ func (s *Store) Now() time.Time { return s.clock.Now().UTC() }
 // see a snapshot taken after the append, and effects kept outside memdb
 // ([Tx.OnCommit]) are merged only then. If the append fails, every
 // command of the group fails and the write side goes back to what
-// readers see. A store over a shared journal (a [Notifier]) commits
-// one command at a time.
+// readers see. A shared journal may refuse the append because another
+// store appended first: then the store catches up on what it appended
+// and runs the group again, against the new state, under the journal's
+// append lock ([Locker]) after two losses.
 func (s *Store) Exec(ctx context.Context, actor Actor, action Action, fn func(tx *Tx) error) error {
 	if err := s.policy.Authorize(actor, action); err != nil {
 		return err
@@ -452,66 +450,7 @@ func (s *Store) Exec(ctx context.Context, actor Actor, action Action, fn func(tx
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if !s.shared {
-		return s.execGroup(ctx, actor, action, fn)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return Errorf(EINTERNAL, "the store is closed")
-	}
-	return s.execRetrying(ctx, actor, action, fn)
-}
-
-// execRetrying runs one command by itself. A shared journal may refuse
-// the append because another instance took the sequence number first:
-// then it catches up and runs the command again. Call with s.mu held.
-func (s *Store) execRetrying(ctx context.Context, actor Actor, action Action, fn func(tx *Tx) error) error {
-	// A shared journal may refuse the append because another instance
-	// took the sequence number first: then catch up on what it appended
-	// and run the command again, against the new state.
-	for attempt := 0; ; attempt++ {
-		if locker, ok := s.journal.(Locker); ok && attempt >= 2 {
-			// Lost twice: take the right to append, so that no instance
-			// that keeps winning can starve this one.
-			lost, err := s.exclusive(ctx, locker, actor, action, fn)
-			if !lost {
-				return err
-			}
-		}
-		lost, err := s.attempt(ctx, actor, action, fn)
-		if !lost {
-			return err
-		}
-		if attempt == maxRetries {
-			return Errorf(ECONFLICT, "other instances kept appending first %d times; try %s again", maxRetries, action)
-		}
-		// Back off a random while, longer after each loss, so that an
-		// instance that keeps winning cannot starve this one.
-		wait := time.Duration(mrand.Int64N(int64(min(time.Millisecond<<min(attempt, 6), 50*time.Millisecond)) + 1))
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(wait):
-		}
-		if err := s.apply(ctx, 1, true); err != nil {
-			return err
-		}
-	}
-}
-
-// exclusive runs a command holding the journal's append lock: it catches
-// up with the lock held, so nothing can be appended in between.
-func (s *Store) exclusive(ctx context.Context, locker Locker, actor Actor, action Action, fn func(tx *Tx) error) (bool, error) {
-	unlock, err := locker.LockAppends(ctx)
-	if err != nil {
-		return false, err
-	}
-	defer unlock()
-	if err := s.apply(ctx, 1, true); err != nil {
-		return false, err
-	}
-	return s.attempt(ctx, actor, action, fn)
+	return s.execGroup(ctx, actor, action, fn)
 }
 
 // erasureNotDurable is the answer to an erasure whose journal could not
@@ -539,72 +478,6 @@ type Locker interface {
 // maxRetries bounds how often a command is run again after losing the
 // race for a shared journal's next sequence number.
 const maxRetries = 200
-
-// attempt runs the command once. lost reports that the journal refused
-// the append because the sequence number was taken.
-func (s *Store) attempt(ctx context.Context, actor Actor, action Action, fn func(tx *Tx) error) (lost bool, err error) {
-	txn := s.db.Txn(true)
-	defer txn.Abort()
-	tx := &Tx{txn: txn, s: s, now: s.clock.Now().UTC().Round(0), actor: actor, action: action,
-		anon: s.policy.Anonymous(action) || actor.Role == RoleAnonymous || actor.Role == RoleDevice}
-	defer func() {
-		if r := recover(); r != nil {
-			lost, err = false, Errorf(EINTERNAL, "command %s failed: %v", action, r)
-		}
-	}()
-	if err := fn(tx); err != nil {
-		return false, err
-	}
-	if len(tx.events) == 0 {
-		return false, nil
-	}
-	evs := tx.events
-	evs[len(evs)-1].End = true
-	prev := s.head
-	for i := range evs {
-		evs[i].Prev = prev
-		evs[i].Hash = evs[i].ComputeHash()
-		prev = evs[i].Hash
-	}
-	if err := s.journal.Append(ctx, evs); err != nil {
-		var e *Error
-		if errors.As(err, &e) && e.Code == ECONFLICT {
-			return true, err
-		}
-		if errors.As(err, &e) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-			return false, err
-		}
-		return false, Internal(err, "the journal refused the events")
-	}
-	if len(tx.erased) > 0 {
-		// A key is destroyed only once its erasure is on stable storage,
-		// whatever the sync policy: otherwise a crash could leave data
-		// whose key is gone without a recorded erasure.
-		if sj, ok := s.journal.(Syncer); ok {
-			if err := sj.Sync(); err != nil {
-				// The journal holds the events and may still write
-				// them when it closes: the caller cannot be told that
-				// nothing was erased, only that it is not done yet.
-				return false, erasureNotDurable(err)
-			}
-		}
-	}
-	tx.runHooks()
-	txn.Commit()
-	s.pub.Store(s.db.Snapshot())
-	s.seq, s.head = evs[len(evs)-1].Seq, prev
-	var eraseErr error
-	for _, subject := range tx.erased {
-		// The erasure is journalled and the key leaves memory whatever
-		// happens; a key store that cannot destroy the key durably is
-		// reported, and the next open destroys it or refuses to open.
-		if err := s.vault.Erase(subject); err != nil && eraseErr == nil {
-			eraseErr = Unavailable(err, "the erasure of %s is recorded and its data no longer opens, but its key could not be destroyed in the key store; it is destroyed when the store next opens, which fails until the key store allows it", subject)
-		}
-	}
-	s.publish(evs)
-	return false, eraseErr
-}
 
 // View returns a consistent snapshot for reading. It never blocks writers
 // and sees none of their later changes.

@@ -76,8 +76,12 @@ var (
 )
 
 func instance(t testing.TB, name, app string) *p.Store {
-	j := openJournal(t, newPool(t, app), name)
-	s, err := p.Open(context.Background(), &p.Config{Journal: j, Modules: []p.Module{panel.Module()}})
+	pool := newPool(t, app)
+	j := openJournal(t, pool, name)
+	// Instances that share a journal share the keys of what they seal.
+	keys, err := postgres.OpenKeyStore(context.Background(), pool, &postgres.KeyOptions{Table: name + "_keys"})
+	require.NoError(t, err)
+	s, err := p.Open(context.Background(), &p.Config{Journal: j, Keys: keys, Modules: []p.Module{panel.Module()}})
 	require.NoError(t, err)
 	t.Cleanup(func() { s.Close() })
 	return s
@@ -306,4 +310,34 @@ func BenchmarkCommit(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "commits/s")
+}
+
+// TestKeyStore: the first key stored for a subject wins and every store
+// reads it; erasure deletes it for all.
+func TestKeyStore(t *testing.T) {
+	name := table(t)
+	ctx := context.Background()
+	a, err := postgres.OpenKeyStore(ctx, newPool(t, "keys-a"), &postgres.KeyOptions{Table: name + "_keys"})
+	require.NoError(t, err)
+	b, err := postgres.OpenKeyStore(ctx, newPool(t, "keys-b"), &postgres.KeyOptions{Table: name + "_keys"})
+	require.NoError(t, err)
+	subject := p.MustParseID("0190ff00-0000-7000-8000-0000000000aa")
+	k1, k2 := bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{2}, 32)
+	require.NoError(t, a.Put(subject, k1))
+	require.NoError(t, b.Put(subject, k2))
+	for _, ks := range []*postgres.KeyStore{a, b} {
+		got, ok, err := ks.Get(subject)
+		require.NoError(t, err)
+		assert.True(t, ok)
+		assert.Equal(t, k1, got, "the first key stored wins")
+	}
+	require.NoError(t, a.Delete(subject))
+	require.NoError(t, b.Delete(subject)) // b catching up on the erasure
+	for _, ks := range []*postgres.KeyStore{a, b} {
+		_, ok, err := ks.Get(subject)
+		require.NoError(t, err)
+		assert.False(t, ok, "erased for every store")
+	}
+	_, err = postgres.OpenKeyStore(ctx, newPool(t, "keys-c"), &postgres.KeyOptions{Table: "bad name"})
+	assert.Equal(t, p.EINVALID, p.ErrorCode(err))
 }
