@@ -199,7 +199,8 @@ func TestGatheredFullDisk(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "journal.jsonl")
 			fsys := faultfs.New(0, false, nil)
 			fsys.Only = "write"
-			j, err := p.OpenFileFS(fsys, path, &p.FileOptions{Sync: policy, Interval: 1 << 40, MaxGather: maxGather})
+			// A bound the appends never reach, so that only Sync writes.
+			j, err := p.OpenFileFS(fsys, path, &p.FileOptions{Sync: policy, Interval: 1 << 40, MaxGather: 64 << 20})
 			require.NoError(t, err)
 			evs := journaltest.Chain(300, 3)
 			for i := 0; i < 150; i += 3 {

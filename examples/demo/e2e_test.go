@@ -73,8 +73,15 @@ type step = chromedp.Action[chromedp.Void]
 // until waits for a JavaScript condition to hold.
 func until(cond string) step {
 	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		_, err := chromedp.Poll[bool](cond, chromedp.WithPollingTimeout(30*time.Second))(ctx, tg)
-		return err
+		for tries := 0; ; tries++ {
+			_, err := chromedp.Poll[bool](cond, chromedp.WithPollingTimeout(30*time.Second))(ctx, tg)
+			// A page that is still replacing its document right after a
+			// navigation drops the context the poll ran in: poll again in
+			// the new one.
+			if err == nil || tries == 5 || !strings.Contains(err.Error(), "Cannot find context with specified id") {
+				return err
+			}
+		}
 	})
 }
 
