@@ -318,11 +318,8 @@ func (j *FileJournal) Append(ctx context.Context, events []Event) error {
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if j.closed {
-		return Errorf(EINTERNAL, "the journal is closed")
-	}
-	if j.failed != nil {
-		return j.refusal()
+	if err := j.usable(); err != nil {
+		return err
 	}
 	if err := checkContinues(j.last, events); err != nil {
 		return err
@@ -333,26 +330,15 @@ func (j *FileJournal) Append(ctx context.Context, events []Event) error {
 	// Gather, within the bound: wait for the writer while the bytes not
 	// yet written would pass it (a command alone larger than the bound
 	// waits until nothing else is unwritten).
-	enc := j.buf[:0]
-	for i := range events {
-		enc = events[i].AppendJSON(enc)
-		enc = append(enc, '\n')
-	}
-	j.buf = enc
-	if cap(j.buf) > 1<<20 {
-		j.buf = nil
-	}
+	enc := j.encode(events)
 	n := int64(len(enc))
 	if j.size-j.written > 0 && j.size-j.written+n > int64(j.opts.MaxGather) {
 		enc = bytes.Clone(enc) // j.buf is free to others while this waits
 		for j.size-j.written > 0 && j.size-j.written+n > int64(j.opts.MaxGather) {
 			j.wake()
 			j.cond.Wait()
-			if j.closed {
-				return Errorf(EINTERNAL, "the journal is closed")
-			}
-			if j.failed != nil {
-				return j.refusal()
+			if err := j.usable(); err != nil {
+				return err
 			}
 		}
 		if err := checkContinues(j.last, events); err != nil {
@@ -372,6 +358,33 @@ func (j *FileJournal) Append(ctx context.Context, events []Event) error {
 		j.wake()
 	}
 	return nil
+}
+
+// usable says why the journal takes no append, if it does not. Call with
+// mu held.
+func (j *FileJournal) usable() error {
+	if j.closed {
+		return Errorf(EINTERNAL, "the journal is closed")
+	}
+	if j.failed != nil {
+		return j.refusal()
+	}
+	return nil
+}
+
+// encode writes events as lines into the journal's scratch buffer, which
+// the next append reuses (a large one is let go). Call with mu held.
+func (j *FileJournal) encode(events []Event) []byte {
+	buf := j.buf[:0]
+	for i := range events {
+		buf = events[i].AppendJSON(buf)
+		buf = append(buf, '\n')
+	}
+	j.buf = buf
+	if cap(j.buf) > 1<<20 {
+		j.buf = nil
+	}
+	return buf
 }
 
 // index records where the events that enc holds, starting at off, begin
@@ -399,15 +412,7 @@ func (j *FileJournal) wake() {
 // cut off again if the file allows, and is a torn tail to the next open
 // otherwise.
 func (j *FileJournal) appendNow(events []Event) error {
-	buf := j.buf[:0]
-	for i := range events {
-		buf = events[i].AppendJSON(buf)
-		buf = append(buf, '\n')
-	}
-	j.buf = buf
-	if cap(j.buf) > 1<<20 {
-		j.buf = nil
-	}
+	buf := j.encode(events)
 	n, err := j.f.WriteAt(buf, j.size)
 	if err == nil && n < len(buf) {
 		err = io.ErrShortWrite
