@@ -102,51 +102,34 @@ func (j *Journal) Append(ctx context.Context, events []p.Event) error {
 	j.lockMu.Lock()
 	held := j.locked
 	j.lockMu.Unlock()
-	var tx pgx.Tx
-	var err error
-	if held != nil {
-		tx, err = held.Begin(ctx) // this store holds the append lock
-	} else {
-		tx, err = j.pool.Begin(ctx)
-	}
-	if err != nil {
-		return p.Internal(err, "beginning an append")
-	}
-	defer tx.Rollback(ctx)
-	if held == nil {
-		// Appends queue here, so a taken number is seen at once, without
-		// waiting on the primary key, and LockAppends can hold them off.
-		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", j.key); err != nil {
-			return p.Internal(err, "waiting to append")
-		}
-	}
-	var last int64
-	if err := tx.QueryRow(ctx, "SELECT coalesce(max(seq), 0) FROM "+j.table).Scan(&last); err != nil {
-		return p.Internal(err, "reading the journal's end")
-	}
-	for i, e := range events {
-		if e.Seq != uint64(last)+1+uint64(i) {
-			return p.Errorf(p.ECONFLICT, "event sequence %d does not continue the journal, which ends at %d", e.Seq, uint64(last)+uint64(i))
-		}
-	}
+	// One round trip: the statements of a batch run as one implicit
+	// transaction, which any error rolls back whole. It takes the
+	// advisory lock that serialises appends (unless this store holds it
+	// already), checks that the first event continues the journal — a
+	// division by zero otherwise, the one way plain SQL has to fail a
+	// statement on a condition — inserts every event, and notifies the
+	// other instances.
 	batch := &pgx.Batch{}
+	if held == nil {
+		batch.Queue("SELECT pg_advisory_xact_lock($1)", j.key)
+	}
+	batch.Queue("SELECT 1 / (CASE WHEN coalesce(max(seq), 0) = $1 THEN 1 ELSE 0 END) FROM "+j.table, int64(events[0].Seq)-1)
 	for i := range events {
 		batch.Queue("INSERT INTO "+j.table+" (seq, line) VALUES ($1, $2)", int64(events[i].Seq), string(events[i].AppendJSON(nil)))
 	}
 	batch.Queue("SELECT pg_notify($1, $2)", j.table, strconv.FormatUint(events[len(events)-1].Seq, 10))
-	if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+	var err error
+	if held != nil {
+		err = held.SendBatch(ctx, batch).Close()
+	} else {
+		err = j.pool.SendBatch(ctx, batch).Close()
+	}
+	if err != nil {
 		var pe *pgconn.PgError
-		if errors.As(err, &pe) && pe.Code == "23505" {
-			return p.Errorf(p.ECONFLICT, "another instance appended sequence %d first", events[0].Seq)
+		if errors.As(err, &pe) && (pe.Code == "23505" || pe.Code == "22012") {
+			return p.Errorf(p.ECONFLICT, "event sequence %d does not continue the journal: another instance appended first", events[0].Seq)
 		}
 		return p.Internal(err, "appending to the journal")
-	}
-	if err := tx.Commit(ctx); err != nil {
-		var pe *pgconn.PgError
-		if errors.As(err, &pe) && pe.Code == "23505" {
-			return p.Errorf(p.ECONFLICT, "another instance appended sequence %d first", events[0].Seq)
-		}
-		return p.Internal(err, "committing an append")
 	}
 	return nil
 }
