@@ -59,3 +59,41 @@ func TestOneDisclosureRule(t *testing.T) {
 }
 
 func ptr(v float64) *float64 { return &v }
+
+// TestSkippedQuestionsStayHidden: of 12 respondents, 2 skip a sensitive
+// question. Before, the responses (12) beside the question's answered
+// count (10) told that 2 skipped it. Those who skip are now a cell of the
+// question's distribution, suppressed with the rest (FB-5).
+func TestSkippedQuestionsStayHidden(t *testing.T) {
+	e := newEnv(t, &feedback.Config{ThemeThreshold: -1}, nil)
+	sv, err := e.fb.CreateSurvey(e.ctx, coordinator, feedback.SurveyInput{Title: feedback.Text{"fi": "Turvallisuus"}, Service: "neuvola",
+		Questions: []feedback.Question{
+			{Key: "suositus", Type: feedback.NPS, Text: feedback.Text{"fi": "Suosittelisitko?"}},
+			{Key: "vakivalta", Type: feedback.Scale, Min: 1, Max: 5, Text: feedback.Text{"fi": "Koitko väkivaltaa?"}},
+		},
+		Closes: t0.Add(30 * 24 * time.Hour)})
+	require.NoError(t, err)
+	for i := range 12 {
+		nps, scale := 9, 1+i%5
+		answers := []feedback.Answer{{Question: "suositus", Value: &nps}}
+		if i >= 2 {
+			answers = append(answers, feedback.Answer{Question: "vakivalta", Value: &scale})
+		}
+		require.NoError(t, e.fb.AnswerSurvey(e.ctx, p.Anonymous, sv.ID, answers))
+	}
+	res, err := e.fb.Results(sv.ID)
+	require.NoError(t, err)
+	assert.Equal(t, feedback.Cell{Value: 12}, res.Responses)
+	q := res.Questions[1]
+	require.Equal(t, "vakivalta", q.Key)
+	assert.True(t, q.Answered.Suppressed, "FB-5: the answered count would give away how many skipped: %+v", q.Answered)
+	cols := q.Distribution.Cols
+	require.Equal(t, feedback.SkippedColumn, cols[len(cols)-1])
+	assert.True(t, q.Distribution.Cells[0][len(cols)-1].Suppressed, "FB-5: 2 skipped, below K")
+	assert.Zero(t, feedback.Recoverable(q.Distribution), "FB-5: nothing hidden can be worked out")
+	assert.Nil(t, q.Mean, "FB-5: the mean's denominator would give the skipped away")
+	all := res.Questions[0]
+	assert.Equal(t, feedback.Cell{Value: 12}, all.Answered, "a question everyone answered shows its count")
+	require.NotNil(t, all.NPS)
+	assert.Equal(t, 100.0, *all.NPS)
+}

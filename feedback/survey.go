@@ -425,6 +425,10 @@ func indexOf(keys []string, k string) int {
 	return -1
 }
 
+// SkippedColumn is the last column of a question's distribution (but a
+// multiple choice's): the respondents who left the question unanswered.
+const SkippedColumn = "skipped"
+
 // QuestionResult is one question's results, suppressed (FB-5, FB-8).
 type QuestionResult struct {
 	Key      string       `json:"key"`
@@ -477,19 +481,34 @@ func (l *live) surveyResults(s *SurveyInfo) SurveyResults {
 					counts[v-lo] = int(qa.Counts[v-lo])
 				}
 			}
+			values := len(counts)
+			if q.Type != MultipleChoice {
+				// Those who skipped the question are a cell of its own,
+				// so that the responses beside the question's answers
+				// cannot give away a small number of them (FB-5). A
+				// multiple choice counts options, not people.
+				cols = append(cols, SkippedColumn)
+				counts = append(counts, max(responses-int(qa.Answered), 0))
+			}
 			t := NewTable([]string{q.Key}, cols, [][]int{counts}, k)
 			r.Distribution = &t
+			skippedHidden := false
 			if q.Type != MultipleChoice {
-				// A multiple choice counts options, not people.
-				r.Answered = t.GrandTotal
+				skippedHidden = t.Cells[0][values].Suppressed
+				r.Answered = shown(int(qa.Answered), k)
+				if skippedHidden || t.GrandTotal.Suppressed {
+					r.Answered = Cell{Suppressed: true}
+				}
 			}
 			// A mean or an NPS is shown by the one disclosure rule, the
-			// social report's too.
-			switch q.Type {
-			case NPS:
-				r.NPS = disclose(figureNPS, lo, counts, t.Cells[0], k)
-			case Scale:
-				r.Mean = disclose(figureMean, lo, counts, t.Cells[0], k)
+			// social report's too; never beside a hidden number of those
+			// who skipped, which the figure's denominator would give away.
+			switch {
+			case skippedHidden:
+			case q.Type == NPS:
+				r.NPS = disclose(figureNPS, lo, counts[:values], t.Cells[0][:values], k)
+			case q.Type == Scale:
+				r.Mean = disclose(figureMean, lo, counts[:values], t.Cells[0][:values], k)
 			}
 		}
 		if q.Type == FreeText && len(qa.Texts) >= textK {
