@@ -259,8 +259,10 @@ func contributionsTable() *memdb.TableSchema {
 			"title_by": {Name: "title_by", AllowMissing: true, Indexer: IndexID(func(c *Contribution) ID { return c.TitleBy })},
 			// contributor: a named participant's own list.
 			"contributor": {Name: "contributor", AllowMissing: true, Indexer: IndexIDs(func(c *Contribution) []ID { return c.Contributors })},
-			// received: indicators over a period scan only that period.
-			"received": {Name: "received", Indexer: IndexTime(func(c *Contribution) time.Time { return c.ReceivedAt })},
+			// unit_received: a unit's contributions of a period are a short
+			// range scan; all units' in time order are a merge of the units'
+			// ranges (one index serves both, see eachReceived).
+			"unit_received": {Name: "unit_received", Indexer: &stringTimeIndex[*Contribution]{Of: func(c *Contribution) (string, time.Time) { return c.Unit, c.ReceivedAt }}},
 			// ack_due: only unacknowledged rows, by deadline, for the overdue query.
 			"ack_due": {Name: "ack_due", AllowMissing: true, Indexer: IndexTime(func(c *Contribution) time.Time {
 				if c.State != StateReceived {
