@@ -3,7 +3,6 @@ package participation
 import (
 	"bytes"
 	"container/heap"
-	"slices"
 	"time"
 )
 
@@ -195,33 +194,48 @@ type Overdue struct {
 // deadline to be acknowledged or to be reported back, most overdue first.
 // It reads only open contributions, through deadline indexes.
 func FindOverdue(r Reader, at time.Time) ([]Overdue, error) {
-	seen := map[ID]bool{}
-	var out []Overdue
-	scan := func(index, missed string, due func(*Contribution) time.Time) error {
+	// Each index is in deadline order and a scan stops at the first
+	// deadline not yet passed; the two lists are merged, respond first
+	// on equal deadlines. A row overdue on both is listed once, as
+	// overdue to respond.
+	scan := func(index, missed string, due func(*Contribution) time.Time, skip func(*Contribution) bool) ([]Overdue, error) {
 		it, err := r.Get(TableContributions, index)
 		if err != nil {
-			return Internal(err, "reading contributions")
+			return nil, Internal(err, "reading contributions")
 		}
+		var out []Overdue
 		for obj := it.Next(); obj != nil; obj = it.Next() {
 			c := obj.(*Contribution)
 			d := due(c)
 			if !at.After(d) {
 				break
 			}
-			if seen[c.ID] {
+			if skip != nil && skip(c) {
 				continue
 			}
-			seen[c.ID] = true
 			out = append(out, Overdue{Contribution: c, Missed: missed, Due: d, DaysLate: int(at.Sub(d) / (24 * time.Hour))})
 		}
-		return nil
+		return out, nil
 	}
-	if err := scan("respond_due", "respond", func(c *Contribution) time.Time { return c.RespondBy }); err != nil {
+	respond, err := scan("respond_due", "respond", func(c *Contribution) time.Time { return c.RespondBy }, nil)
+	if err != nil {
 		return nil, err
 	}
-	if err := scan("ack_due", "acknowledge", func(c *Contribution) time.Time { return c.AcknowledgeBy }); err != nil {
+	ack, err := scan("ack_due", "acknowledge", func(c *Contribution) time.Time { return c.AcknowledgeBy },
+		func(c *Contribution) bool { return at.After(c.RespondBy) }) // in respond_due, so listed already
+	if err != nil {
 		return nil, err
 	}
-	slices.SortStableFunc(out, func(a, b Overdue) int { return a.Due.Compare(b.Due) })
+	if len(respond)+len(ack) == 0 {
+		return nil, nil
+	}
+	out := make([]Overdue, 0, len(respond)+len(ack))
+	for len(respond) > 0 || len(ack) > 0 {
+		if len(ack) == 0 || (len(respond) > 0 && !ack[0].Due.Before(respond[0].Due)) {
+			out, respond = append(out, respond[0]), respond[1:]
+		} else {
+			out, ack = append(out, ack[0]), ack[1:]
+		}
+	}
 	return out, nil
 }

@@ -80,3 +80,61 @@ func TestFindContributionsOrder(t *testing.T) {
 	assert.Empty(t, got)
 	assert.Zero(t, n)
 }
+
+// TestFindOverdueOrder: the overdue list holds exactly the contributions
+// whose deadline has passed — once, as overdue to respond when both have
+// — most overdue first, respond before acknowledge on equal deadlines,
+// ties by id.
+func TestFindOverdueOrder(t *testing.T) {
+	ctx := context.Background()
+	clock := p.NewManualClock(t0)
+	s, err := p.Open(ctx, &p.Config{Clock: clock})
+	require.NoError(t, err)
+	defer s.Close()
+	for i := range 30 {
+		clock.Set(t0.Add(time.Duration(i/2) * 24 * time.Hour))
+		c, err := s.Submit(ctx, staff, p.ContributionInput{
+			Source: p.Source{Module: "test", Kind: "idea"}, Level: p.LevelDialogue, Origin: p.OriginOrganisation,
+			Unit: "u", Title: fmt.Sprintf("idea %d", i),
+		})
+		require.NoError(t, err)
+		switch i % 3 {
+		case 1:
+			_, err = s.Acknowledge(ctx, staff, c.ID, "")
+		case 2:
+			if _, err = s.Decide(ctx, manager, c.ID, p.Adopted, ""); err == nil {
+				_, err = s.ReportBack(ctx, staff, c.ID, "vastaus")
+			}
+		}
+		require.NoError(t, err)
+	}
+	all, _, err := p.FindContributions(s.View(), p.ContributionFilter{})
+	require.NoError(t, err)
+	for _, days := range []int{0, 15, 20, 95, 100, 200} {
+		at := t0.Add(time.Duration(days) * 24 * time.Hour)
+		var want []p.Overdue
+		for _, c := range all {
+			switch c.OverdueAt(at) {
+			case "respond":
+				want = append(want, p.Overdue{Contribution: c, Missed: "respond", Due: c.RespondBy, DaysLate: int(at.Sub(c.RespondBy) / (24 * time.Hour))})
+			case "acknowledge":
+				want = append(want, p.Overdue{Contribution: c, Missed: "acknowledge", Due: c.AcknowledgeBy, DaysLate: int(at.Sub(c.AcknowledgeBy) / (24 * time.Hour))})
+			}
+		}
+		slices.SortStableFunc(want, func(a, b p.Overdue) int {
+			if c := a.Due.Compare(b.Due); c != 0 {
+				return c
+			}
+			if a.Missed != b.Missed {
+				if a.Missed == "respond" {
+					return -1
+				}
+				return 1
+			}
+			return bytes.Compare(a.Contribution.ID[:], b.Contribution.ID[:])
+		})
+		got, err := p.FindOverdue(s.View(), at)
+		require.NoError(t, err)
+		assert.Equal(t, want, got, "at day %d", days)
+	}
+}
