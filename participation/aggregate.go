@@ -71,43 +71,72 @@ type loopKey struct {
 	level   Level
 }
 
-// loopAgg counts a cell's contributions and where they went.
+// loopAgg is a sum of loop cells: their contributions and where they went.
 type loopAgg struct {
 	Received, Acked, Decided, Adopted, Reported, ReportedInTime, ClientOrigin int
 	AckDays, RespDays                                                         []uint32 // histograms by whole days
 }
 
-func (a *loopAgg) add(b *loopAgg) {
-	a.Received += b.Received
-	a.Acked += b.Acked
-	a.Decided += b.Decided
-	a.Adopted += b.Adopted
-	a.Reported += b.Reported
-	a.ReportedInTime += b.ReportedInTime
-	a.ClientOrigin += b.ClientOrigin
-	a.AckDays = addHist(a.AckDays, b.AckDays)
-	a.RespDays = addHist(a.RespDays, b.RespDays)
+// addCell adds a cell to the sum.
+func (a *loopAgg) addCell(c *loopCell) {
+	a.Received += int(c.Received)
+	a.Acked += int(c.Acked)
+	a.Decided += int(c.Decided)
+	a.Adopted += int(c.Adopted)
+	a.Reported += int(c.Reported)
+	a.ReportedInTime += int(c.ReportedInTime)
+	a.ClientOrigin += int(c.ClientOrigin)
+	a.AckDays = c.AckDays.addTo(a.AckDays)
+	a.RespDays = c.RespDays.addTo(a.RespDays)
 }
 
-func addHist(a, b []uint32) []uint32 {
-	if len(b) > len(a) {
-		a = append(a, make([]uint32, len(b)-len(a))...)
-	}
-	for i, v := range b {
-		a[i] += v
-	}
+// loopCell is one cell of the loop aggregates with its key. Day cells
+// are many — about one per contribution in a small county — so counts
+// are 32-bit and histograms sparse.
+type loopCell struct {
+	key                                                                       loopKey
+	Received, Acked, Decided, Adopted, Reported, ReportedInTime, ClientOrigin uint32
+	AckDays, RespDays                                                         sparseHist
+}
+
+// agg returns the cell as a sum of one.
+func (c *loopCell) agg() loopAgg {
+	var a loopAgg
+	a.addCell(c)
 	return a
 }
 
 const maxHistDays = 3660
 
-func histAdd(h []uint32, days int) []uint32 {
-	days = min(max(days, 0), maxHistDays)
-	if days >= len(h) {
-		h = append(h, make([]uint32, days+1-len(h))...)
+// sparseHist is a histogram by whole days, as (days, count) pairs in
+// day order; days beyond maxHistDays count as maxHistDays.
+type sparseHist []uint32
+
+// add counts one more at days.
+func (h *sparseHist) add(days int) {
+	d := uint32(min(max(days, 0), maxHistDays))
+	s := *h
+	i := 0
+	for i < len(s) && s[i] < d {
+		i += 2
 	}
-	h[days]++
-	return h
+	if i < len(s) && s[i] == d {
+		s[i+1]++
+		return
+	}
+	*h = slices.Insert(s, i, d, 1)
+}
+
+// addTo adds h to a dense histogram, indexed by days, and returns it.
+func (h sparseHist) addTo(dense []uint32) []uint32 {
+	for i := 0; i < len(h); i += 2 {
+		d := int(h[i])
+		if d >= len(dense) {
+			dense = append(dense, make([]uint32, d+1-len(dense))...)
+		}
+		dense[d] += h[i+1]
+	}
+	return dense
 }
 
 // houseKey is one cell of activity: a floor, a unit and a service.
@@ -127,9 +156,9 @@ type houseAgg struct {
 // aggregates is the kernel's module state.
 type aggregates struct {
 	mu        sync.RWMutex
-	loop      map[loopKey]*loopAgg
+	loop      map[loopKey]*loopCell
 	house     map[houseKey]*houseAgg
-	loopBy    map[bucket][]loopKey
+	loopBy    map[bucket][]*loopCell
 	houseBy   map[bucket][]houseKey
 	first     uint32 // first and last day with data
 	last      uint32
@@ -137,8 +166,8 @@ type aggregates struct {
 }
 
 func newAggregates() *aggregates {
-	return &aggregates{loop: map[loopKey]*loopAgg{}, house: map[houseKey]*houseAgg{},
-		loopBy: map[bucket][]loopKey{}, houseBy: map[bucket][]houseKey{}}
+	return &aggregates{loop: map[loopKey]*loopCell{}, house: map[houseKey]*houseAgg{},
+		loopBy: map[bucket][]*loopCell{}, houseBy: map[bucket][]houseKey{}}
 }
 
 func (a *aggregates) see(t time.Time) {
@@ -150,12 +179,12 @@ func (a *aggregates) see(t time.Time) {
 	a.first, a.last = min(a.first, d), max(a.last, d)
 }
 
-func (a *aggregates) loopCell(k loopKey) *loopAgg {
+func (a *aggregates) loopCell(k loopKey) *loopCell {
 	c, ok := a.loop[k]
 	if !ok {
-		c = &loopAgg{}
+		c = &loopCell{key: k}
 		a.loop[k] = c
-		a.loopBy[k.b] = append(a.loopBy[k.b], k)
+		a.loopBy[k.b] = append(a.loopBy[k.b], c)
 	}
 	return c
 }
@@ -171,7 +200,7 @@ func (a *aggregates) houseCell(k houseKey) *houseAgg {
 }
 
 // loopChange applies fn to the day and month cells of a contribution.
-func (a *aggregates) loopChange(c *Contribution, fn func(*loopAgg)) {
+func (a *aggregates) loopChange(c *Contribution, fn func(*loopCell)) {
 	base := loopKey{unit: c.Unit, service: c.Service, group: c.Group, source: c.Source.Key(), level: c.Level}
 	for _, b := range []bucket{{byDay, dayNumber(c.ReceivedAt)}, {byMonth, monthNumber(c.ReceivedAt)}} {
 		k := base
@@ -243,7 +272,7 @@ func (a *aggregates) record(b *activityBatch) {
 }
 
 // onLoop registers a hook that changes the loop aggregates of c.
-func onLoop(tx *Tx, c *Contribution, fn func(*loopAgg)) {
+func onLoop(tx *Tx, c *Contribution, fn func(*loopCell)) {
 	a := tx.State("participation").(*aggregates)
 	cp := *c
 	tx.OnCommit(func() {
@@ -277,9 +306,9 @@ func (a *aggregates) sumLoop(f aggFilter, keep func(loopKey) bool) loopAgg {
 		return out
 	}
 	for _, b := range buckets(f.Period.From, f.Period.To, a.first, a.last) {
-		for _, k := range a.loopBy[b] {
-			if f.keepLoop(k) && (keep == nil || keep(k)) {
-				out.add(a.loop[k])
+		for _, c := range a.loopBy[b] {
+			if f.keepLoop(c.key) && (keep == nil || keep(c.key)) {
+				out.addCell(c)
 			}
 		}
 	}
@@ -334,7 +363,7 @@ func (a *aggregates) dump() any {
 	}
 	loops := make([]loopOut, 0, len(a.loop))
 	for k, v := range a.loop {
-		loops = append(loops, loopOut{k.b.res, k.b.n, k.unit, k.service, k.group, k.source, k.level, *v})
+		loops = append(loops, loopOut{k.b.res, k.b.n, k.unit, k.service, k.group, k.source, k.level, v.agg()})
 	}
 	slices.SortFunc(loops, func(x, y loopOut) int {
 		return compareKeys(

@@ -399,10 +399,10 @@ func PseudoParticipation(r Reader, f WarningFilter) ([]Warning, error) {
 	a.mu.RLock()
 	if a.haveRange {
 		for _, b := range buckets(f.Period.From, f.Period.To, a.first, a.last) {
-			for _, k := range a.loopBy[b] {
-				units[k.unit] = true
-				if !k.group.IsZero() {
-					groups[k.group] = true
+			for _, c := range a.loopBy[b] {
+				units[c.key.unit] = true
+				if !c.key.group.IsZero() {
+					groups[c.key.group] = true
 				}
 			}
 		}

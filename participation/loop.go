@@ -295,7 +295,7 @@ func applyReceived(tx *Tx, m EventMeta, d ContributionReceived) error {
 		State: StateReceived, ReceivedAt: m.Time, AcknowledgeBy: d.AcknowledgeBy, RespondBy: d.RespondBy,
 		History: []Step{{State: StateReceived, At: m.Time, By: m.Actor}},
 	}
-	onLoop(tx, c, func(a *loopAgg) {
+	onLoop(tx, c, func(a *loopCell) {
 		a.Received++
 		if c.Origin == OriginClient {
 			a.ClientOrigin++
@@ -314,6 +314,9 @@ func applyStep(tx *Tx, m EventMeta, id ID, to State, note string, implicit bool,
 		return Errorf(ENOTFOUND, "contribution %s not found", id)
 	}
 	c := old.clone()
+	// The step is appended to a history of exactly the length it will
+	// have: rows are kept for years, and append's growth would be spare.
+	c.History = append(make([]Step, 0, len(old.History)+1), old.History...)
 	if to != StateImplemented || c.State == StateDecided {
 		c.State = to
 	}
@@ -327,10 +330,10 @@ func applyStep(tx *Tx, m EventMeta, id ID, to State, note string, implicit bool,
 	days := int(m.Time.Sub(c.ReceivedAt) / (24 * time.Hour))
 	switch to {
 	case StateAcknowledged:
-		onLoop(tx, c, func(a *loopAgg) { a.Acked++; a.AckDays = histAdd(a.AckDays, days) })
+		onLoop(tx, c, func(a *loopCell) { a.Acked++; a.AckDays.add(days) })
 	case StateDecided:
 		adopted := c.Decision == Adopted || c.Decision == PartlyAdopted
-		onLoop(tx, c, func(a *loopAgg) {
+		onLoop(tx, c, func(a *loopCell) {
 			a.Decided++
 			if adopted {
 				a.Adopted++
@@ -338,9 +341,9 @@ func applyStep(tx *Tx, m EventMeta, id ID, to State, note string, implicit bool,
 		})
 	case StateReportedBack:
 		inTime := !m.Time.After(c.RespondBy)
-		onLoop(tx, c, func(a *loopAgg) {
+		onLoop(tx, c, func(a *loopCell) {
 			a.Reported++
-			a.RespDays = histAdd(a.RespDays, days)
+			a.RespDays.add(days)
 			if inTime {
 				a.ReportedInTime++
 			}
