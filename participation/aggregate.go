@@ -150,7 +150,6 @@ type houseKey struct {
 type houseAgg struct {
 	Events        int
 	Contributions int
-	People        map[ID]struct{} // month cells only: named people involved
 }
 
 // aggregates is the kernel's module state.
@@ -160,14 +159,18 @@ type aggregates struct {
 	house     map[houseKey]*houseAgg
 	loopBy    map[bucket][]*loopCell
 	houseBy   map[bucket][]houseKey
-	first     uint32 // first and last day with data
+	people    [4]map[peopleKey]*personSet // named people by month, floor and scope
+	personNo  map[ID]uint32               // dense numbers of people
+	persons   []ID                        // and back
+	first     uint32                      // first and last day with data
 	last      uint32
 	haveRange bool
 }
 
 func newAggregates() *aggregates {
 	return &aggregates{loop: map[loopKey]*loopCell{}, house: map[houseKey]*houseAgg{},
-		loopBy: map[bucket][]*loopCell{}, houseBy: map[bucket][]houseKey{}}
+		loopBy: map[bucket][]*loopCell{}, houseBy: map[bucket][]houseKey{},
+		people: [4]map[peopleKey]*personSet{{}, {}, {}, {}}, personNo: map[ID]uint32{}}
 }
 
 func (a *aggregates) see(t time.Time) {
@@ -260,12 +263,7 @@ func (a *aggregates) record(b *activityBatch) {
 				c.Contributions++
 			}
 			if bk.res == byMonth && len(act.People) > 0 {
-				if c.People == nil {
-					c.People = map[ID]struct{}{}
-				}
-				for _, id := range act.People {
-					c.People[id] = struct{}{}
-				}
+				a.addPeople(bk.n, act.Level, act.Unit, act.Service, act.People)
 			}
 		}
 	}
@@ -373,8 +371,10 @@ func (a *aggregates) dump() any {
 	houses := make([]houseOut, 0, len(a.house))
 	for k, v := range a.house {
 		h := houseOut{k.b.res, k.b.n, k.level, k.unit, k.service, v.Events, v.Contributions, nil}
-		for id := range v.People {
-			h.People = append(h.People, id)
+		if k.b.res == byMonth {
+			if set := a.people[peopleByUnitService][peopleKey{k.b.n, k.level, k.unit, k.service}]; set != nil {
+				set.each(func(n uint32) { h.People = append(h.People, a.persons[n]) })
+			}
 		}
 		slices.SortFunc(h.People, func(x, y ID) int { return compareKeys([]any{x.String()}, []any{y.String()}) })
 		houses = append(houses, h)

@@ -296,10 +296,11 @@ func (a *aggregates) sumHouse(f aggFilter) map[Level]houseAgg {
 }
 
 // peopleByLevel counts distinct people per level over the months the
-// period touches. Call with a.mu held.
+// period touches: a union of one set per month and level. Call with a.mu
+// held.
 func (a *aggregates) peopleByLevel(f aggFilter) map[Level]int {
 	out := map[Level]int{}
-	if !a.haveRange {
+	if !a.haveRange || f.Group != nil {
 		return out
 	}
 	m0, m1 := monthNumber(time.Unix(int64(a.first)*86400, 0)), monthNumber(time.Unix(int64(a.last)*86400, 0))
@@ -309,22 +310,29 @@ func (a *aggregates) peopleByLevel(f aggFilter) map[Level]int {
 	if !f.Period.To.IsZero() {
 		m1 = min(m1, monthNumber(f.Period.To.Add(-time.Nanosecond)))
 	}
-	sets := map[Level]map[ID]struct{}{}
-	for m := m0; m <= m1 && m1 >= m0; m++ {
-		for _, k := range a.houseBy[bucket{byMonth, m}] {
-			if !f.keepHouse(k) {
-				continue
-			}
-			for id := range a.house[k].People {
-				if sets[k.level] == nil {
-					sets[k.level] = map[ID]struct{}{}
-				}
-				sets[k.level][id] = struct{}{}
+	family := a.people[peopleFamily(f.Unit, f.Service)]
+	k := peopleKey{}
+	if f.Unit != nil {
+		k.unit = *f.Unit
+	}
+	if f.Service != nil {
+		k.service = *f.Service
+	}
+	var union []uint64
+	for _, l := range Levels {
+		clear(union)
+		k.level = l
+		any := false
+		for m := m0; m <= m1 && m1 >= m0; m++ {
+			k.month = m
+			if set := family[k]; set != nil {
+				union = set.orInto(union)
+				any = true
 			}
 		}
-	}
-	for l, set := range sets {
-		out[l] = len(set)
+		if n := popcount(union); any && n > 0 {
+			out[l] = n
+		}
 	}
 	return out
 }

@@ -138,3 +138,62 @@ func TestFindOverdueOrder(t *testing.T) {
 		assert.Equal(t, want, got, "at day %d", days)
 	}
 }
+
+// TestHouseProfilePeople: the house counts each named person once per
+// floor over the months a period touches, for the whole house, a unit, a
+// service or both — checked against the people the commands named, with
+// enough of them that the sets turn from lists into bitmaps.
+func TestHouseProfilePeople(t *testing.T) {
+	ctx := context.Background()
+	clock := p.NewManualClock(time.Date(2026, 1, 5, 10, 0, 0, 0, time.UTC))
+	s, err := p.Open(ctx, &p.Config{Clock: clock})
+	require.NoError(t, err)
+	defer s.Close()
+	type act struct {
+		month         time.Month
+		level         p.Level
+		unit, service string
+		person        p.ID
+	}
+	var acts []act
+	levels := []p.Level{p.LevelOwnService, p.LevelFeedback, p.LevelDialogue}
+	for i := range 600 {
+		a := act{month: time.Month(1 + i%2), level: levels[i/2%3], unit: []string{"u1", "u2"}[i/7%2], service: []string{"s1", "s2", "s3"}[i/5%3]}
+		a.person = p.MustParseID(fmt.Sprintf("0190a000-0000-7000-8000-%012d", (i*37)%250+1))
+		clock.Set(time.Date(2026, a.month, 5+i%20, 10, 0, 0, 0, time.UTC))
+		_, err := s.Submit(ctx, staff, p.ContributionInput{
+			Source: p.Source{Module: "test", Kind: "idea"}, Level: a.level, Origin: p.OriginOrganisation,
+			Unit: a.unit, Service: a.service, Title: "idea", Contributors: []p.ID{a.person},
+		})
+		require.NoError(t, err)
+		acts = append(acts, a)
+	}
+	u1, s2 := "u1", "s2"
+	for _, f := range []p.HouseFilter{
+		{Period: p.Period{From: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)}},
+		{Period: p.Period{From: time.Date(2026, 2, 10, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)}},
+		{Unit: &u1},
+		{Service: &s2, Period: p.Period{From: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)}},
+		{Unit: &u1, Service: &s2},
+	} {
+		want := map[p.Level]map[p.ID]bool{}
+		for _, a := range acts {
+			m := time.Date(2026, a.month, 1, 0, 0, 0, 0, time.UTC)
+			if (f.Unit != nil && *f.Unit != a.unit) || (f.Service != nil && *f.Service != a.service) ||
+				(!f.Period.To.IsZero() && !m.Before(f.Period.To)) || (!f.Period.From.IsZero() && !m.AddDate(0, 1, 0).After(f.Period.From)) {
+				continue
+			}
+			if want[a.level] == nil {
+				want[a.level] = map[p.ID]bool{}
+			}
+			want[a.level][a.person] = true
+		}
+		h, err := p.HouseProfile(s.View(), f)
+		require.NoError(t, err)
+		t.Run("PART-6_distinct_people_by_floor_unit_and_service", func(t *testing.T) {
+			for _, fl := range h.Floors {
+				assert.Equal(t, len(want[fl.Level]), fl.People, "%s, filter %+v", fl.Level, f)
+			}
+		})
+	}
+}
