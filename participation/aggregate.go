@@ -148,6 +148,7 @@ type houseKey struct {
 }
 
 type houseAgg struct {
+	key           houseKey
 	Events        int
 	Contributions int
 }
@@ -158,7 +159,7 @@ type aggregates struct {
 	loop      map[loopKey]*loopCell
 	house     map[houseKey]*houseAgg
 	loopBy    map[bucket][]*loopCell
-	houseBy   map[bucket][]houseKey
+	houseBy   map[bucket][]*houseAgg
 	people    [4]map[peopleKey]*personSet // named people by month, floor and scope
 	personNo  map[ID]uint32               // dense numbers of people
 	persons   []ID                        // and back
@@ -169,7 +170,7 @@ type aggregates struct {
 
 func newAggregates() *aggregates {
 	return &aggregates{loop: map[loopKey]*loopCell{}, house: map[houseKey]*houseAgg{},
-		loopBy: map[bucket][]*loopCell{}, houseBy: map[bucket][]houseKey{},
+		loopBy: map[bucket][]*loopCell{}, houseBy: map[bucket][]*houseAgg{},
 		people: [4]map[peopleKey]*personSet{{}, {}, {}, {}}, personNo: map[ID]uint32{}}
 }
 
@@ -195,9 +196,9 @@ func (a *aggregates) loopCell(k loopKey) *loopCell {
 func (a *aggregates) houseCell(k houseKey) *houseAgg {
 	c, ok := a.house[k]
 	if !ok {
-		c = &houseAgg{}
+		c = &houseAgg{key: k}
 		a.house[k] = c
-		a.houseBy[k.b] = append(a.houseBy[k.b], k)
+		a.houseBy[k.b] = append(a.houseBy[k.b], c)
 	}
 	return c
 }
@@ -296,21 +297,19 @@ func (f aggFilter) keepHouse(k houseKey) bool {
 	return (f.Unit == nil || *f.Unit == k.unit) && (f.Service == nil || *f.Service == k.service) && f.Group == nil
 }
 
-// sumLoop adds up the loop cells of the period, per source key and
-// level, and in all. Call with a.mu held.
-func (a *aggregates) sumLoop(f aggFilter, keep func(loopKey) bool) loopAgg {
-	var out loopAgg
+// eachLoop calls fn for every loop cell of the period that f keeps.
+// Call with a.mu held.
+func (a *aggregates) eachLoop(f aggFilter, fn func(*loopCell)) {
 	if !a.haveRange {
-		return out
+		return
 	}
 	for _, b := range buckets(f.Period.From, f.Period.To, a.first, a.last) {
 		for _, c := range a.loopBy[b] {
-			if f.keepLoop(c.key) && (keep == nil || keep(c.key)) {
-				out.addCell(c)
+			if f.keepLoop(c.key) {
+				fn(c)
 			}
 		}
 	}
-	return out
 }
 
 // quantile returns the q-quantile (0–1) of a histogram of days, by the

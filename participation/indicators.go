@@ -95,9 +95,16 @@ func LoopIndicators(r Reader, f IndicatorFilter) ([]Indicator, error) {
 	a := s.State("participation").(*aggregates)
 	af := aggFilter{Period: f.Period, Unit: f.Unit, Service: f.Service, Group: f.Group}
 	a.mu.RLock()
-	all := a.sumLoop(af, nil)
-	topics := a.sumLoop(af, func(k loopKey) bool { return k.source == SourcePanelTopic })
-	replies := a.sumLoop(af, func(k loopKey) bool { return k.source == SourceFeedbackReply })
+	var all, topics, replies loopAgg // in one pass over the cells
+	a.eachLoop(af, func(c *loopCell) {
+		all.addCell(c)
+		switch c.key.source {
+		case SourcePanelTopic:
+			topics.addCell(c)
+		case SourceFeedbackReply:
+			replies.addCell(c)
+		}
+	})
 	// Due: received on or before the last day whose response deadline has
 	// passed at `at`, and, after it, those already answered.
 	cutoff := at.Add(-s.loop.RespondWithin).UTC().Truncate(24 * time.Hour)
@@ -110,10 +117,10 @@ func LoopIndicators(r Reader, f IndicatorFilter) ([]Indicator, error) {
 	}
 	var due int
 	if early.Period.From.IsZero() || early.Period.To.After(early.Period.From) {
-		due += a.sumLoop(early, nil).Received
+		a.eachLoop(early, func(c *loopCell) { due += int(c.Received) })
 	}
 	if late.Period.To.IsZero() || late.Period.To.After(late.Period.From) {
-		due += a.sumLoop(late, nil).Reported
+		a.eachLoop(late, func(c *loopCell) { due += int(c.Reported) })
 	}
 	empty := a.emptyFloors(af)
 	a.mu.RUnlock()
@@ -264,8 +271,8 @@ func HouseProfile(r Reader, f HouseFilter) (House, error) {
 	af := aggFilter{Period: f.Period, Unit: f.Unit, Service: f.Service}
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	h := House{Period: f.Period, Empty: a.emptyFloors(af)}
 	perLevel := a.sumHouse(af)
+	h := House{Period: f.Period, Empty: floorsWithout(perLevel)}
 	people := a.peopleByLevel(af)
 	for _, l := range Levels {
 		fa := perLevel[l]
@@ -282,11 +289,12 @@ func (a *aggregates) sumHouse(f aggFilter) map[Level]houseAgg {
 		return out
 	}
 	for _, b := range buckets(f.Period.From, f.Period.To, a.first, a.last) {
-		for _, k := range a.houseBy[b] {
+		for _, c := range a.houseBy[b] {
+			k := c.key
 			if !f.keepHouse(k) {
 				continue
 			}
-			c, cur := a.house[k], out[k.level]
+			cur := out[k.level]
 			cur.Events += c.Events
 			cur.Contributions += c.Contributions
 			out[k.level] = cur
@@ -340,7 +348,11 @@ func (a *aggregates) peopleByLevel(f aggFilter) map[Level]int {
 // emptyFloors lists the floors with no activity. Call with a.mu held.
 func (a *aggregates) emptyFloors(f aggFilter) []Level {
 	f.Group = nil
-	per := a.sumHouse(f)
+	return floorsWithout(a.sumHouse(f))
+}
+
+// floorsWithout lists the floors with no events in per.
+func floorsWithout(per map[Level]houseAgg) []Level {
 	var out []Level
 	for _, l := range Floors {
 		if per[l].Events == 0 {

@@ -195,47 +195,52 @@ type Overdue struct {
 // It reads only open contributions, through deadline indexes.
 func FindOverdue(r Reader, at time.Time) ([]Overdue, error) {
 	// Each index is in deadline order and a scan stops at the first
-	// deadline not yet passed; the two lists are merged, respond first
+	// deadline not yet passed; the two scans are merged, respond first
 	// on equal deadlines. A row overdue on both is listed once, as
-	// overdue to respond.
-	scan := func(index, missed string, due func(*Contribution) time.Time, skip func(*Contribution) bool) ([]Overdue, error) {
-		it, err := r.Get(TableContributions, index)
-		if err != nil {
-			return nil, Internal(err, "reading contributions")
-		}
-		var out []Overdue
-		for obj := it.Next(); obj != nil; obj = it.Next() {
+	// overdue to respond: the acknowledge scan skips it.
+	type scan struct {
+		index  string
+		it     Iterator
+		missed string
+		due    func(*Contribution) time.Time
+		skip   func(*Contribution) bool
+		head   Overdue
+		ok     bool
+	}
+	next := func(s *scan) {
+		for obj := s.it.Next(); obj != nil; obj = s.it.Next() {
 			c := obj.(*Contribution)
-			d := due(c)
+			d := s.due(c)
 			if !at.After(d) {
 				break
 			}
-			if skip != nil && skip(c) {
+			if s.skip != nil && s.skip(c) {
 				continue
 			}
-			out = append(out, Overdue{Contribution: c, Missed: missed, Due: d, DaysLate: int(at.Sub(d) / (24 * time.Hour))})
+			s.head, s.ok = Overdue{Contribution: c, Missed: s.missed, Due: d, DaysLate: int(at.Sub(d) / (24 * time.Hour))}, true
+			return
 		}
-		return out, nil
+		s.ok = false
 	}
-	respond, err := scan("respond_due", "respond", func(c *Contribution) time.Time { return c.RespondBy }, nil)
-	if err != nil {
-		return nil, err
-	}
-	ack, err := scan("ack_due", "acknowledge", func(c *Contribution) time.Time { return c.AcknowledgeBy },
-		func(c *Contribution) bool { return at.After(c.RespondBy) }) // in respond_due, so listed already
-	if err != nil {
-		return nil, err
-	}
-	if len(respond)+len(ack) == 0 {
-		return nil, nil
-	}
-	out := make([]Overdue, 0, len(respond)+len(ack))
-	for len(respond) > 0 || len(ack) > 0 {
-		if len(ack) == 0 || (len(respond) > 0 && !ack[0].Due.Before(respond[0].Due)) {
-			out, respond = append(out, respond[0]), respond[1:]
-		} else {
-			out, ack = append(out, ack[0]), ack[1:]
+	respond := &scan{index: "respond_due", missed: "respond", due: func(c *Contribution) time.Time { return c.RespondBy }}
+	ack := &scan{index: "ack_due", missed: "acknowledge", due: func(c *Contribution) time.Time { return c.AcknowledgeBy },
+		skip: func(c *Contribution) bool { return at.After(c.RespondBy) }}
+	for _, s := range []*scan{respond, ack} {
+		it, err := r.Get(TableContributions, s.index)
+		if err != nil {
+			return nil, Internal(err, "reading contributions")
 		}
+		s.it = it
+		next(s)
+	}
+	var out []Overdue
+	for respond.ok || ack.ok {
+		s := respond
+		if !respond.ok || (ack.ok && ack.head.Due.Before(respond.head.Due)) {
+			s = ack
+		}
+		out = append(out, s.head)
+		next(s)
 	}
 	return out, nil
 }
