@@ -298,10 +298,11 @@ func firstRead(b *testing.B, s *p.Store, c county) int {
 
 // BenchmarkCounty: reopening a county's journal until the first read,
 // against SQLite opening a file of the same contributions and answering
-// the same read; the heap the reopened store holds per contribution (Go's
-// heap in use after a collection, minus before the open: tables, indexes,
-// aggregates and the file journal's offsets), against a plain map of deep
-// copies of the same contributions; and the reads that must stay flat.
+// the same read; the heap the reopened store holds per contribution (live
+// heap objects after a collection, minus before the open: tables,
+// indexes, aggregates and the file journal's offsets; spanB adds the
+// spans' fragmentation), against a plain map of deep copies of the same
+// contributions; and the reads that must stay flat.
 func BenchmarkCounty(b *testing.B) {
 	for _, n := range countySizes(b) {
 		c := openCounty(b, n)
@@ -312,13 +313,13 @@ func BenchmarkCounty(b *testing.B) {
 					s.Close()
 					s = nil
 				}
-				before := heapInUse()
+				before, beforeSpans := liveHeap()
 				t0 := time.Now()
 				var events uint64
 				s, events = reopenCounty(b, c)
 				firstRead(b, s, c)
 				el := time.Since(t0)
-				after := heapInUse()
+				after, afterSpans := liveHeap()
 				if path := os.Getenv("OSALLISUUS_HEAPPROFILE"); path != "" {
 					writeHeapProfile(b, path)
 				}
@@ -326,15 +327,17 @@ func BenchmarkCounty(b *testing.B) {
 				if err != nil || len(all) != n {
 					b.Fatal(err, len(all))
 				}
-				base := heapInUse()
+				base, _ := liveHeap()
 				copies := deepCopies(all)
-				plain := heapInUse() - base
+				plain, _ := liveHeap()
+				plain -= base
 				b.ReportMetric(float64(el.Milliseconds()), "ms/open")
 				b.ReportMetric(float64(events)/el.Seconds(), "events/s")
 				b.ReportMetric(float64(events)/float64(n), "events/contribution")
 				b.ReportMetric(float64(after-before)/float64(n), "heapB/contribution")
 				b.ReportMetric(float64(plain)/float64(n), "mapB/contribution")
 				b.ReportMetric(float64(after-before)/float64(plain), "heap-vs-map")
+				b.ReportMetric(float64(afterSpans-beforeSpans)/float64(n), "spanB/contribution")
 				runtime.KeepAlive(copies)
 			}
 		})
@@ -411,6 +414,15 @@ func BenchmarkCounty(b *testing.B) {
 		})
 		s.Close()
 	}
+}
+
+// liveHeap returns, after a collection, the bytes of live heap objects
+// and the bytes of the spans that hold them (which adds fragmentation).
+func liveHeap() (objects, spans int64) {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return int64(m.HeapAlloc), int64(m.HeapInuse)
 }
 
 // writeHeapProfile writes what the heap holds, for go tool pprof.

@@ -160,6 +160,8 @@ type aggregates struct {
 	house     map[houseKey]*houseAgg
 	loopBy    map[bucket][]*loopCell
 	houseBy   map[bucket][]*houseAgg
+	codesMu   sync.Mutex
+	codes     map[string]string           // one copy of each code string, see code
 	people    [4]map[peopleKey]*personSet // named people by month, floor and scope
 	personNo  map[ID]uint32               // dense numbers of people
 	persons   []ID                        // and back
@@ -171,7 +173,25 @@ type aggregates struct {
 func newAggregates() *aggregates {
 	return &aggregates{loop: map[loopKey]*loopCell{}, house: map[houseKey]*houseAgg{},
 		loopBy: map[bucket][]*loopCell{}, houseBy: map[bucket][]*houseAgg{},
-		people: [4]map[peopleKey]*personSet{{}, {}, {}, {}}, personNo: map[ID]uint32{}}
+		people: [4]map[peopleKey]*personSet{{}, {}, {}, {}}, personNo: map[ID]uint32{}, codes: map[string]string{}}
+}
+
+// maxCodes bounds the table of shared code strings.
+const maxCodes = 1 << 16
+
+// code returns one shared copy of a code string — a unit, a service, a
+// source, a level, a role — so that a million rows decoded from the
+// journal do not hold a million copies of the same few names.
+func (a *aggregates) code(s string) string {
+	a.codesMu.Lock()
+	defer a.codesMu.Unlock()
+	if c, ok := a.codes[s]; ok {
+		return c
+	}
+	if len(a.codes) < maxCodes {
+		a.codes[s] = s
+	}
+	return s
 }
 
 func (a *aggregates) see(t time.Time) {
@@ -205,7 +225,7 @@ func (a *aggregates) houseCell(k houseKey) *houseAgg {
 
 // loopChange applies fn to the day and month cells of a contribution.
 func (a *aggregates) loopChange(c *Contribution, fn func(*loopCell)) {
-	base := loopKey{unit: c.Unit, service: c.Service, group: c.Group, source: c.Source.Key(), level: c.Level}
+	base := loopKey{unit: c.Unit, service: c.Service, group: c.Group, source: a.code(c.Source.Key()), level: c.Level}
 	for _, b := range []bucket{{byDay, dayNumber(c.ReceivedAt)}, {byMonth, monthNumber(c.ReceivedAt)}} {
 		k := base
 		k.b = b

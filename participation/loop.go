@@ -289,11 +289,13 @@ func applyReceived(tx *Tx, m EventMeta, d ContributionReceived) error {
 			return err
 		}
 	}
+	a := tx.State("participation").(*aggregates)
+	src := Source{Module: a.code(d.Source.Module), Kind: a.code(d.Source.Kind), Ref: d.Source.Ref}
 	c := &Contribution{
-		ID: d.Contribution, Source: d.Source, Level: d.Level, Scope: d.Scope, Origin: d.Origin,
-		Unit: d.Unit, Service: d.Service, Title: title, TitleBy: d.SealedTitle.Subject, Contributors: d.Contributors, Group: d.Group, RecordedBy: d.RecordedBy,
+		ID: d.Contribution, Source: src, Level: Level(a.code(string(d.Level))), Scope: Scope(a.code(string(d.Scope))), Origin: Origin(a.code(string(d.Origin))),
+		Unit: a.code(d.Unit), Service: a.code(d.Service), Title: title, TitleBy: d.SealedTitle.Subject, Contributors: d.Contributors, Group: d.Group, RecordedBy: Role(a.code(string(d.RecordedBy))),
 		State: StateReceived, ReceivedAt: m.Time, AcknowledgeBy: d.AcknowledgeBy, RespondBy: d.RespondBy,
-		History: []Step{{State: StateReceived, At: m.Time, By: m.Actor}},
+		History: []Step{{State: StateReceived, At: m.Time, By: Actor{ID: m.Actor.ID, Role: Role(a.code(string(m.Actor.Role)))}}},
 	}
 	onLoop(tx, c, func(a *loopCell) {
 		a.Received++
@@ -326,7 +328,8 @@ func applyStep(tx *Tx, m EventMeta, id ID, to State, note string, implicit bool,
 	if change != nil {
 		change(c)
 	}
-	c.History = append(c.History, Step{State: to, At: m.Time, By: m.Actor, Note: note, Implicit: implicit})
+	by := Actor{ID: m.Actor.ID, Role: Role(tx.State("participation").(*aggregates).code(string(m.Actor.Role)))}
+	c.History = append(c.History, Step{State: to, At: m.Time, By: by, Note: note, Implicit: implicit})
 	days := int(m.Time.Sub(c.ReceivedAt) / (24 * time.Hour))
 	switch to {
 	case StateAcknowledged:
