@@ -117,11 +117,11 @@ func generateCounty(b *testing.B, c county) {
 	inChunks := func(action p.Action, from, to int, keep func(i int) bool, step func(tx *p.Tx, i int) error) {
 		for lo := from; lo < to; lo += 64 {
 			hi := min(lo+64, to)
-			any := false
-			for i := lo; i < hi && !any; i++ {
-				any = keep(i)
+			some := false
+			for i := lo; i < hi && !some; i++ {
+				some = keep(i)
 			}
-			if !any {
+			if !some {
 				continue
 			}
 			if err := s.Exec(ctx, countyManager, action, func(tx *p.Tx) error {

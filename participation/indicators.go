@@ -330,15 +330,13 @@ func (a *aggregates) peopleByLevel(f aggFilter) map[Level]int {
 	for _, l := range Levels {
 		clear(union)
 		k.level = l
-		any := false
 		for m := m0; m <= m1 && m1 >= m0; m++ {
 			k.month = m
 			if set := family[k]; set != nil {
 				union = set.orInto(union)
-				any = true
 			}
 		}
-		if n := popcount(union); any && n > 0 {
+		if n := popcount(union); n > 0 {
 			out[l] = n
 		}
 	}
