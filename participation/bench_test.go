@@ -98,7 +98,8 @@ func BenchmarkRawMemdbInsert(b *testing.B) {
 func BenchmarkReplay(b *testing.B) {
 	ctx := context.Background()
 	j := NewMemoryJournal()
-	s, err := Open(ctx, &Config{Journal: j})
+	keys := NewMemoryKeyStore() // the titles are sealed under the client's key
+	s, err := Open(ctx, &Config{Journal: j, Keys: keys})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -111,7 +112,7 @@ func BenchmarkReplay(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := Open(ctx, &Config{Journal: j}); err != nil {
+		if _, err := Open(ctx, &Config{Journal: j, Keys: keys}); err != nil {
 			b.Fatal(err)
 		}
 	}
