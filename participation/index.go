@@ -172,7 +172,9 @@ func timeKey(t time.Time) []byte {
 // that the rows of one string are in time order and a period of them is
 // a short range scan. Every row is indexed; an empty string sorts first.
 // Arguments: a string alone (the first row of that string), or a string
-// and a time (the first row of that string at or after the time).
+// and a time (the first row of that string at or after the time). The
+// string ends at a NUL byte, so it must hold none; the unit it indexes
+// passes CheckName, which refuses control characters.
 type stringTimeIndex[T any] struct {
 	Of func(T) (string, time.Time)
 }
