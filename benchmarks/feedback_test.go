@@ -19,8 +19,14 @@ import (
 )
 
 // The workload: N anonymous feedback items over 30 days, 20 services, 8
-// themes (none, one or two per item), smileys 1–4.
-const N = 1_000_000
+// themes (none, one or two per item), smileys 1–4. N is 20,000 unless
+// OSALLISUUS_ITEMS says otherwise (the README's figures use 1,000,000).
+var N = func() int {
+	if n, err := strconv.Atoi(os.Getenv("OSALLISUUS_ITEMS")); err == nil && n > 0 {
+		return n
+	}
+	return 20_000
+}()
 
 var (
 	start    = time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
@@ -136,9 +142,9 @@ func BenchmarkOsallisuusSubmitOneByOne(b *testing.B) {
 				}
 				el := time.Since(t0)
 				b.StopTimer()
-				b.ReportMetric(float64(el.Nanoseconds())/N, "ns/item")
-				b.ReportMetric(float64(heapInUse()-heap)/N, "heapB/item")
-				b.ReportMetric(float64(rss()-before)/N, "rssB/item")
+				b.ReportMetric(float64(el.Nanoseconds())/float64(N), "ns/item")
+				b.ReportMetric(float64(heapInUse()-heap)/float64(N), "heapB/item")
+				b.ReportMetric(float64(rss()-before)/float64(N), "rssB/item")
 				runtime.KeepAlive(s)
 				s.Close()
 			}
@@ -179,7 +185,7 @@ func BenchmarkOsallisuusDeviceBatches(b *testing.B) {
 		if fb.Count() != N {
 			b.Fatalf("stored %d presses", fb.Count())
 		}
-		b.ReportMetric(float64(el.Nanoseconds())/N, "ns/item")
+		b.ReportMetric(float64(el.Nanoseconds())/float64(N), "ns/item")
 		s.Close()
 	}
 }
@@ -207,6 +213,43 @@ func BenchmarkOsallisuusReport(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkOsallisuusReportTexts: the same report when one item in ten
+// carries a free text, so that every service has excerpts to show.
+func BenchmarkOsallisuusReportTexts(b *testing.B) {
+	ctx := context.Background()
+	if textsStore == nil {
+		s, fb, clock := openFeedback(b)
+		for i := 0; i < N; i++ {
+			it := itemAt(i)
+			clock.Set(it.hour)
+			sub := feedback.Submission{Channel: feedback.EForm, Service: it.service, Themes: it.themes, Rating: it.rating}
+			if i%10 == 0 {
+				sub.Text = "Jonotus kesti liian kauan, mutta kohtaaminen oli hyvä"
+			}
+			if _, err := fb.Submit(ctx, p.Anonymous, sub); err != nil {
+				b.Fatal(err)
+			}
+		}
+		textsStore, textsService = s, fb
+	}
+	s, fb := textsStore, textsService
+	q := feedback.ReportQuery{From: start, To: start.AddDate(0, 1, 0)}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for n := 0; n < b.N; n++ {
+		rep, err := fb.Report(s.View(), q)
+		if err != nil || rep.Total.Value != N || len(rep.Services[0].Excerpts) != 3 {
+			b.Fatal(err, rep.Total)
+		}
+	}
+}
+
+// The store of BenchmarkOsallisuusReportTexts, built once for all its runs.
+var (
+	textsStore   *p.Store
+	textsService *feedback.Service
+)
 
 func openSQLite(b *testing.B) *sql.DB {
 	db, err := sql.Open("sqlite", "file::memory:")
@@ -284,8 +327,8 @@ func BenchmarkSQLiteInsertAutocommit(b *testing.B) {
 		insertSQLite(b, db, 1)
 		el := time.Since(t0)
 		b.StopTimer()
-		b.ReportMetric(float64(el.Nanoseconds())/N, "ns/item")
-		b.ReportMetric(float64(rss()-before)/N, "rssB/item")
+		b.ReportMetric(float64(el.Nanoseconds())/float64(N), "ns/item")
+		b.ReportMetric(float64(rss()-before)/float64(N), "rssB/item")
 		db.Close()
 	}
 }
@@ -300,7 +343,7 @@ func BenchmarkSQLiteInsertTx1000(b *testing.B) {
 		insertSQLite(b, db, 1000)
 		el := time.Since(t0)
 		b.StopTimer()
-		b.ReportMetric(float64(el.Nanoseconds())/N, "ns/item")
+		b.ReportMetric(float64(el.Nanoseconds())/float64(N), "ns/item")
 		db.Close()
 	}
 }

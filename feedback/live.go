@@ -82,6 +82,16 @@ type aggCell struct {
 	agg agg
 }
 
+// excerptKey is a local day and an interned service.
+type excerptKey struct {
+	day     uint32
+	service uint32
+}
+
+// excerptSample is how many texts a day's sample keeps per service: as
+// many as a report shows.
+const excerptSample = 3
+
 type bucketKey struct {
 	bucket uint32
 	res    uint8
@@ -140,6 +150,10 @@ type live struct {
 	cells    map[aggKey]*aggCell
 	buckets  map[bucketKey][]*aggCell
 	texts    []textItem
+	// excerpts holds, per local day and service, the indexes into texts
+	// of the newest excerptSample texts: what a report shows comes from
+	// these bounded samples, never from a scan of all texts.
+	excerpts map[excerptKey][]uint32
 	surveys  map[p.ID]*surveyAgg
 	defined  map[string]bool // themes, to check items without a memdb read
 
@@ -159,7 +173,8 @@ func newLive(cfg Config) *live {
 	return &live{
 		cfg: cfg, services: newInterner(), themes: newInterner(), sets: newInterner(), setIDs: [][]uint32{nil},
 		devices: newInterner(), cells: map[aggKey]*aggCell{}, buckets: map[bucketKey][]*aggCell{},
-		surveys: map[p.ID]*surveyAgg{}, defined: map[string]bool{}, lastPress: map[p.ID]time.Time{}, calHour: ^uint32(0),
+		excerpts: map[excerptKey][]uint32{},
+		surveys:  map[p.ID]*surveyAgg{}, defined: map[string]bool{}, lastPress: map[p.ID]time.Time{}, calHour: ^uint32(0),
 	}
 }
 
@@ -304,6 +319,14 @@ func (l *live) addItem(it *pending) {
 	l.n++
 
 	day, month := l.calendar(r.hour)
+	if r.text > 0 {
+		k := excerptKey{day, r.service}
+		sample := append(l.excerpts[k], r.text-1)
+		if len(sample) > excerptSample {
+			sample = append(sample[:0], sample[len(sample)-excerptSample:]...)
+		}
+		l.excerpts[k] = sample
+	}
 	var one agg
 	one.Count = 1
 	if r.rating > 0 {

@@ -179,12 +179,22 @@ func (f *Service) Report(r p.Reader, q ReportQuery) (*Report, error) {
 	l.mu.RLock()
 	cur := l.collect(d0, d1, keep)
 	prev := l.collect(p0, d0, keep)
-	var texts []textItem
 	from, to := dayStart(d0, loc), dayStart(d1, loc)
-	for i := len(l.texts) - 1; i >= 0; i-- {
-		t := &l.texts[i]
-		if !t.Hour.Before(from) && t.Hour.Before(to) && keep(t.Service) {
-			texts = append(texts, *t)
+	// Excerpts: the newest texts of each service in the period, from the
+	// per-day samples (the newest of a period are among its days' newest).
+	excerpts := map[string][]string{}
+	for svc, a := range cur.services {
+		if int(a.Texts) < l.cfg.TextK {
+			continue
+		}
+		sid, _ := l.services.lookup(svc)
+		var newest []uint32
+		for d := d0; d < d1; d++ {
+			newest = append(newest, l.excerpts[excerptKey{d, sid}]...)
+		}
+		slices.Sort(newest)
+		for i := len(newest) - 1; i >= 0 && len(excerpts[svc]) < excerptSample; i-- {
+			excerpts[svc] = append(excerpts[svc], l.texts[newest[i]].Text)
 		}
 	}
 	l.mu.RUnlock()
@@ -291,15 +301,7 @@ func (f *Service) Report(r p.Reader, q ReportQuery) (*Report, error) {
 		for _, m := range ms[:min(3, len(ms))] {
 			row.TopThemes = append(row.TopThemes, m.theme)
 		}
-		var own []string
-		for _, t := range texts {
-			if t.Service == s {
-				own = append(own, t.Text)
-			}
-		}
-		if len(own) >= rep.TextK {
-			row.Excerpts = own[:3]
-		}
+		row.Excerpts = excerpts[s]
 		rep.Services = append(rep.Services, row)
 	}
 	// Themes across services, with the previous period's mentions.

@@ -207,3 +207,36 @@ func TestSurveys(t *testing.T) {
 		e.refused(p.ECONFLICT, func() error { return answer(9, 4, "") })
 	})
 }
+
+// TestReportExcerptsFromSamples: excerpts come from bounded per-day
+// samples, and they are still the newest texts of the service within the
+// period, over days with more texts than a sample keeps and texts just
+// outside the period.
+func TestReportExcerptsFromSamples(t *testing.T) {
+	e := newEnv(t, &feedback.Config{ThemeThreshold: -1}, nil)
+	n := 0
+	submit := func(at time.Time) {
+		n++
+		e.clock.Set(at)
+		_, err := e.fb.Submit(e.ctx, p.Anonymous, feedback.Submission{Channel: feedback.EForm, Service: "c", Rating: 3, Text: fmt.Sprintf("teksti %d", n)})
+		require.NoError(t, err)
+	}
+	submit(time.Date(2026, 2, 28, 23, 0, 0, 0, time.UTC)) // 1: before the period
+	for d := 1; d <= 4; d++ {                             // 2–21: five texts a day
+		for h := range 5 {
+			submit(time.Date(2026, 3, d*5, 8+h, 0, 0, 0, time.UTC))
+		}
+	}
+	submit(time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)) // 22: after it
+	rep, err := e.fb.Report(e.s.View(), feedback.ReportQuery{From: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)})
+	require.NoError(t, err)
+	require.Len(t, rep.Services, 1)
+	t.Run("FB-9_excerpts_are_the_newest_texts_of_the_period", func(t *testing.T) {
+		assert.Equal(t, []string{"teksti 21", "teksti 20", "teksti 19"}, rep.Services[0].Excerpts)
+	})
+	rep, err = e.fb.Report(e.s.View(), feedback.ReportQuery{From: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 16, 0, 0, 0, 0, time.UTC)})
+	require.NoError(t, err)
+	t.Run("FB-9_excerpts_end_with_the_period", func(t *testing.T) {
+		assert.Equal(t, []string{"teksti 16", "teksti 15", "teksti 14"}, rep.Services[0].Excerpts)
+	})
+}

@@ -71,43 +71,72 @@ type loopKey struct {
 	level   Level
 }
 
-// loopAgg counts a cell's contributions and where they went.
+// loopAgg is a sum of loop cells: their contributions and where they went.
 type loopAgg struct {
 	Received, Acked, Decided, Adopted, Reported, ReportedInTime, ClientOrigin int
 	AckDays, RespDays                                                         []uint32 // histograms by whole days
 }
 
-func (a *loopAgg) add(b *loopAgg) {
-	a.Received += b.Received
-	a.Acked += b.Acked
-	a.Decided += b.Decided
-	a.Adopted += b.Adopted
-	a.Reported += b.Reported
-	a.ReportedInTime += b.ReportedInTime
-	a.ClientOrigin += b.ClientOrigin
-	a.AckDays = addHist(a.AckDays, b.AckDays)
-	a.RespDays = addHist(a.RespDays, b.RespDays)
+// addCell adds a cell to the sum.
+func (a *loopAgg) addCell(c *loopCell) {
+	a.Received += int(c.Received)
+	a.Acked += int(c.Acked)
+	a.Decided += int(c.Decided)
+	a.Adopted += int(c.Adopted)
+	a.Reported += int(c.Reported)
+	a.ReportedInTime += int(c.ReportedInTime)
+	a.ClientOrigin += int(c.ClientOrigin)
+	a.AckDays = c.AckDays.addTo(a.AckDays)
+	a.RespDays = c.RespDays.addTo(a.RespDays)
 }
 
-func addHist(a, b []uint32) []uint32 {
-	if len(b) > len(a) {
-		a = append(a, make([]uint32, len(b)-len(a))...)
-	}
-	for i, v := range b {
-		a[i] += v
-	}
+// loopCell is one cell of the loop aggregates with its key. Day cells
+// are many — about one per contribution in a small county — so counts
+// are 32-bit and histograms sparse.
+type loopCell struct {
+	key                                                                       loopKey
+	Received, Acked, Decided, Adopted, Reported, ReportedInTime, ClientOrigin uint32
+	AckDays, RespDays                                                         sparseHist
+}
+
+// agg returns the cell as a sum of one.
+func (c *loopCell) agg() loopAgg {
+	var a loopAgg
+	a.addCell(c)
 	return a
 }
 
 const maxHistDays = 3660
 
-func histAdd(h []uint32, days int) []uint32 {
-	days = min(max(days, 0), maxHistDays)
-	if days >= len(h) {
-		h = append(h, make([]uint32, days+1-len(h))...)
+// sparseHist is a histogram by whole days, as (days, count) pairs in
+// day order; days beyond maxHistDays count as maxHistDays.
+type sparseHist []uint32
+
+// add counts one more at days.
+func (h *sparseHist) add(days int) {
+	d := uint32(min(max(days, 0), maxHistDays))
+	s := *h
+	i := 0
+	for i < len(s) && s[i] < d {
+		i += 2
 	}
-	h[days]++
-	return h
+	if i < len(s) && s[i] == d {
+		s[i+1]++
+		return
+	}
+	*h = slices.Insert(s, i, d, 1)
+}
+
+// addTo adds h to a dense histogram, indexed by days, and returns it.
+func (h sparseHist) addTo(dense []uint32) []uint32 {
+	for i := 0; i < len(h); i += 2 {
+		d := int(h[i])
+		if d >= len(dense) {
+			dense = append(dense, make([]uint32, d+1-len(dense))...)
+		}
+		dense[d] += h[i+1]
+	}
+	return dense
 }
 
 // houseKey is one cell of activity: a floor, a unit and a service.
@@ -119,26 +148,50 @@ type houseKey struct {
 }
 
 type houseAgg struct {
+	key           houseKey
 	Events        int
 	Contributions int
-	People        map[ID]struct{} // month cells only: named people involved
 }
 
 // aggregates is the kernel's module state.
 type aggregates struct {
 	mu        sync.RWMutex
-	loop      map[loopKey]*loopAgg
+	loop      map[loopKey]*loopCell
 	house     map[houseKey]*houseAgg
-	loopBy    map[bucket][]loopKey
-	houseBy   map[bucket][]houseKey
-	first     uint32 // first and last day with data
+	loopBy    map[bucket][]*loopCell
+	houseBy   map[bucket][]*houseAgg
+	codesMu   sync.Mutex
+	codes     map[string]string           // one copy of each code string, see code
+	people    [4]map[peopleKey]*personSet // named people by month, floor and scope
+	personNo  map[ID]uint32               // dense numbers of people
+	persons   []ID                        // and back
+	first     uint32                      // first and last day with data
 	last      uint32
 	haveRange bool
 }
 
 func newAggregates() *aggregates {
-	return &aggregates{loop: map[loopKey]*loopAgg{}, house: map[houseKey]*houseAgg{},
-		loopBy: map[bucket][]loopKey{}, houseBy: map[bucket][]houseKey{}}
+	return &aggregates{loop: map[loopKey]*loopCell{}, house: map[houseKey]*houseAgg{},
+		loopBy: map[bucket][]*loopCell{}, houseBy: map[bucket][]*houseAgg{},
+		people: [4]map[peopleKey]*personSet{{}, {}, {}, {}}, personNo: map[ID]uint32{}, codes: map[string]string{}}
+}
+
+// maxCodes bounds the table of shared code strings.
+const maxCodes = 1 << 16
+
+// code returns one shared copy of a code string — a unit, a service, a
+// source, a level, a role — so that a million rows decoded from the
+// journal do not hold a million copies of the same few names.
+func (a *aggregates) code(s string) string {
+	a.codesMu.Lock()
+	defer a.codesMu.Unlock()
+	if c, ok := a.codes[s]; ok {
+		return c
+	}
+	if len(a.codes) < maxCodes {
+		a.codes[s] = s
+	}
+	return s
 }
 
 func (a *aggregates) see(t time.Time) {
@@ -150,12 +203,12 @@ func (a *aggregates) see(t time.Time) {
 	a.first, a.last = min(a.first, d), max(a.last, d)
 }
 
-func (a *aggregates) loopCell(k loopKey) *loopAgg {
+func (a *aggregates) loopCell(k loopKey) *loopCell {
 	c, ok := a.loop[k]
 	if !ok {
-		c = &loopAgg{}
+		c = &loopCell{key: k}
 		a.loop[k] = c
-		a.loopBy[k.b] = append(a.loopBy[k.b], k)
+		a.loopBy[k.b] = append(a.loopBy[k.b], c)
 	}
 	return c
 }
@@ -163,16 +216,16 @@ func (a *aggregates) loopCell(k loopKey) *loopAgg {
 func (a *aggregates) houseCell(k houseKey) *houseAgg {
 	c, ok := a.house[k]
 	if !ok {
-		c = &houseAgg{}
+		c = &houseAgg{key: k}
 		a.house[k] = c
-		a.houseBy[k.b] = append(a.houseBy[k.b], k)
+		a.houseBy[k.b] = append(a.houseBy[k.b], c)
 	}
 	return c
 }
 
 // loopChange applies fn to the day and month cells of a contribution.
-func (a *aggregates) loopChange(c *Contribution, fn func(*loopAgg)) {
-	base := loopKey{unit: c.Unit, service: c.Service, group: c.Group, source: c.Source.Key(), level: c.Level}
+func (a *aggregates) loopChange(c *Contribution, fn func(*loopCell)) {
+	base := loopKey{unit: c.Unit, service: c.Service, group: c.Group, source: a.code(c.Source.Key()), level: c.Level}
 	for _, b := range []bucket{{byDay, dayNumber(c.ReceivedAt)}, {byMonth, monthNumber(c.ReceivedAt)}} {
 		k := base
 		k.b = b
@@ -231,19 +284,14 @@ func (a *aggregates) record(b *activityBatch) {
 				c.Contributions++
 			}
 			if bk.res == byMonth && len(act.People) > 0 {
-				if c.People == nil {
-					c.People = map[ID]struct{}{}
-				}
-				for _, id := range act.People {
-					c.People[id] = struct{}{}
-				}
+				a.addPeople(bk.n, act.Level, act.Unit, act.Service, act.People)
 			}
 		}
 	}
 }
 
 // onLoop registers a hook that changes the loop aggregates of c.
-func onLoop(tx *Tx, c *Contribution, fn func(*loopAgg)) {
+func onLoop(tx *Tx, c *Contribution, fn func(*loopCell)) {
 	a := tx.State("participation").(*aggregates)
 	cp := *c
 	tx.OnCommit(func() {
@@ -269,21 +317,19 @@ func (f aggFilter) keepHouse(k houseKey) bool {
 	return (f.Unit == nil || *f.Unit == k.unit) && (f.Service == nil || *f.Service == k.service) && f.Group == nil
 }
 
-// sumLoop adds up the loop cells of the period, per source key and
-// level, and in all. Call with a.mu held.
-func (a *aggregates) sumLoop(f aggFilter, keep func(loopKey) bool) loopAgg {
-	var out loopAgg
+// eachLoop calls fn for every loop cell of the period that f keeps.
+// Call with a.mu held.
+func (a *aggregates) eachLoop(f aggFilter, fn func(*loopCell)) {
 	if !a.haveRange {
-		return out
+		return
 	}
 	for _, b := range buckets(f.Period.From, f.Period.To, a.first, a.last) {
-		for _, k := range a.loopBy[b] {
-			if f.keepLoop(k) && (keep == nil || keep(k)) {
-				out.add(a.loop[k])
+		for _, c := range a.loopBy[b] {
+			if f.keepLoop(c.key) {
+				fn(c)
 			}
 		}
 	}
-	return out
 }
 
 // quantile returns the q-quantile (0–1) of a histogram of days, by the
@@ -334,7 +380,7 @@ func (a *aggregates) dump() any {
 	}
 	loops := make([]loopOut, 0, len(a.loop))
 	for k, v := range a.loop {
-		loops = append(loops, loopOut{k.b.res, k.b.n, k.unit, k.service, k.group, k.source, k.level, *v})
+		loops = append(loops, loopOut{k.b.res, k.b.n, k.unit, k.service, k.group, k.source, k.level, v.agg()})
 	}
 	slices.SortFunc(loops, func(x, y loopOut) int {
 		return compareKeys(
@@ -344,8 +390,10 @@ func (a *aggregates) dump() any {
 	houses := make([]houseOut, 0, len(a.house))
 	for k, v := range a.house {
 		h := houseOut{k.b.res, k.b.n, k.level, k.unit, k.service, v.Events, v.Contributions, nil}
-		for id := range v.People {
-			h.People = append(h.People, id)
+		if k.b.res == byMonth {
+			if set := a.people[peopleByUnitService][peopleKey{k.b.n, k.level, k.unit, k.service}]; set != nil {
+				set.each(func(n uint32) { h.People = append(h.People, a.persons[n]) })
+			}
 		}
 		slices.SortFunc(h.People, func(x, y ID) int { return compareKeys([]any{x.String()}, []any{y.String()}) })
 		houses = append(houses, h)

@@ -167,3 +167,44 @@ func (x *TimeIndex[T]) FromArgs(args ...any) ([]byte, error) {
 func timeKey(t time.Time) []byte {
 	return binary.BigEndian.AppendUint64(nil, uint64(t.UnixNano())^(1<<63))
 }
+
+// stringTimeIndex indexes rows of type T by a string and then a time, so
+// that the rows of one string are in time order and a period of them is
+// a short range scan. Every row is indexed; an empty string sorts first.
+// Arguments: a string alone (the first row of that string), or a string
+// and a time (the first row of that string at or after the time). The
+// string ends at a NUL byte, so it must hold none; the unit it indexes
+// passes CheckName, which refuses control characters.
+type stringTimeIndex[T any] struct {
+	Of func(T) (string, time.Time)
+}
+
+// FromObject implements memdb.SingleIndexer.
+func (x *stringTimeIndex[T]) FromObject(obj any) (bool, []byte, error) {
+	row, ok := obj.(T)
+	if !ok {
+		return false, nil, fmt.Errorf("index wants %T, got %T", row, obj)
+	}
+	s, t := x.Of(row)
+	return true, append(append([]byte(s), 0), timeKey(t)...), nil
+}
+
+// FromArgs implements memdb.Indexer.
+func (x *stringTimeIndex[T]) FromArgs(args ...any) ([]byte, error) {
+	if len(args) != 1 && len(args) != 2 {
+		return nil, fmt.Errorf("a string and an optional time wanted, got %d arguments", len(args))
+	}
+	s, ok := args[0].(string)
+	if !ok {
+		return nil, fmt.Errorf("a string argument wanted, got %T", args[0])
+	}
+	key := append([]byte(s), 0)
+	if len(args) == 1 {
+		return key, nil
+	}
+	t, ok := args[1].(time.Time)
+	if !ok {
+		return nil, fmt.Errorf("a time argument wanted, got %T", args[1])
+	}
+	return append(key, timeKey(t)...), nil
+}

@@ -95,9 +95,16 @@ func LoopIndicators(r Reader, f IndicatorFilter) ([]Indicator, error) {
 	a := s.State("participation").(*aggregates)
 	af := aggFilter{Period: f.Period, Unit: f.Unit, Service: f.Service, Group: f.Group}
 	a.mu.RLock()
-	all := a.sumLoop(af, nil)
-	topics := a.sumLoop(af, func(k loopKey) bool { return k.source == SourcePanelTopic })
-	replies := a.sumLoop(af, func(k loopKey) bool { return k.source == SourceFeedbackReply })
+	var all, topics, replies loopAgg // in one pass over the cells
+	a.eachLoop(af, func(c *loopCell) {
+		all.addCell(c)
+		switch c.key.source {
+		case SourcePanelTopic:
+			topics.addCell(c)
+		case SourceFeedbackReply:
+			replies.addCell(c)
+		}
+	})
 	// Due: received on or before the last day whose response deadline has
 	// passed at `at`, and, after it, those already answered.
 	cutoff := at.Add(-s.loop.RespondWithin).UTC().Truncate(24 * time.Hour)
@@ -110,10 +117,10 @@ func LoopIndicators(r Reader, f IndicatorFilter) ([]Indicator, error) {
 	}
 	var due int
 	if early.Period.From.IsZero() || early.Period.To.After(early.Period.From) {
-		due += a.sumLoop(early, nil).Received
+		a.eachLoop(early, func(c *loopCell) { due += int(c.Received) })
 	}
 	if late.Period.To.IsZero() || late.Period.To.After(late.Period.From) {
-		due += a.sumLoop(late, nil).Reported
+		a.eachLoop(late, func(c *loopCell) { due += int(c.Reported) })
 	}
 	empty := a.emptyFloors(af)
 	a.mu.RUnlock()
@@ -264,8 +271,8 @@ func HouseProfile(r Reader, f HouseFilter) (House, error) {
 	af := aggFilter{Period: f.Period, Unit: f.Unit, Service: f.Service}
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	h := House{Period: f.Period, Empty: a.emptyFloors(af)}
 	perLevel := a.sumHouse(af)
+	h := House{Period: f.Period, Empty: floorsWithout(perLevel)}
 	people := a.peopleByLevel(af)
 	for _, l := range Levels {
 		fa := perLevel[l]
@@ -282,11 +289,12 @@ func (a *aggregates) sumHouse(f aggFilter) map[Level]houseAgg {
 		return out
 	}
 	for _, b := range buckets(f.Period.From, f.Period.To, a.first, a.last) {
-		for _, k := range a.houseBy[b] {
+		for _, c := range a.houseBy[b] {
+			k := c.key
 			if !f.keepHouse(k) {
 				continue
 			}
-			c, cur := a.house[k], out[k.level]
+			cur := out[k.level]
 			cur.Events += c.Events
 			cur.Contributions += c.Contributions
 			out[k.level] = cur
@@ -296,10 +304,11 @@ func (a *aggregates) sumHouse(f aggFilter) map[Level]houseAgg {
 }
 
 // peopleByLevel counts distinct people per level over the months the
-// period touches. Call with a.mu held.
+// period touches: a union of one set per month and level. Call with a.mu
+// held.
 func (a *aggregates) peopleByLevel(f aggFilter) map[Level]int {
 	out := map[Level]int{}
-	if !a.haveRange {
+	if !a.haveRange || f.Group != nil {
 		return out
 	}
 	m0, m1 := monthNumber(time.Unix(int64(a.first)*86400, 0)), monthNumber(time.Unix(int64(a.last)*86400, 0))
@@ -309,22 +318,27 @@ func (a *aggregates) peopleByLevel(f aggFilter) map[Level]int {
 	if !f.Period.To.IsZero() {
 		m1 = min(m1, monthNumber(f.Period.To.Add(-time.Nanosecond)))
 	}
-	sets := map[Level]map[ID]struct{}{}
-	for m := m0; m <= m1 && m1 >= m0; m++ {
-		for _, k := range a.houseBy[bucket{byMonth, m}] {
-			if !f.keepHouse(k) {
-				continue
-			}
-			for id := range a.house[k].People {
-				if sets[k.level] == nil {
-					sets[k.level] = map[ID]struct{}{}
-				}
-				sets[k.level][id] = struct{}{}
+	family := a.people[peopleFamily(f.Unit, f.Service)]
+	k := peopleKey{}
+	if f.Unit != nil {
+		k.unit = *f.Unit
+	}
+	if f.Service != nil {
+		k.service = *f.Service
+	}
+	var union []uint64
+	for _, l := range Levels {
+		clear(union)
+		k.level = l
+		for m := m0; m <= m1 && m1 >= m0; m++ {
+			k.month = m
+			if set := family[k]; set != nil {
+				union = set.orInto(union)
 			}
 		}
-	}
-	for l, set := range sets {
-		out[l] = len(set)
+		if n := popcount(union); n > 0 {
+			out[l] = n
+		}
 	}
 	return out
 }
@@ -332,7 +346,11 @@ func (a *aggregates) peopleByLevel(f aggFilter) map[Level]int {
 // emptyFloors lists the floors with no activity. Call with a.mu held.
 func (a *aggregates) emptyFloors(f aggFilter) []Level {
 	f.Group = nil
-	per := a.sumHouse(f)
+	return floorsWithout(a.sumHouse(f))
+}
+
+// floorsWithout lists the floors with no events in per.
+func floorsWithout(per map[Level]houseAgg) []Level {
 	var out []Level
 	for _, l := range Floors {
 		if per[l].Events == 0 {
@@ -399,10 +417,10 @@ func PseudoParticipation(r Reader, f WarningFilter) ([]Warning, error) {
 	a.mu.RLock()
 	if a.haveRange {
 		for _, b := range buckets(f.Period.From, f.Period.To, a.first, a.last) {
-			for _, k := range a.loopBy[b] {
-				units[k.unit] = true
-				if !k.group.IsZero() {
-					groups[k.group] = true
+			for _, c := range a.loopBy[b] {
+				units[c.key.unit] = true
+				if !c.key.group.IsZero() {
+					groups[c.key.group] = true
 				}
 			}
 		}

@@ -259,8 +259,10 @@ func contributionsTable() *memdb.TableSchema {
 			"title_by": {Name: "title_by", AllowMissing: true, Indexer: IndexID(func(c *Contribution) ID { return c.TitleBy })},
 			// contributor: a named participant's own list.
 			"contributor": {Name: "contributor", AllowMissing: true, Indexer: IndexIDs(func(c *Contribution) []ID { return c.Contributors })},
-			// received: indicators over a period scan only that period.
-			"received": {Name: "received", Indexer: IndexTime(func(c *Contribution) time.Time { return c.ReceivedAt })},
+			// unit_received: a unit's contributions of a period are a short
+			// range scan; all units' in time order are a merge of the units'
+			// ranges (one index serves both, see eachReceived).
+			"unit_received": {Name: "unit_received", Indexer: &stringTimeIndex[*Contribution]{Of: func(c *Contribution) (string, time.Time) { return c.Unit, c.ReceivedAt }}},
 			// ack_due: only unacknowledged rows, by deadline, for the overdue query.
 			"ack_due": {Name: "ack_due", AllowMissing: true, Indexer: IndexTime(func(c *Contribution) time.Time {
 				if c.State != StateReceived {
@@ -287,13 +289,15 @@ func applyReceived(tx *Tx, m EventMeta, d ContributionReceived) error {
 			return err
 		}
 	}
+	a := tx.State("participation").(*aggregates)
+	src := Source{Module: a.code(d.Source.Module), Kind: a.code(d.Source.Kind), Ref: d.Source.Ref}
 	c := &Contribution{
-		ID: d.Contribution, Source: d.Source, Level: d.Level, Scope: d.Scope, Origin: d.Origin,
-		Unit: d.Unit, Service: d.Service, Title: title, TitleBy: d.SealedTitle.Subject, Contributors: d.Contributors, Group: d.Group, RecordedBy: d.RecordedBy,
+		ID: d.Contribution, Source: src, Level: Level(a.code(string(d.Level))), Scope: Scope(a.code(string(d.Scope))), Origin: Origin(a.code(string(d.Origin))),
+		Unit: a.code(d.Unit), Service: a.code(d.Service), Title: title, TitleBy: d.SealedTitle.Subject, Contributors: d.Contributors, Group: d.Group, RecordedBy: Role(a.code(string(d.RecordedBy))),
 		State: StateReceived, ReceivedAt: m.Time, AcknowledgeBy: d.AcknowledgeBy, RespondBy: d.RespondBy,
-		History: []Step{{State: StateReceived, At: m.Time, By: m.Actor}},
+		History: []Step{{State: StateReceived, At: m.Time, By: Actor{ID: m.Actor.ID, Role: Role(a.code(string(m.Actor.Role)))}}},
 	}
-	onLoop(tx, c, func(a *loopAgg) {
+	onLoop(tx, c, func(a *loopCell) {
 		a.Received++
 		if c.Origin == OriginClient {
 			a.ClientOrigin++
@@ -312,6 +316,9 @@ func applyStep(tx *Tx, m EventMeta, id ID, to State, note string, implicit bool,
 		return Errorf(ENOTFOUND, "contribution %s not found", id)
 	}
 	c := old.clone()
+	// The step is appended to a history of exactly the length it will
+	// have: rows are kept for years, and append's growth would be spare.
+	c.History = append(make([]Step, 0, len(old.History)+1), old.History...)
 	if to != StateImplemented || c.State == StateDecided {
 		c.State = to
 	}
@@ -321,14 +328,15 @@ func applyStep(tx *Tx, m EventMeta, id ID, to State, note string, implicit bool,
 	if change != nil {
 		change(c)
 	}
-	c.History = append(c.History, Step{State: to, At: m.Time, By: m.Actor, Note: note, Implicit: implicit})
+	by := Actor{ID: m.Actor.ID, Role: Role(tx.State("participation").(*aggregates).code(string(m.Actor.Role)))}
+	c.History = append(c.History, Step{State: to, At: m.Time, By: by, Note: note, Implicit: implicit})
 	days := int(m.Time.Sub(c.ReceivedAt) / (24 * time.Hour))
 	switch to {
 	case StateAcknowledged:
-		onLoop(tx, c, func(a *loopAgg) { a.Acked++; a.AckDays = histAdd(a.AckDays, days) })
+		onLoop(tx, c, func(a *loopCell) { a.Acked++; a.AckDays.add(days) })
 	case StateDecided:
 		adopted := c.Decision == Adopted || c.Decision == PartlyAdopted
-		onLoop(tx, c, func(a *loopAgg) {
+		onLoop(tx, c, func(a *loopCell) {
 			a.Decided++
 			if adopted {
 				a.Adopted++
@@ -336,9 +344,9 @@ func applyStep(tx *Tx, m EventMeta, id ID, to State, note string, implicit bool,
 		})
 	case StateReportedBack:
 		inTime := !m.Time.After(c.RespondBy)
-		onLoop(tx, c, func(a *loopAgg) {
+		onLoop(tx, c, func(a *loopCell) {
 			a.Reported++
-			a.RespDays = histAdd(a.RespDays, days)
+			a.RespDays.add(days)
 			if inTime {
 				a.ReportedInTime++
 			}

@@ -1,7 +1,8 @@
 package participation
 
 import (
-	"slices"
+	"bytes"
+	"container/heap"
 	"time"
 )
 
@@ -62,27 +63,97 @@ func (f ContributionFilter) match(c *Contribution) bool {
 		(f.Source == nil || *f.Source == c.Source.Key())
 }
 
-// eachReceived calls fn for the contributions received in p, oldest first,
-// scanning only that period.
-func eachReceived(r Reader, p Period, fn func(*Contribution)) error {
-	var it Iterator
-	var err error
-	if p.From.IsZero() {
-		it, err = r.Get(TableContributions, "received")
-	} else {
-		it, err = r.LowerBound(TableContributions, "received", p.From)
+// eachReceived calls fn for the contributions received in p, oldest first
+// (ties by id), scanning only that period: of one unit when unit is not
+// nil, or of every unit, merged.
+func eachReceived(r Reader, p Period, unit *string, fn func(*Contribution)) error {
+	from := func(u string) (Iterator, error) {
+		if p.From.IsZero() {
+			return r.LowerBound(TableContributions, "unit_received", u)
+		}
+		return r.LowerBound(TableContributions, "unit_received", u, p.From)
 	}
-	if err != nil {
-		return Internal(err, "reading contributions")
-	}
-	for obj := it.Next(); obj != nil; obj = it.Next() {
+	// next returns the iterator's next row if it is of unit u and in the
+	// period, or nil.
+	next := func(it Iterator, u string) *Contribution {
+		obj := it.Next()
+		if obj == nil {
+			return nil
+		}
 		c := obj.(*Contribution)
-		if !p.To.IsZero() && !c.ReceivedAt.Before(p.To) {
+		if c.Unit != u || (!p.To.IsZero() && !c.ReceivedAt.Before(p.To)) {
+			return nil
+		}
+		return c
+	}
+	if unit != nil {
+		it, err := from(*unit)
+		if err != nil {
+			return Internal(err, "reading contributions")
+		}
+		for c := next(it, *unit); c != nil; c = next(it, *unit) {
+			fn(c)
+		}
+		return nil
+	}
+	// Every unit's range, merged by time and id.
+	var heads receivedHeap
+	u := ""
+	for {
+		it, err := r.LowerBound(TableContributions, "unit_received", u)
+		if err != nil {
+			return Internal(err, "reading contributions")
+		}
+		obj := it.Next()
+		if obj == nil {
 			break
 		}
-		fn(c)
+		u = obj.(*Contribution).Unit
+		if it, err = from(u); err != nil {
+			return Internal(err, "reading contributions")
+		}
+		if c := next(it, u); c != nil {
+			heads = append(heads, receivedHead{c, it})
+		}
+		u += "\x01" // past every key of this unit: the next unit's first row
+	}
+	heap.Init(&heads)
+	for len(heads) > 0 {
+		h := &heads[0]
+		fn(h.c)
+		if h.c = next(h.it, h.c.Unit); h.c == nil {
+			heap.Pop(&heads)
+		} else {
+			heap.Fix(&heads, 0)
+		}
 	}
 	return nil
+}
+
+// receivedHead is the next row of one unit's range in a merge.
+type receivedHead struct {
+	c  *Contribution
+	it Iterator
+}
+
+// receivedHeap orders units' next rows by time received, then id, the
+// order of one index over all rows.
+type receivedHeap []receivedHead
+
+func (h receivedHeap) Len() int { return len(h) }
+func (h receivedHeap) Less(i, j int) bool {
+	if c := h[i].c.ReceivedAt.Compare(h[j].c.ReceivedAt); c != 0 {
+		return c < 0
+	}
+	return bytes.Compare(h[i].c.ID[:], h[j].c.ID[:]) < 0
+}
+func (h receivedHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *receivedHeap) Push(x any)   { *h = append(*h, x.(receivedHead)) }
+func (h *receivedHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 // FindContributions returns the contributions that match f, oldest first,
@@ -96,7 +167,7 @@ func FindContributions(r Reader, f ContributionFilter) ([]*Contribution, int, er
 	}
 	var out []*Contribution
 	total := 0
-	err := eachReceived(r, f.Period, func(c *Contribution) {
+	err := eachReceived(r, f.Period, f.Unit, func(c *Contribution) {
 		if !f.match(c) {
 			return
 		}
@@ -123,33 +194,53 @@ type Overdue struct {
 // deadline to be acknowledged or to be reported back, most overdue first.
 // It reads only open contributions, through deadline indexes.
 func FindOverdue(r Reader, at time.Time) ([]Overdue, error) {
-	seen := map[ID]bool{}
-	var out []Overdue
-	scan := func(index, missed string, due func(*Contribution) time.Time) error {
-		it, err := r.Get(TableContributions, index)
-		if err != nil {
-			return Internal(err, "reading contributions")
-		}
-		for obj := it.Next(); obj != nil; obj = it.Next() {
+	// Each index is in deadline order and a scan stops at the first
+	// deadline not yet passed; the two scans are merged, respond first
+	// on equal deadlines. A row overdue on both is listed once, as
+	// overdue to respond: the acknowledge scan skips it.
+	type scan struct {
+		index  string
+		it     Iterator
+		missed string
+		due    func(*Contribution) time.Time
+		skip   func(*Contribution) bool
+		head   Overdue
+		ok     bool
+	}
+	next := func(s *scan) {
+		for obj := s.it.Next(); obj != nil; obj = s.it.Next() {
 			c := obj.(*Contribution)
-			d := due(c)
+			d := s.due(c)
 			if !at.After(d) {
 				break
 			}
-			if seen[c.ID] {
+			if s.skip != nil && s.skip(c) {
 				continue
 			}
-			seen[c.ID] = true
-			out = append(out, Overdue{Contribution: c, Missed: missed, Due: d, DaysLate: int(at.Sub(d) / (24 * time.Hour))})
+			s.head, s.ok = Overdue{Contribution: c, Missed: s.missed, Due: d, DaysLate: int(at.Sub(d) / (24 * time.Hour))}, true
+			return
 		}
-		return nil
+		s.ok = false
 	}
-	if err := scan("respond_due", "respond", func(c *Contribution) time.Time { return c.RespondBy }); err != nil {
-		return nil, err
+	respond := &scan{index: "respond_due", missed: "respond", due: func(c *Contribution) time.Time { return c.RespondBy }}
+	ack := &scan{index: "ack_due", missed: "acknowledge", due: func(c *Contribution) time.Time { return c.AcknowledgeBy },
+		skip: func(c *Contribution) bool { return at.After(c.RespondBy) }}
+	for _, s := range []*scan{respond, ack} {
+		it, err := r.Get(TableContributions, s.index)
+		if err != nil {
+			return nil, Internal(err, "reading contributions")
+		}
+		s.it = it
+		next(s)
 	}
-	if err := scan("ack_due", "acknowledge", func(c *Contribution) time.Time { return c.AcknowledgeBy }); err != nil {
-		return nil, err
+	var out []Overdue
+	for respond.ok || ack.ok {
+		s := respond
+		if !respond.ok || (ack.ok && ack.head.Due.Before(respond.head.Due)) {
+			s = ack
+		}
+		out = append(out, s.head)
+		next(s)
 	}
-	slices.SortStableFunc(out, func(a, b Overdue) int { return a.Due.Compare(b.Due) })
 	return out, nil
 }
