@@ -100,6 +100,12 @@ func click(text string) step {
 
 func css(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 
+// errOf is JavaScript for the text of the live region that describes the
+// control at sel: where its errors are written.
+func errOf(sel string) string {
+	return fmt.Sprintf(`document.getElementById(document.querySelector(%q).getAttribute('aria-describedby')).textContent`, sel)
+}
+
 // press clicks the element sel as a keyboard or mouse user would, through
 // its click handler.
 func press(sel string) step {
@@ -232,8 +238,8 @@ func TestBrowser(t *testing.T) {
 		{"tabs by arrow keys, Home and End", []step{
 			key("#tab-panel", kb.ArrowRight), until(`document.activeElement.id === 'tab-feedback' && document.querySelector('#tab-feedback').getAttribute('aria-selected') === 'true'`),
 			until(`!!document.querySelector('#view h2') && document.querySelector('#view').getAttribute('aria-labelledby') === 'tab-feedback'`),
-			key("#tab-feedback", kb.End), until(`document.activeElement.id === 'tab-house'`),
-			key("#tab-house", kb.Home), until(`document.activeElement.id === 'tab-panel' && !!document.querySelector('#create-panel')`),
+			key("#tab-feedback", kb.End), until(`document.activeElement.id === 'tab-journal'`),
+			key("#tab-journal", kb.Home), until(`document.activeElement.id === 'tab-panel' && !!document.querySelector('#create-panel')`),
 			is(`[...document.querySelectorAll('[role=tab]')].filter(b => b.tabIndex === 0).length === 1`, "one tab in the tab order"),
 		}},
 		{"panel forms by keyboard", []step{
@@ -358,6 +364,55 @@ func TestBrowser(t *testing.T) {
 			press("#tab-report"), until(`document.querySelectorAll('#follow-table tbody tr').length === 4`),
 			is(`[...document.querySelectorAll('#follow-table .answer-count')].some(e => /Odotusaika: \d/.test(e.textContent))`, "answers counted by option"),
 		}},
+		{"PART-3_co-development_phases_log_and_a_summary_that_answers", []step{
+			press("#tab-codev"), until(`!!document.querySelector('#start-process') && document.querySelectorAll('.process').length === 1`),
+			role("client"), press("#start-process"), until(`/Asiakas.*aloittaa yhteiskehittämisprosessia.*PART-7/.test(` + errOf("#start-process") + `)`),
+			role("coordinator"), press("#start-process"), until(`document.querySelectorAll('.process').length === 2`),
+			press(".process:last-of-type .idea-btn"), until(`document.querySelectorAll('.process:last-of-type .linked li').length === 1`),
+			press(".process:last-of-type .log-btn"), until(`document.querySelectorAll('.process:last-of-type .log li').length === 1`),
+			press(".process:last-of-type .advance-btn"), until(`document.querySelector('.process:last-of-type .now').textContent === 'Toteutus'`),
+			press(".process:last-of-type .advance-btn"), until(`!!document.querySelector('.process:last-of-type .close-btn')`),
+			role("staff"), press(".process:last-of-type .close-btn"), until(`/Työntekijä.*päättää prosessia.*PART-7/.test(` + errOf(".process:last-of-type .close-btn") + `)`),
+			role("coordinator"), press(".process:last-of-type .close-btn"), until(`!!document.querySelector('.process:last-of-type .summary')`),
+			is(`document.querySelector('.process:last-of-type .now').textContent === 'Päättynyt' && document.querySelector('.process:last-of-type .answered').textContent.includes(document.querySelector('.process:last-of-type .summary').textContent.split(': ')[1])`, "the summary is the linked idea's answer"),
+			is(`document.activeElement === document.querySelector('.process:last-of-type h3')`, "focus moves to the process"),
+		}},
+		{"PART-4_own_goals_written_and_replanned_by_the_client_never_failed", []step{
+			press("#tab-goals"), until(`!!document.querySelector('#write-goal') && document.querySelectorAll('.goal').length === 3`),
+			role("staff"), press("#write-goal"), until(`/Työntekijä.*kirjata omaa tavoitetta.*Asiakas.*PART-7/.test(` + errOf("#write-goal") + `)`),
+			role("client"), press("#write-goal"), until(`!!document.querySelector('.goal.own')`),
+			press(".goal:not(.own) .replan-btn"), until(`/PART-4/.test(` + errOf(".goal:not(.own) .replan-btn") + `)`),
+			eval(`document.querySelector('.goal.own input').value = 'Löydän vuokra-asunnon Tampereelta'; true`),
+			press(".goal.own .replan-btn"), until(`document.querySelectorAll('.goal.own .plans li').length === 1 && document.querySelector('.goal.own h3').textContent === 'Löydän vuokra-asunnon Tampereelta'`),
+			role("staff"), press(".goal.own .support-btn"), until(`document.querySelector('.goal.own').textContent.includes('Työntekijän tuki')`),
+			press(".goal.own .progress-btn"), until(`document.querySelectorAll('.goal.own .notes li').length === 1`),
+			press(".goal.own .reach-btn"), until(`document.querySelector('.goal.own .state').textContent === 'Saavutettu'`),
+			is(`![...document.querySelectorAll('.goal .state')].some(e => /epäonnist/i.test(e.textContent))`, "no failed state"),
+		}},
+		{"PART-5_family_consent_scope_expiry_and_withdrawal", []step{
+			press("#tab-family"), until(`!!document.querySelector('#grant-consent')`),
+			role("family_member"), press(`.take-part[data-scope="planning"]`), until(`/PART-5/.test(` + errOf(`.take-part[data-scope="planning"]`) + `)`),
+			press("#grant-consent"), until(`/Omainen.*PART-7/.test(` + errOf("#grant-consent") + `)`),
+			role("client"), press("#grant-consent"), until(`document.querySelectorAll('#in-force .ok').length === 1 && !!document.querySelector('.withdraw-consent')`),
+			role("family_member"), press(`.take-part[data-scope="planning"]`), until(`document.querySelector('#took-part').textContent.length > 0`),
+			press(`.take-part[data-scope="meetings"]`), until(`/PART-5/.test(` + errOf(`.take-part[data-scope="meetings"]`) + `) && document.querySelector('#took-part').textContent === ''`),
+			role("client"), press(".withdraw-consent"), until(`document.querySelectorAll('#in-force .ok').length === 0 && !document.querySelector('.withdraw-consent')`),
+			role("family_member"), press(`.take-part[data-scope="planning"]`), until(`/PART-5/.test(` + errOf(`.take-part[data-scope="planning"]`) + `)`),
+			role("coordinator"),
+		}},
+		{"journal verified and offered for download", []step{
+			press("#tab-journal"), until(`!!document.querySelector('#verify-journal')`),
+			press("#verify-journal"), until(`document.querySelector('#verify-state') && document.querySelector('#verify-state').className === 'ok'`),
+			is(`osallisuus.call('state', {}).then(s => document.querySelector('#verify-state').textContent.includes(new Intl.NumberFormat('fi-FI').format(s.events)))`, "every event verified"),
+			is(`osallisuusStore.read().then(s => { const a = document.querySelector('#journal-downloads a[download$=".jsonl"]'); return decodeURIComponent(a.href.slice(a.href.indexOf(',') + 1)) === s.journal })`, "the download is the saved journal"),
+		}},
+		{"the report's period and downloads", []step{
+			press("#tab-report"), until(`!!document.querySelector('#report-days')`),
+			eval(`(() => { const s = document.querySelector('#report-days'); s.value = '30'; s.dispatchEvent(new Event('change')); return true })()`),
+			until(`document.querySelector('#report-table caption').textContent.startsWith('Viimeiset 30 päivää')`),
+			is(`(() => { const a = document.querySelector('a[download$="-30d.csv"]'); const t = decodeURIComponent(a.href.slice(a.href.indexOf(',') + 1)); return t.startsWith('service,count,') && t.split('\n').length > 3 && !/,,/.test(t.split('\n')[1].split(',').slice(0, 3).join(',')) })()`, "a CSV of the services"),
+			is(`(() => { const a = document.querySelector('a[download$="-30d.json"]'); return JSON.parse(decodeURIComponent(a.href.slice(a.href.indexOf(',') + 1))).services.length > 0 })()`, "the report as JSON"),
+		}},
 	}
 	for _, st := range steps {
 		if err := chromedp.Do(ctx, st.act...); err != nil {
@@ -461,7 +516,7 @@ func screenshotDir(t *testing.T) string {
 func views(t *testing.T, ctx context.Context, dir, shots string, width int64, l string) {
 	src := axeSource(t)
 	require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(width, 900), lang(l), eval(src)))
-	for _, tab := range []string{"panel", "feedback", "receipt", "report", "experts", "loop", "house"} {
+	for _, tab := range []string{"panel", "feedback", "receipt", "report", "experts", "loop", "house", "codev", "goals", "family", "journal"} {
 		require.NoError(t, chromedp.Do(ctx, press("#tab-"+tab), until(fmt.Sprintf(`document.querySelector('#view').getAttribute('aria-labelledby') === 'tab-%s' && !!document.querySelector('#view h2') && document.querySelector('#view h2').textContent === document.querySelector('#tab-%s').textContent`, tab, tab))), tab)
 		if width < 500 {
 			wide, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const w = document.documentElement.scrollWidth; if (w <= window.innerWidth) return ''; return w + ' px: ' + [...document.querySelectorAll('#view *, header *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.scroll')).slice(0, 5).map(e => e.tagName + '.' + e.className + '#' + e.id).join(', ') })()`))

@@ -704,9 +704,17 @@ const COLORS = ["c1", "c2", "c3", "c4", "c5"];
 function cellText(c) { return c.suppressed ? (c.secondary ? t("hiddenOther") : t("small")) : num(c.value); }
 function cellTd(c) { return h("td", { class: c.suppressed ? (c.secondary ? "supp secondary" : "supp") : "num", text: cellText(c) }); }
 
+// reportDays is the social report's period, chosen on its view.
+let reportDays = 90;
 async function reportView() {
-  const rep = await call("feedback.report", { days: 90 });
-  const follow = await call("feedback.followUps", { days: 90 });
+  const rep = await call("feedback.report", { days: reportDays });
+  const follow = await call("feedback.followUps", { days: reportDays });
+  const period = select([30, 90, 365].map((n) => [String(n), t("lastDays")(n)]), String(reportDays));
+  period.id = "report-days";
+  period.addEventListener("change", () => { reportDays = Number(period.value); render("#report-days"); });
+  const stamp = `${reportDays}d`;
+  const controls = h("div", { class: "card inline report-controls" }, field(t("period"), period),
+    download(t("downloadCsv"), `osallisuus-report-${stamp}.csv`, reportCSV(rep)), download(t("downloadJson"), `osallisuus-report-${stamp}.json`, JSON.stringify(rep, null, 2)));
   const rt = rep.ratings, rows = rt.rows || [], cols = rt.cols || [];
   const colLabel = (c) => c === "none" ? t("none") : L("ratings", Number(c));
   const legend = h("ul", { class: "legend" }, cols.map((c, j) => h("li", {}, h("span", { class: `swatch ${COLORS[j]}`, "aria-hidden": "true" }), colLabel(c))),
@@ -726,7 +734,7 @@ async function reportView() {
     h("div", { class: "bar-row axis", "aria-hidden": "true" }, h("div", { class: "bar-label" }), h("div", { class: "ticks" }, [0, 25, 50, 75, 100].map((p) => h("span", { text: num(p / 100, { style: "percent" }) })))));
   // No change is shown without an earlier period to compare with.
   const change = (sv) => sv.change === undefined || sv.change === null || (!sv.previous?.suppressed && !sv.previous?.value) ? "–" : num(sv.change, { signDisplay: "exceptZero" });
-  const table = h("table", { id: "report-table" }, h("caption", { text: `${t("report90")}: ${cellText(rep.total)} ${t("items")}` }),
+  const table = h("table", { id: "report-table" }, h("caption", { text: `${t("lastDays")(reportDays)}: ${cellText(rep.total)} ${t("items")}` }),
     h("thead", {}, h("tr", {}, h("th", { scope: "col", text: t("service") }), h("th", { scope: "col", text: t("count") }), ...cols.map((c) => h("th", { scope: "col", text: colLabel(c) })), h("th", { scope: "col", text: t("change") }), h("th", { scope: "col", text: t("happy") }), h("th", { scope: "col", text: t("topThemes") }))),
     h("tbody", {}, (rep.services || []).map((sv, i) => h("tr", {}, h("th", { scope: "row", text: W("services", sv.service) }), cellTd(sv.count),
       ...(rt.cells[rows.indexOf(sv.service)] || []).map(cellTd),
@@ -743,9 +751,20 @@ async function reportView() {
     h("table", { id: "follow-table", class: "cards" },
       h("thead", {}, h("tr", {}, h("th", { scope: "col", text: t("device") }), h("th", { scope: "col", text: t("question") }), h("th", { scope: "col", text: t("answers") }))),
       h("tbody", {}, follow.map(followRow)))) : "";
-  if (!rows.length) return h("div", {}, h("p", { text: t("noData") }), followUps);
-  return h("div", {}, h("figure", { class: "card" }, h("figcaption", { text: t("chartTitle") }), legend, chart, h("p", { class: "note", text: t("legendSupp") })),
-    scrollBox(t("report90"), table), h("p", { class: "note", text: `– = ${t("noEarlier")}` }), followUps, tasks);
+  if (!rows.length) return h("div", {}, controls, h("p", { text: t("noData") }), followUps);
+  return h("div", {}, controls, h("figure", { class: "card" }, h("figcaption", { text: t("chartTitle") }), legend, chart, h("p", { class: "note", text: t("legendSupp") })),
+    scrollBox(t("lastDays")(reportDays), table), h("p", { class: "note", text: `– = ${t("noEarlier")}` }), followUps, tasks);
+}
+// reportCSV writes the report's services as CSV, one row a service: a
+// hidden cell is written as why it is hidden (FB-5), never as a number.
+function reportCSV(rep) {
+  const cols = rep.ratings.cols || [], rows = rep.ratings.rows || [];
+  const cell = (c) => c.suppressed ? (c.secondary ? "hidden_to_protect_another" : "under_5") : String(c.value);
+  const q = (v) => /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+  const head = ["service", "count", ...cols.map((c) => `rating_${c}`), "change", "happy_index"];
+  const lines = (rep.services || []).map((sv) => [sv.service, cell(sv.count), ...(rep.ratings.cells[rows.indexOf(sv.service)] || []).map(cell),
+    sv.change ?? "", sv.happyIndex ?? ""].map((v) => q(String(v))).join(","));
+  return [head.join(","), ...lines].join("\n") + "\n";
 }
 function themeLabel(rep, code) { return (rep.themes || []).find((x) => x.theme === code)?.labels?.[lang] ?? code; }
 
@@ -880,5 +899,213 @@ async function boot() {
   globalThis.osallisuusReady = true;
   performance.mark("osallisuus-ready");
 }
+
+// ---- The views of co-development, goals, family consent and the journal ----
+
+// Their words, merged into the page's tables.
+const MORE = {
+  fi: {
+    tabCodev: "Yhteiskehittäminen", tabGoals: "Omat tavoitteet", tabFamily: "Omaisen suostumus", tabJournal: "Tapahtumaketju",
+    introCodev: "Yhteiskehittämisprosessi etenee vaiheittain: suunnittelu, toteutus ja arviointi. Päätökset kirjataan perusteluineen. Prosessi päätetään vasta arviointivaiheessa ja aina tulosyhteenvedolla, joka lähtee vastauksena jokaiselle prosessiin liitetylle palautteelle ja idealle (PART-3).",
+    introGoals: "Asiakas kirjoittaa muutostavoitteensa itse ja kertoo oman osuutensa sen saavuttamisessa; vain asiakas voi muotoilla tavoitteen uudelleen. Työntekijä kirjaa tukensa ja edistymisen. Tavoite on työn alla tai saavutettu – epäonnistunutta tavoitetta ei ole, vaan tavoite suunnitellaan uudelleen, ja aiempi muotoilu säilyy (PART-4).",
+    introFamily: "Omainen voi osallistua asiakkaan palvelun suunnitteluun, tapaamisiin tai tiedonsaantiin vain asiakkaan (tai laillisen edustajan) suostumuksella, sen sisältämissä asioissa ja sen voimassaoloajan. Asiakas voi perua suostumuksen milloin tahansa, minkä jälkeen omainen ei voi enää osallistua (PART-5).",
+    introJournal: "Kaikki muutokset tallentuvat tapahtumaketjuun, jossa jokainen tapahtuma sisältää edellisen tiivisteen. Tarkistus käy koko ketjun läpi: jos yksikin merkki on muuttunut, ketju ei täsmää. Ketjun ja avaimet voi ladata talteen; henkilötiedot ovat ketjussa salattuina.",
+    processTitle: "Iltavastaanoton yhteiskehittäminen", startProcess: "Aloita yhteiskehittämisprosessi", processName: "Prosessin nimi", noProcesses: "Ei vielä prosesseja.",
+    phase: "Vaihe", participants: "Osallistujat", log: "Päätösloki", noLog: "Ei vielä kirjattuja päätöksiä.", linked: "Liitetyt palautteet ja ideat", noLinked: "Ei liitettyjä palautteita tai ideoita.",
+    idea: "Idea", ideaText: "Iltavastaanotto myös torstaisin", raiseIdea: "Tuo idea prosessiin", logDecision: "Kirjaa päätös", why: "Perustelu", decisionText: "Kokeillaan iltavastaanottoa kahden kuukauden ajan", whyText: "Raati ja kokemusasiantuntija pitivät tätä tärkeimpänä",
+    nextPhase: "Siirry seuraavaan vaiheeseen", summary: "Tulosyhteenveto", summaryText: "Iltavastaanotto jatkuu tiistaisin ja torstaisin; asiakkaiden odotusaika lyheni.", closeProcess: "Päätä prosessi ja vastaa liitettyihin", closeLater: "Prosessin voi päättää arviointivaiheessa tulosyhteenvedolla.", answered: "Vastaus:",
+    goalText: "Tavoitteeni", ownRole: "Oma osuuteni", goalDefault: "Löydän oman vuokra-asunnon", ownRoleDefault: "Haen kahta asuntoa viikossa", writeGoal: "Kirjaa oma tavoite", noGoals: "Ei vielä tavoitteita.",
+    ownGoal: "Oma tavoitteesi", otherGoal: "Toisen asiakkaan tavoite", support: "Työntekijän tuki", supportDefault: "Autan hakemusten kanssa", progress: "Edistyminen", progressDefault: "Kaksi hakemusta lähetetty",
+    addSupport: "Kirjaa tuki", addProgress: "Kirjaa edistyminen", reach: "Merkitse saavutetuksi", replan: "Suunnittele uudelleen", newWording: "Uusi muotoilu", replanWhy: "Miksi muutat tavoitetta", replanWhyDefault: "Tavoite tarkentui",
+    earlier: "Aiempi muotoilu", notes: "Merkinnät",
+    familyFor: "Asiakkaan suostumus omaiselle", scopes: "Mihin omainen voi osallistua", expires: "Voimassa", days: (n) => `${n} päivää`, grant: "Kirjaa suostumus", consents: "Suostumukset", noConsents: "Ei suostumuksia.",
+    given: "Annettu", until: "voimassa", withdrawnAt: "peruttu", withdrawConsent: "Peru suostumus", inForce: "Voimassa nyt", notInForce: "Ei voimassa", takePart: "Omainen osallistuu", tookPart: "Osallistuminen kirjattiin.",
+    verify: "Tarkista koko ketju", verified: (n) => `Ketju tarkistettu: ${n} tapahtumaa, jokainen linkki täsmää ✓`, notVerified: "Ketju ei täsmää:", head: "Viimeisin tiiviste", eventType: "Tapahtumatyyppi", eventCount: "Määrä", savedJournal: "Tallennettu ketju",
+    downloadCsv: "Lataa CSV", downloadJson: "Lataa JSON", period: "Jakso", lastDays: (n) => `Viimeiset ${n} päivää`, reportFor: (n) => `Viimeiset ${n} päivää`,
+  },
+  sv: {
+    tabCodev: "Samutveckling", tabGoals: "Egna mål", tabFamily: "Anhörigas samtycke", tabJournal: "Händelsekedjan",
+    introCodev: "En samutvecklingsprocess går i steg: planering, genomförande och utvärdering. Besluten dokumenteras med motivering. Processen avslutas först i utvärderingen och alltid med en resultatsammanfattning, som går som svar till varje respons och idé som kopplats till processen (PART-3).",
+    introGoals: "Klienten skriver själv sitt förändringsmål och sin egen del i att nå det; bara klienten kan formulera om målet. Den anställda antecknar sitt stöd och framstegen. Ett mål pågår eller är uppnått – det finns inga misslyckade mål, målet planeras om och den tidigare formuleringen sparas (PART-4).",
+    introFamily: "En anhörig kan delta i planeringen av klientens service, i möten eller få information bara med klientens (eller den lagliga företrädarens) samtycke, i det som samtycket omfattar och medan det gäller. Klienten kan när som helst återkalla samtycket, och därefter kan den anhöriga inte längre delta (PART-5).",
+    introJournal: "Alla ändringar sparas i en händelsekedja där varje händelse innehåller den föregåendes hash. Kontrollen går igenom hela kedjan: har ett enda tecken ändrats stämmer kedjan inte. Kedjan och nycklarna kan laddas ner; personuppgifterna är krypterade i kedjan.",
+    processTitle: "Samutveckling av kvällsmottagningen", startProcess: "Starta en samutvecklingsprocess", processName: "Processens namn", noProcesses: "Inga processer ännu.",
+    phase: "Skede", participants: "Deltagare", log: "Beslutslogg", noLog: "Inga dokumenterade beslut ännu.", linked: "Kopplade responser och idéer", noLinked: "Inga kopplade responser eller idéer.",
+    idea: "Idé", ideaText: "Kvällsmottagning också på torsdagar", raiseIdea: "Lägg fram idén", logDecision: "Dokumentera beslut", why: "Motivering", decisionText: "Vi prövar kvällsmottagning i två månader", whyText: "Rådet och erfarenhetsexperten ansåg det viktigast",
+    nextPhase: "Gå till nästa skede", summary: "Resultatsammanfattning", summaryText: "Kvällsmottagningen fortsätter tisdagar och torsdagar; klienternas väntetid blev kortare.", closeProcess: "Avsluta processen och svara på det kopplade", closeLater: "Processen kan avslutas i utvärderingen med en resultatsammanfattning.", answered: "Svar:",
+    goalText: "Mitt mål", ownRole: "Min egen del", goalDefault: "Jag hittar en egen hyresbostad", ownRoleDefault: "Jag söker två bostäder i veckan", writeGoal: "Skriv ett eget mål", noGoals: "Inga mål ännu.",
+    ownGoal: "Ditt eget mål", otherGoal: "En annan klients mål", support: "Den anställdas stöd", supportDefault: "Jag hjälper med ansökningarna", progress: "Framsteg", progressDefault: "Två ansökningar skickade",
+    addSupport: "Anteckna stöd", addProgress: "Anteckna framsteg", reach: "Markera som uppnått", replan: "Planera om", newWording: "Ny formulering", replanWhy: "Varför ändrar du målet", replanWhyDefault: "Målet blev tydligare",
+    earlier: "Tidigare formulering", notes: "Anteckningar",
+    familyFor: "Klientens samtycke för den anhöriga", scopes: "Vad den anhöriga får delta i", expires: "Giltigt", days: (n) => `${n} dagar`, grant: "Registrera samtycket", consents: "Samtycken", noConsents: "Inga samtycken.",
+    given: "Givet", until: "giltigt till", withdrawnAt: "återkallat", withdrawConsent: "Återkalla samtycket", inForce: "Gäller nu", notInForce: "Gäller inte", takePart: "Den anhöriga deltar", tookPart: "Deltagandet registrerades.",
+    verify: "Kontrollera hela kedjan", verified: (n) => `Kedjan kontrollerad: ${n} händelser, varje länk stämmer ✓`, notVerified: "Kedjan stämmer inte:", head: "Senaste hash", eventType: "Händelsetyp", eventCount: "Antal", savedJournal: "Den sparade kedjan",
+    downloadCsv: "Ladda ner CSV", downloadJson: "Ladda ner JSON", period: "Period", lastDays: (n) => `De senaste ${n} dagarna`, reportFor: (n) => `De senaste ${n} dagarna`,
+  },
+  en: {
+    tabCodev: "Co-development", tabGoals: "Own goals", tabFamily: "Family consent", tabJournal: "Journal",
+    introCodev: "A co-development process moves in phases: planning, implementation, evaluation. Decisions are documented with their reasons. A process closes only in evaluation and always with a results summary, which goes as the answer to every input and idea linked to it (PART-3).",
+    introGoals: "Clients write their change goal themselves, with their own part in reaching it; only the client rewords it. Workers record their support and the progress. A goal is in progress or reached – there is no failed goal: it is replanned, and the earlier wording is kept (PART-4).",
+    introFamily: "A family member takes part in planning the client's service, in meetings or in information only with the client's (or legal representative's) consent, within what it covers and while it is in force. The client can withdraw it at any time, and then the family member can no longer take part (PART-5).",
+    introJournal: "Every change is kept in a chain of events in which each event holds the hash of the one before. Verifying walks the whole chain: if a single character changed, the chain does not match. The chain and the keys can be downloaded; personal data is sealed in the chain.",
+    processTitle: "Co-developing evening hours", startProcess: "Start a co-development process", processName: "Name of the process", noProcesses: "No processes yet.",
+    phase: "Phase", participants: "Participants", log: "Decision log", noLog: "No decisions documented yet.", linked: "Linked inputs and ideas", noLinked: "No linked inputs or ideas.",
+    idea: "Idea", ideaText: "Evening hours on Thursdays too", raiseIdea: "Raise the idea", logDecision: "Document a decision", why: "Why", decisionText: "We try evening hours for two months", whyText: "The panel and the experience expert rated it first",
+    nextPhase: "Move to the next phase", summary: "Results summary", summaryText: "Evening hours go on on Tuesdays and Thursdays; clients waited less.", closeProcess: "Close the process and answer what is linked", closeLater: "The process can be closed in evaluation, with a results summary.", answered: "Answer:",
+    goalText: "My goal", ownRole: "My own part", goalDefault: "I find a rented flat of my own", ownRoleDefault: "I apply for two flats a week", writeGoal: "Write my own goal", noGoals: "No goals yet.",
+    ownGoal: "Your own goal", otherGoal: "Another client's goal", support: "Worker's support", supportDefault: "I help with the applications", progress: "Progress", progressDefault: "Two applications sent",
+    addSupport: "Record support", addProgress: "Record progress", reach: "Mark reached", replan: "Replan", newWording: "New wording", replanWhy: "Why you change the goal", replanWhyDefault: "The goal became clearer",
+    earlier: "Earlier wording", notes: "Notes",
+    familyFor: "The client's consent for the family member", scopes: "What the family member may take part in", expires: "Valid for", days: (n) => `${n} days`, grant: "Record the consent", consents: "Consents", noConsents: "No consents.",
+    given: "Given", until: "valid until", withdrawnAt: "withdrawn", withdrawConsent: "Withdraw the consent", inForce: "In force now", notInForce: "Not in force", takePart: "The family member takes part", tookPart: "Taking part was recorded.",
+    verify: "Verify the whole chain", verified: (n) => `Chain verified: ${n} events, every link matches ✓`, notVerified: "The chain does not match:", head: "Latest hash", eventType: "Event type", eventCount: "Count", savedJournal: "The saved chain",
+    downloadCsv: "Download CSV", downloadJson: "Download JSON", period: "Period", lastDays: (n) => `Last ${n} days`, reportFor: (n) => `Last ${n} days`,
+  },
+};
+for (const l of Object.keys(MORE)) Object.assign(T[l], MORE[l]);
+Object.assign(WORDS.actions, {
+  "codev.start": { fi: "aloittaa yhteiskehittämisprosessia", sv: "starta en samutvecklingsprocess", en: "start a co-development process" },
+  "codev.raise_idea": { fi: "tuoda ideaa prosessiin", sv: "lägga fram en idé i processen", en: "raise an idea in the process" },
+  "codev.log": { fi: "kirjata päätöstä", sv: "dokumentera ett beslut", en: "document a decision" },
+  "codev.advance": { fi: "siirtää prosessia seuraavaan vaiheeseen", sv: "flytta processen till nästa skede", en: "move the process to its next phase" },
+  "codev.close": { fi: "päättää prosessia tulosyhteenvedolla", sv: "avsluta processen med en resultatsammanfattning", en: "close the process with a results summary" },
+  "goal.write": { fi: "kirjata omaa tavoitetta", sv: "skriva ett eget mål", en: "write an own goal" },
+  "goal.replan": { fi: "suunnitella tavoitetta uudelleen", sv: "planera om ett mål", en: "replan a goal" },
+  "goal.support": { fi: "kirjata työntekijän tukea", sv: "anteckna den anställdas stöd", en: "record a worker's support" },
+  "goal.progress": { fi: "kirjata edistymistä", sv: "anteckna framsteg", en: "record progress" },
+  "goal.reach": { fi: "merkitä tavoitetta saavutetuksi", sv: "markera ett mål som uppnått", en: "mark a goal reached" },
+  "family.grant": { fi: "kirjata omaisen suostumusta", sv: "registrera ett samtycke för en anhörig", en: "record a family consent" },
+  "family.withdraw": { fi: "perua omaisen suostumusta", sv: "återkalla en anhörigs samtycke", en: "withdraw a family consent" },
+  "family.take_part": { fi: "osallistua omaisena asiakkaan palveluun", sv: "delta som anhörig i klientens service", en: "take part in a client's service as a family member" },
+});
+Object.assign(WORDS.personal, {
+  "codev.raise_idea": { fi: "Asiakkaat ja kokemusasiantuntijat tuovat ideoita vain prosessiin, jonka osallistujia he ovat (PART-3).", sv: "Klienter och erfarenhetsexperter lägger fram idéer bara i en process där de deltar (PART-3).", en: "Clients and experience experts raise ideas only in a process they take part in (PART-3)." },
+  "codev.log": { fi: "Asiakkaat ja kokemusasiantuntijat kirjaavat päätöksiä vain prosessiin, jonka osallistujia he ovat (PART-3).", sv: "Klienter och erfarenhetsexperter dokumenterar beslut bara i en process där de deltar (PART-3).", en: "Clients and experience experts document decisions only in a process they take part in (PART-3)." },
+  "goal.replan": { fi: "Tavoite on asiakkaan oma: vain asiakas itse muotoilee sen uudelleen (PART-4).", sv: "Målet är klientens eget: bara klienten själv formulerar om det (PART-4).", en: "A goal is the client's own: only the client rewords it (PART-4)." },
+  "goal.progress": { fi: "Asiakas kirjaa edistymistä vain omaan tavoitteeseensa (PART-4).", sv: "En klient antecknar framsteg bara i sitt eget mål (PART-4).", en: "A client records progress only on their own goal (PART-4)." },
+  "goal.reach": { fi: "Asiakas merkitsee saavutetuksi vain oman tavoitteensa (PART-4).", sv: "En klient markerar bara sitt eget mål som uppnått (PART-4).", en: "A client marks only their own goal reached (PART-4)." },
+  "family.grant": { fi: "Asiakas antaa suostumuksen vain omaan palveluunsa (PART-5).", sv: "En klient ger samtycke bara för sin egen service (PART-5).", en: "A client consents only for their own service (PART-5)." },
+  "family.withdraw": { fi: "Asiakas voi perua vain omat suostumuksensa (PART-5).", sv: "En klient kan bara återkalla sina egna samtycken (PART-5).", en: "A client withdraws only their own consents (PART-5)." },
+});
+Object.assign(WORDS.fields, {
+  title: { fi: "Nimi", sv: "Namn", en: "Title" }, summary: { fi: "Tulosyhteenveto", sv: "Resultatsammanfattning", en: "Results summary" }, why: { fi: "Perustelu", sv: "Motivering", en: "Why" },
+  ownRole: { fi: "Oma osuus", sv: "Egen del", en: "Own part" }, support: { fi: "Tuki", sv: "Stöd", en: "Support" }, note: { fi: "Merkintä", sv: "Anteckning", en: "Note" },
+  scopes: { fi: "Suostumuksen sisältö", sv: "Samtyckets omfattning", en: "What the consent covers" },
+});
+Object.assign(VIEW_ACTIONS, {
+  codev: ["codev.start", "codev.raise_idea", "codev.log", "codev.advance", "codev.close"],
+  goals: ["goal.write", "goal.replan", "goal.support", "goal.progress", "goal.reach"],
+  family: ["family.grant", "family.withdraw", "family.take_part"],
+});
+
+// textInput is a one-line text field with a default value.
+function textInput(value, attrs = {}) { return h("input", { type: "text", autocomplete: "off", value, ...attrs }); }
+
+// ---- Co-development (PART-3) ----
+async function codevView() {
+  const res = await call("codev.list");
+  const title = textInput(t("processTitle"), { id: "process-title" });
+  const start = h("div", { class: "card" }, field(t("processName"), title),
+    ...act(t("startProcess"), async () => { await call("codev.start", { title: title.value }); await render(".process:last-of-type"); }, { id: "start-process" }));
+  const phaseLabel = (ph) => res.phases[ph]?.[lang] ?? ph;
+  const source = (c) => WORDS.sources[`${c.source.module}/${c.source.kind}`]?.[lang] ?? c.source.kind;
+  const card = (x) => {
+    const steps = h("ol", { class: "phases", "aria-label": t("phase") }, ["planning", "implementation", "evaluation", "closed"].map((ph) =>
+      h("li", { class: ph === x.phase ? "now" : "", "aria-current": ph === x.phase ? "step" : false, text: phaseLabel(ph) })));
+    const people = h("p", {}, `${t("participants")}: `, (x.participants || []).length ? x.participants.map((q) => res.roles[q.role]?.[lang] ?? q.role).join(", ") : "–");
+    const log = h("div", {}, h("h4", { text: t("log") }), (x.log || []).length ? h("ul", { class: "log" }, x.log.map((e) => h("li", {}, h("strong", { text: e.decision }), ` – ${e.why} (${date(e.at)}, ${roleLabel(e.by.role)})`))) : h("p", { class: "note", text: t("noLog") }));
+    const linked = h("div", {}, h("h4", { text: t("linked") }), x.linked.length ? h("ul", { class: "linked" }, x.linked.map((c) => h("li", {}, h("span", { text: c.title }), " ", h("span", { class: "tag" }, source(c)), " ", h("span", { class: "tag" }, L("states", c.state)),
+      c.response ? h("p", { class: "ok answered", text: `${t("answered")} ${c.response}` }) : ""))) : h("p", { class: "note", text: t("noLinked") }));
+    const box = h("section", { class: "card process", "aria-labelledby": `p-${x.id}` }, h("h3", { id: `p-${x.id}`, text: x.title }), steps, people);
+    if (x.phase === "closed") {
+      box.append(h("p", { class: "ok summary" }, `${t("summary")}: ${x.summary}`), log, linked);
+      return box;
+    }
+    const idea = textInput(t("ideaText")), dec = textInput(t("decisionText")), why = textInput(t("whyText"));
+    const again = `#p-${x.id}`;
+    box.append(log, linked,
+      h("div", { class: "grid" },
+        h("div", {}, field(t("idea"), idea), ...act(t("raiseIdea"), async () => { await call("codev.idea", { process: x.id, title: idea.value }); await render(again); }, { class: "secondary idea-btn" })),
+        h("div", {}, field(t("logDecision"), dec), field(t("why"), why), ...act(t("logDecision"), async () => { await call("codev.log", { process: x.id, decision: dec.value, why: why.value }); await render(again); }, { class: "secondary log-btn" }))));
+    if (x.phase !== "evaluation") {
+      box.append(h("div", {}, ...act(t("nextPhase"), async () => { await call("codev.advance", { process: x.id }); await render(again); }, { class: "advance-btn" })), h("p", { class: "note", text: t("closeLater") }));
+    } else {
+      const sum = h("textarea", {}, t("summaryText"));
+      box.append(h("div", {}, field(t("summary"), sum), ...act(t("closeProcess"), async () => { await call("codev.close", { process: x.id, summary: sum.value, decision: "adopted" }); await render(again); }, { class: "close-btn" })));
+    }
+    return box;
+  };
+  return h("div", { id: "processes" }, start, res.processes.length ? res.processes.map(card) : h("p", { text: t("noProcesses") }));
+}
+
+// ---- Clients' own goals (PART-4) ----
+async function goalsView() {
+  const res = await call("goal.list");
+  const text = textInput(t("goalDefault"), { id: "goal-text" }), own = textInput(t("ownRoleDefault"), { id: "goal-own" });
+  const write = h("div", { class: "card" }, h("div", { class: "grid" }, field(t("goalText"), text), field(t("ownRole"), own)),
+    ...act(t("writeGoal"), async () => { await call("goal.write", { text: text.value, ownRole: own.value }); await render(".goal.own"); }, { id: "write-goal" }));
+  const card = (g) => {
+    const box = h("section", { class: `card goal${g.own ? " own" : ""}`, "aria-labelledby": `g-${g.id}` },
+      h("h3", { id: `g-${g.id}`, text: g.text }), h("p", {}, h("span", { class: "tag" }, g.own ? t("ownGoal") : t("otherGoal")), " ", h("span", { class: g.state === "reached" ? "tag ok state" : "tag state" }, res.states[g.state]?.[lang] ?? g.state)),
+      h("p", {}, `${t("ownRole")}: ${g.ownRole}`), g.support ? h("p", {}, `${t("support")}: ${g.support}`) : "",
+      (g.plans || []).length ? h("ul", { class: "plans" }, g.plans.map((pl) => h("li", {}, `${t("earlier")} (${date(pl.at)}): ${pl.text} – ${pl.why}`))) : "",
+      (g.notes || []).length ? h("ul", { class: "notes", "aria-label": t("notes") }, g.notes.map((n) => h("li", {}, `${date(n.at)} (${roleLabel(n.by.role)}): ${n.note}`))) : "");
+    if (g.state === "reached") return box;
+    const again = `#g-${g.id}`;
+    const wording = textInput(g.text), why = textInput(t("replanWhyDefault")), sup = textInput(t("supportDefault")), note = textInput(t("progressDefault"));
+    box.append(h("div", { class: "grid" },
+      h("div", {}, field(t("newWording"), wording), field(t("replanWhy"), why), ...act(t("replan"), async () => { await call("goal.replan", { goal: g.id, text: wording.value, ownRole: g.ownRole, why: why.value }); await render(again); }, { class: "secondary replan-btn" })),
+      h("div", {}, field(t("support"), sup), ...act(t("addSupport"), async () => { await call("goal.support", { goal: g.id, support: sup.value }); await render(again); }, { class: "secondary support-btn" }),
+        field(t("progress"), note), ...act(t("addProgress"), async () => { await call("goal.progress", { goal: g.id, note: note.value }); await render(again); }, { class: "secondary progress-btn" }))),
+      h("div", {}, ...act(t("reach"), async () => { await call("goal.reach", { goal: g.id }); await render(again); }, { class: "reach-btn" })));
+    return box;
+  };
+  return h("div", { id: "goals" }, write, res.goals.length ? res.goals.map(card) : h("p", { text: t("noGoals") }));
+}
+
+// ---- Family consent (PART-5) ----
+async function familyView() {
+  const res = await call("family.list");
+  const scopes = Object.keys(res.scopes);
+  const boxes = scopes.map((s) => h("input", { type: "checkbox", id: `scope-${s}`, value: s, checked: s === "planning" }));
+  const expiry = select([30, 90, 365].map((n) => [String(n), t("days")(n)]), "90");
+  const grant = h("div", { class: "card" }, h("h3", { text: t("familyFor") }),
+    h("fieldset", {}, h("legend", { text: t("scopes") }), scopes.map((s, i) => h("div", { class: "inline" }, boxes[i], h("label", { for: `scope-${s}`, text: res.scopes[s][lang] })))),
+    field(t("expires"), expiry),
+    ...act(t("grant"), async () => { await call("family.grant", { scopes: boxes.filter((b) => b.checked).map((b) => b.value), days: Number(expiry.value) }); await render("#consents"); }, { id: "grant-consent" }));
+  const list = h("ul", { id: "consents", "aria-label": t("consents") }, res.consents.length ? res.consents.map((c) => h("li", { class: "card" },
+    h("p", {}, h("strong", { text: c.scopes.map((s) => res.scopes[s]?.[lang] ?? s).join(", ") })),
+    h("p", { text: `${t("given")} ${date(c.given)}, ${c.withdrawn ? `${t("withdrawnAt")} ${date(c.withdrawn)}` : `${t("until")} ${date(c.expires)}`}` }),
+    c.withdrawn ? "" : act(t("withdrawConsent"), async () => { await call("family.withdraw", { consent: c.id }); await render("#in-force"); }, { class: "secondary withdraw-consent" }))) : h("li", { text: t("noConsents") }));
+  const took = h("p", { id: "took-part", "aria-live": "polite" });
+  const inForce = h("div", { class: "card" }, h("h3", { text: t("takePart") }), h("ul", { id: "in-force" }, scopes.map((s) => h("li", {}, `${res.scopes[s][lang]}: `,
+    h("span", { class: res.inForce[s] ? "ok" : "bad", text: res.inForce[s] ? t("inForce") : t("notInForce") }), " ",
+    act(res.scopes[s][lang], async () => { took.textContent = ""; await call("family.takePart", { scope: s }); took.textContent = t("tookPart"); focusOn(took); }, { class: "secondary take-part", "data-scope": s }, [took])))), took);
+  return h("div", {}, h("div", { class: "grid" }, grant, inForce), h("h3", { text: t("consents") }), list);
+}
+
+// ---- The journal: verify and download ----
+async function journalView() {
+  const out = h("div", { id: "verify-result", "aria-live": "polite" });
+  const { journal, keys } = await store.read();
+  const st = await osallisuus.call("state", {});
+  const verify = h("div", { class: "card" }, ...act(t("verify"), async () => {
+    out.replaceChildren();
+    const v = await call("journal.verify");
+    if (!v.verified) { out.replaceChildren(h("p", { class: "bad", id: "verify-state", text: `${t("notVerified")} ${v.error}` })); focusOn($("#verify-state")); return; }
+    const types = Object.entries(v.types).sort((a, b) => b[1] - a[1]);
+    out.replaceChildren(h("p", { class: "ok", id: "verify-state", text: t("verified")(num(v.events)) }), h("p", {}, `${t("head")}: `, h("code", { class: "code", text: v.head })),
+      scrollBox(t("eventType"), h("table", { id: "event-types" }, h("thead", {}, h("tr", {}, h("th", { scope: "col", text: t("eventType") }), h("th", { scope: "col", text: t("eventCount") }))),
+        h("tbody", {}, types.map(([k, n]) => h("tr", {}, h("td", {}, h("code", { text: k })), h("td", { class: "num", text: num(n) })))))));
+    focusOn($("#verify-state"));
+  }, { id: "verify-journal" }, [out]), out);
+  const file = `osallisuus-${st.events}`;
+  const downloads = h("div", { class: "card", id: "journal-downloads" }, h("h3", { text: t("savedJournal") }),
+    h("p", {}, download(t("downloadJournal"), `${file}.jsonl`, journal), " · ", download(t("downloadKeys"), `${file}-keys.json`, keys)));
+  return h("div", {}, verify, downloads);
+}
+
+TABS.push(["codev", "tabCodev", "introCodev"], ["goals", "tabGoals", "introGoals"], ["family", "tabFamily", "introFamily"], ["journal", "tabJournal", "introJournal"]);
+Object.assign(VIEWS, { codev: codevView, goals: goalsView, family: familyView, journal: journalView });
 
 boot().catch((e) => showError(e));
