@@ -268,6 +268,15 @@ func TestBrowser(t *testing.T) {
 			is(`document.activeElement.classList.contains('answer')`, "focus moves to the answer"),
 			role("coordinator"),
 		}},
+		{"PANEL-6_minutes_written_by_the_secretary_approved_by_the_chair", []step{
+			until(`!!document.querySelector('#write-minutes')`),
+			role("panel_member"), press("#write-minutes"), until(`/Asiakasraadin jäsen.*kirjata pöytäkirjaa.*sihteeri.*PANEL-6/.test(` + errOf("#write-minutes") + `)`),
+			role("secretary"), press("#write-minutes"), until(`!!document.querySelector('#approve-minutes') && document.querySelector('#minutes').textContent.includes('Läsnä kaikki jäsenet')`),
+			press("#approve-minutes"), until(`/Asiakasraadin sihteeri.*hyväksyä pöytäkirjaa.*puheenjohtaja.*PANEL-6/.test(` + errOf("#approve-minutes") + `)`),
+			role("chair"), press("#approve-minutes"), until(`!document.querySelector('#approve-minutes') && document.querySelector('#minutes .ok').textContent.includes('✓')`),
+			is(`document.activeElement.id === 'minutes'`, "focus moves to the minutes"),
+			role("coordinator"),
+		}},
 		{"a forbidden action explained in each language", []step{
 			role("client"),
 			key("#add-five", kb.Enter), until(`/Asiakas.*lisätä raatiin jäsentä.*Osallisuuskoordinaattori.*PART-7/.test(document.getElementById(document.querySelector('#add-five').getAttribute('aria-describedby')).textContent)`),

@@ -3,6 +3,7 @@ package api
 import (
 	"time"
 
+	"github.com/osallisuus/osallisuus/panel"
 	p "github.com/osallisuus/osallisuus/participation"
 )
 
@@ -164,6 +165,18 @@ func init() {
 	})
 	method("family.takePart", func(a *App, in struct{ Scope p.FamilyScope }) (any, error) {
 		return nil, a.store.TakePart(a.ctx(), a.actor(p.ActionFamilyTakePart), demoClient, in.Scope)
+	})
+
+	// Minutes: the panel's secretary writes them, its chair approves them
+	// (PANEL-6).
+	method("panel.writeMinutes", func(a *App, in struct {
+		Meeting p.ID
+		Text    string
+	}) (any, error) {
+		return nil, a.panels.WriteMinutes(a.ctx(), a.actor(panel.ActionWriteMinutes), in.Meeting, in.Text)
+	})
+	method("panel.approveMinutes", func(a *App, in struct{ Meeting p.ID }) (any, error) {
+		return nil, a.panels.ApproveMinutes(a.ctx(), a.actor(panel.ActionApproveMinutes), in.Meeting)
 	})
 
 	// journal.verify replays the whole journal of the model and checks

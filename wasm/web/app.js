@@ -589,6 +589,7 @@ async function panelView() {
   const meetingBox = h("div", { class: "card" }, ...act(t("holdMeeting"), async () => {
     await call("panel.meet", { panel: pid, present: st.members.map((m) => m.id) }); await render("#meeting-result");
   }, { id: "hold-meeting" }, [meetingResult]), meetingResult);
+  const minutes = last && last.held ? minutesBox(last) : null;
   const stText = h("textarea", {}, t("statementText"));
   const adopt = last && last.official ? h("div", { class: "card" }, field(t("statement"), stText),
     ...act(t("adopt"), async () => { await call("panel.adopt", { meeting: last.id, text: stText.value }); await render(".statement:last-of-type"); }, { id: "adopt" })) : null;
@@ -610,7 +611,7 @@ async function panelView() {
     addBtn, ...act(t("addFive"), addFive, { class: "secondary", id: "add-five" }), addErr);
   addForm.addEventListener("submit", (e) => { e.preventDefault(); run(addBtn, addErr, async () => { await call("panel.addMember", { panel: pid, name: name.value, service: service.value, type: type.value }); await render("#members"); }); });
   return h("div", {}, h("div", { class: "card" }, h("p", {}, h("strong", { text: st.panel.name })), comp),
-    addForm, scrollBox(t("members"), members), meetingBox, adopt, statements);
+    addForm, scrollBox(t("members"), members), meetingBox, minutes, adopt, statements);
 }
 
 // ---- Feedback: device emulator and e-form ----
@@ -905,6 +906,7 @@ async function boot() {
 // Their words, merged into the page's tables.
 const MORE = {
   fi: {
+    minutes: "Pöytäkirja", minutesText: "Läsnä kaikki jäsenet. Raati käsitteli iltavastaanoton ja hyväksyi kannanoton.", minutesWrite: "Kirjaa pöytäkirja", minutesApprove: "Hyväksy pöytäkirja", minutesApproved: "Puheenjohtaja hyväksyi", minutesPending: "Odottaa puheenjohtajan hyväksyntää.", noMinutes: "Pöytäkirjaa ei ole vielä kirjattu.",
     tabCodev: "Yhteiskehittäminen", tabGoals: "Omat tavoitteet", tabFamily: "Omaisen suostumus", tabJournal: "Tapahtumaketju",
     introCodev: "Yhteiskehittämisprosessi etenee vaiheittain: suunnittelu, toteutus ja arviointi. Päätökset kirjataan perusteluineen. Prosessi päätetään vasta arviointivaiheessa ja aina tulosyhteenvedolla, joka lähtee vastauksena jokaiselle prosessiin liitetylle palautteelle ja idealle (PART-3).",
     introGoals: "Asiakas kirjoittaa muutostavoitteensa itse ja kertoo oman osuutensa sen saavuttamisessa; vain asiakas voi muotoilla tavoitteen uudelleen. Työntekijä kirjaa tukensa ja edistymisen. Tavoite on työn alla tai saavutettu – epäonnistunutta tavoitetta ei ole, vaan tavoite suunnitellaan uudelleen, ja aiempi muotoilu säilyy (PART-4).",
@@ -924,6 +926,7 @@ const MORE = {
     downloadCsv: "Lataa CSV", downloadJson: "Lataa JSON", period: "Jakso", lastDays: (n) => `Viimeiset ${n} päivää`, reportFor: (n) => `Viimeiset ${n} päivää`,
   },
   sv: {
+    minutes: "Protokoll", minutesText: "Alla medlemmar närvarande. Rådet behandlade kvällsmottagningen och godkände ställningstagandet.", minutesWrite: "Registrera protokollet", minutesApprove: "Godkänn protokollet", minutesApproved: "Ordföranden godkände", minutesPending: "Väntar på ordförandens godkännande.", noMinutes: "Inget protokoll har registrerats ännu.",
     tabCodev: "Samutveckling", tabGoals: "Egna mål", tabFamily: "Anhörigas samtycke", tabJournal: "Händelsekedjan",
     introCodev: "En samutvecklingsprocess går i steg: planering, genomförande och utvärdering. Besluten dokumenteras med motivering. Processen avslutas först i utvärderingen och alltid med en resultatsammanfattning, som går som svar till varje respons och idé som kopplats till processen (PART-3).",
     introGoals: "Klienten skriver själv sitt förändringsmål och sin egen del i att nå det; bara klienten kan formulera om målet. Den anställda antecknar sitt stöd och framstegen. Ett mål pågår eller är uppnått – det finns inga misslyckade mål, målet planeras om och den tidigare formuleringen sparas (PART-4).",
@@ -943,6 +946,7 @@ const MORE = {
     downloadCsv: "Ladda ner CSV", downloadJson: "Ladda ner JSON", period: "Period", lastDays: (n) => `De senaste ${n} dagarna`, reportFor: (n) => `De senaste ${n} dagarna`,
   },
   en: {
+    minutes: "Minutes", minutesText: "All members present. The panel discussed evening hours and adopted a statement.", minutesWrite: "Record the minutes", minutesApprove: "Approve the minutes", minutesApproved: "Approved by the chair", minutesPending: "Awaiting the chair's approval.", noMinutes: "No minutes recorded yet.",
     tabCodev: "Co-development", tabGoals: "Own goals", tabFamily: "Family consent", tabJournal: "Journal",
     introCodev: "A co-development process moves in phases: planning, implementation, evaluation. Decisions are documented with their reasons. A process closes only in evaluation and always with a results summary, which goes as the answer to every input and idea linked to it (PART-3).",
     introGoals: "Clients write their change goal themselves, with their own part in reaching it; only the client rewords it. Workers record their support and the progress. A goal is in progress or reached – there is no failed goal: it is replanned, and the earlier wording is kept (PART-4).",
@@ -964,6 +968,8 @@ const MORE = {
 };
 for (const l of Object.keys(MORE)) Object.assign(T[l], MORE[l]);
 Object.assign(WORDS.actions, {
+  "panel.write_minutes": { fi: "kirjata pöytäkirjaa", sv: "föra protokoll", en: "write the minutes" },
+  "panel.approve_minutes": { fi: "hyväksyä pöytäkirjaa", sv: "godkänna protokollet", en: "approve the minutes" },
   "codev.start": { fi: "aloittaa yhteiskehittämisprosessia", sv: "starta en samutvecklingsprocess", en: "start a co-development process" },
   "codev.raise_idea": { fi: "tuoda ideaa prosessiin", sv: "lägga fram en idé i processen", en: "raise an idea in the process" },
   "codev.log": { fi: "kirjata päätöstä", sv: "dokumentera ett beslut", en: "document a decision" },
@@ -979,6 +985,8 @@ Object.assign(WORDS.actions, {
   "family.take_part": { fi: "osallistua omaisena asiakkaan palveluun", sv: "delta som anhörig i klientens service", en: "take part in a client's service as a family member" },
 });
 Object.assign(WORDS.personal, {
+  "panel.write_minutes": { fi: "Pöytäkirjan kirjaa raadin sihteeri (PANEL-6).", sv: "Protokollet förs av rådets sekreterare (PANEL-6).", en: "The minutes are written by the panel's secretary (PANEL-6)." },
+  "panel.approve_minutes": { fi: "Pöytäkirjan hyväksyy raadin puheenjohtaja (PANEL-6).", sv: "Protokollet godkänns av rådets ordförande (PANEL-6).", en: "The minutes are approved by the panel's chair (PANEL-6)." },
   "codev.raise_idea": { fi: "Asiakkaat ja kokemusasiantuntijat tuovat ideoita vain prosessiin, jonka osallistujia he ovat (PART-3).", sv: "Klienter och erfarenhetsexperter lägger fram idéer bara i en process där de deltar (PART-3).", en: "Clients and experience experts raise ideas only in a process they take part in (PART-3)." },
   "codev.log": { fi: "Asiakkaat ja kokemusasiantuntijat kirjaavat päätöksiä vain prosessiin, jonka osallistujia he ovat (PART-3).", sv: "Klienter och erfarenhetsexperter dokumenterar beslut bara i en process där de deltar (PART-3).", en: "Clients and experience experts document decisions only in a process they take part in (PART-3)." },
   "goal.replan": { fi: "Tavoite on asiakkaan oma: vain asiakas itse muotoilee sen uudelleen (PART-4).", sv: "Målet är klientens eget: bara klienten själv formulerar om det (PART-4).", en: "A goal is the client's own: only the client rewords it (PART-4)." },
@@ -992,11 +1000,23 @@ Object.assign(WORDS.fields, {
   ownRole: { fi: "Oma osuus", sv: "Egen del", en: "Own part" }, support: { fi: "Tuki", sv: "Stöd", en: "Support" }, note: { fi: "Merkintä", sv: "Anteckning", en: "Note" },
   scopes: { fi: "Suostumuksen sisältö", sv: "Samtyckets omfattning", en: "What the consent covers" },
 });
+VIEW_ACTIONS.panel.push("panel.write_minutes", "panel.approve_minutes");
 Object.assign(VIEW_ACTIONS, {
   codev: ["codev.start", "codev.raise_idea", "codev.log", "codev.advance", "codev.close"],
   goals: ["goal.write", "goal.replan", "goal.support", "goal.progress", "goal.reach"],
   family: ["family.grant", "family.withdraw", "family.take_part"],
 });
+
+// minutesBox shows a held meeting's minutes: the secretary writes them,
+// the chair approves them (PANEL-6).
+function minutesBox(m) {
+  const text = h("textarea", { id: "minutes-text" }, m.minutes || t("minutesText"));
+  const shown = m.minutes ? h("div", { id: "minutes" }, h("p", { text: m.minutes }),
+    h("p", { class: m.minutesApproved ? "ok" : "note", text: m.minutesApproved ? `${t("minutesApproved")} ${date(m.minutesApproved)} ✓` : t("minutesPending") })) : h("p", { class: "note", id: "minutes", text: t("noMinutes") });
+  return h("div", { class: "card" }, h("h3", { text: t("minutes") }), shown, field(t("minutesWrite"), text),
+    ...act(t("minutesWrite"), async () => { await call("panel.writeMinutes", { meeting: m.id, text: text.value }); await render("#minutes"); }, { class: "secondary", id: "write-minutes" }),
+    m.minutes && !m.minutesApproved ? act(t("minutesApprove"), async () => { await call("panel.approveMinutes", { meeting: m.id }); await render("#minutes"); }, { id: "approve-minutes" }) : "");
+}
 
 // textInput is a one-line text field with a default value.
 function textInput(value, attrs = {}) { return h("input", { type: "text", autocomplete: "off", value, ...attrs }); }
