@@ -411,6 +411,22 @@ func TestBrowser(t *testing.T) {
 			role("family_member"), press(`.take-part[data-scope="planning"]`), until(`/PART-5/.test(` + errOf(`.take-part[data-scope="planning"]`) + `)`),
 			role("coordinator"),
 		}},
+		{"FB-8_a_survey_in_the_national_shape_with_suppressed_results", []step{
+			press("#tab-survey"), until(`!!document.querySelector('#create-survey')`),
+			role("staff"), press("#create-survey"), until(`/Työntekijä.*luoda kyselyä.*Osallisuuskoordinaattori.*PART-7/.test(` + errOf("#create-survey") + `)`),
+			role("coordinator"), press("#create-survey"), until(`!!document.querySelector('#answer-survey')`),
+			is(`document.querySelectorAll('#survey-form select, #survey-form textarea').length === 8`, "recommendation, five basic statements, one own, one open"),
+			eval(`(() => { document.querySelector('[data-key="recommendation"]').value = '9'; document.querySelector('[data-key="basic_access"]').value = '4'; document.querySelector('[data-key="open"]').value = 'Soittakaa 040 123 4567'; return true })()`), press("#answer-survey"), until(`document.querySelector('#survey-done').textContent.length > 0`),
+			eval(`(() => { document.querySelector('[data-key="recommendation"]').value = '10'; document.querySelector('[data-key="basic_access"]').value = '4'; document.querySelector('[data-key="open"]').value = 'Soittakaa 040 123 4567'; return true })()`), press("#answer-survey"), until(`document.querySelector('#survey-done').textContent.length > 0`),
+			eval(`(() => { document.querySelector('[data-key="recommendation"]').value = '7'; document.querySelector('[data-key="basic_access"]').value = '4'; document.querySelector('[data-key="open"]').value = 'Soittakaa 040 123 4567'; return true })()`), press("#answer-survey"), until(`document.querySelector('#survey-done').textContent.length > 0`),
+			is(`document.querySelector('#survey-results caption').textContent.includes('alle 5')`, "fewer than five responses are hidden"),
+			eval(`(() => { document.querySelector('[data-key="recommendation"]').value = '10'; document.querySelector('[data-key="basic_access"]').value = '4'; document.querySelector('[data-key="open"]').value = 'Soittakaa 040 123 4567'; return true })()`), press("#answer-survey"), until(`document.querySelector('#survey-done').textContent.length > 0`),
+			eval(`(() => { document.querySelector('[data-key="recommendation"]').value = '3'; document.querySelector('[data-key="basic_access"]').value = '4'; document.querySelector('[data-key="open"]').value = 'Soittakaa 040 123 4567'; return true })()`), press("#answer-survey"), until(`document.querySelector('#survey-done').textContent.length > 0`),
+			until(`document.querySelector('#survey-results caption').textContent.endsWith('Vastauksia 5')`),
+			is(`document.querySelector('#survey-results tbody tr:nth-child(2) td:last-child').textContent === '4'`, "five answers of 4 show their mean"),
+			is(`document.querySelector('#survey-results tbody tr:first-child td:last-child').textContent === '–'`, "the recommendation index stays hidden: each of 9, 10, 7, 3 was given by fewer than five (FB-5)"),
+			is(`![...document.querySelectorAll('li')].some(li => li.textContent.includes('040 123 4567'))`, "open answers are scrubbed"),
+		}},
 		{"journal verified and offered for download", []step{
 			press("#tab-journal"), until(`!!document.querySelector('#verify-journal')`),
 			press("#verify-journal"), until(`document.querySelector('#verify-state') && document.querySelector('#verify-state').className === 'ok'`),
@@ -527,7 +543,7 @@ func screenshotDir(t *testing.T) string {
 func views(t *testing.T, ctx context.Context, dir, shots string, width int64, l string) {
 	src := axeSource(t)
 	require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(width, 900), lang(l), eval(src)))
-	for _, tab := range []string{"panel", "feedback", "receipt", "report", "experts", "loop", "house", "codev", "goals", "family", "journal"} {
+	for _, tab := range []string{"panel", "feedback", "receipt", "report", "experts", "loop", "house", "codev", "goals", "family", "survey", "journal"} {
 		require.NoError(t, chromedp.Do(ctx, press("#tab-"+tab), until(fmt.Sprintf(`document.querySelector('#view').getAttribute('aria-labelledby') === 'tab-%s' && !!document.querySelector('#view h2') && document.querySelector('#view h2').textContent === document.querySelector('#tab-%s').textContent`, tab, tab))), tab)
 		if width < 500 {
 			wide, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const w = document.documentElement.scrollWidth; if (w <= window.innerWidth) return ''; return w + ' px: ' + [...document.querySelectorAll('#view *, header *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.scroll')).slice(0, 5).map(e => e.tagName + '.' + e.className + '#' + e.id).join(', ') })()`))

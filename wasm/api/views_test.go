@@ -141,3 +141,40 @@ func keys(m map[string]any) []any {
 	}
 	return out
 }
+
+// TestSurvey creates a survey in the national shape (FB-8) as the
+// coordinator, refused to staff, answers it anonymously, and reads the
+// results: a count under five is hidden (FB-5), and shown from five on.
+func TestSurvey(t *testing.T) {
+	a, err := api.Open("", "")
+	require.NoError(t, err)
+	t.Run("FB-8_national_shape_and_suppressed_results", func(t *testing.T) {
+		as(t, a, "staff")
+		e := refused(t, a, "survey.createNational", nil)
+		assert.Equal(t, "forbidden", e.Code)
+		as(t, a, "coordinator")
+		s := call(t, a, "survey.createNational", nil)
+		id := s["id"].(string)
+		assert.Equal(t, true, s["national"])
+		var keys []string
+		for _, q := range s["questions"].([]any) {
+			keys = append(keys, q.(map[string]any)["key"].(string))
+		}
+		assert.Equal(t, []string{"recommendation", "basic_access", "basic_met_and_part", "basic_safety", "basic_information", "basic_usefulness", "own_1", "open"}, keys)
+		e = refused(t, a, "survey.answer", map[string]any{"survey": id, "answers": []any{map[string]any{"question": "recommendation", "value": 11}}})
+		assert.Equal(t, "invalid", e.Code, "a recommendation is 0 to 10")
+		results := func() map[string]any {
+			l := call(t, a, "survey.list", nil)["surveys"].([]any)
+			require.Len(t, l, 1)
+			return l[0].(map[string]any)
+		}
+		for i := 0; i < 4; i++ {
+			call(t, a, "survey.answer", map[string]any{"survey": id, "answers": []any{map[string]any{"question": "recommendation", "value": 9}, map[string]any{"question": "basic_access", "value": 4}}})
+		}
+		r := results()
+		assert.Equal(t, true, r["responses"].(map[string]any)["suppressed"], "four responses are hidden")
+		call(t, a, "survey.answer", map[string]any{"survey": id, "answers": []any{map[string]any{"question": "recommendation", "value": 10}}})
+		r = results()
+		assert.Equal(t, 5.0, r["responses"].(map[string]any)["value"], "five responses are shown")
+	})
+}

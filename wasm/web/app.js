@@ -906,6 +906,7 @@ async function boot() {
 // Their words, merged into the page's tables.
 const MORE = {
   fi: {
+    npsLabel: "Suositteluindeksi 0–10", hiddenFigure: "– = luku on piilotettu, koska se paljastaisi alle viiden vastaajan valinnat.", tabSurvey: "Asiakaskysely", introSurvey: "Kysely noudattaa THL:n valtakunnallisen asiakaspalautteen rakennetta (FB-8): suositteluindeksi 0–10, perusväittämät asteikolla 1–5, organisaation omat väittämät ja avoin kysymys, joten tulokset ovat vertailukelpoisia yksiköiden ja hyvinvointialueiden välillä. Vastaukset ovat nimettömiä, ja alle viiden vastauksen luvut piilotetaan (FB-5).", createSurvey: "Luo kysely valtakunnallisen mallin mukaan", noSurvey: "Kyselyä ei ole vielä luotu.", answerSurvey: "Lähetä vastaus", surveyDone: "Kiitos, vastauksesi kirjattiin nimettömänä.", noAnswer2: "Ei vastausta", agree: (n) => ["", "1 – täysin eri mieltä", "2", "3", "4", "5 – täysin samaa mieltä"][n], results: "Tulokset", responses: "Vastauksia", answeredN: "Vastanneita", meanOrNps: "Keskiarvo / suositteluindeksi", category: "Osa-alue", openAnswers: "Avoimet vastaukset (poimintoja, henkilötiedot poistettu)",
     minutes: "Pöytäkirja", minutesText: "Läsnä kaikki jäsenet. Raati käsitteli iltavastaanoton ja hyväksyi kannanoton.", minutesWrite: "Kirjaa pöytäkirja", minutesApprove: "Hyväksy pöytäkirja", minutesApproved: "Puheenjohtaja hyväksyi", minutesPending: "Odottaa puheenjohtajan hyväksyntää.", noMinutes: "Pöytäkirjaa ei ole vielä kirjattu.",
     tabCodev: "Yhteiskehittäminen", tabGoals: "Omat tavoitteet", tabFamily: "Omaisen suostumus", tabJournal: "Tapahtumaketju",
     introCodev: "Yhteiskehittämisprosessi etenee vaiheittain: suunnittelu, toteutus ja arviointi. Päätökset kirjataan perusteluineen. Prosessi päätetään vasta arviointivaiheessa ja aina tulosyhteenvedolla, joka lähtee vastauksena jokaiselle prosessiin liitetylle palautteelle ja idealle (PART-3).",
@@ -926,6 +927,7 @@ const MORE = {
     downloadCsv: "Lataa CSV", downloadJson: "Lataa JSON", period: "Jakso", lastDays: (n) => `Viimeiset ${n} päivää`, reportFor: (n) => `Viimeiset ${n} päivää`,
   },
   sv: {
+    npsLabel: "Rekommendationsindex 0–10", hiddenFigure: "– = talet är dolt eftersom det skulle avslöja svar som färre än fem har gett.", tabSurvey: "Klientenkät", introSurvey: "Enkäten följer strukturen i THL:s nationella klientrespons (FB-8): rekommendationsindex 0–10, grundpåståenden på skalan 1–5, organisationens egna påståenden och en öppen fråga, så att resultaten kan jämföras mellan enheter och välfärdsområden. Svaren är anonyma, och tal under fem svar döljs (FB-5).", createSurvey: "Skapa en enkät enligt den nationella modellen", noSurvey: "Ingen enkät har skapats ännu.", answerSurvey: "Skicka svaret", surveyDone: "Tack, ditt svar registrerades anonymt.", noAnswer2: "Inget svar", agree: (n) => ["", "1 – helt av annan åsikt", "2", "3", "4", "5 – helt av samma åsikt"][n], results: "Resultat", responses: "Svar", answeredN: "Svarande", meanOrNps: "Medelvärde / rekommendationsindex", category: "Område", openAnswers: "Öppna svar (urval, personuppgifter borttagna)",
     minutes: "Protokoll", minutesText: "Alla medlemmar närvarande. Rådet behandlade kvällsmottagningen och godkände ställningstagandet.", minutesWrite: "Registrera protokollet", minutesApprove: "Godkänn protokollet", minutesApproved: "Ordföranden godkände", minutesPending: "Väntar på ordförandens godkännande.", noMinutes: "Inget protokoll har registrerats ännu.",
     tabCodev: "Samutveckling", tabGoals: "Egna mål", tabFamily: "Anhörigas samtycke", tabJournal: "Händelsekedjan",
     introCodev: "En samutvecklingsprocess går i steg: planering, genomförande och utvärdering. Besluten dokumenteras med motivering. Processen avslutas först i utvärderingen och alltid med en resultatsammanfattning, som går som svar till varje respons och idé som kopplats till processen (PART-3).",
@@ -946,6 +948,7 @@ const MORE = {
     downloadCsv: "Ladda ner CSV", downloadJson: "Ladda ner JSON", period: "Period", lastDays: (n) => `De senaste ${n} dagarna`, reportFor: (n) => `De senaste ${n} dagarna`,
   },
   en: {
+    npsLabel: "Recommendation index 0–10", hiddenFigure: "– = the figure is hidden, as it would reveal answers fewer than five gave.", tabSurvey: "Client survey", introSurvey: "The survey follows the shape of THL's national client feedback (FB-8): a recommendation index 0–10, basic statements on a 1–5 scale, the organisation's own statements and an open question, so results compare across units and counties. Answers are anonymous, and counts under five are hidden (FB-5).", createSurvey: "Create a survey in the national shape", noSurvey: "No survey created yet.", answerSurvey: "Send the answer", surveyDone: "Thank you, your answer was recorded anonymously.", noAnswer2: "No answer", agree: (n) => ["", "1 – strongly disagree", "2", "3", "4", "5 – strongly agree"][n], results: "Results", responses: "Responses", answeredN: "Answered", meanOrNps: "Mean / recommendation index", category: "Area", openAnswers: "Open answers (excerpts, personal data removed)",
     minutes: "Minutes", minutesText: "All members present. The panel discussed evening hours and adopted a statement.", minutesWrite: "Record the minutes", minutesApprove: "Approve the minutes", minutesApproved: "Approved by the chair", minutesPending: "Awaiting the chair's approval.", noMinutes: "No minutes recorded yet.",
     tabCodev: "Co-development", tabGoals: "Own goals", tabFamily: "Family consent", tabJournal: "Journal",
     introCodev: "A co-development process moves in phases: planning, implementation, evaluation. Decisions are documented with their reasons. A process closes only in evaluation and always with a results summary, which goes as the answer to every input and idea linked to it (PART-3).",
@@ -968,6 +971,7 @@ const MORE = {
 };
 for (const l of Object.keys(MORE)) Object.assign(T[l], MORE[l]);
 Object.assign(WORDS.actions, {
+  "feedback.create_survey": { fi: "luoda kyselyä", sv: "skapa en enkät", en: "create a survey" },
   "panel.write_minutes": { fi: "kirjata pöytäkirjaa", sv: "föra protokoll", en: "write the minutes" },
   "panel.approve_minutes": { fi: "hyväksyä pöytäkirjaa", sv: "godkänna protokollet", en: "approve the minutes" },
   "codev.start": { fi: "aloittaa yhteiskehittämisprosessia", sv: "starta en samutvecklingsprocess", en: "start a co-development process" },
@@ -1002,6 +1006,7 @@ Object.assign(WORDS.fields, {
 });
 VIEW_ACTIONS.panel.push("panel.write_minutes", "panel.approve_minutes");
 Object.assign(VIEW_ACTIONS, {
+  survey: ["feedback.create_survey"],
   codev: ["codev.start", "codev.raise_idea", "codev.log", "codev.advance", "codev.close"],
   goals: ["goal.write", "goal.replan", "goal.support", "goal.progress", "goal.reach"],
   family: ["family.grant", "family.withdraw", "family.take_part"],
@@ -1104,6 +1109,42 @@ async function familyView() {
   return h("div", {}, h("div", { class: "grid" }, grant, inForce), h("h3", { text: t("consents") }), list);
 }
 
+// ---- A survey in THL's national shape (FB-8) ----
+async function surveyView() {
+  const res = await call("survey.list");
+  const create = h("div", { class: "card" }, h("p", { text: t("noSurvey") }),
+    ...act(t("createSurvey"), async () => { await call("survey.createNational"); await render("#survey-form"); }, { id: "create-survey" }));
+  if (!res.surveys.length) return create;
+  const r = res.surveys[0], sv = r.survey;
+  const q = (k) => sv.questions.find((x) => x.key === k);
+  const text = (x) => x.text[lang] || x.text.fi;
+  const controls = sv.questions.map((x) => {
+    if (x.type === "free_text") return [x, h("textarea", {})];
+    const range = x.type === "nps" ? [...Array(11).keys()] : [1, 2, 3, 4, 5];
+    return [x, select([["", t("noAnswer2")], ...range.map((n) => [String(n), x.type === "nps" ? String(n) : t("agree")(n)])], "")];
+  });
+  const done = h("p", { id: "survey-done", "aria-live": "polite" });
+  const form = h("div", { class: "card", id: "survey-form" }, h("h3", { text: sv.title[lang] || sv.title.fi }),
+    controls.map(([x, c]) => { c.dataset.key = x.key; return field(text(x), c); }),
+    ...act(t("answerSurvey"), async () => {
+      done.textContent = "";
+      const answers = controls.filter(([, c]) => c.value !== "").map(([x, c]) => x.type === "free_text" ? { question: x.key, text: c.value } : { question: x.key, value: Number(c.value) });
+      await call("survey.answer", { survey: sv.id, answers });
+      await render("#survey-done");
+      $("#survey-done").textContent = t("surveyDone");
+    }, { id: "answer-survey" }, [done]), done);
+  const value = (qr) => qr.nps != null ? num(qr.nps, { maximumFractionDigits: 0, signDisplay: "exceptZero" }) : qr.mean != null ? num(qr.mean, { maximumFractionDigits: 2 }) : "–";
+  const results = h("table", { id: "survey-results", class: "cards" }, h("caption", { text: `${t("results")}: ${t("responses")} ${cellText(r.responses)}` }),
+    h("thead", {}, h("tr", {}, h("th", { scope: "col", text: t("question") }), h("th", { scope: "col", text: t("category") }), h("th", { scope: "col", text: t("answeredN") }), h("th", { scope: "col", text: t("meanOrNps") }))),
+    h("tbody", {}, r.questions.filter((qr) => qr.type !== "free_text").map((qr) => h("tr", {}, h("td", { class: "lead-cell", text: text(q(qr.key)) }),
+      h("td", { "data-label": t("category"), text: qr.category ? (res.categories[qr.category]?.[lang] ?? qr.category) : t("npsLabel") }),
+      h("td", { "data-label": t("answeredN"), class: qr.answered.suppressed ? "supp" : "num", text: cellText(qr.answered) }),
+      h("td", { "data-label": t("meanOrNps"), class: "num", text: value(qr) })))));
+  const open = r.questions.find((qr) => qr.type === "free_text");
+  const excerpts = open && (open.excerpts || []).length ? h("div", {}, h("h3", { text: t("openAnswers") }), h("ul", {}, open.excerpts.map((e) => h("li", { text: e })))) : "";
+  return h("div", {}, form, scrollBox(t("results"), results), h("p", { class: "note", text: t("hiddenFigure") }), excerpts);
+}
+
 // ---- The journal: verify and download ----
 async function journalView() {
   const out = h("div", { id: "verify-result", "aria-live": "polite" });
@@ -1125,7 +1166,7 @@ async function journalView() {
   return h("div", {}, verify, downloads);
 }
 
-TABS.push(["codev", "tabCodev", "introCodev"], ["goals", "tabGoals", "introGoals"], ["family", "tabFamily", "introFamily"], ["journal", "tabJournal", "introJournal"]);
-Object.assign(VIEWS, { codev: codevView, goals: goalsView, family: familyView, journal: journalView });
+TABS.push(["codev", "tabCodev", "introCodev"], ["goals", "tabGoals", "introGoals"], ["family", "tabFamily", "introFamily"], ["survey", "tabSurvey", "introSurvey"], ["journal", "tabJournal", "introJournal"]);
+Object.assign(VIEWS, { codev: codevView, goals: goalsView, family: familyView, survey: surveyView, journal: journalView });
 
 boot().catch((e) => showError(e));
