@@ -279,6 +279,12 @@ func TestBrowser(t *testing.T) {
 			is(`document.activeElement.id === 'minutes'`, "focus moves to the minutes"),
 			role("coordinator"),
 		}},
+		{"PANEL-9_members_drawn_by_stratified_lot", []step{
+			role("staff"), press("#draw-lot"), until(`/Työntekijä.*arpoa jäseniä.*Osallisuuskoordinaattori.*PART-7/.test(` + errOf("#draw-lot") + `)`),
+			role("coordinator"), press("#draw-lot"), until(`document.querySelectorAll('#lots li').length === 1`),
+			is(`document.activeElement.id === 'lots' && document.querySelector('#lots li').textContent.includes('siemenluku 2026') && document.querySelector('#lots li').textContent.includes('Aikuissosiaalityö: 3 paikkaa / 6 vapaaehtoista')`, "the draw's seats by service and its seed"),
+			is(`document.querySelectorAll('#members tbody tr').length === 16`, "the six drawn are members"),
+		}},
 		{"a forbidden action explained in each language", []step{
 			role("client"),
 			key("#add-five", kb.Enter), until(`/Asiakas.*lisätä raatiin jäsentä.*Osallisuuskoordinaattori.*PART-7/.test(document.getElementById(document.querySelector('#add-five').getAttribute('aria-describedby')).textContent)`),

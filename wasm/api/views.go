@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/osallisuus/osallisuus/panel"
@@ -177,6 +178,41 @@ func init() {
 	})
 	method("panel.approveMinutes", func(a *App, in struct{ Meeting p.ID }) (any, error) {
 		return nil, a.panels.ApproveMinutes(a.ctx(), a.actor(panel.ActionApproveMinutes), in.Meeting)
+	})
+
+	// The lot (PANEL-9): the demo's volunteers, from three services in
+	// unequal numbers, drawn into a panel's seats by stratified lot; the
+	// seed is recorded, so the draw can be audited and redone.
+	method("panel.drawLot", func(a *App, in struct {
+		Panel             p.ID
+		Volunteers, Seats int
+		Seed              uint64
+	}) (any, error) {
+		if in.Volunteers < 1 || in.Volunteers > 60 {
+			return nil, p.Invalid("volunteers", "the demo draws from 1 to 60 volunteers, not %d", in.Volunteers)
+		}
+		// Checked first: a refused call must not use up person ids.
+		if err := a.store.Policy().Authorize(a.actor(panel.ActionDrawLot), panel.ActionDrawLot); err != nil {
+			return nil, err
+		}
+		services := []string{"aikuissosiaalityo", "aikuissosiaalityo", "aikuissosiaalityo", "paihdepalvelut", "paihdepalvelut", "asumispalvelut"}
+		vols := make([]panel.LotVolunteer, in.Volunteers)
+		for i := range vols {
+			person, err := a.newPerson()
+			if err != nil {
+				return nil, err
+			}
+			vols[i] = panel.LotVolunteer{Volunteer: panel.Volunteer{Person: person, Service: services[i%len(services)], Type: panel.MemberClient},
+				Name: fmt.Sprintf("Arvottu %d", i+1)}
+		}
+		return a.panels.DrawLot(a.ctx(), a.actor(panel.ActionDrawLot), panel.LotInput{Panel: in.Panel, Volunteers: vols, Seats: in.Seats, Seed: in.Seed})
+	})
+	method("panel.lots", func(a *App, _ none) (any, error) {
+		ls, err := p.Collect[*panel.Lot](a.store.View(), "panel_lots", "id", nil)
+		if ls == nil {
+			ls = []*panel.Lot{}
+		}
+		return ls, err
 	})
 
 	// journal.verify replays the whole journal of the model and checks

@@ -119,6 +119,28 @@ func TestViews(t *testing.T) {
 		assert.Contains(t, e.Message, "withdrawn")
 	})
 
+	t.Run("PANEL-9_stratified_lot_with_its_seed", func(t *testing.T) {
+		as(t, a, "coordinator")
+		draw := func() map[string]any {
+			pv := call(t, a, "panel.create", map[string]string{"name": "Arvottu raati", "unit": "aikuissosiaalityo"})
+			id := pv["panel"].(map[string]any)["id"].(string)
+			return call(t, a, "panel.drawLot", map[string]any{"panel": id, "volunteers": 12, "seats": 6, "seed": 2026})
+		}
+		lot := draw()
+		require.Len(t, lot["chosen"], 6)
+		assert.Equal(t, map[string]any{"aikuissosiaalityo": 3.0, "paihdepalvelut": 2.0, "asumispalvelut": 1.0}, lot["allocation"], "seats follow each service's share of the volunteers")
+		again := draw()
+		assert.Equal(t, lot["chosen"], again["chosen"], "the same seed draws the same")
+		as(t, a, "staff")
+		before := call(t, a, "state", nil)["events"]
+		e := refused(t, a, "panel.drawLot", map[string]any{"panel": lot["panel"], "volunteers": 12, "seats": 6})
+		assert.Equal(t, "forbidden", e.Code)
+		assert.Equal(t, "panel.draw_lot", e.Action)
+		assert.Equal(t, before, call(t, a, "state", nil)["events"], "a refused draw writes nothing")
+		as(t, a, "coordinator")
+		assert.Len(t, call(t, a, "panel.lots", nil)["list"], 2)
+	})
+
 	t.Run("journal_verified_and_counted", func(t *testing.T) {
 		st := call(t, a, "state", nil)
 		j := call(t, a, "journal.verify", nil)

@@ -590,6 +590,7 @@ async function panelView() {
     await call("panel.meet", { panel: pid, present: st.members.map((m) => m.id) }); await render("#meeting-result");
   }, { id: "hold-meeting" }, [meetingResult]), meetingResult);
   const minutes = last && last.held ? minutesBox(last) : null;
+  const lot = await lotBox(pid);
   const stText = h("textarea", {}, t("statementText"));
   const adopt = last && last.official ? h("div", { class: "card" }, field(t("statement"), stText),
     ...act(t("adopt"), async () => { await call("panel.adopt", { meeting: last.id, text: stText.value }); await render(".statement:last-of-type"); }, { id: "adopt" })) : null;
@@ -611,7 +612,7 @@ async function panelView() {
     addBtn, ...act(t("addFive"), addFive, { class: "secondary", id: "add-five" }), addErr);
   addForm.addEventListener("submit", (e) => { e.preventDefault(); run(addBtn, addErr, async () => { await call("panel.addMember", { panel: pid, name: name.value, service: service.value, type: type.value }); await render("#members"); }); });
   return h("div", {}, h("div", { class: "card" }, h("p", {}, h("strong", { text: st.panel.name })), comp),
-    addForm, scrollBox(t("members"), members), meetingBox, minutes, adopt, statements);
+    addForm, lot, scrollBox(t("members"), members), meetingBox, minutes, adopt, statements);
 }
 
 // ---- Feedback: device emulator and e-form ----
@@ -906,6 +907,7 @@ async function boot() {
 // Their words, merged into the page's tables.
 const MORE = {
   fi: {
+    lot: "Jäsenten arvonta", lotNote: "Arvonta jakaa paikat palveluille niiden osuuden mukaan vapaaehtoisista, ja sattuma valitsee palvelun sisällä (PANEL-9). Siemenluku tallennetaan, joten arvonnan voi tarkastaa ja toistaa.", volunteers: "Vapaaehtoisia", seats: "Paikkoja", seed: "Siemenluku", drawLot: "Arvo jäsenet", lotDrawn: (d, n, k, s) => `${d}: ${n} vapaaehtoista, ${k} paikkaa, siemenluku ${s}.`, seatsOf: (k, n) => `${k} paikkaa / ${n} vapaaehtoista`,
     npsLabel: "Suositteluindeksi 0–10", hiddenFigure: "– = luku on piilotettu, koska se paljastaisi alle viiden vastaajan valinnat.", tabSurvey: "Asiakaskysely", introSurvey: "Kysely noudattaa THL:n valtakunnallisen asiakaspalautteen rakennetta (FB-8): suositteluindeksi 0–10, perusväittämät asteikolla 1–5, organisaation omat väittämät ja avoin kysymys, joten tulokset ovat vertailukelpoisia yksiköiden ja hyvinvointialueiden välillä. Vastaukset ovat nimettömiä, ja alle viiden vastauksen luvut piilotetaan (FB-5).", createSurvey: "Luo kysely valtakunnallisen mallin mukaan", noSurvey: "Kyselyä ei ole vielä luotu.", answerSurvey: "Lähetä vastaus", surveyDone: "Kiitos, vastauksesi kirjattiin nimettömänä.", noAnswer2: "Ei vastausta", agree: (n) => ["", "1 – täysin eri mieltä", "2", "3", "4", "5 – täysin samaa mieltä"][n], results: "Tulokset", responses: "Vastauksia", answeredN: "Vastanneita", meanOrNps: "Keskiarvo / suositteluindeksi", category: "Osa-alue", openAnswers: "Avoimet vastaukset (poimintoja, henkilötiedot poistettu)",
     minutes: "Pöytäkirja", minutesText: "Läsnä kaikki jäsenet. Raati käsitteli iltavastaanoton ja hyväksyi kannanoton.", minutesWrite: "Kirjaa pöytäkirja", minutesApprove: "Hyväksy pöytäkirja", minutesApproved: "Puheenjohtaja hyväksyi", minutesPending: "Odottaa puheenjohtajan hyväksyntää.", noMinutes: "Pöytäkirjaa ei ole vielä kirjattu.",
     tabCodev: "Yhteiskehittäminen", tabGoals: "Omat tavoitteet", tabFamily: "Omaisen suostumus", tabJournal: "Tapahtumaketju",
@@ -927,6 +929,7 @@ const MORE = {
     downloadCsv: "Lataa CSV", downloadJson: "Lataa JSON", period: "Jakso", lastDays: (n) => `Viimeiset ${n} päivää`, reportFor: (n) => `Viimeiset ${n} päivää`,
   },
   sv: {
+    lot: "Lottning av medlemmar", lotNote: "Lottningen fördelar platserna på tjänsterna enligt deras andel av de frivilliga, och slumpen väljer inom tjänsten (PANEL-9). Fröet sparas, så lottningen kan granskas och göras om.", volunteers: "Frivilliga", seats: "Platser", seed: "Frö", drawLot: "Lotta medlemmar", lotDrawn: (d, n, k, s) => `${d}: ${n} frivilliga, ${k} platser, frö ${s}.`, seatsOf: (k, n) => `${k} platser / ${n} frivilliga`,
     npsLabel: "Rekommendationsindex 0–10", hiddenFigure: "– = talet är dolt eftersom det skulle avslöja svar som färre än fem har gett.", tabSurvey: "Klientenkät", introSurvey: "Enkäten följer strukturen i THL:s nationella klientrespons (FB-8): rekommendationsindex 0–10, grundpåståenden på skalan 1–5, organisationens egna påståenden och en öppen fråga, så att resultaten kan jämföras mellan enheter och välfärdsområden. Svaren är anonyma, och tal under fem svar döljs (FB-5).", createSurvey: "Skapa en enkät enligt den nationella modellen", noSurvey: "Ingen enkät har skapats ännu.", answerSurvey: "Skicka svaret", surveyDone: "Tack, ditt svar registrerades anonymt.", noAnswer2: "Inget svar", agree: (n) => ["", "1 – helt av annan åsikt", "2", "3", "4", "5 – helt av samma åsikt"][n], results: "Resultat", responses: "Svar", answeredN: "Svarande", meanOrNps: "Medelvärde / rekommendationsindex", category: "Område", openAnswers: "Öppna svar (urval, personuppgifter borttagna)",
     minutes: "Protokoll", minutesText: "Alla medlemmar närvarande. Rådet behandlade kvällsmottagningen och godkände ställningstagandet.", minutesWrite: "Registrera protokollet", minutesApprove: "Godkänn protokollet", minutesApproved: "Ordföranden godkände", minutesPending: "Väntar på ordförandens godkännande.", noMinutes: "Inget protokoll har registrerats ännu.",
     tabCodev: "Samutveckling", tabGoals: "Egna mål", tabFamily: "Anhörigas samtycke", tabJournal: "Händelsekedjan",
@@ -948,6 +951,7 @@ const MORE = {
     downloadCsv: "Ladda ner CSV", downloadJson: "Ladda ner JSON", period: "Period", lastDays: (n) => `De senaste ${n} dagarna`, reportFor: (n) => `De senaste ${n} dagarna`,
   },
   en: {
+    lot: "Drawing members by lot", lotNote: "The lot shares the seats among services by their share of the volunteers, and chance picks within a service (PANEL-9). The seed is recorded, so the draw can be audited and redone.", volunteers: "Volunteers", seats: "Seats", seed: "Seed", drawLot: "Draw members", lotDrawn: (d, n, k, s) => `${d}: ${n} volunteers, ${k} seats, seed ${s}.`, seatsOf: (k, n) => `${k} seats / ${n} volunteers`,
     npsLabel: "Recommendation index 0–10", hiddenFigure: "– = the figure is hidden, as it would reveal answers fewer than five gave.", tabSurvey: "Client survey", introSurvey: "The survey follows the shape of THL's national client feedback (FB-8): a recommendation index 0–10, basic statements on a 1–5 scale, the organisation's own statements and an open question, so results compare across units and counties. Answers are anonymous, and counts under five are hidden (FB-5).", createSurvey: "Create a survey in the national shape", noSurvey: "No survey created yet.", answerSurvey: "Send the answer", surveyDone: "Thank you, your answer was recorded anonymously.", noAnswer2: "No answer", agree: (n) => ["", "1 – strongly disagree", "2", "3", "4", "5 – strongly agree"][n], results: "Results", responses: "Responses", answeredN: "Answered", meanOrNps: "Mean / recommendation index", category: "Area", openAnswers: "Open answers (excerpts, personal data removed)",
     minutes: "Minutes", minutesText: "All members present. The panel discussed evening hours and adopted a statement.", minutesWrite: "Record the minutes", minutesApprove: "Approve the minutes", minutesApproved: "Approved by the chair", minutesPending: "Awaiting the chair's approval.", noMinutes: "No minutes recorded yet.",
     tabCodev: "Co-development", tabGoals: "Own goals", tabFamily: "Family consent", tabJournal: "Journal",
@@ -971,6 +975,7 @@ const MORE = {
 };
 for (const l of Object.keys(MORE)) Object.assign(T[l], MORE[l]);
 Object.assign(WORDS.actions, {
+  "panel.draw_lot": { fi: "arpoa jäseniä", sv: "lotta medlemmar", en: "draw members by lot" },
   "feedback.create_survey": { fi: "luoda kyselyä", sv: "skapa en enkät", en: "create a survey" },
   "panel.write_minutes": { fi: "kirjata pöytäkirjaa", sv: "föra protokoll", en: "write the minutes" },
   "panel.approve_minutes": { fi: "hyväksyä pöytäkirjaa", sv: "godkänna protokollet", en: "approve the minutes" },
@@ -1004,7 +1009,7 @@ Object.assign(WORDS.fields, {
   ownRole: { fi: "Oma osuus", sv: "Egen del", en: "Own part" }, support: { fi: "Tuki", sv: "Stöd", en: "Support" }, note: { fi: "Merkintä", sv: "Anteckning", en: "Note" },
   scopes: { fi: "Suostumuksen sisältö", sv: "Samtyckets omfattning", en: "What the consent covers" },
 });
-VIEW_ACTIONS.panel.push("panel.write_minutes", "panel.approve_minutes");
+VIEW_ACTIONS.panel.push("panel.write_minutes", "panel.approve_minutes", "panel.draw_lot");
 Object.assign(VIEW_ACTIONS, {
   survey: ["feedback.create_survey"],
   codev: ["codev.start", "codev.raise_idea", "codev.log", "codev.advance", "codev.close"],
@@ -1021,6 +1026,22 @@ function minutesBox(m) {
   return h("div", { class: "card" }, h("h3", { text: t("minutes") }), shown, field(t("minutesWrite"), text),
     ...act(t("minutesWrite"), async () => { await call("panel.writeMinutes", { meeting: m.id, text: text.value }); await render("#minutes"); }, { class: "secondary", id: "write-minutes" }),
     m.minutes && !m.minutesApproved ? act(t("minutesApprove"), async () => { await call("panel.approveMinutes", { meeting: m.id }); await render("#minutes"); }, { id: "approve-minutes" }) : "");
+}
+
+// lotBox draws members by stratified lot (PANEL-9) and shows the draws:
+// each service's seats against its volunteers, and the seed that redoes it.
+async function lotBox(pid) {
+  const lots = (await call("panel.lots")).filter((l) => l.panel === pid);
+  const vols = h("input", { type: "number", min: "1", max: "60", value: "12" }), seats = h("input", { type: "number", min: "1", max: "30", value: "6" }), seed = h("input", { type: "number", min: "0", value: "2026" });
+  const shown = h("ul", { id: "lots" }, lots.map((l) => {
+    const by = {};
+    for (const v of l.volunteers) by[v.service] = (by[v.service] || 0) + 1;
+    return h("li", {}, t("lotDrawn")(date(l.drawnAt), num(l.volunteers.length), num(l.seats), String(l.seed)), " ",
+      Object.keys(by).map((sv) => h("span", { class: "tag" }, `${W("services", sv)}: ${t("seatsOf")(num(l.allocation[sv] || 0), num(by[sv]))}`)));
+  }));
+  return h("div", { class: "card" }, h("h3", { text: t("lot") }), h("p", { class: "note", text: t("lotNote") }),
+    h("div", { class: "grid" }, field(t("volunteers"), vols), field(t("seats"), seats), field(t("seed"), seed)),
+    ...act(t("drawLot"), async () => { await call("panel.drawLot", { panel: pid, volunteers: Number(vols.value), seats: Number(seats.value), seed: Number(seed.value) }); await render("#lots"); }, { class: "secondary", id: "draw-lot" }), shown);
 }
 
 // textInput is a one-line text field with a default value.
