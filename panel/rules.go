@@ -96,7 +96,7 @@ func (r Reason) Text(lang p.Lang) string {
 			En: "The term of the " + r.Position.Label(p.English) + " has ended",
 		}.In(lang)
 	case ReasonNotConstituted:
-		return p.Labels{Fi: "Raati ei ollut päätösvaltainen kokoonpanoltaan", Sv: "Rådet var inte fulltaligt sammansatt", En: "The panel was not constituted"}.In(lang)
+		return p.Labels{Fi: "Raadin kokoonpano ei täyttänyt vaatimuksia", Sv: "Rådets sammansättning uppfyllde inte kraven", En: "The panel's composition did not meet the requirements"}.In(lang)
 	case ReasonNoQuorum:
 		return p.Labels{
 			Fi: fmt.Sprintf("Paikalla %d jäsentä, yli puolet eli vähintään %d tarvitaan", r.Have, r.Need),

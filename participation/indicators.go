@@ -130,14 +130,14 @@ func LoopIndicators(r Reader, f IndicatorFilter) ([]Indicator, error) {
 		share(IndicatorReportedBack, all.Reported, all.Received, f.Period,
 			"contributions received in the period that were reported back to their contributors",
 			Labels{
-				Fi: fmt.Sprintf("%d/%d kaudella %s saapuneesta panoksesta on saanut vastauksen", all.Reported, all.Received, p),
+				Fi: fmt.Sprintf("%d/%d kaudella %s saapuneeseen palautteeseen tai ehdotukseen on vastattu", all.Reported, all.Received, p),
 				Sv: fmt.Sprintf("%d av %d bidrag som kom in under %s har fått svar", all.Reported, all.Received, p),
 				En: fmt.Sprintf("%d of %d contributions received in %s were answered", all.Reported, all.Received, p),
 			}),
 		share(IndicatorRespondedInTime, all.ReportedInTime, due, f.Period,
 			"contributions whose response deadline has passed or that were answered: answered by the deadline",
 			Labels{
-				Fi: fmt.Sprintf("%d/%d panokseen vastattiin määräajassa", all.ReportedInTime, due),
+				Fi: fmt.Sprintf("%d/%d palautteeseen tai ehdotukseen vastattiin määräajassa", all.ReportedInTime, due),
 				Sv: fmt.Sprintf("%d av %d bidrag besvarades inom tidsfristen", all.ReportedInTime, due),
 				En: fmt.Sprintf("%d of %d contributions were answered by their deadline", all.ReportedInTime, due),
 			}),
@@ -146,13 +146,13 @@ func LoopIndicators(r Reader, f IndicatorFilter) ([]Indicator, error) {
 		days(IndicatorP90Response, all.RespDays, 0.9, f.Period, "90th percentile of days from receipt to the response",
 			"9/10 vastauksista tuli %d päivässä (%d vastausta)", "9 av 10 svar kom inom %d dagar (%d svar)", "9 in 10 responses came within %d days (%d responses)"),
 		days(IndicatorMedianAck, all.AckDays, 0.5, f.Period, "median days from receipt to acknowledgement",
-			"Panos kuitattiin mediaanina %d päivässä (%d kuittausta)", "Bidraget kvitterades i median efter %d dagar (%d kvitteringar)", "The median acknowledgement came in %d days (%d acknowledged)"),
+			"Palaute tai ehdotus kuitattiin vastaanotetuksi mediaanina %d päivässä (%d kuittausta)", "Bidraget kvitterades i median efter %d dagar (%d kvitteringar)", "The median acknowledgement came in %d days (%d acknowledged)"),
 		days(IndicatorP90Ack, all.AckDays, 0.9, f.Period, "90th percentile of days from receipt to acknowledgement",
-			"9/10 panoksesta kuitattiin %d päivässä (%d kuittausta)", "9 av 10 bidrag kvitterades inom %d dagar (%d kvitteringar)", "9 in 10 acknowledgements came within %d days (%d acknowledged)"),
+			"9/10 palautteesta ja ehdotuksesta kuitattiin %d päivässä (%d kuittausta)", "9 av 10 bidrag kvitterades inom %d dagar (%d kvitteringar)", "9 in 10 acknowledgements came within %d days (%d acknowledged)"),
 		share(IndicatorAdopted, all.Adopted, all.Decided, f.Period,
 			"decided contributions adopted in full or in part",
 			Labels{
-				Fi: fmt.Sprintf("%d/%d päätetystä panoksesta otettiin käyttöön ainakin osittain", all.Adopted, all.Decided),
+				Fi: fmt.Sprintf("%d/%d päätetystä ehdotuksesta otettiin käyttöön ainakin osittain", all.Adopted, all.Decided),
 				Sv: fmt.Sprintf("%d av %d beslutade bidrag genomfördes helt eller delvis", all.Adopted, all.Decided),
 				En: fmt.Sprintf("%d of %d decided contributions were adopted at least in part", all.Adopted, all.Decided),
 			}),
@@ -438,7 +438,7 @@ func PseudoParticipation(r Reader, f WarningFilter) ([]Warning, error) {
 		}
 		rb := by[IndicatorReportedBack]
 		if rb.Denominator >= f.MinInputs && *rb.Value < 0.5 {
-			w.Rules = append(w.Rules, RuleBreak{RuleUnanswered, Labels{Fi: "Suurin osa panoksista jää vaille vastausta", Sv: "De flesta bidrag förblir obesvarade", En: "Most inputs go unanswered"}, rb})
+			w.Rules = append(w.Rules, RuleBreak{RuleUnanswered, Labels{Fi: "Suurin osa palautteesta ja ehdotuksista jää vaille vastausta", Sv: "De flesta bidrag förblir obesvarade", En: "Most inputs go unanswered"}, rb})
 		}
 		md := by[IndicatorMedianResponse]
 		if md.Value != nil && md.Denominator >= f.MinInputs && *md.Value > s.loop.RespondWithin.Hours()/24 {
@@ -446,7 +446,7 @@ func PseudoParticipation(r Reader, f WarningFilter) ([]Warning, error) {
 		}
 		ad := by[IndicatorAdopted]
 		if ad.Denominator >= f.MinInputs && *ad.Value < 0.1 {
-			w.Rules = append(w.Rules, RuleBreak{RuleNoEffect, Labels{Fi: "Panoksilla ei ole vaikutusta", Sv: "Bidragen har ingen verkan", En: "Inputs have no effect"}, ad})
+			w.Rules = append(w.Rules, RuleBreak{RuleNoEffect, Labels{Fi: "Palautteella ja ehdotuksilla ei ole vaikutusta", Sv: "Bidragen har ingen verkan", En: "Inputs have no effect"}, ad})
 		}
 		mt := by[IndicatorMemberTopics]
 		if mt.Denominator >= f.MinInputs && *mt.Value < 0.25 {

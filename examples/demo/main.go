@@ -5,16 +5,20 @@
 //	go run ./examples/demo -port 9000
 //
 // The module is built with the same Go that runs this command, and served
-// pre-compressed; wasm_exec.js comes from that Go's lib/wasm. The page
-// needs nothing beyond its own origin.
+// pre-compressed: brotli to browsers that accept it, gzip otherwise.
+// wasm_exec.js comes from that Go's lib/wasm. The page needs nothing
+// beyond its own origin.
 package main
 
 import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
 	"net"
 	"net/http"
@@ -24,6 +28,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/andybalholm/brotli"
 
 	"github.com/osallisuus/osallisuus/wasm/web"
 )
@@ -41,7 +47,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "demo:", err)
 		os.Exit(1)
 	}
-	fmt.Printf("osallisuus demo: http://%s/  (module %d KB, %d KB compressed)\n", ln.Addr(), len(mod.Wasm)/1024, len(mod.Gzip)/1024)
+	fmt.Printf("osallisuus demo: http://%s/  (module %d KB; %d KB brotli, %d KB gzip)\n", ln.Addr(), len(mod.Wasm)/1024, len(mod.Brotli)/1024, len(mod.Gzip)/1024)
 	srv := &http.Server{Handler: Handler(mod), ReadHeaderTimeout: 10 * time.Second}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -52,10 +58,10 @@ func main() {
 	}
 }
 
-// Module is the built WebAssembly module, plain and gzip-compressed, with
-// the wasm_exec.js of the Go that built it.
+// Module is the built WebAssembly module, plain, gzip- and
+// brotli-compressed, with the wasm_exec.js of the Go that built it.
 type Module struct {
-	Wasm, Gzip, Exec []byte
+	Wasm, Gzip, Brotli, Exec []byte
 }
 
 // Build compiles ./wasm/module for GOOS=js GOARCH=wasm with the go
@@ -95,7 +101,66 @@ func Build() (*Module, error) {
 	zw.Write(m.Wasm)
 	zw.Close()
 	m.Gzip = z.Bytes()
+	if m.Brotli, err = compressBrotli(m.Wasm); err != nil {
+		return nil, err
+	}
 	return m, nil
+}
+
+// compressBrotli compresses the module at brotli's highest quality, which
+// takes the pure-Go encoder about half a minute; the result is kept in the
+// user's cache directory under the module's SHA-256, so the same module
+// is compressed once.
+func compressBrotli(wasm []byte) ([]byte, error) {
+	sum := sha256.Sum256(wasm)
+	var cache string
+	if dir, err := os.UserCacheDir(); err == nil {
+		cache = filepath.Join(dir, "osallisuus-demo", hex.EncodeToString(sum[:])+".wasm.br")
+		if b, err := os.ReadFile(cache); err == nil && brotliOf(b, wasm) {
+			return b, nil
+		}
+	}
+	var z bytes.Buffer
+	w := brotli.NewWriterOptions(&z, brotli.WriterOptions{Quality: brotli.BestCompression, LGWin: 24})
+	if _, err := w.Write(wasm); err != nil {
+		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	if cache != "" && os.MkdirAll(filepath.Dir(cache), 0o755) == nil {
+		// Written aside and renamed, so a reader never sees half a file;
+		// a cache that cannot be written only costs the next start time.
+		if f, err := os.CreateTemp(filepath.Dir(cache), "br-"); err == nil {
+			_, werr := f.Write(z.Bytes())
+			if cerr := f.Close(); werr == nil && cerr == nil {
+				os.Rename(f.Name(), cache)
+			}
+			os.Remove(f.Name())
+		}
+	}
+	return z.Bytes(), nil
+}
+
+// brotliOf reports whether b decompresses to wasm: a cached file is used
+// only if it is whole.
+func brotliOf(b, wasm []byte) bool {
+	out, err := io.ReadAll(brotli.NewReader(bytes.NewReader(b)))
+	return err == nil && bytes.Equal(out, wasm)
+}
+
+// accepts reports whether an Accept-Encoding header accepts enc: listed,
+// and not with q=0.
+func accepts(header, enc string) bool {
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if !strings.EqualFold(strings.TrimSpace(name), enc) {
+			continue
+		}
+		q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
+		return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+	}
+	return false
 }
 
 func goOutput(dir string, args ...string) (string, error) {
@@ -116,13 +181,19 @@ func Handler(m *Module) http.Handler {
 	mux.HandleFunc("/osallisuus.wasm", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/wasm")
 		w.Header().Set("Cache-Control", "no-cache")
-		if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		w.Header().Set("Vary", "Accept-Encoding")
+		ae := r.Header.Get("Accept-Encoding")
+		body := m.Wasm
+		switch {
+		case len(m.Brotli) > 0 && accepts(ae, "br"):
+			w.Header().Set("Content-Encoding", "br")
+			body = m.Brotli
+		case accepts(ae, "gzip"):
 			w.Header().Set("Content-Encoding", "gzip")
-			w.Header().Set("Content-Length", fmt.Sprint(len(m.Gzip)))
-			w.Write(m.Gzip)
-			return
+			body = m.Gzip
 		}
-		w.Write(m.Wasm)
+		w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+		w.Write(body)
 	})
 	// Browsers ask for /favicon.ico whatever the page links; it is the
 	// page's SVG icon.

@@ -77,7 +77,7 @@ const T = {
     skip: "Siirry sisältöön", title: "Asiakkaat kehittäjinä", loading: "Ladataan…", views: "Näkymät", roleLabel: "Rooli",
     lead: "Asiakasosallisuuden malli selaimessa: asiakasraati, palaute, kokemusasiantuntijat ja palautesilmukka. Kaikki tieto pysyy tässä selaimessa.",
     sample: "Lataa esimerkkihyvinvointialue", reset: "Tyhjennä", footer: "osallisuus – avoin Go-kirjasto asiakasosallisuuteen. Tila tallentuu tähän selaimeen (IndexedDB) tapahtumaketjuna.",
-    tabPanel: "Asiakasraati", tabFeedback: "Palaute", tabReceipt: "Kuitti", tabReport: "Sosiaalinen raportti", tabExperts: "Kokemusasiantuntijat", tabLoop: "Palautesilmukka", tabHouse: "Osallisuuden talo",
+    tabPanel: "Asiakasraati", tabFeedback: "Palaute", tabReceipt: "Kuitti", tabReport: "Sosiaalinen raportointi", tabExperts: "Kokemusasiantuntijat", tabLoop: "Palautesilmukka", tabHouse: "Osallisuuden talo",
     saved: (n) => `${n} tapahtumaa tallessa tässä selaimessa – ketju tarkistettu ✓`,
     savedDamaged: (n) => `${n} tapahtumaa tässä selaimessa – tallennettu ketju oli vahingoittunut ✗`,
     readOnly: "Vahingoittunutta tallennetta ei voitu siirtää syrjään, joten se on yhä paikallaan eikä muutoksia tallenneta. Lataa se talteen alta.",
@@ -112,7 +112,7 @@ const T = {
     introPanel: "Asiakasraati kokoontuu päätösvaltaisena, kun siinä on vähintään 10 jäsentä vähintään kahdesta palvelusta sekä puheenjohtaja ja sihteeri (PANEL-1–3) ja yli puolet jäsenistä on paikalla (PANEL-6). Kannanotto lähtee palvelujohdolle ja vastaus palaa raadille (PANEL-7).",
     introFeedback: "Palautelaite ja sähköinen lomake ovat nimettömiä: aika tallentuu tunnin tarkkuudella (PRIV-1), toistopainallus lasketaan kerran ja henkilötiedot poistetaan tekstistä ennen tallennusta.",
     introReceipt: "Kuittikoodilla palautteen antaja näkee, mitä palautteelle tapahtui, ilman että hänet tunnistetaan.",
-    introReport: "Sosiaalinen raportti kokoaa palautteen palveluittain. Alle viiden palautteen solut piilotetaan, ja lisäksi ne solut, joista piilotetun luvun voisi laskea (FB-5).",
+    introReport: "Sosiaalisen raportoinnin yhteenveto kokoaa palautteen palveluittain. Alle viiden palautteen solut piilotetaan, ja lisäksi ne solut, joista piilotetun luvun voisi laskea (FB-5).",
     introExperts: "Kokemusasiantuntijan tausta on arkaluonteista tietoa ja tallentuu salattuna suostumuksella; suostumuksen peruminen poistaa tiedot (PRIV-2). Haku perustelee ehdotukset.",
     introLoop: "Jokainen palaute ja kannanotto kulkee silmukan vaiheet: saapunut, kuitattu, käsittelyssä, päätetty, toteutettu, vastattu. Myöhässä olevat on merkitty.",
     introHouse: "Osallisuuden talo (THL) näyttää, millä tasoilla asiakkaat ovat olleet mukana viimeisen vuoden aikana. Varoitukset kertovat, missä osallisuutta kysytään mutta siihen ei vastata.",
@@ -121,7 +121,7 @@ const T = {
     skip: "Till innehållet", title: "Klienter som utvecklare", loading: "Laddar…", views: "Vyer", roleLabel: "Roll",
     lead: "En modell för klientdelaktighet i webbläsaren: klientråd, respons, erfarenhetsexperter och responsslingan. Allt stannar i den här webbläsaren.",
     sample: "Ladda ett exempelområde", reset: "Töm", footer: "osallisuus – ett öppet Go-bibliotek för klientdelaktighet. Tillståndet sparas i den här webbläsaren (IndexedDB) som en händelsekedja.",
-    tabPanel: "Klientråd", tabFeedback: "Respons", tabReceipt: "Kvitto", tabReport: "Social rapport", tabExperts: "Erfarenhetsexperter", tabLoop: "Responsslingan", tabHouse: "Delaktighetens hus",
+    tabPanel: "Klientråd", tabFeedback: "Respons", tabReceipt: "Kvitto", tabReport: "Social rapportering", tabExperts: "Erfarenhetsexperter", tabLoop: "Responsslingan", tabHouse: "Delaktighetens hus",
     saved: (n) => `${n} händelser sparade i den här webbläsaren – kedjan kontrollerad ✓`,
     savedDamaged: (n) => `${n} händelser i den här webbläsaren – den sparade kedjan var skadad ✗`,
     readOnly: "Den skadade sparade kedjan kunde inte flyttas undan, så den ligger kvar och ändringar sparas inte. Ladda ner den nedan.",
@@ -156,7 +156,7 @@ const T = {
     introPanel: "Klientrådet är beslutfört när det har minst 10 medlemmar från minst två tjänster, en ordförande och en sekreterare (PANEL-1–3) och över hälften är närvarande (PANEL-6). Ställningstagandet går till serviceledningen och svaret kommer tillbaka till rådet (PANEL-7).",
     introFeedback: "Responsenheten och e-blanketten är anonyma: tiden sparas per timme (PRIV-1), ett upprepat tryck räknas en gång och personuppgifter tas bort ur texten innan den sparas.",
     introReceipt: "Med kvittokoden ser den som gav respons vad som hände med den, utan att bli identifierad.",
-    introReport: "Den sociala rapporten samlar responsen per tjänst. Celler med färre än fem svar döljs, liksom celler ur vilka ett dolt tal kunde räknas ut (FB-5).",
+    introReport: "Sammanställningen av den sociala rapporteringen samlar responsen per tjänst. Celler med färre än fem svar döljs, liksom celler ur vilka ett dolt tal kunde räknas ut (FB-5).",
     introExperts: "Erfarenhetsexpertens bakgrund är känslig och sparas krypterad under samtycke; när samtycket återkallas raderas uppgifterna (PRIV-2). Sökningen motiverar sina förslag.",
     introLoop: "Varje respons och ställningstagande går genom slingans steg: inkommen, kvitterad, under behandling, beslutad, genomförd, besvarad. Försenade är märkta.",
     introHouse: "Delaktighetens hus (THL) visar på vilka nivåer klienterna deltagit under det senaste året. Varningarna visar var delaktighet efterfrågas men aldrig besvaras.",
@@ -589,6 +589,8 @@ async function panelView() {
   const meetingBox = h("div", { class: "card" }, ...act(t("holdMeeting"), async () => {
     await call("panel.meet", { panel: pid, present: st.members.map((m) => m.id) }); await render("#meeting-result");
   }, { id: "hold-meeting" }, [meetingResult]), meetingResult);
+  const minutes = last && last.held ? minutesBox(last) : null;
+  const lot = await lotBox(pid);
   const stText = h("textarea", {}, t("statementText"));
   const adopt = last && last.official ? h("div", { class: "card" }, field(t("statement"), stText),
     ...act(t("adopt"), async () => { await call("panel.adopt", { meeting: last.id, text: stText.value }); await render(".statement:last-of-type"); }, { id: "adopt" })) : null;
@@ -610,7 +612,7 @@ async function panelView() {
     addBtn, ...act(t("addFive"), addFive, { class: "secondary", id: "add-five" }), addErr);
   addForm.addEventListener("submit", (e) => { e.preventDefault(); run(addBtn, addErr, async () => { await call("panel.addMember", { panel: pid, name: name.value, service: service.value, type: type.value }); await render("#members"); }); });
   return h("div", {}, h("div", { class: "card" }, h("p", {}, h("strong", { text: st.panel.name })), comp),
-    addForm, scrollBox(t("members"), members), meetingBox, adopt, statements);
+    addForm, lot, scrollBox(t("members"), members), meetingBox, minutes, adopt, statements);
 }
 
 // ---- Feedback: device emulator and e-form ----
@@ -704,9 +706,17 @@ const COLORS = ["c1", "c2", "c3", "c4", "c5"];
 function cellText(c) { return c.suppressed ? (c.secondary ? t("hiddenOther") : t("small")) : num(c.value); }
 function cellTd(c) { return h("td", { class: c.suppressed ? (c.secondary ? "supp secondary" : "supp") : "num", text: cellText(c) }); }
 
+// reportDays is the social report's period, chosen on its view.
+let reportDays = 90;
 async function reportView() {
-  const rep = await call("feedback.report", { days: 90 });
-  const follow = await call("feedback.followUps", { days: 90 });
+  const rep = await call("feedback.report", { days: reportDays });
+  const follow = await call("feedback.followUps", { days: reportDays });
+  const period = select([30, 90, 365].map((n) => [String(n), t("lastDays")(n)]), String(reportDays));
+  period.id = "report-days";
+  period.addEventListener("change", () => { reportDays = Number(period.value); render("#report-days"); });
+  const stamp = `${reportDays}d`;
+  const controls = h("div", { class: "card inline report-controls" }, field(t("period"), period),
+    download(t("downloadCsv"), `osallisuus-report-${stamp}.csv`, reportCSV(rep)), download(t("downloadJson"), `osallisuus-report-${stamp}.json`, JSON.stringify(rep, null, 2)));
   const rt = rep.ratings, rows = rt.rows || [], cols = rt.cols || [];
   const colLabel = (c) => c === "none" ? t("none") : L("ratings", Number(c));
   const legend = h("ul", { class: "legend" }, cols.map((c, j) => h("li", {}, h("span", { class: `swatch ${COLORS[j]}`, "aria-hidden": "true" }), colLabel(c))),
@@ -726,7 +736,7 @@ async function reportView() {
     h("div", { class: "bar-row axis", "aria-hidden": "true" }, h("div", { class: "bar-label" }), h("div", { class: "ticks" }, [0, 25, 50, 75, 100].map((p) => h("span", { text: num(p / 100, { style: "percent" }) })))));
   // No change is shown without an earlier period to compare with.
   const change = (sv) => sv.change === undefined || sv.change === null || (!sv.previous?.suppressed && !sv.previous?.value) ? "–" : num(sv.change, { signDisplay: "exceptZero" });
-  const table = h("table", { id: "report-table" }, h("caption", { text: `${t("report90")}: ${cellText(rep.total)} ${t("items")}` }),
+  const table = h("table", { id: "report-table" }, h("caption", { text: `${t("lastDays")(reportDays)}: ${cellText(rep.total)} ${t("items")}` }),
     h("thead", {}, h("tr", {}, h("th", { scope: "col", text: t("service") }), h("th", { scope: "col", text: t("count") }), ...cols.map((c) => h("th", { scope: "col", text: colLabel(c) })), h("th", { scope: "col", text: t("change") }), h("th", { scope: "col", text: t("happy") }), h("th", { scope: "col", text: t("topThemes") }))),
     h("tbody", {}, (rep.services || []).map((sv, i) => h("tr", {}, h("th", { scope: "row", text: W("services", sv.service) }), cellTd(sv.count),
       ...(rt.cells[rows.indexOf(sv.service)] || []).map(cellTd),
@@ -743,9 +753,20 @@ async function reportView() {
     h("table", { id: "follow-table", class: "cards" },
       h("thead", {}, h("tr", {}, h("th", { scope: "col", text: t("device") }), h("th", { scope: "col", text: t("question") }), h("th", { scope: "col", text: t("answers") }))),
       h("tbody", {}, follow.map(followRow)))) : "";
-  if (!rows.length) return h("div", {}, h("p", { text: t("noData") }), followUps);
-  return h("div", {}, h("figure", { class: "card" }, h("figcaption", { text: t("chartTitle") }), legend, chart, h("p", { class: "note", text: t("legendSupp") })),
-    scrollBox(t("report90"), table), h("p", { class: "note", text: `– = ${t("noEarlier")}` }), followUps, tasks);
+  if (!rows.length) return h("div", {}, controls, h("p", { text: t("noData") }), followUps);
+  return h("div", {}, controls, h("figure", { class: "card" }, h("figcaption", { text: t("chartTitle") }), legend, chart, h("p", { class: "note", text: t("legendSupp") })),
+    scrollBox(t("lastDays")(reportDays), table), h("p", { class: "note", text: `– = ${t("noEarlier")}` }), followUps, tasks);
+}
+// reportCSV writes the report's services as CSV, one row a service: a
+// hidden cell is written as why it is hidden (FB-5), never as a number.
+function reportCSV(rep) {
+  const cols = rep.ratings.cols || [], rows = rep.ratings.rows || [];
+  const cell = (c) => c.suppressed ? (c.secondary ? "hidden_to_protect_another" : "under_5") : String(c.value);
+  const q = (v) => /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+  const head = ["service", "count", ...cols.map((c) => `rating_${c}`), "change", "happy_index"];
+  const lines = (rep.services || []).map((sv) => [sv.service, cell(sv.count), ...(rep.ratings.cells[rows.indexOf(sv.service)] || []).map(cell),
+    sv.change ?? "", sv.happyIndex ?? ""].map((v) => q(String(v))).join(","));
+  return [head.join(","), ...lines].join("\n") + "\n";
 }
 function themeLabel(rep, code) { return (rep.themes || []).find((x) => x.theme === code)?.labels?.[lang] ?? code; }
 
@@ -880,5 +901,293 @@ async function boot() {
   globalThis.osallisuusReady = true;
   performance.mark("osallisuus-ready");
 }
+
+// ---- The views of co-development, goals, family consent and the journal ----
+
+// Their words, merged into the page's tables.
+const MORE = {
+  fi: {
+    lot: "Jäsenten arvonta", lotNote: "Arvonta jakaa paikat palveluille niiden osuuden mukaan vapaaehtoisista, ja sattuma valitsee palvelun sisällä (PANEL-9). Siemenluku tallennetaan, joten arvonnan voi tarkastaa ja toistaa.", volunteers: "Vapaaehtoisia", seats: "Paikkoja", seed: "Siemenluku", drawLot: "Arvo jäsenet", lotDrawn: (d, n, k, s) => `${d}: ${n} vapaaehtoista, ${k} paikkaa, siemenluku ${s}.`, seatsOf: (k, n) => `${k} paikkaa / ${n} vapaaehtoista`,
+    npsLabel: "Suositteluindeksi 0–10", hiddenFigure: "– = luku on piilotettu, koska se paljastaisi alle viiden vastaajan valinnat.", tabSurvey: "Asiakaskysely", introSurvey: "Kysely noudattaa THL:n valtakunnallisen asiakaspalautteen rakennetta (FB-8): suositteluindeksi 0–10, perusväittämät asteikolla 1–5, organisaation omat väittämät ja avoin kysymys, joten tulokset ovat vertailukelpoisia yksiköiden ja hyvinvointialueiden välillä. Vastaukset ovat nimettömiä, ja alle viiden vastauksen luvut piilotetaan (FB-5).", createSurvey: "Luo kysely valtakunnallisen mallin mukaan", noSurvey: "Kyselyä ei ole vielä luotu.", answerSurvey: "Lähetä vastaus", surveyDone: "Kiitos, vastauksesi kirjattiin nimettömänä.", noAnswer2: "Ei vastausta", agree: (n) => ["", "1 – täysin eri mieltä", "2", "3", "4", "5 – täysin samaa mieltä"][n], results: "Tulokset", responses: "Vastauksia", answeredN: "Vastanneita", meanOrNps: "Keskiarvo / suositteluindeksi", category: "Osa-alue", openAnswers: "Avoimet vastaukset (poimintoja, henkilötiedot poistettu)",
+    minutes: "Pöytäkirja", minutesText: "Läsnä kaikki jäsenet. Raati käsitteli iltavastaanoton ja hyväksyi kannanoton.", minutesWrite: "Kirjaa pöytäkirja", minutesApprove: "Hyväksy pöytäkirja", minutesApproved: "Puheenjohtaja hyväksyi", minutesPending: "Odottaa puheenjohtajan hyväksyntää.", noMinutes: "Pöytäkirjaa ei ole vielä kirjattu.",
+    tabCodev: "Yhteiskehittäminen", tabGoals: "Omat tavoitteet", tabFamily: "Omaisen suostumus", tabJournal: "Tapahtumaketju",
+    introCodev: "Yhteiskehittämisprosessi etenee vaiheittain: suunnittelu, toteutus ja arviointi. Päätökset kirjataan perusteluineen. Prosessi päätetään vasta arviointivaiheessa ja aina tulosyhteenvedolla, joka lähtee vastauksena jokaiselle prosessiin liitetylle palautteelle ja idealle (PART-3).",
+    introGoals: "Asiakas kirjoittaa muutostavoitteensa itse ja kertoo oman osuutensa sen saavuttamisessa; vain asiakas voi muotoilla tavoitteen uudelleen. Työntekijä kirjaa tukensa ja edistymisen. Tavoite on työn alla tai saavutettu – epäonnistunutta tavoitetta ei ole, vaan tavoite suunnitellaan uudelleen, ja aiempi muotoilu säilyy (PART-4).",
+    introFamily: "Omainen voi osallistua asiakkaan palvelun suunnitteluun, tapaamisiin tai tiedonsaantiin vain asiakkaan (tai laillisen edustajan) suostumuksella, sen sisältämissä asioissa ja sen voimassaoloajan. Asiakas voi perua suostumuksen milloin tahansa, minkä jälkeen omainen ei voi enää osallistua (PART-5).",
+    introJournal: "Kaikki muutokset tallentuvat tapahtumaketjuun, jossa jokainen tapahtuma sisältää edellisen tiivisteen. Tarkistus käy koko ketjun läpi: jos yksikin merkki on muuttunut, ketju ei täsmää. Ketjun ja avaimet voi ladata talteen; henkilötiedot ovat ketjussa salattuina.",
+    processTitle: "Iltavastaanoton yhteiskehittäminen", startProcess: "Aloita yhteiskehittämisprosessi", processName: "Prosessin nimi", noProcesses: "Ei vielä prosesseja.",
+    phase: "Vaihe", participants: "Osallistujat", log: "Päätösloki", noLog: "Ei vielä kirjattuja päätöksiä.", linked: "Liitetyt palautteet ja ideat", noLinked: "Ei liitettyjä palautteita tai ideoita.",
+    idea: "Idea", ideaText: "Iltavastaanotto myös torstaisin", raiseIdea: "Tuo idea prosessiin", logDecision: "Kirjaa päätös", why: "Perustelu", decisionText: "Kokeillaan iltavastaanottoa kahden kuukauden ajan", whyText: "Raati ja kokemusasiantuntija pitivät tätä tärkeimpänä",
+    nextPhase: "Siirry seuraavaan vaiheeseen", summary: "Tulosyhteenveto", summaryText: "Iltavastaanotto jatkuu tiistaisin ja torstaisin; asiakkaiden odotusaika lyheni.", closeProcess: "Päätä prosessi ja vastaa liitettyihin", closeLater: "Prosessin voi päättää arviointivaiheessa tulosyhteenvedolla.", answered: "Vastaus:",
+    goalText: "Tavoitteeni", ownRole: "Oma osuuteni", goalDefault: "Löydän oman vuokra-asunnon", ownRoleDefault: "Haen kahta asuntoa viikossa", writeGoal: "Kirjaa oma tavoite", noGoals: "Ei vielä tavoitteita.",
+    ownGoal: "Oma tavoitteesi", otherGoal: "Toisen asiakkaan tavoite", support: "Työntekijän tuki", supportDefault: "Autan hakemusten kanssa", progress: "Edistyminen", progressDefault: "Kaksi hakemusta lähetetty",
+    addSupport: "Kirjaa tuki", addProgress: "Kirjaa edistyminen", reach: "Merkitse saavutetuksi", replan: "Suunnittele uudelleen", newWording: "Uusi muotoilu", replanWhy: "Miksi muutat tavoitetta", replanWhyDefault: "Tavoite tarkentui",
+    earlier: "Aiempi muotoilu", notes: "Merkinnät",
+    familyFor: "Asiakkaan suostumus omaiselle", scopes: "Mihin omainen voi osallistua", expires: "Voimassa", days: (n) => `${n} päivää`, grant: "Kirjaa suostumus", consents: "Suostumukset", noConsents: "Ei suostumuksia.",
+    given: "Annettu", until: "voimassa", withdrawnAt: "peruttu", withdrawConsent: "Peru suostumus", inForce: "Voimassa nyt", notInForce: "Ei voimassa", takePart: "Omainen osallistuu", tookPart: "Osallistuminen kirjattiin.",
+    verify: "Tarkista koko ketju", verified: (n) => `Ketju tarkistettu: ${n} tapahtumaa, jokainen linkki täsmää ✓`, notVerified: "Ketju ei täsmää:", head: "Viimeisin tiiviste", eventType: "Tapahtumatyyppi", eventCount: "Määrä", savedJournal: "Tallennettu ketju",
+    downloadCsv: "Lataa CSV", downloadJson: "Lataa JSON", period: "Jakso", lastDays: (n) => `Viimeiset ${n} päivää`, reportFor: (n) => `Viimeiset ${n} päivää`,
+  },
+  sv: {
+    lot: "Lottning av medlemmar", lotNote: "Lottningen fördelar platserna på tjänsterna enligt deras andel av de frivilliga, och slumpen väljer inom tjänsten (PANEL-9). Fröet sparas, så lottningen kan granskas och göras om.", volunteers: "Frivilliga", seats: "Platser", seed: "Frö", drawLot: "Lotta medlemmar", lotDrawn: (d, n, k, s) => `${d}: ${n} frivilliga, ${k} platser, frö ${s}.`, seatsOf: (k, n) => `${k} platser / ${n} frivilliga`,
+    npsLabel: "Rekommendationsindex 0–10", hiddenFigure: "– = talet är dolt eftersom det skulle avslöja svar som färre än fem har gett.", tabSurvey: "Klientenkät", introSurvey: "Enkäten följer strukturen i THL:s nationella klientrespons (FB-8): rekommendationsindex 0–10, grundpåståenden på skalan 1–5, organisationens egna påståenden och en öppen fråga, så att resultaten kan jämföras mellan enheter och välfärdsområden. Svaren är anonyma, och tal under fem svar döljs (FB-5).", createSurvey: "Skapa en enkät enligt den nationella modellen", noSurvey: "Ingen enkät har skapats ännu.", answerSurvey: "Skicka svaret", surveyDone: "Tack, ditt svar registrerades anonymt.", noAnswer2: "Inget svar", agree: (n) => ["", "1 – helt av annan åsikt", "2", "3", "4", "5 – helt av samma åsikt"][n], results: "Resultat", responses: "Svar", answeredN: "Svarande", meanOrNps: "Medelvärde / rekommendationsindex", category: "Område", openAnswers: "Öppna svar (urval, personuppgifter borttagna)",
+    minutes: "Protokoll", minutesText: "Alla medlemmar närvarande. Rådet behandlade kvällsmottagningen och godkände ställningstagandet.", minutesWrite: "Registrera protokollet", minutesApprove: "Godkänn protokollet", minutesApproved: "Ordföranden godkände", minutesPending: "Väntar på ordförandens godkännande.", noMinutes: "Inget protokoll har registrerats ännu.",
+    tabCodev: "Samutveckling", tabGoals: "Egna mål", tabFamily: "Anhörigas samtycke", tabJournal: "Händelsekedjan",
+    introCodev: "En samutvecklingsprocess går i steg: planering, genomförande och utvärdering. Besluten dokumenteras med motivering. Processen avslutas först i utvärderingen och alltid med en resultatsammanfattning, som går som svar till varje respons och idé som kopplats till processen (PART-3).",
+    introGoals: "Klienten skriver själv sitt förändringsmål och sin egen del i att nå det; bara klienten kan formulera om målet. Den anställda antecknar sitt stöd och framstegen. Ett mål pågår eller är uppnått – det finns inga misslyckade mål, målet planeras om och den tidigare formuleringen sparas (PART-4).",
+    introFamily: "En anhörig kan delta i planeringen av klientens service, i möten eller få information bara med klientens (eller den lagliga företrädarens) samtycke, i det som samtycket omfattar och medan det gäller. Klienten kan när som helst återkalla samtycket, och därefter kan den anhöriga inte längre delta (PART-5).",
+    introJournal: "Alla ändringar sparas i en händelsekedja där varje händelse innehåller den föregåendes hash. Kontrollen går igenom hela kedjan: har ett enda tecken ändrats stämmer kedjan inte. Kedjan och nycklarna kan laddas ner; personuppgifterna är krypterade i kedjan.",
+    processTitle: "Samutveckling av kvällsmottagningen", startProcess: "Starta en samutvecklingsprocess", processName: "Processens namn", noProcesses: "Inga processer ännu.",
+    phase: "Skede", participants: "Deltagare", log: "Beslutslogg", noLog: "Inga dokumenterade beslut ännu.", linked: "Kopplade responser och idéer", noLinked: "Inga kopplade responser eller idéer.",
+    idea: "Idé", ideaText: "Kvällsmottagning också på torsdagar", raiseIdea: "Lägg fram idén", logDecision: "Dokumentera beslut", why: "Motivering", decisionText: "Vi prövar kvällsmottagning i två månader", whyText: "Rådet och erfarenhetsexperten ansåg det viktigast",
+    nextPhase: "Gå till nästa skede", summary: "Resultatsammanfattning", summaryText: "Kvällsmottagningen fortsätter tisdagar och torsdagar; klienternas väntetid blev kortare.", closeProcess: "Avsluta processen och svara på det kopplade", closeLater: "Processen kan avslutas i utvärderingen med en resultatsammanfattning.", answered: "Svar:",
+    goalText: "Mitt mål", ownRole: "Min egen del", goalDefault: "Jag hittar en egen hyresbostad", ownRoleDefault: "Jag söker två bostäder i veckan", writeGoal: "Skriv ett eget mål", noGoals: "Inga mål ännu.",
+    ownGoal: "Ditt eget mål", otherGoal: "En annan klients mål", support: "Den anställdas stöd", supportDefault: "Jag hjälper med ansökningarna", progress: "Framsteg", progressDefault: "Två ansökningar skickade",
+    addSupport: "Anteckna stöd", addProgress: "Anteckna framsteg", reach: "Markera som uppnått", replan: "Planera om", newWording: "Ny formulering", replanWhy: "Varför ändrar du målet", replanWhyDefault: "Målet blev tydligare",
+    earlier: "Tidigare formulering", notes: "Anteckningar",
+    familyFor: "Klientens samtycke för den anhöriga", scopes: "Vad den anhöriga får delta i", expires: "Giltigt", days: (n) => `${n} dagar`, grant: "Registrera samtycket", consents: "Samtycken", noConsents: "Inga samtycken.",
+    given: "Givet", until: "giltigt till", withdrawnAt: "återkallat", withdrawConsent: "Återkalla samtycket", inForce: "Gäller nu", notInForce: "Gäller inte", takePart: "Den anhöriga deltar", tookPart: "Deltagandet registrerades.",
+    verify: "Kontrollera hela kedjan", verified: (n) => `Kedjan kontrollerad: ${n} händelser, varje länk stämmer ✓`, notVerified: "Kedjan stämmer inte:", head: "Senaste hash", eventType: "Händelsetyp", eventCount: "Antal", savedJournal: "Den sparade kedjan",
+    downloadCsv: "Ladda ner CSV", downloadJson: "Ladda ner JSON", period: "Period", lastDays: (n) => `De senaste ${n} dagarna`, reportFor: (n) => `De senaste ${n} dagarna`,
+  },
+  en: {
+    lot: "Drawing members by lot", lotNote: "The lot shares the seats among services by their share of the volunteers, and chance picks within a service (PANEL-9). The seed is recorded, so the draw can be audited and redone.", volunteers: "Volunteers", seats: "Seats", seed: "Seed", drawLot: "Draw members", lotDrawn: (d, n, k, s) => `${d}: ${n} volunteers, ${k} seats, seed ${s}.`, seatsOf: (k, n) => `${k} seats / ${n} volunteers`,
+    npsLabel: "Recommendation index 0–10", hiddenFigure: "– = the figure is hidden, as it would reveal answers fewer than five gave.", tabSurvey: "Client survey", introSurvey: "The survey follows the shape of THL's national client feedback (FB-8): a recommendation index 0–10, basic statements on a 1–5 scale, the organisation's own statements and an open question, so results compare across units and counties. Answers are anonymous, and counts under five are hidden (FB-5).", createSurvey: "Create a survey in the national shape", noSurvey: "No survey created yet.", answerSurvey: "Send the answer", surveyDone: "Thank you, your answer was recorded anonymously.", noAnswer2: "No answer", agree: (n) => ["", "1 – strongly disagree", "2", "3", "4", "5 – strongly agree"][n], results: "Results", responses: "Responses", answeredN: "Answered", meanOrNps: "Mean / recommendation index", category: "Area", openAnswers: "Open answers (excerpts, personal data removed)",
+    minutes: "Minutes", minutesText: "All members present. The panel discussed evening hours and adopted a statement.", minutesWrite: "Record the minutes", minutesApprove: "Approve the minutes", minutesApproved: "Approved by the chair", minutesPending: "Awaiting the chair's approval.", noMinutes: "No minutes recorded yet.",
+    tabCodev: "Co-development", tabGoals: "Own goals", tabFamily: "Family consent", tabJournal: "Journal",
+    introCodev: "A co-development process moves in phases: planning, implementation, evaluation. Decisions are documented with their reasons. A process closes only in evaluation and always with a results summary, which goes as the answer to every input and idea linked to it (PART-3).",
+    introGoals: "Clients write their change goal themselves, with their own part in reaching it; only the client rewords it. Workers record their support and the progress. A goal is in progress or reached – there is no failed goal: it is replanned, and the earlier wording is kept (PART-4).",
+    introFamily: "A family member takes part in planning the client's service, in meetings or in information only with the client's (or legal representative's) consent, within what it covers and while it is in force. The client can withdraw it at any time, and then the family member can no longer take part (PART-5).",
+    introJournal: "Every change is kept in a chain of events in which each event holds the hash of the one before. Verifying walks the whole chain: if a single character changed, the chain does not match. The chain and the keys can be downloaded; personal data is sealed in the chain.",
+    processTitle: "Co-developing evening hours", startProcess: "Start a co-development process", processName: "Name of the process", noProcesses: "No processes yet.",
+    phase: "Phase", participants: "Participants", log: "Decision log", noLog: "No decisions documented yet.", linked: "Linked inputs and ideas", noLinked: "No linked inputs or ideas.",
+    idea: "Idea", ideaText: "Evening hours on Thursdays too", raiseIdea: "Raise the idea", logDecision: "Document a decision", why: "Why", decisionText: "We try evening hours for two months", whyText: "The panel and the experience expert rated it first",
+    nextPhase: "Move to the next phase", summary: "Results summary", summaryText: "Evening hours go on on Tuesdays and Thursdays; clients waited less.", closeProcess: "Close the process and answer what is linked", closeLater: "The process can be closed in evaluation, with a results summary.", answered: "Answer:",
+    goalText: "My goal", ownRole: "My own part", goalDefault: "I find a rented flat of my own", ownRoleDefault: "I apply for two flats a week", writeGoal: "Write my own goal", noGoals: "No goals yet.",
+    ownGoal: "Your own goal", otherGoal: "Another client's goal", support: "Worker's support", supportDefault: "I help with the applications", progress: "Progress", progressDefault: "Two applications sent",
+    addSupport: "Record support", addProgress: "Record progress", reach: "Mark reached", replan: "Replan", newWording: "New wording", replanWhy: "Why you change the goal", replanWhyDefault: "The goal became clearer",
+    earlier: "Earlier wording", notes: "Notes",
+    familyFor: "The client's consent for the family member", scopes: "What the family member may take part in", expires: "Valid for", days: (n) => `${n} days`, grant: "Record the consent", consents: "Consents", noConsents: "No consents.",
+    given: "Given", until: "valid until", withdrawnAt: "withdrawn", withdrawConsent: "Withdraw the consent", inForce: "In force now", notInForce: "Not in force", takePart: "The family member takes part", tookPart: "Taking part was recorded.",
+    verify: "Verify the whole chain", verified: (n) => `Chain verified: ${n} events, every link matches ✓`, notVerified: "The chain does not match:", head: "Latest hash", eventType: "Event type", eventCount: "Count", savedJournal: "The saved chain",
+    downloadCsv: "Download CSV", downloadJson: "Download JSON", period: "Period", lastDays: (n) => `Last ${n} days`, reportFor: (n) => `Last ${n} days`,
+  },
+};
+for (const l of Object.keys(MORE)) Object.assign(T[l], MORE[l]);
+Object.assign(WORDS.actions, {
+  "panel.draw_lot": { fi: "arpoa jäseniä", sv: "lotta medlemmar", en: "draw members by lot" },
+  "feedback.create_survey": { fi: "luoda kyselyä", sv: "skapa en enkät", en: "create a survey" },
+  "panel.write_minutes": { fi: "kirjata pöytäkirjaa", sv: "föra protokoll", en: "write the minutes" },
+  "panel.approve_minutes": { fi: "hyväksyä pöytäkirjaa", sv: "godkänna protokollet", en: "approve the minutes" },
+  "codev.start": { fi: "aloittaa yhteiskehittämisprosessia", sv: "starta en samutvecklingsprocess", en: "start a co-development process" },
+  "codev.raise_idea": { fi: "tuoda ideaa prosessiin", sv: "lägga fram en idé i processen", en: "raise an idea in the process" },
+  "codev.log": { fi: "kirjata päätöstä", sv: "dokumentera ett beslut", en: "document a decision" },
+  "codev.advance": { fi: "siirtää prosessia seuraavaan vaiheeseen", sv: "flytta processen till nästa skede", en: "move the process to its next phase" },
+  "codev.close": { fi: "päättää prosessia tulosyhteenvedolla", sv: "avsluta processen med en resultatsammanfattning", en: "close the process with a results summary" },
+  "goal.write": { fi: "kirjata omaa tavoitetta", sv: "skriva ett eget mål", en: "write an own goal" },
+  "goal.replan": { fi: "suunnitella tavoitetta uudelleen", sv: "planera om ett mål", en: "replan a goal" },
+  "goal.support": { fi: "kirjata työntekijän tukea", sv: "anteckna den anställdas stöd", en: "record a worker's support" },
+  "goal.progress": { fi: "kirjata edistymistä", sv: "anteckna framsteg", en: "record progress" },
+  "goal.reach": { fi: "merkitä tavoitetta saavutetuksi", sv: "markera ett mål som uppnått", en: "mark a goal reached" },
+  "family.grant": { fi: "kirjata omaisen suostumusta", sv: "registrera ett samtycke för en anhörig", en: "record a family consent" },
+  "family.withdraw": { fi: "perua omaisen suostumusta", sv: "återkalla en anhörigs samtycke", en: "withdraw a family consent" },
+  "family.take_part": { fi: "osallistua omaisena asiakkaan palveluun", sv: "delta som anhörig i klientens service", en: "take part in a client's service as a family member" },
+});
+Object.assign(WORDS.personal, {
+  "panel.write_minutes": { fi: "Pöytäkirjan kirjaa raadin sihteeri (PANEL-6).", sv: "Protokollet förs av rådets sekreterare (PANEL-6).", en: "The minutes are written by the panel's secretary (PANEL-6)." },
+  "panel.approve_minutes": { fi: "Pöytäkirjan hyväksyy raadin puheenjohtaja (PANEL-6).", sv: "Protokollet godkänns av rådets ordförande (PANEL-6).", en: "The minutes are approved by the panel's chair (PANEL-6)." },
+  "codev.raise_idea": { fi: "Asiakkaat ja kokemusasiantuntijat tuovat ideoita vain prosessiin, jonka osallistujia he ovat (PART-3).", sv: "Klienter och erfarenhetsexperter lägger fram idéer bara i en process där de deltar (PART-3).", en: "Clients and experience experts raise ideas only in a process they take part in (PART-3)." },
+  "codev.log": { fi: "Asiakkaat ja kokemusasiantuntijat kirjaavat päätöksiä vain prosessiin, jonka osallistujia he ovat (PART-3).", sv: "Klienter och erfarenhetsexperter dokumenterar beslut bara i en process där de deltar (PART-3).", en: "Clients and experience experts document decisions only in a process they take part in (PART-3)." },
+  "goal.replan": { fi: "Tavoite on asiakkaan oma: vain asiakas itse muotoilee sen uudelleen (PART-4).", sv: "Målet är klientens eget: bara klienten själv formulerar om det (PART-4).", en: "A goal is the client's own: only the client rewords it (PART-4)." },
+  "goal.progress": { fi: "Asiakas kirjaa edistymistä vain omaan tavoitteeseensa (PART-4).", sv: "En klient antecknar framsteg bara i sitt eget mål (PART-4).", en: "A client records progress only on their own goal (PART-4)." },
+  "goal.reach": { fi: "Asiakas merkitsee saavutetuksi vain oman tavoitteensa (PART-4).", sv: "En klient markerar bara sitt eget mål som uppnått (PART-4).", en: "A client marks only their own goal reached (PART-4)." },
+  "family.grant": { fi: "Asiakas antaa suostumuksen vain omaan palveluunsa (PART-5).", sv: "En klient ger samtycke bara för sin egen service (PART-5).", en: "A client consents only for their own service (PART-5)." },
+  "family.withdraw": { fi: "Asiakas voi perua vain omat suostumuksensa (PART-5).", sv: "En klient kan bara återkalla sina egna samtycken (PART-5).", en: "A client withdraws only their own consents (PART-5)." },
+});
+Object.assign(WORDS.fields, {
+  title: { fi: "Nimi", sv: "Namn", en: "Title" }, summary: { fi: "Tulosyhteenveto", sv: "Resultatsammanfattning", en: "Results summary" }, why: { fi: "Perustelu", sv: "Motivering", en: "Why" },
+  ownRole: { fi: "Oma osuus", sv: "Egen del", en: "Own part" }, support: { fi: "Tuki", sv: "Stöd", en: "Support" }, note: { fi: "Merkintä", sv: "Anteckning", en: "Note" },
+  scopes: { fi: "Suostumuksen sisältö", sv: "Samtyckets omfattning", en: "What the consent covers" },
+});
+VIEW_ACTIONS.panel.push("panel.write_minutes", "panel.approve_minutes", "panel.draw_lot");
+Object.assign(VIEW_ACTIONS, {
+  survey: ["feedback.create_survey"],
+  codev: ["codev.start", "codev.raise_idea", "codev.log", "codev.advance", "codev.close"],
+  goals: ["goal.write", "goal.replan", "goal.support", "goal.progress", "goal.reach"],
+  family: ["family.grant", "family.withdraw", "family.take_part"],
+});
+
+// minutesBox shows a held meeting's minutes: the secretary writes them,
+// the chair approves them (PANEL-6).
+function minutesBox(m) {
+  const text = h("textarea", { id: "minutes-text" }, m.minutes || t("minutesText"));
+  const shown = m.minutes ? h("div", { id: "minutes" }, h("p", { text: m.minutes }),
+    h("p", { class: m.minutesApproved ? "ok" : "note", text: m.minutesApproved ? `${t("minutesApproved")} ${date(m.minutesApproved)} ✓` : t("minutesPending") })) : h("p", { class: "note", id: "minutes", text: t("noMinutes") });
+  return h("div", { class: "card" }, h("h3", { text: t("minutes") }), shown, field(t("minutesWrite"), text),
+    ...act(t("minutesWrite"), async () => { await call("panel.writeMinutes", { meeting: m.id, text: text.value }); await render("#minutes"); }, { class: "secondary", id: "write-minutes" }),
+    m.minutes && !m.minutesApproved ? act(t("minutesApprove"), async () => { await call("panel.approveMinutes", { meeting: m.id }); await render("#minutes"); }, { id: "approve-minutes" }) : "");
+}
+
+// lotBox draws members by stratified lot (PANEL-9) and shows the draws:
+// each service's seats against its volunteers, and the seed that redoes it.
+async function lotBox(pid) {
+  const lots = (await call("panel.lots")).filter((l) => l.panel === pid);
+  const vols = h("input", { type: "number", min: "1", max: "60", value: "12" }), seats = h("input", { type: "number", min: "1", max: "30", value: "6" }), seed = h("input", { type: "number", min: "0", value: "2026" });
+  const shown = h("ul", { id: "lots" }, lots.map((l) => {
+    const by = {};
+    for (const v of l.volunteers) by[v.service] = (by[v.service] || 0) + 1;
+    return h("li", {}, t("lotDrawn")(date(l.drawnAt), num(l.volunteers.length), num(l.seats), String(l.seed)), " ",
+      Object.keys(by).map((sv) => h("span", { class: "tag" }, `${W("services", sv)}: ${t("seatsOf")(num(l.allocation[sv] || 0), num(by[sv]))}`)));
+  }));
+  return h("div", { class: "card" }, h("h3", { text: t("lot") }), h("p", { class: "note", text: t("lotNote") }),
+    h("div", { class: "grid" }, field(t("volunteers"), vols), field(t("seats"), seats), field(t("seed"), seed)),
+    ...act(t("drawLot"), async () => { await call("panel.drawLot", { panel: pid, volunteers: Number(vols.value), seats: Number(seats.value), seed: Number(seed.value) }); await render("#lots"); }, { class: "secondary", id: "draw-lot" }), shown);
+}
+
+// textInput is a one-line text field with a default value.
+function textInput(value, attrs = {}) { return h("input", { type: "text", autocomplete: "off", value, ...attrs }); }
+
+// ---- Co-development (PART-3) ----
+async function codevView() {
+  const res = await call("codev.list");
+  const title = textInput(t("processTitle"), { id: "process-title" });
+  const start = h("div", { class: "card" }, field(t("processName"), title),
+    ...act(t("startProcess"), async () => { await call("codev.start", { title: title.value }); await render(".process:last-of-type"); }, { id: "start-process" }));
+  const phaseLabel = (ph) => res.phases[ph]?.[lang] ?? ph;
+  const source = (c) => WORDS.sources[`${c.source.module}/${c.source.kind}`]?.[lang] ?? c.source.kind;
+  const card = (x) => {
+    const steps = h("ol", { class: "phases", "aria-label": t("phase") }, ["planning", "implementation", "evaluation", "closed"].map((ph) =>
+      h("li", { class: ph === x.phase ? "now" : "", "aria-current": ph === x.phase ? "step" : false, text: phaseLabel(ph) })));
+    const people = h("p", {}, `${t("participants")}: `, (x.participants || []).length ? x.participants.map((q) => res.roles[q.role]?.[lang] ?? q.role).join(", ") : "–");
+    const log = h("div", {}, h("h4", { text: t("log") }), (x.log || []).length ? h("ul", { class: "log" }, x.log.map((e) => h("li", {}, h("strong", { text: e.decision }), ` – ${e.why} (${date(e.at)}, ${roleLabel(e.by.role)})`))) : h("p", { class: "note", text: t("noLog") }));
+    const linked = h("div", {}, h("h4", { text: t("linked") }), x.linked.length ? h("ul", { class: "linked" }, x.linked.map((c) => h("li", {}, h("span", { text: c.title }), " ", h("span", { class: "tag" }, source(c)), " ", h("span", { class: "tag" }, L("states", c.state)),
+      c.response ? h("p", { class: "ok answered", text: `${t("answered")} ${c.response}` }) : ""))) : h("p", { class: "note", text: t("noLinked") }));
+    const box = h("section", { class: "card process", "aria-labelledby": `p-${x.id}` }, h("h3", { id: `p-${x.id}`, text: x.title }), steps, people);
+    if (x.phase === "closed") {
+      box.append(h("p", { class: "ok summary" }, `${t("summary")}: ${x.summary}`), log, linked);
+      return box;
+    }
+    const idea = textInput(t("ideaText")), dec = textInput(t("decisionText")), why = textInput(t("whyText"));
+    const again = `#p-${x.id}`;
+    box.append(log, linked,
+      h("div", { class: "grid" },
+        h("div", {}, field(t("idea"), idea), ...act(t("raiseIdea"), async () => { await call("codev.idea", { process: x.id, title: idea.value }); await render(again); }, { class: "secondary idea-btn" })),
+        h("div", {}, field(t("logDecision"), dec), field(t("why"), why), ...act(t("logDecision"), async () => { await call("codev.log", { process: x.id, decision: dec.value, why: why.value }); await render(again); }, { class: "secondary log-btn" }))));
+    if (x.phase !== "evaluation") {
+      box.append(h("div", {}, ...act(t("nextPhase"), async () => { await call("codev.advance", { process: x.id }); await render(again); }, { class: "advance-btn" })), h("p", { class: "note", text: t("closeLater") }));
+    } else {
+      const sum = h("textarea", {}, t("summaryText"));
+      box.append(h("div", {}, field(t("summary"), sum), ...act(t("closeProcess"), async () => { await call("codev.close", { process: x.id, summary: sum.value, decision: "adopted" }); await render(again); }, { class: "close-btn" })));
+    }
+    return box;
+  };
+  return h("div", { id: "processes" }, start, res.processes.length ? res.processes.map(card) : h("p", { text: t("noProcesses") }));
+}
+
+// ---- Clients' own goals (PART-4) ----
+async function goalsView() {
+  const res = await call("goal.list");
+  const text = textInput(t("goalDefault"), { id: "goal-text" }), own = textInput(t("ownRoleDefault"), { id: "goal-own" });
+  const write = h("div", { class: "card" }, h("div", { class: "grid" }, field(t("goalText"), text), field(t("ownRole"), own)),
+    ...act(t("writeGoal"), async () => { await call("goal.write", { text: text.value, ownRole: own.value }); await render(".goal.own"); }, { id: "write-goal" }));
+  const card = (g) => {
+    const box = h("section", { class: `card goal${g.own ? " own" : ""}`, "aria-labelledby": `g-${g.id}` },
+      h("h3", { id: `g-${g.id}`, text: g.text }), h("p", {}, h("span", { class: "tag" }, g.own ? t("ownGoal") : t("otherGoal")), " ", h("span", { class: g.state === "reached" ? "tag ok state" : "tag state" }, res.states[g.state]?.[lang] ?? g.state)),
+      h("p", {}, `${t("ownRole")}: ${g.ownRole}`), g.support ? h("p", {}, `${t("support")}: ${g.support}`) : "",
+      (g.plans || []).length ? h("ul", { class: "plans" }, g.plans.map((pl) => h("li", {}, `${t("earlier")} (${date(pl.at)}): ${pl.text} – ${pl.why}`))) : "",
+      (g.notes || []).length ? h("ul", { class: "notes", "aria-label": t("notes") }, g.notes.map((n) => h("li", {}, `${date(n.at)} (${roleLabel(n.by.role)}): ${n.note}`))) : "");
+    if (g.state === "reached") return box;
+    const again = `#g-${g.id}`;
+    const wording = textInput(g.text), why = textInput(t("replanWhyDefault")), sup = textInput(t("supportDefault")), note = textInput(t("progressDefault"));
+    box.append(h("div", { class: "grid" },
+      h("div", {}, field(t("newWording"), wording), field(t("replanWhy"), why), ...act(t("replan"), async () => { await call("goal.replan", { goal: g.id, text: wording.value, ownRole: g.ownRole, why: why.value }); await render(again); }, { class: "secondary replan-btn" })),
+      h("div", {}, field(t("support"), sup), ...act(t("addSupport"), async () => { await call("goal.support", { goal: g.id, support: sup.value }); await render(again); }, { class: "secondary support-btn" }),
+        field(t("progress"), note), ...act(t("addProgress"), async () => { await call("goal.progress", { goal: g.id, note: note.value }); await render(again); }, { class: "secondary progress-btn" }))),
+      h("div", {}, ...act(t("reach"), async () => { await call("goal.reach", { goal: g.id }); await render(again); }, { class: "reach-btn" })));
+    return box;
+  };
+  return h("div", { id: "goals" }, write, res.goals.length ? res.goals.map(card) : h("p", { text: t("noGoals") }));
+}
+
+// ---- Family consent (PART-5) ----
+async function familyView() {
+  const res = await call("family.list");
+  const scopes = Object.keys(res.scopes);
+  const boxes = scopes.map((s) => h("input", { type: "checkbox", id: `scope-${s}`, value: s, checked: s === "planning" }));
+  const expiry = select([30, 90, 365].map((n) => [String(n), t("days")(n)]), "90");
+  const grant = h("div", { class: "card" }, h("h3", { text: t("familyFor") }),
+    h("fieldset", {}, h("legend", { text: t("scopes") }), scopes.map((s, i) => h("div", { class: "inline" }, boxes[i], h("label", { for: `scope-${s}`, text: res.scopes[s][lang] })))),
+    field(t("expires"), expiry),
+    ...act(t("grant"), async () => { await call("family.grant", { scopes: boxes.filter((b) => b.checked).map((b) => b.value), days: Number(expiry.value) }); await render("#consents"); }, { id: "grant-consent" }));
+  const list = h("ul", { id: "consents", "aria-label": t("consents") }, res.consents.length ? res.consents.map((c) => h("li", { class: "card" },
+    h("p", {}, h("strong", { text: c.scopes.map((s) => res.scopes[s]?.[lang] ?? s).join(", ") })),
+    h("p", { text: `${t("given")} ${date(c.given)}, ${c.withdrawn ? `${t("withdrawnAt")} ${date(c.withdrawn)}` : `${t("until")} ${date(c.expires)}`}` }),
+    c.withdrawn ? "" : act(t("withdrawConsent"), async () => { await call("family.withdraw", { consent: c.id }); await render("#in-force"); }, { class: "secondary withdraw-consent" }))) : h("li", { text: t("noConsents") }));
+  const took = h("p", { id: "took-part", "aria-live": "polite" });
+  const inForce = h("div", { class: "card" }, h("h3", { text: t("takePart") }), h("ul", { id: "in-force" }, scopes.map((s) => h("li", {}, `${res.scopes[s][lang]}: `,
+    h("span", { class: res.inForce[s] ? "ok" : "bad", text: res.inForce[s] ? t("inForce") : t("notInForce") }), " ",
+    act(res.scopes[s][lang], async () => { took.textContent = ""; await call("family.takePart", { scope: s }); took.textContent = t("tookPart"); focusOn(took); }, { class: "secondary take-part", "data-scope": s }, [took])))), took);
+  return h("div", {}, h("div", { class: "grid" }, grant, inForce), h("h3", { text: t("consents") }), list);
+}
+
+// ---- A survey in THL's national shape (FB-8) ----
+async function surveyView() {
+  const res = await call("survey.list");
+  const create = h("div", { class: "card" }, h("p", { text: t("noSurvey") }),
+    ...act(t("createSurvey"), async () => { await call("survey.createNational"); await render("#survey-form"); }, { id: "create-survey" }));
+  if (!res.surveys.length) return create;
+  const r = res.surveys[0], sv = r.survey;
+  const q = (k) => sv.questions.find((x) => x.key === k);
+  const text = (x) => x.text[lang] || x.text.fi;
+  const controls = sv.questions.map((x) => {
+    if (x.type === "free_text") return [x, h("textarea", {})];
+    const range = x.type === "nps" ? [...Array(11).keys()] : [1, 2, 3, 4, 5];
+    return [x, select([["", t("noAnswer2")], ...range.map((n) => [String(n), x.type === "nps" ? String(n) : t("agree")(n)])], "")];
+  });
+  const done = h("p", { id: "survey-done", "aria-live": "polite" });
+  const form = h("div", { class: "card", id: "survey-form" }, h("h3", { text: sv.title[lang] || sv.title.fi }),
+    controls.map(([x, c]) => { c.dataset.key = x.key; return field(text(x), c); }),
+    ...act(t("answerSurvey"), async () => {
+      done.textContent = "";
+      const answers = controls.filter(([, c]) => c.value !== "").map(([x, c]) => x.type === "free_text" ? { question: x.key, text: c.value } : { question: x.key, value: Number(c.value) });
+      await call("survey.answer", { survey: sv.id, answers });
+      await render("#survey-done");
+      $("#survey-done").textContent = t("surveyDone");
+    }, { id: "answer-survey" }, [done]), done);
+  const value = (qr) => qr.nps != null ? num(qr.nps, { maximumFractionDigits: 0, signDisplay: "exceptZero" }) : qr.mean != null ? num(qr.mean, { maximumFractionDigits: 2 }) : "–";
+  const results = h("table", { id: "survey-results", class: "cards" }, h("caption", { text: `${t("results")}: ${t("responses")} ${cellText(r.responses)}` }),
+    h("thead", {}, h("tr", {}, h("th", { scope: "col", text: t("question") }), h("th", { scope: "col", text: t("category") }), h("th", { scope: "col", text: t("answeredN") }), h("th", { scope: "col", text: t("meanOrNps") }))),
+    h("tbody", {}, r.questions.filter((qr) => qr.type !== "free_text").map((qr) => h("tr", {}, h("td", { class: "lead-cell", text: text(q(qr.key)) }),
+      h("td", { "data-label": t("category"), text: qr.category ? (res.categories[qr.category]?.[lang] ?? qr.category) : t("npsLabel") }),
+      h("td", { "data-label": t("answeredN"), class: qr.answered.suppressed ? "supp" : "num", text: cellText(qr.answered) }),
+      h("td", { "data-label": t("meanOrNps"), class: "num", text: value(qr) })))));
+  const open = r.questions.find((qr) => qr.type === "free_text");
+  const excerpts = open && (open.excerpts || []).length ? h("div", {}, h("h3", { text: t("openAnswers") }), h("ul", {}, open.excerpts.map((e) => h("li", { text: e })))) : "";
+  return h("div", {}, form, scrollBox(t("results"), results), h("p", { class: "note", text: t("hiddenFigure") }), excerpts);
+}
+
+// ---- The journal: verify and download ----
+async function journalView() {
+  const out = h("div", { id: "verify-result", "aria-live": "polite" });
+  const { journal, keys } = await store.read();
+  const st = await osallisuus.call("state", {});
+  const verify = h("div", { class: "card" }, ...act(t("verify"), async () => {
+    out.replaceChildren();
+    const v = await call("journal.verify");
+    if (!v.verified) { out.replaceChildren(h("p", { class: "bad", id: "verify-state", text: `${t("notVerified")} ${v.error}` })); focusOn($("#verify-state")); return; }
+    const types = Object.entries(v.types).sort((a, b) => b[1] - a[1]);
+    out.replaceChildren(h("p", { class: "ok", id: "verify-state", text: t("verified")(num(v.events)) }), h("p", {}, `${t("head")}: `, h("code", { class: "code", text: v.head })),
+      scrollBox(t("eventType"), h("table", { id: "event-types" }, h("thead", {}, h("tr", {}, h("th", { scope: "col", text: t("eventType") }), h("th", { scope: "col", text: t("eventCount") }))),
+        h("tbody", {}, types.map(([k, n]) => h("tr", {}, h("td", {}, h("code", { text: k })), h("td", { class: "num", text: num(n) })))))));
+    focusOn($("#verify-state"));
+  }, { id: "verify-journal" }, [out]), out);
+  const file = `osallisuus-${st.events}`;
+  const downloads = h("div", { class: "card", id: "journal-downloads" }, h("h3", { text: t("savedJournal") }),
+    h("p", {}, download(t("downloadJournal"), `${file}.jsonl`, journal), " · ", download(t("downloadKeys"), `${file}-keys.json`, keys)));
+  return h("div", {}, verify, downloads);
+}
+
+TABS.push(["codev", "tabCodev", "introCodev"], ["goals", "tabGoals", "introGoals"], ["family", "tabFamily", "introFamily"], ["survey", "tabSurvey", "introSurvey"], ["journal", "tabJournal", "introJournal"]);
+Object.assign(VIEWS, { codev: codevView, goals: goalsView, family: familyView, survey: surveyView, journal: journalView });
 
 boot().catch((e) => showError(e));

@@ -1,0 +1,231 @@
+package api
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/osallisuus/osallisuus/panel"
+	p "github.com/osallisuus/osallisuus/participation"
+)
+
+// The methods of the page's views of co-development (PART-3), clients'
+// own goals (PART-4), family consent (PART-5) and the journal. Each
+// change is made as the page's role's actor, so the library's policy and
+// its rules on whose goal or consent it is decide.
+
+// linkedView is a contribution linked into a process, with the answer
+// its senders got.
+type linkedView struct {
+	ID       p.ID       `json:"id"`
+	Title    string     `json:"title"`
+	Source   p.Source   `json:"source"`
+	State    p.State    `json:"state"`
+	Decision p.Decision `json:"decision,omitempty"`
+	Response string     `json:"response,omitempty"`
+}
+
+type processView struct {
+	*p.Process
+	Linked []linkedView `json:"linked"`
+}
+
+func labelsOfPhases() labelSet { return labelsOf(p.Phases) }
+
+func init() {
+	method("codev.list", func(a *App, _ none) (any, error) {
+		v := a.store.View()
+		xs, err := p.Collect[*p.Process](v, "codev_processes", "id", nil)
+		if err != nil {
+			return nil, err
+		}
+		out := []processView{}
+		for _, x := range xs {
+			pv := processView{Process: x, Linked: []linkedView{}}
+			for _, id := range x.Contributions {
+				c, err := p.GetContribution(v, id)
+				if err != nil {
+					return nil, err
+				}
+				pv.Linked = append(pv.Linked, linkedView{ID: c.ID, Title: c.Title, Source: c.Source, State: c.State, Decision: c.Decision, Response: c.Response})
+			}
+			out = append(out, pv)
+		}
+		roles := labelSet{}
+		for _, r := range []p.ProcessRole{p.ProcessClient, p.ProcessFamily, p.ProcessExpert, p.ProcessDeveloperClient, p.ProcessStaff, p.ProcessManagement} {
+			roles[string(r)] = p.Labels{Fi: r.Label(p.Finnish), Sv: r.Label(p.Swedish), En: r.Label(p.English)}
+		}
+		return map[string]any{"processes": out, "phases": labelsOfPhases(), "roles": roles}, nil
+	})
+	method("codev.start", func(a *App, in struct{ Title string }) (any, error) {
+		return a.store.StartProcess(a.ctx(), a.actor(p.ActionProcessStart), p.ProcessInput{Title: in.Title, Level: p.LevelDevelopment,
+			Scope: p.ScopeServices, Unit: "aikuissosiaalityo"})
+	})
+	method("codev.advance", func(a *App, in struct{ Process p.ID }) (any, error) {
+		return nil, a.store.AdvanceProcess(a.ctx(), a.actor(p.ActionProcessAdvance), in.Process)
+	})
+	method("codev.log", func(a *App, in struct {
+		Process       p.ID
+		Decision, Why string
+	}) (any, error) {
+		return nil, a.store.LogDecision(a.ctx(), a.actor(p.ActionProcessLog), in.Process, in.Decision, in.Why)
+	})
+	method("codev.idea", func(a *App, in struct {
+		Process p.ID
+		Title   string
+	}) (any, error) {
+		return a.store.RaiseIdea(a.ctx(), a.actor(p.ActionProcessIdea), in.Process, in.Title)
+	})
+	method("codev.close", func(a *App, in struct {
+		Process         p.ID
+		Summary, Reason string
+		Decision        p.Decision
+	}) (any, error) {
+		return nil, a.store.CloseProcess(a.ctx(), a.actor(p.ActionProcessClose), in.Process, in.Summary, in.Decision, in.Reason)
+	})
+
+	// Goals: every goal in the state, the page's client's own first. The
+	// page's client writes and rewords only their own (PART-4).
+	method("goal.list", func(a *App, _ none) (any, error) {
+		gs, err := p.Collect[*p.Goal](a.store.View(), "goals", "id", nil)
+		if err != nil {
+			return nil, err
+		}
+		type goalView struct {
+			*p.Goal
+			Own bool `json:"own"`
+		}
+		out := []goalView{}
+		for _, g := range gs {
+			if g.Client == demoClient {
+				out = append(out, goalView{g, true})
+			}
+		}
+		for _, g := range gs {
+			if g.Client != demoClient {
+				out = append(out, goalView{g, false})
+			}
+		}
+		return map[string]any{"goals": out, "states": labelsOf([]p.GoalState{p.GoalActive, p.GoalReached})}, nil
+	})
+	method("goal.write", func(a *App, in struct{ Text, OwnRole string }) (any, error) {
+		return a.store.WriteGoal(a.ctx(), a.actor(p.ActionGoalWrite), in.Text, in.OwnRole)
+	})
+	method("goal.replan", func(a *App, in struct {
+		Goal               p.ID
+		Text, OwnRole, Why string
+	}) (any, error) {
+		return nil, a.store.ReplanGoal(a.ctx(), a.actor(p.ActionGoalReplan), in.Goal, in.Text, in.OwnRole, in.Why)
+	})
+	method("goal.support", func(a *App, in struct {
+		Goal    p.ID
+		Support string
+	}) (any, error) {
+		return nil, a.store.SupportGoal(a.ctx(), a.actor(p.ActionGoalSupport), in.Goal, in.Support)
+	})
+	method("goal.progress", func(a *App, in struct {
+		Goal p.ID
+		Note string
+	}) (any, error) {
+		return nil, a.store.NoteProgress(a.ctx(), a.actor(p.ActionGoalProgress), in.Goal, in.Note)
+	})
+	method("goal.reach", func(a *App, in struct{ Goal p.ID }) (any, error) {
+		return nil, a.store.ReachGoal(a.ctx(), a.actor(p.ActionGoalReach), in.Goal)
+	})
+
+	// Family consent: the page's client consents to the page's family
+	// member taking part in their service (PART-5).
+	method("family.list", func(a *App, _ none) (any, error) {
+		cs, err := p.Collect[*p.FamilyConsent](a.store.View(), "family_consents", "client", nil, demoClient)
+		if err != nil {
+			return nil, err
+		}
+		if cs == nil {
+			cs = []*p.FamilyConsent{}
+		}
+		now := a.clock.Now()
+		inForce := map[p.FamilyScope]bool{}
+		for _, s := range p.FamilyScopes {
+			_, err := p.FamilyConsentFor(a.store.View(), demoClient, demoFamily, s, now)
+			inForce[s] = err == nil
+		}
+		return map[string]any{"consents": cs, "inForce": inForce, "scopes": labelsOf(p.FamilyScopes)}, nil
+	})
+	method("family.grant", func(a *App, in struct {
+		Scopes []p.FamilyScope
+		Days   *int
+	}) (any, error) {
+		n, err := days(in.Days, 365)
+		if err != nil {
+			return nil, err
+		}
+		return a.store.GrantFamilyConsent(a.ctx(), a.actor(p.ActionFamilyGrant), p.FamilyConsentInput{Client: demoClient, Family: demoFamily,
+			Scopes: in.Scopes, GivenBy: p.GivenByClient, Expires: a.clock.Now().Add(time.Duration(n) * 24 * time.Hour)})
+	})
+	method("family.withdraw", func(a *App, in struct{ Consent p.ID }) (any, error) {
+		return nil, a.store.WithdrawFamilyConsent(a.ctx(), a.actor(p.ActionFamilyWithdraw), in.Consent)
+	})
+	method("family.takePart", func(a *App, in struct{ Scope p.FamilyScope }) (any, error) {
+		return nil, a.store.TakePart(a.ctx(), a.actor(p.ActionFamilyTakePart), demoClient, in.Scope)
+	})
+
+	// Minutes: the panel's secretary writes them, its chair approves them
+	// (PANEL-6).
+	method("panel.writeMinutes", func(a *App, in struct {
+		Meeting p.ID
+		Text    string
+	}) (any, error) {
+		return nil, a.panels.WriteMinutes(a.ctx(), a.actor(panel.ActionWriteMinutes), in.Meeting, in.Text)
+	})
+	method("panel.approveMinutes", func(a *App, in struct{ Meeting p.ID }) (any, error) {
+		return nil, a.panels.ApproveMinutes(a.ctx(), a.actor(panel.ActionApproveMinutes), in.Meeting)
+	})
+
+	// The lot (PANEL-9): the demo's volunteers, from three services in
+	// unequal numbers, drawn into a panel's seats by stratified lot; the
+	// seed is recorded, so the draw can be audited and redone.
+	method("panel.drawLot", func(a *App, in struct {
+		Panel             p.ID
+		Volunteers, Seats int
+		Seed              uint64
+	}) (any, error) {
+		if in.Volunteers < 1 || in.Volunteers > 60 {
+			return nil, p.Invalid("volunteers", "the demo draws from 1 to 60 volunteers, not %d", in.Volunteers)
+		}
+		// Checked first: a refused call must not use up person ids.
+		if err := a.store.Policy().Authorize(a.actor(panel.ActionDrawLot), panel.ActionDrawLot); err != nil {
+			return nil, err
+		}
+		services := []string{"aikuissosiaalityo", "aikuissosiaalityo", "aikuissosiaalityo", "paihdepalvelut", "paihdepalvelut", "asumispalvelut"}
+		vols := make([]panel.LotVolunteer, in.Volunteers)
+		for i := range vols {
+			person, err := a.newPerson()
+			if err != nil {
+				return nil, err
+			}
+			vols[i] = panel.LotVolunteer{Volunteer: panel.Volunteer{Person: person, Service: services[i%len(services)], Type: panel.MemberClient},
+				Name: fmt.Sprintf("Arvottu %d", i+1)}
+		}
+		return a.panels.DrawLot(a.ctx(), a.actor(panel.ActionDrawLot), panel.LotInput{Panel: in.Panel, Volunteers: vols, Seats: in.Seats, Seed: in.Seed})
+	})
+	method("panel.lots", func(a *App, _ none) (any, error) {
+		ls, err := p.Collect[*panel.Lot](a.store.View(), "panel_lots", "id", nil)
+		if ls == nil {
+			ls = []*panel.Lot{}
+		}
+		return ls, err
+	})
+
+	// journal.verify replays the whole journal of the model and checks
+	// its hash chain, and counts its events by type.
+	method("journal.verify", func(a *App, _ none) (any, error) {
+		head, err := a.store.Verify(a.ctx())
+		if err != nil {
+			return map[string]any{"verified": false, "error": p.ErrorMessage(err)}, nil
+		}
+		types := map[string]int{}
+		if err := a.journal.Read(a.ctx(), 1, func(e p.Event) error { types[e.Type]++; return nil }); err != nil {
+			return nil, err
+		}
+		return map[string]any{"verified": true, "events": head.Seq, "head": head.Hash.String(), "types": types}, nil
+	})
+}
