@@ -47,7 +47,12 @@ func main() {
 		fmt.Fprintln(os.Stderr, "demo:", err)
 		os.Exit(1)
 	}
-	fmt.Printf("osallisuus demo: http://%s/  (module %d KB; %d KB brotli, %d KB gzip)\n", ln.Addr(), len(mod.Wasm)/1024, len(mod.Brotli)/1024, len(mod.Gzip)/1024)
+	fmt.Printf("osallisuus demo: http://%s/  (module %d KB, %d KB gzip)\n", ln.Addr(), len(mod.Wasm)/1024, len(mod.Gzip)/1024)
+	go func() {
+		if b := mod.Brotli(); b != nil {
+			fmt.Printf("osallisuus demo: the module now goes brotli-compressed too (%d KB)\n", len(b)/1024)
+		}
+	}()
 	srv := &http.Server{Handler: Handler(mod), ReadHeaderTimeout: 10 * time.Second}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -59,9 +64,47 @@ func main() {
 }
 
 // Module is the built WebAssembly module, plain, gzip- and
-// brotli-compressed, with the wasm_exec.js of the Go that built it.
+// brotli-compressed, with the wasm_exec.js of the Go that built it. The
+// brotli form takes the pure-Go encoder half a minute the first time, so
+// it is made in the background: until it is there, browsers get gzip.
 type Module struct {
-	Wasm, Gzip, Brotli, Exec []byte
+	Wasm, Gzip, Exec []byte
+
+	brotliDone chan struct{}
+	brotli     []byte
+}
+
+// compressInBackground starts making the brotli form.
+func (m *Module) compressInBackground() {
+	m.brotliDone = make(chan struct{})
+	go func() {
+		defer close(m.brotliDone)
+		if b, err := compressBrotli(m.Wasm); err == nil {
+			m.brotli = b
+		}
+	}()
+}
+
+// Brotli waits for the brotli form and returns it (nil if it failed).
+func (m *Module) Brotli() []byte {
+	if m.brotliDone == nil {
+		return nil
+	}
+	<-m.brotliDone
+	return m.brotli
+}
+
+// brotliReady returns the brotli form if it is made, without waiting.
+func (m *Module) brotliReady() []byte {
+	if m.brotliDone == nil {
+		return nil
+	}
+	select {
+	case <-m.brotliDone:
+		return m.brotli
+	default:
+		return nil
+	}
 }
 
 // Build compiles ./wasm/module for GOOS=js GOARCH=wasm with the go
@@ -101,9 +144,7 @@ func Build() (*Module, error) {
 	zw.Write(m.Wasm)
 	zw.Close()
 	m.Gzip = z.Bytes()
-	if m.Brotli, err = compressBrotli(m.Wasm); err != nil {
-		return nil, err
-	}
+	m.compressInBackground()
 	return m, nil
 }
 
@@ -184,10 +225,11 @@ func Handler(m *Module) http.Handler {
 		w.Header().Set("Vary", "Accept-Encoding")
 		ae := r.Header.Get("Accept-Encoding")
 		body := m.Wasm
+		br := m.brotliReady()
 		switch {
-		case len(m.Brotli) > 0 && accepts(ae, "br"):
+		case len(br) > 0 && accepts(ae, "br"):
 			w.Header().Set("Content-Encoding", "br")
-			body = m.Brotli
+			body = br
 		case accepts(ae, "gzip"):
 			w.Header().Set("Content-Encoding", "gzip")
 			body = m.Gzip
