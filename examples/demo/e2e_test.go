@@ -396,6 +396,20 @@ func TestBrowser(t *testing.T) {
 			is(`document.querySelector('.process:last-of-type .now').textContent === 'Päättynyt' && document.querySelector('.process:last-of-type .answered').textContent.includes(document.querySelector('.process:last-of-type .summary').textContent.split(': ')[1])`, "the summary is the linked idea's answer"),
 			is(`document.activeElement === document.querySelector('.process:last-of-type h3')`, "focus moves to the process"),
 		}},
+		{"EXP-4_EXP-7_an_assignment_from_request_to_payroll", []step{
+			// The newest assignment is first; the sample county has others.
+			role("coordinator"), press("#tab-experts"), until(`!!document.querySelector('#request-assignment')`),
+			role("client"), press("#request-assignment"), until(`/Asiakas.*PART-7/.test(` + errOf("#request-assignment") + `)`),
+			eval(`window.assignmentsBefore = document.querySelectorAll('#assignments > li').length; true`),
+			role("staff"), press("#request-assignment"), until(`document.querySelectorAll('#assignments > li').length === window.assignmentsBefore + 1 && !!document.querySelector('#assignments > li:first-child .offer-btn')`),
+			role("coordinator"), press("#assignments > li:first-child .offer-btn"), until(`!!document.querySelector('#assignments > li:first-child .accept-btn')`),
+			role("experience_expert"), press("#assignments > li:first-child .accept-btn"), until(`!!document.querySelector('#assignments > li:first-child .complete-btn')`),
+			role("staff"), press("#assignments > li:first-child .complete-btn"), until(`!!document.querySelector('#assignments > li:first-child .pay-btn')`),
+			press("#assignments > li:first-child .pay-btn"), until(`/Työntekijä.*PART-7/.test(` + errOf("#assignments > li:first-child .pay-btn") + `)`),
+			role("manager"), press("#assignments > li:first-child .pay-btn"), until(`!document.querySelector('#assignments > li:first-child .pay-btn') && document.querySelectorAll('#payroll tbody tr').length >= 1`),
+			is(`[...document.querySelectorAll('#payroll tbody tr')].some(tr => tr.textContent.includes('€'))`, "the payroll shows the fee in euros"),
+			role("coordinator"),
+		}},
 		{"PART-4_own_goals_written_and_replanned_by_the_client_never_failed", []step{
 			press("#tab-goals"), until(`!!document.querySelector('#write-goal') && document.querySelectorAll('.goal').length === 3`),
 			role("staff"), press("#write-goal"), until(`/Työntekijä.*kirjata omaa tavoitetta.*Asiakas.*PART-7/.test(` + errOf("#write-goal") + `)`),

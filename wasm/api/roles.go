@@ -66,6 +66,14 @@ func (a *App) actor(action p.Action) p.Actor {
 	case RolePanelMember, RoleChair, RoleSecretary:
 		return a.panelActor()
 	case RoleExpert:
+		// The expert with an assignment waiting for their answer, so that
+		// the page can accept it; otherwise the first one registered.
+		as, _ := p.Collect[*expert.Assignment](a.store.View(), "expert_assignments", "id", nil)
+		for i := len(as) - 1; i >= 0; i-- {
+			if as[i].State == expert.Offered {
+				return p.Actor{ID: as[i].Expert, Role: p.RoleExpert}
+			}
+		}
 		xs, _ := p.Collect[*expert.Expert](a.store.View(), "experts", "id", nil)
 		for _, x := range xs {
 			if x.Withdrawn.IsZero() {

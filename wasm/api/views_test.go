@@ -200,3 +200,50 @@ func TestSurvey(t *testing.T) {
 		assert.Equal(t, 5.0, r["responses"].(map[string]any)["value"], "five responses are shown")
 	})
 }
+
+// TestAssignments: an assignment goes from request to payment, each step
+// by the role the policy allows (EXP-4, EXP-7), and the payroll shows its
+// hours and fee; a role that may not take a step is refused and nothing
+// changes.
+func TestAssignments(t *testing.T) {
+	a, err := api.Open("", "")
+	require.NoError(t, err)
+	call(t, a, "sample", map[string]any{"lang": "fi"})
+	step := func(role, method string, arg map[string]any) map[string]any {
+		t.Helper()
+		call(t, a, "session.role", map[string]any{"role": role})
+		return call(t, a, method, arg)
+	}
+	res := step("staff", "expert.request", map[string]any{"type": "individual_meeting"})
+	list := res["list"].([]any)
+	require.NotEmpty(t, list)
+	first := list[0].(map[string]any)
+	id := first["id"].(string)
+	assert.Equal(t, "requested", first["state"])
+
+	call(t, a, "session.role", map[string]any{"role": "client"})
+	_, cerr := a.Call("expert.offer", []byte(`{"assignment":"`+id+`"}`))
+	require.NotNil(t, cerr)
+	assert.Equal(t, "forbidden", cerr.Code, "EXP-4: a client does not offer assignments")
+
+	res = step("coordinator", "expert.offer", map[string]any{"assignment": id})
+	offered := res["list"].([]any)[0].(map[string]any)
+	assert.Equal(t, "offered", offered["state"])
+	assert.NotEmpty(t, offered["expertName"], "offered to a named expert")
+	res = step("experience_expert", "expert.accept", map[string]any{"assignment": id})
+	assert.Equal(t, "accepted", res["list"].([]any)[0].(map[string]any)["state"])
+	res = step("staff", "expert.complete", map[string]any{"assignment": id, "hours": 2.5})
+	assert.Equal(t, "completed", res["list"].([]any)[0].(map[string]any)["state"])
+	res = step("manager", "expert.pay", map[string]any{"assignment": id})
+	assert.Equal(t, "paid", res["list"].([]any)[0].(map[string]any)["state"])
+	found := false
+	for _, r := range res["payroll"].([]any) {
+		row := r.(map[string]any)
+		if row["name"] == offered["expertName"] {
+			found = true
+			assert.GreaterOrEqual(t, row["hours"].(float64), 2.5, "EXP-7: the hours are in the payroll")
+			assert.Greater(t, row["fees"].(float64), 0.0)
+		}
+	}
+	assert.True(t, found, "EXP-7: the expert is on the payroll")
+}

@@ -51,6 +51,11 @@ const WORDS = {
     "expert.register": { fi: "rekisteröidä kokemusasiantuntijaa", sv: "registrera en erfarenhetsexpert", en: "register an experience expert" },
     "expert.add_course": { fi: "kirjata koulutusta", sv: "registrera en utbildning", en: "record training" },
     "expert.withdraw_consent": { fi: "perua suostumusta", sv: "återkalla ett samtycke", en: "withdraw a consent" },
+    "expert.request": { fi: "pyytää kokemusasiantuntijaa", sv: "begära en erfarenhetsexpert", en: "request an experience expert" },
+    "expert.offer": { fi: "tarjota toimeksiantoa", sv: "erbjuda ett uppdrag", en: "offer an assignment" },
+    "expert.accept": { fi: "hyväksyä itselleen tarjotun toimeksiannon", sv: "acceptera ett uppdrag som erbjudits en själv", en: "accept an assignment offered to them" },
+    "expert.complete": { fi: "kirjata toimeksiannon tehdyksi", sv: "registrera ett uppdrag som utfört", en: "record an assignment as done" },
+    "expert.pay": { fi: "kirjata palkkion maksetuksi", sv: "registrera ett arvode som betalt", en: "record a fee as paid" },
     "contribution.acknowledge": { fi: "kuitata palautetta vastaanotetuksi", sv: "kvittera ett bidrag", en: "acknowledge an input" },
     "contribution.consider": { fi: "ottaa palautetta käsittelyyn", sv: "ta upp ett bidrag till behandling", en: "take an input into consideration" },
     "contribution.decide": { fi: "päättää palautteen johdosta", sv: "besluta om ett bidrag", en: "decide on an input" },
@@ -113,7 +118,8 @@ const T = {
     introFeedback: "Palautelaite ja sähköinen lomake ovat nimettömiä: aika tallentuu tunnin tarkkuudella (PRIV-1), toistopainallus lasketaan kerran ja henkilötiedot poistetaan tekstistä ennen tallennusta.",
     introReceipt: "Kuittikoodilla palautteen antaja näkee, mitä palautteelle tapahtui, ilman että hänet tunnistetaan.",
     introReport: "Sosiaalisen raportoinnin yhteenveto kokoaa palautteen palveluittain. Alle viiden palautteen solut piilotetaan, ja lisäksi ne solut, joista piilotetun luvun voisi laskea (FB-5).",
-    introExperts: "Kokemusasiantuntijan tausta on arkaluonteista tietoa ja tallentuu salattuna suostumuksella; suostumuksen peruminen poistaa tiedot (PRIV-2). Haku perustelee ehdotukset.",
+    introExperts: "Kokemusasiantuntijan tausta on arkaluonteista tietoa ja tallentuu salattuna suostumuksella; suostumuksen peruminen poistaa tiedot (PRIV-2). Haku perustelee ehdotukset. Toimeksianto kulkee pyynnöstä tarjoukseen, hyväksyntään, tehdyksi kirjaamiseen ja maksuun (EXP-4), ja tunnit ja palkkiot kootaan palkanmaksuun (EXP-7).",
+    assignments: "Toimeksiannot", requestAssignment: "Pyydä kokemusasiantuntijaa", assignmentType: "Tehtävä", offerIt: "Tarjoa sopivimmalle", acceptIt: "Hyväksy toimeksianto", completeIt: "Kirjaa tehdyksi", hours: "Tunnit", payIt: "Kirjaa palkkio maksetuksi", payroll: "Palkkiot 30 päivältä", noAssignments: "Ei toimeksiantoja.", colName: "Nimi", colAssignments: "Toimeksiantoja", colHours: "Tunteja", colFees: "Palkkiot", forExpert: "tarjottu",
     introLoop: "Jokainen palaute ja kannanotto kulkee silmukan vaiheet: saapunut, kuitattu, käsittelyssä, päätetty, toteutettu, vastattu. Myöhässä olevat on merkitty.",
     introHouse: "Osallisuuden talo (THL) näyttää, millä tasoilla asiakkaat ovat olleet mukana viimeisen vuoden aikana. Varoitukset kertovat, missä osallisuutta kysytään mutta siihen ei vastata.",
   },
@@ -157,7 +163,8 @@ const T = {
     introFeedback: "Responsenheten och e-blanketten är anonyma: tiden sparas per timme (PRIV-1), ett upprepat tryck räknas en gång och personuppgifter tas bort ur texten innan den sparas.",
     introReceipt: "Med kvittokoden ser den som gav respons vad som hände med den, utan att bli identifierad.",
     introReport: "Sammanställningen av den sociala rapporteringen samlar responsen per tjänst. Celler med färre än fem svar döljs, liksom celler ur vilka ett dolt tal kunde räknas ut (FB-5).",
-    introExperts: "Erfarenhetsexpertens bakgrund är känslig och sparas krypterad under samtycke; när samtycket återkallas raderas uppgifterna (PRIV-2). Sökningen motiverar sina förslag.",
+    introExperts: "Erfarenhetsexpertens bakgrund är känslig och sparas krypterad under samtycke; när samtycket återkallas raderas uppgifterna (PRIV-2). Sökningen motiverar sina förslag. Ett uppdrag går från begäran till erbjudande, accepterande, utfört och betalt (EXP-4), och timmar och arvoden sammanställs för löneutbetalningen (EXP-7).",
+    assignments: "Uppdrag", requestAssignment: "Begär en erfarenhetsexpert", assignmentType: "Uppdrag", offerIt: "Erbjud den bäst lämpade", acceptIt: "Acceptera uppdraget", completeIt: "Registrera som utfört", hours: "Timmar", payIt: "Registrera arvodet som betalt", payroll: "Arvoden för 30 dagar", noAssignments: "Inga uppdrag.", colName: "Namn", colAssignments: "Uppdrag", colHours: "Timmar", colFees: "Arvoden", forExpert: "erbjudet",
     introLoop: "Varje respons och ställningstagande går genom slingans steg: inkommen, kvitterad, under behandling, beslutad, genomförd, besvarad. Försenade är märkta.",
     introHouse: "Delaktighetens hus (THL) visar på vilka nivåer klienterna deltagit under det senaste året. Varningarna visar var delaktighet efterfrågas men aldrig besvaras.",
   },
@@ -201,7 +208,8 @@ const T = {
     introFeedback: "The feedback device and the e-form are anonymous: time is kept to the hour (PRIV-1), a repeated press counts once, and personal data is removed from text before it is stored.",
     introReceipt: "With the receipt code the sender sees what became of their feedback without being identified.",
     introReport: "The social report gathers feedback by service. Cells under five items are hidden, and so are the cells from which a hidden count could be worked out (FB-5).",
-    introExperts: "An experience expert's background is sensitive and kept sealed under consent; withdrawing the consent erases it (PRIV-2). Matching gives its reasons.",
+    introExperts: "An experience expert's background is sensitive and kept sealed under consent; withdrawing the consent erases it (PRIV-2). Matching gives its reasons. An assignment goes from request to offer, acceptance, done and paid (EXP-4), and hours and fees are totalled for payroll (EXP-7).",
+    assignments: "Assignments", requestAssignment: "Request an experience expert", assignmentType: "Type", offerIt: "Offer to the best match", acceptIt: "Accept the assignment", completeIt: "Record as done", hours: "Hours", payIt: "Record the fee paid", payroll: "Fees over 30 days", noAssignments: "No assignments.", colName: "Name", colAssignments: "Assignments", colHours: "Hours", colFees: "Fees", forExpert: "offered to",
     introLoop: "Every input and statement goes through the loop: received, acknowledged, under consideration, decided, implemented, reported back. Overdue ones are marked.",
     introHouse: "The house of participation (THL) shows on which levels clients took part over the last year. Warnings show where participation is asked for and never answered.",
   },
@@ -211,7 +219,7 @@ const T = {
 const VIEW_ACTIONS = {
   panel: ["panel.create", "panel.add_member", "panel.appoint", "panel.hold_meeting", "panel.adopt_statement", "panel.answer_statement"],
   feedback: ["feedback.register_device"],
-  experts: ["expert.withdraw_consent"],
+  experts: ["expert.withdraw_consent", "expert.request", "expert.offer", "expert.accept", "expert.complete", "expert.pay"],
   loop: ["contribution.acknowledge", "contribution.decide", "contribution.report_back"],
 };
 // The library role behind each page role.
@@ -788,7 +796,37 @@ async function expertsView() {
       const res = await call("expert.match", { background: bg.value, area: area.value, language: language.value, requireTrained: trained.checked });
       out.replaceChildren(...(res.length ? res.map((c) => h("li", {}, h("strong", { text: c.name }), ` – ${t("score")} ${num(c.score)}: `, c.reasons.map((r) => r.labels[lang]).join("; "))) : [h("li", { text: t("noMatch") })]));
       focusOn(out);
-    }, { id: "find-expert" }, [out]), out), h("h3", { text: t("experts") }), rows);
+    }, { id: "find-expert" }, [out]), out), await assignmentsCard(), h("h3", { text: t("experts") }), rows);
+}
+
+// The assignments (EXP-4), each with its next step, and the payroll
+// (EXP-7). Each step is taken as the chosen role; a refused one says why.
+async function assignmentsCard() {
+  const res = await call("expert.assignments");
+  const type = select(Object.keys(labels.assignmentTypes).map((k) => [k, L("assignmentTypes", k)]), "individual_meeting");
+  const hours = h("input", { type: "number", min: "0.25", max: "24", step: "0.25", value: "2", id: "assignment-hours" });
+  const next = {
+    requested: ["offerIt", "expert.offer", "offer-btn"], offered: ["acceptIt", "expert.accept", "accept-btn"],
+    accepted: ["completeIt", "expert.complete", "complete-btn"], completed: ["payIt", "expert.pay", "pay-btn"],
+  };
+  const rows = res.list.map((x) => h("li", { class: "assignment" },
+    h("strong", { text: L("assignmentTypes", x.type) }), ` – ${date(x.date)} – `, h("span", { class: "tag state", text: res.states[x.state]?.[lang] ?? x.state }),
+    x.expertName ? ` ${t("forExpert")} ${x.expertName}` : "", x.hours ? ` – ${num(x.hours)} h, ${num(x.fee / 100, { style: "currency", currency: "EUR" })}` : "",
+    next[x.state] ? h("div", {}, ...act(t(next[x.state][0]), async () => {
+      const args = { assignment: x.id };
+      if (x.state === "accepted") args.hours = Number(hours.value);
+      await call(next[x.state][1], args);
+      await render("#assignments");
+    }, { class: `secondary ${next[x.state][2]}` })) : ""));
+  const payroll = res.payroll.length ? scrollBox(t("payroll"), h("table", { id: "payroll" },
+    h("thead", {}, h("tr", {}, [t("colName"), t("colAssignments"), t("colHours"), t("colFees")].map((c) => h("th", { text: c })))),
+    h("tbody", {}, res.payroll.map((r) => h("tr", {}, h("td", { text: r.name || "–" }), h("td", { text: num(r.assignments) }), h("td", { text: num(r.hours) }),
+      h("td", { text: num((r.fees + r.travel) / 100, { style: "currency", currency: "EUR" }) })))))) : h("p", { text: "–" });
+  return h("div", { class: "card" }, h("h3", { text: t("assignments") }),
+    h("div", { class: "grid" }, field(t("assignmentType"), type), field(t("hours"), hours)),
+    ...act(t("requestAssignment"), async () => { await call("expert.request", { type: type.value }); await render("#assignments"); }, { id: "request-assignment" }),
+    res.list.length ? h("ol", { id: "assignments", tabindex: "-1" }, rows) : h("p", { id: "assignments", tabindex: "-1", text: t("noAssignments") }),
+    h("h4", { text: t("payroll") }), payroll);
 }
 
 // ---- The loop board, in the loop's order ----
