@@ -127,7 +127,7 @@ const T = {
     skip: "Till innehållet", title: "Klienter som utvecklare", loading: "Laddar…", views: "Vyer", roleLabel: "Roll",
     lead: "En modell för klientdelaktighet i webbläsaren: klientråd, respons, erfarenhetsexperter och responsslingan. Allt stannar i den här webbläsaren.",
     sample: "Ladda ett exempelområde", reset: "Töm", footer: "osallisuus – ett öppet Go-bibliotek för klientdelaktighet. Tillståndet sparas i den här webbläsaren (IndexedDB) som en händelsekedja.",
-    tabPanel: "Klientråd", tabFeedback: "Respons", tabReceipt: "Kvitto", tabReport: "Social rapportering", tabExperts: "Erfarenhetsexperter", tabLoop: "Responsslingan", tabHouse: "Delaktighetens hus",
+    tabPanel: "Klientråd", tabFeedback: "Respons", tabReceipt: "Kvitto", tabReport: "Social rapportering", tabExperts: "Erfarenhetsexperter", tabLoop: "Responsslingan", tabHouse: "Klientdelaktighetens hus",
     saved: (n) => `${n} händelser sparade i den här webbläsaren – kedjan kontrollerad ✓`,
     savedDamaged: (n) => `${n} händelser i den här webbläsaren – den sparade kedjan var skadad ✗`,
     readOnly: "Den skadade sparade kedjan kunde inte flyttas undan, så den ligger kvar och ändringar sparas inte. Ladda ner den nedan.",
@@ -166,7 +166,7 @@ const T = {
     introExperts: "Erfarenhetsexpertens bakgrund är känslig och sparas krypterad under samtycke; när samtycket återkallas raderas uppgifterna (PRIV-2). Sökningen motiverar sina förslag. Ett uppdrag går från begäran till erbjudande, accepterande, utfört och betalt (EXP-4), och timmar och arvoden sammanställs för löneutbetalningen (EXP-7).",
     assignments: "Uppdrag", requestAssignment: "Begär en erfarenhetsexpert", assignmentType: "Uppdrag", offerIt: "Erbjud den bäst lämpade", acceptIt: "Acceptera uppdraget", completeIt: "Registrera som utfört", hours: "Timmar", payIt: "Registrera arvodet som betalt", payroll: "Arvoden för 30 dagar", noAssignments: "Inga uppdrag.", colName: "Namn", colAssignments: "Uppdrag", colHours: "Timmar", colFees: "Arvoden", forExpert: "erbjudet",
     introLoop: "Varje respons och ställningstagande går genom slingans steg: inkommen, kvitterad, under behandling, beslutad, genomförd, besvarad. Försenade är märkta.",
-    introHouse: "Delaktighetens hus (THL) visar på vilka nivåer klienterna deltagit under det senaste året. Varningarna visar var delaktighet efterfrågas men aldrig besvaras.",
+    introHouse: "Klientdelaktighetens hus (THL) visar på vilka nivåer klienterna deltagit under det senaste året. Varningarna visar var delaktighet efterfrågas men aldrig besvaras.",
   },
   en: {
     skip: "Skip to content", title: "Clients as developers", loading: "Loading…", views: "Views", roleLabel: "Role",
