@@ -47,8 +47,7 @@ func chromium(t *testing.T) string {
 }
 
 func serve(t *testing.T) string {
-	mod, err := Build()
-	require.NoError(t, err)
+	mod := module(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	srv := &http.Server{Handler: Handler(mod)}
@@ -688,8 +687,7 @@ func serveBaseline(t *testing.T) string {
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "GOWORK=off", "GOFLAGS=")
 	b, err := cmd.CombinedOutput()
 	require.NoError(t, err, "%s", b)
-	mod, err := Build() // for its wasm_exec.js
-	require.NoError(t, err)
+	mod := module(t) // for its wasm_exec.js
 	empty := &Module{Exec: mod.Exec}
 	empty.Wasm, err = os.ReadFile(out)
 	require.NoError(t, err)

@@ -148,6 +148,10 @@ func Build() (*Module, error) {
 	return m, nil
 }
 
+// brotliQuality is brotli's highest quality, for the smallest transfer;
+// the tests lower it, since under the race detector it takes minutes.
+var brotliQuality = brotli.BestCompression
+
 // compressBrotli compresses the module at brotli's highest quality, which
 // takes the pure-Go encoder about half a minute; the result is kept in the
 // user's cache directory under the module's SHA-256, so the same module
@@ -156,13 +160,13 @@ func compressBrotli(wasm []byte) ([]byte, error) {
 	sum := sha256.Sum256(wasm)
 	var cache string
 	if dir, err := os.UserCacheDir(); err == nil {
-		cache = filepath.Join(dir, "osallisuus-demo", hex.EncodeToString(sum[:])+".wasm.br")
+		cache = filepath.Join(dir, "osallisuus-demo", fmt.Sprintf("%s-q%d.wasm.br", hex.EncodeToString(sum[:]), brotliQuality))
 		if b, err := os.ReadFile(cache); err == nil && brotliOf(b, wasm) {
 			return b, nil
 		}
 	}
 	var z bytes.Buffer
-	w := brotli.NewWriterOptions(&z, brotli.WriterOptions{Quality: brotli.BestCompression, LGWin: 24})
+	w := brotli.NewWriterOptions(&z, brotli.WriterOptions{Quality: brotliQuality, LGWin: 24})
 	if _, err := w.Write(wasm); err != nil {
 		return nil, err
 	}

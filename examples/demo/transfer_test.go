@@ -18,8 +18,7 @@ import (
 // accepts br, gzip-compressed to one that accepts only gzip (or refuses
 // br with q=0), and plain otherwise; each decodes to the built module.
 func TestTransfer(t *testing.T) {
-	mod, err := Build()
-	require.NoError(t, err)
+	mod := module(t)
 	br := mod.Brotli() // the handler serves it once made
 	t.Logf("module: %d bytes; brotli %d, gzip %d (brotli %.0f %% smaller)", len(mod.Wasm), len(br), len(mod.Gzip), 100*(1-float64(len(br))/float64(len(mod.Gzip))))
 	require.Less(t, len(br), len(mod.Gzip))
