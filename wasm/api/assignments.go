@@ -54,26 +54,26 @@ func init() {
 		return a.assignments()
 	})
 	method("expert.accept", func(a *App, in struct{ Assignment p.ID }) (any, error) {
-		if err := a.experts.Accept(a.ctx(), a.actor(expert.ActionAccept), in.Assignment); err != nil {
-			return nil, err
-		}
-		return a.assignments()
+		return a.afterStep(a.experts.Accept(a.ctx(), a.actor(expert.ActionAccept), in.Assignment))
 	})
 	method("expert.complete", func(a *App, in struct {
 		Assignment p.ID
 		Hours      float64
 	}) (any, error) {
-		if err := a.experts.Complete(a.ctx(), a.actor(expert.ActionComplete), in.Assignment, in.Hours, 0); err != nil {
-			return nil, err
-		}
-		return a.assignments()
+		return a.afterStep(a.experts.Complete(a.ctx(), a.actor(expert.ActionComplete), in.Assignment, in.Hours, 0))
 	})
 	method("expert.pay", func(a *App, in struct{ Assignment p.ID }) (any, error) {
-		if err := a.experts.Pay(a.ctx(), a.actor(expert.ActionPay), in.Assignment); err != nil {
-			return nil, err
-		}
-		return a.assignments()
+		return a.afterStep(a.experts.Pay(a.ctx(), a.actor(expert.ActionPay), in.Assignment))
 	})
+}
+
+// afterStep answers a step of an assignment: its error, or the list as it
+// now stands.
+func (a *App) afterStep(err error) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	return a.assignments()
 }
 
 // assignments lists the assignments, newest first, with the payroll of
