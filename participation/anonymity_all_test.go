@@ -200,7 +200,7 @@ func TestAnonymityEverywhere(t *testing.T) {
 		}
 		require.GreaterOrEqual(t, pairs, 20, "enough commands in one hour to tell")
 		assert.Less(t, rising, pairs, "the ids of all %d successive anonymous commands in an hour count up", pairs+1)
-		assert.LessOrEqual(t, steps, pairs/2, "%d of %d successive anonymous commands took the next id of a counter", steps, pairs)
+		assert.LessOrEqual(t, steps, pairs/2, "%d of %d successive anonymous commands got the next id of a counter", steps, pairs)
 	})
 }
 
