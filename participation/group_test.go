@@ -65,6 +65,28 @@ func (j *heldJournal) release(h chan struct{}) {
 	close(h)
 }
 
+// queueBehind submits one command whose append j holds (first), then n
+// more that queue behind it, and returns once all n wait: the channel
+// that releases the first append, the first command's answer, and the
+// others' answers once wg is done.
+func queueBehind(t *testing.T, s *p.Store, j *heldJournal, n int, submit func(i int) error) (first chan struct{}, firstDone chan error, wg *sync.WaitGroup, errs []error) {
+	t.Helper()
+	first = j.holdNext()
+	firstDone = make(chan error, 1)
+	go func() { firstDone <- submit(0) }()
+	require.Equal(t, 1, <-j.entered)
+	wg = &sync.WaitGroup{}
+	errs = make([]error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() { defer wg.Done(); errs[i] = submit(i + 1) }()
+	}
+	for p.Queued(s) < n {
+		runtime.Gosched()
+	}
+	return first, firstDone, wg, errs
+}
+
 // TestGroupCommit: commands that arrive while an append is in flight are
 // journalled together in one append, each caller is answered after it,
 // and nothing of the group — no row, no aggregate kept outside memdb, no
@@ -82,20 +104,8 @@ func TestGroupCommit(t *testing.T) {
 	}
 
 	// The first command's append is held; seven more queue behind it.
-	first := j.holdNext()
-	firstDone := make(chan error, 1)
-	go func() { firstDone <- submit(0) }()
-	require.Equal(t, 1, <-j.entered)
 	const n = 7
-	var wg sync.WaitGroup
-	errs := make([]error, n)
-	for i := range n {
-		wg.Add(1)
-		go func() { defer wg.Done(); errs[i] = submit(i + 1) }()
-	}
-	for p.Queued(s) < n {
-		runtime.Gosched()
-	}
+	first, firstDone, wg, errs := queueBehind(t, s, j, n, submit)
 	second := j.holdNext()
 	j.release(first)
 	require.NoError(t, <-firstDone)
@@ -142,20 +152,8 @@ func TestGroupCommitFailure(t *testing.T) {
 		_, err := fb.Submit(ctx, p.Anonymous, feedback.Submission{Channel: feedback.EForm, Service: "s", Rating: feedback.Happy})
 		return err
 	}
-	first := j.holdNext()
-	firstDone := make(chan error, 1)
-	go func() { firstDone <- submit(0) }()
-	<-j.entered
 	const n = 5
-	var wg sync.WaitGroup
-	errs := make([]error, n)
-	for i := range n {
-		wg.Add(1)
-		go func() { defer wg.Done(); errs[i] = submit(i + 1) }()
-	}
-	for p.Queued(s) < n {
-		runtime.Gosched()
-	}
+	first, firstDone, wg, errs := queueBehind(t, s, j, n, submit)
 	j.mu.Lock()
 	j.fail = p.Unavailable(errors.New("disk gone"), "writing to the journal") // the group's append
 	j.mu.Unlock()
