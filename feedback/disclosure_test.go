@@ -46,6 +46,7 @@ func TestOneDisclosureRule(t *testing.T) {
 				}
 			}
 			require.Equal(t, 200, total)
+			e.endHour()
 			res, err := e.fb.Results(sv.ID)
 			require.NoError(t, err)
 			require.Len(t, res.Questions, 1)
@@ -81,6 +82,7 @@ func TestSkippedQuestionsStayHidden(t *testing.T) {
 		}
 		require.NoError(t, e.fb.AnswerSurvey(e.ctx, p.Anonymous, sv.ID, answers))
 	}
+	e.endHour()
 	res, err := e.fb.Results(sv.ID)
 	require.NoError(t, err)
 	assert.Equal(t, feedback.Cell{Value: 12}, res.Responses)

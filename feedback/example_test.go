@@ -34,6 +34,13 @@ func Example() {
 		Text: "Call me on 040 123 4567, my id is 131052-308T", WantReceipt: true,
 	})
 	fmt.Println("stored:", res.Text)
+	_, err := feedback.LookupReceipt(store.View(), res.Receipt)
+	fmt.Println("before the hour is over:", participation.ErrorCode(err))
+
+	// Anonymous feedback takes effect once its hour is over (PRIV-1): the
+	// store releases it by itself then; here the clock is moved on.
+	clock.Set(time.Date(2026, 3, 10, 10, 0, 0, 0, time.UTC))
+	store.Release(ctx)
 
 	lead := participation.Actor{ID: participation.MustParseID("0190e000-0000-7000-8000-0000000000c2"), Role: participation.RoleManager}
 	store.Decide(ctx, lead, res.Contribution, participation.Adopted, "")
@@ -47,6 +54,7 @@ func Example() {
 	// press at 2s filtered as a repeat
 	// press at 41s filtered as a repeat
 	// stored: Call me on [puhelin], my id is [hetu]
+	// before the hour is over: not_found
 	// receipt: reported_back — We now answer the phone until 18.
 	// items: 6 | smiley 1: suppressed | filtered: 2
 }

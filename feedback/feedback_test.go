@@ -57,6 +57,14 @@ func newEnv(t *testing.T, cfg *feedback.Config, j p.Journal) *env {
 	return e
 }
 
+// endHour moves the clock to the start of the next hour and releases the
+// anonymous commands held until then (PRIV-1).
+func (e *env) endHour() {
+	e.t.Helper()
+	e.clock.Set(e.clock.Now().Truncate(time.Hour).Add(time.Hour))
+	require.NoError(e.t, e.s.Release(e.ctx))
+}
+
 func (e *env) export() string {
 	var b bytes.Buffer
 	require.NoError(e.t, e.s.Export(&b))
@@ -109,6 +117,7 @@ func TestAnonymity(t *testing.T) {
 	require.NoError(t, err)
 	_, err = e.fb.Press(e.ctx, deviceActor(d), d.ID, feedback.Press{Rating: 3})
 	require.NoError(t, err)
+	e.endHour()
 
 	t.Run("FB-1_EventsKeepHourAndRoleOnly", func(t *testing.T) {
 		for _, typ := range []string{"feedback.submitted", "feedback.pressed"} {
@@ -221,6 +230,8 @@ func TestDevices(t *testing.T) {
 		res, err = e.fb.Press(e.ctx, a, d.ID, feedback.Press{Rating: 1, At: t0.Add(9 * time.Second)})
 		require.NoError(t, err)
 		assert.Equal(t, feedback.PressResult{Counted: 1}, res)
+		assert.Equal(t, 0, e.fb.Count(), "PRIV-1: presses count once their hour is over")
+		e.endHour()
 		assert.Equal(t, 2, e.fb.Count())
 	})
 	t.Run("FB-4_ConfigurableInterval", func(t *testing.T) {
@@ -244,6 +255,7 @@ func TestDevices(t *testing.T) {
 		res, err := e.fb.PressBatch(e.ctx, deviceActor(d), d.ID, batch)
 		require.NoError(t, err)
 		assert.Equal(t, feedback.PressResult{Counted: 3, Filtered: 2}, res)
+		e.endHour()
 		rep, err := e.fb.Report(e.s.View(), feedback.ReportQuery{From: t0.Add(-24 * time.Hour), To: t0.Add(24 * time.Hour)})
 		require.NoError(t, err)
 		assert.Equal(t, 2, rep.Filtered)
@@ -279,6 +291,11 @@ func TestReceipts(t *testing.T) {
 	res, err := e.fb.Submit(e.ctx, p.Anonymous, feedback.Submission{Channel: feedback.EForm, Service: "aikuissosiaalityo",
 		Text: "Toivon iltavastaanottoa", WantReceipt: true})
 	require.NoError(t, err)
+	t.Run("FB-6_PRIV-1_TheCodeFindsNothingUntilTheHourIsOver", func(t *testing.T) {
+		_, err := feedback.LookupReceipt(e.s.View(), res.Receipt)
+		assert.Equal(t, p.ENOTFOUND, p.ErrorCode(err))
+	})
+	e.endHour()
 	t.Run("FB-6_CodeIsLongAndEasyToType", func(t *testing.T) {
 		assert.Regexp(t, `^[2-9A-HJKMNP-TV-Z]{4}(-[2-9A-HJKMNP-TV-Z]{4}){4}$`, res.Receipt)
 		other, err := e.fb.Submit(e.ctx, p.Anonymous, feedback.Submission{Channel: feedback.EForm, Service: "x", Rating: 3, WantReceipt: true})
@@ -333,6 +350,7 @@ func TestReplies(t *testing.T) {
 		Text: "Miksi hakemukseni kestää?", Reply: &feedback.ReplyRequest{Contact: contact}})
 	require.NoError(t, err)
 	require.False(t, res.Contribution.IsZero())
+	e.endHour()
 	t.Run("FB-7_ContactApartAndSealed", func(t *testing.T) {
 		got, err := e.fb.ContactFor(worker, res.Item)
 		require.NoError(t, err)
@@ -364,6 +382,7 @@ func TestThemeBecomesContribution(t *testing.T) {
 		_, err := e.fb.Submit(e.ctx, p.Anonymous, feedback.Submission{Channel: feedback.EForm, Service: "asumispalvelut", Rating: 1, Themes: []string{"housing"}})
 		require.NoError(t, err)
 	}
+	e.endHour()
 	src := "feedback/theme"
 	cs, total, err := p.FindContributions(e.s.View(), p.ContributionFilter{Source: &src})
 	require.NoError(t, err)
@@ -382,6 +401,7 @@ func TestReplayAndFailedCommands(t *testing.T) {
 		_, err = e.fb.Press(e.ctx, deviceActor(d), d.ID, feedback.Press{Rating: 3, At: t0.Add(time.Duration(i*6) * time.Second)})
 		require.NoError(t, err)
 	}
+	e.endHour()
 	// A command that fails after its item was staged leaves no item.
 	before := e.export()
 	boom := errors.New("late failure")

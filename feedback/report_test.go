@@ -46,6 +46,7 @@ func reportFixture(t *testing.T) *env {
 		}
 		submit(mar.Add(48*time.Hour), s)
 	}
+	e.endHour()
 	return e
 }
 
@@ -188,6 +189,7 @@ func TestSurveys(t *testing.T) {
 		for i := 0; i < 12; i++ {
 			require.NoError(t, answer([]int{10, 9, 8, 3}[i%4], 4+i%2, fmt.Sprintf("Kiitos %d, soita 040 123 45%02d", i, i)))
 		}
+		e.endHour()
 		res, err := e.fb.Results(s.ID)
 		require.NoError(t, err)
 		assert.Equal(t, feedback.Cell{Value: 12}, res.Responses)

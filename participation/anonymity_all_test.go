@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -157,15 +158,27 @@ func TestAnonymityEverywhere(t *testing.T) {
 			covered[v.action] = true
 			actor := actorFor(role)
 			t.Run(fmt.Sprintf("PRIV-1_%s_%s_by_%s", v.action, v.name, role), func(t *testing.T) {
+				// Three commands in one hour, after their named set-up;
+				// each is checked while its hour is open, and the hour's
+				// release afterwards.
+				var cmds []func(p.Actor) (any, error)
 				for n := range 3 {
-					cmd := v.prepare(t, n)
+					cmds = append(cmds, v.prepare(t, n))
+				}
+				before := anonSnapshot(t, s, fb, path)
+				var gots []any
+				for _, cmd := range cmds {
 					clock.Advance(7*time.Second + 13*time.Millisecond + 17)
-					before := anonSnapshot(t, s, fb, path)
+					mid := anonSnapshot(t, s, fb, path)
 					got, err := cmd(actor)
 					require.NoError(t, err)
-					after := anonSnapshot(t, s, fb, path)
-					runs = append(runs, checkAnonymous(t, s, before, after, actor, v.wants, got))
+					gots = append(gots, got)
+					now := anonSnapshot(t, s, fb, path)
+					runs = append(runs, checkHeld(t, mid, now, actor))
 				}
+				endHour(t, s, clock)
+				after := anonSnapshot(t, s, fb, path)
+				checkAnonymous(t, s, before, after, actor, v.wants, gots)
 			})
 		}
 	}
@@ -244,6 +257,7 @@ func minID(ids []p.ID) p.ID {
 // anonSnap is everything readable from outside the store at one moment.
 type anonSnap struct {
 	file    []byte
+	inbox   []byte
 	seq     uint64
 	rows    map[string]bool
 	reports []string
@@ -253,6 +267,10 @@ func anonSnapshot(t *testing.T, s *p.Store, fb *feedback.Service, path string) a
 	t.Helper()
 	raw, err := os.ReadFile(path)
 	require.NoError(t, err)
+	inbox, err := os.ReadFile(path + ".inbox")
+	if !os.IsNotExist(err) {
+		require.NoError(t, err)
+	}
 	seq, _ := s.Head()
 	var b bytes.Buffer
 	require.NoError(t, s.Export(&b))
@@ -297,7 +315,7 @@ func anonSnapshot(t *testing.T, s *p.Store, fb *feedback.Service, path string) a
 		require.NoError(t, err)
 		reports = append(reports, "the survey's results: "+string(js))
 	}
-	return anonSnap{file: raw, seq: seq, rows: rows, reports: reports}
+	return anonSnap{file: raw, inbox: inbox, seq: seq, rows: rows, reports: reports}
 }
 
 var (
@@ -306,9 +324,41 @@ var (
 	uuidText    = regexp.MustCompile(`[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`)
 )
 
-// checkAnonymous reads everything the command changed and returns the
-// ids it made.
-func checkAnonymous(t *testing.T, s *p.Store, before, after anonSnap, actor p.Actor, wants []string, got any) []p.ID {
+// checkHeld checks an anonymous command while its hour is open: nothing
+// readable changed (journal, feed, export, reports, survey results), and
+// the inbox line that holds it has no time finer than the hour and no
+// actor id. It returns the new ids in that line, in order.
+func checkHeld(t *testing.T, mid, now anonSnap, actor p.Actor) []p.ID {
+	t.Helper()
+	assert.Equal(t, mid.seq, now.seq, "PRIV-1: the command reached the journal before the end of its hour")
+	assert.True(t, bytes.Equal(mid.file, now.file), "PRIV-1: the journal file changed before the end of the hour")
+	assert.Equal(t, mid.rows, now.rows, "PRIV-1: the export changed before the end of the hour")
+	assert.Equal(t, mid.reports, now.reports, "PRIV-1: a report or a survey's results changed before the end of the hour")
+	require.True(t, bytes.HasPrefix(now.inbox, mid.inbox), "the inbox is only appended to within the hour")
+	line := now.inbox[len(mid.inbox):]
+	require.NotEmpty(t, line, "the command is held in the inbox")
+	if !actor.ID.IsZero() && actor.Role != p.RoleDevice && bytes.Contains(line, []byte(actor.ID.String())) {
+		t.Errorf("PRIV-1: the inbox holds the id of the %s who ran the command", actor.Role)
+	}
+	for _, m := range rfc3339Time.FindAll(line, -1) {
+		tm, err := time.Parse(time.RFC3339Nano, string(m))
+		if err == nil && !tm.Equal(tm.Truncate(time.Hour)) {
+			t.Errorf("PRIV-1: the inbox holds the time %s, finer than the hour", m)
+		}
+	}
+	var ids []p.ID
+	for _, m := range uuidText.FindAll(line, -1) {
+		id := p.MustParseID(string(m))
+		if !bytes.Contains(mid.inbox, m) && !bytes.Contains(mid.file, m) && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// checkAnonymous reads everything an hour's anonymous commands changed
+// once the hour is over.
+func checkAnonymous(t *testing.T, s *p.Store, before, after anonSnap, actor p.Actor, wants []string, gots []any) {
 	t.Helper()
 	known := map[p.ID]bool{}
 	for _, m := range uuidText.FindAll(before.file, -1) {
@@ -402,12 +452,14 @@ func checkAnonymous(t *testing.T, s *p.Store, before, after anonSnap, actor p.Ac
 		require.NoError(t, err)
 		scan("the contribution as read back", string(b))
 	}
-	if got != nil {
-		b, err := json.Marshal(got)
-		require.NoError(t, err)
-		scan("what the caller got back", string(b))
+	for _, got := range gots {
+		if got != nil {
+			b, err := json.Marshal(got)
+			require.NoError(t, err)
+			scan("what the caller got back", string(b))
+		}
 	}
-	return made
+	_ = made
 }
 
 func clip(s string) string {

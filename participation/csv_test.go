@@ -47,6 +47,7 @@ func TestEveryCSVExportIsSafe(t *testing.T) {
 				require.NoError(t, err, "the service %q is accepted", h)
 			}
 		}
+		endHour(t, e.s, e.clock)
 		rep, err := e.fb.Report(e.s.View(), feedback.ReportQuery{From: t0.Truncate(24 * time.Hour), To: t0.AddDate(0, 0, 1)})
 		require.NoError(t, err)
 		var b bytes.Buffer

@@ -27,7 +27,8 @@ import (
 func TestErasureEverywhere(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "journal.jsonl")
-	s, err := openCrashStore(path)
+	clock := p.NewManualClock(time.Now())
+	s, err := openCrashStoreAt(path, clock)
 	require.NoError(t, err)
 	const memberName, expertPhone, contact = "Salainen Raatilainen", "+358 40 999 8877", "salainen.lahettaja@example.fi"
 
@@ -42,6 +43,7 @@ func TestErasureEverywhere(t *testing.T) {
 	require.NoError(t, err)
 	res, err := feedback.New(s).Submit(ctx, p.Anonymous, feedback.Submission{Channel: feedback.EForm, Service: "s", Text: "Vastatkaa", Reply: &feedback.ReplyRequest{Contact: contact}})
 	require.NoError(t, err)
+	endHour(t, s, clock)
 
 	require.NoError(t, s.EraseSubject(ctx, admin, person, "left the panel and asked to be forgotten"))
 	require.NoError(t, expert.New(s).WithdrawConsent(ctx, p.Actor{ID: ex, Role: p.RoleExpert}, ex))
@@ -74,7 +76,7 @@ func TestErasureEverywhere(t *testing.T) {
 	require.NoError(t, err)
 	check("the journal file", string(raw))
 
-	s2, err := openCrashStore(path)
+	s2, err := openCrashStoreAt(path, clock)
 	require.NoError(t, err)
 	defer s2.Close()
 	var again bytes.Buffer

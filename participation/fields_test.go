@@ -748,6 +748,7 @@ func newFieldsEnvWith(t *testing.T, roles map[p.Action][]p.Role) *fieldsEnv {
 		Text: "Opasteet puuttuvat", Reply: &feedback.ReplyRequest{Contact: "asiakas@example.fi"}})
 	e.must(res, err)
 	e.item = res.Item
+	endHour(t, s, clock)
 	sv, err := e.fb.CreateSurvey(e.ctx, coordinator, e.surveyInput())
 	e.must(sv, err)
 	e.survey = sv.ID

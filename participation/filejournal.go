@@ -90,6 +90,8 @@ type FileJournal struct {
 	flushMu sync.Mutex
 	f       vfs.File
 	opts    FileOptions
+	fs      vfs.FS
+	path    string
 
 	// The accepted bytes are the file up to written, then flushing (being
 	// written by a flush, which alone may change it), then pending
@@ -163,7 +165,7 @@ func openFile(fsys vfs.FS, path string, opts *FileOptions) (*FileJournal, error)
 		}
 		return nil, Unavailable(err, "locking journal file %s", path)
 	}
-	j := &FileJournal{f: f, opts: o}
+	j := &FileJournal{f: f, opts: o, fs: fsys, path: path}
 	j.cond = sync.NewCond(&j.mu)
 	if err := j.scan(); err != nil {
 		f.Close()

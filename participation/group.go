@@ -41,7 +41,29 @@ func (s *Store) execGroup(ctx context.Context, actor Actor, action Action, fn fu
 		}
 		return r.err
 	}
-	s.commitGroup(group)
+	if s.inbox != nil {
+		// Anonymous commands of an hour that is over go first: a failure
+		// is retried before the next command.
+		_ = s.release(context.Background())
+		var named, anon []*request
+		for _, q := range group {
+			if s.isHeld(q) {
+				anon = append(anon, q)
+			} else {
+				named = append(named, q)
+			}
+		}
+		if len(anon) > 0 {
+			s.holdGroup(anon)
+			for _, q := range anon {
+				q.done = true
+			}
+		}
+		group = named
+	}
+	if len(group) > 0 {
+		s.commitGroup(group)
+	}
 	return r.err
 }
 

@@ -143,3 +143,25 @@ func mustJSON(tb testing.TB, v any) string {
 	require.NoError(tb, err)
 	return string(b)
 }
+
+// endHour moves the clock to the start of the next hour and releases the
+// anonymous commands held until then (PRIV-1).
+func endHour(tb testing.TB, s *p.Store, clock *p.ManualClock) {
+	tb.Helper()
+	now := clock.Now()
+	clock.Set(now.Truncate(time.Hour).Add(time.Hour))
+	require.NoError(tb, s.Release(context.Background()))
+}
+
+// lastOfType returns the last journalled event of type typ.
+func lastOfType(tb testing.TB, j p.Journal, typ string) p.Event {
+	tb.Helper()
+	evs := journalLines(tb, j)
+	for i := len(evs) - 1; i >= 0; i-- {
+		if evs[i].Type == typ {
+			return evs[i]
+		}
+	}
+	tb.Fatalf("no %s event in the journal", typ)
+	return p.Event{}
+}

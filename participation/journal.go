@@ -42,6 +42,19 @@ type MemoryJournal struct {
 	roles  []Role
 	roleIx map[Role]uint8
 	closed bool
+	inbox  *MemoryInbox
+}
+
+// Inbox implements [InboxJournal]: the journal's inbox lives as long as
+// the journal, so a store opened again over the same journal finds the
+// anonymous commands the one before it held.
+func (j *MemoryJournal) Inbox() (Inbox, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.inbox == nil {
+		j.inbox = NewMemoryInbox()
+	}
+	return j.inbox, nil
 }
 
 const (

@@ -161,6 +161,7 @@ func kernelModule() Module {
 					c.Response, c.ReportedAt = d.Response, m.Time
 				})
 			}),
+			AnonymousEvent(Handle(applyInboxReleased)),
 			Handle(func(tx *Tx, m EventMeta, d SubjectErased) error {
 				tx.erased = append(tx.erased, d.Subject)
 				for _, erase := range tx.s.erasers {

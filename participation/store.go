@@ -69,6 +69,11 @@ type Config struct {
 	// Loop holds the contribution loop's deadlines; nil means 14 days to
 	// acknowledge and 90 days to respond.
 	Loop *LoopPolicy
+	// Inbox keeps anonymous commands until the end of their hour
+	// (PRIV-1, see [Inbox]). Nil means the journal's own ([InboxJournal]):
+	// the memory and the file journal keep one; over a journal with none
+	// anonymous commands are journalled at once.
+	Inbox Inbox
 	// FeedTail is how many recent events the change feed keeps in memory
 	// for subscribers that keep up; zero means 4096. Older events are read
 	// back from the journal.
@@ -101,6 +106,11 @@ type Store struct {
 	dumps   map[string]func(any) any
 	fields  []FieldRule
 	erasers []func(tx *Tx, subject ID) error
+
+	inbox    Inbox
+	held     []*held   // anonymous commands waiting for their hour's end
+	heldFrom time.Time // the earliest hour held
+	released []ID      // on replay: held keys the journal already took
 
 	mu     sync.Mutex // the write path
 	qmu    sync.Mutex // guards queue
@@ -185,11 +195,26 @@ func Open(ctx context.Context, cfg *Config) (*Store, error) {
 	// trees to find what to notify.
 	s.db = db.Snapshot()
 	s.pub.Store(s.db.Snapshot())
+	if err := s.openInbox(ctx, c); err != nil {
+		return nil, err
+	}
 	if err := s.replay(ctx); err != nil {
+		s.closeInbox()
 		return nil, err
 	}
 	s.committed = s.seq
 	s.tailStart = s.seq + 1
+	if s.inbox != nil {
+		if err := s.settleHeld(ctx); err != nil {
+			s.closeInbox()
+			return nil, err
+		}
+		if err := s.release(ctx); err != nil {
+			s.closeInbox()
+			return nil, err
+		}
+		go s.releaseLoop()
+	}
 	if n, ok := c.Journal.(Notifier); ok {
 		go s.follow(n)
 	}
@@ -361,7 +386,13 @@ func (s *Store) CatchUp(ctx context.Context) error {
 	if s.closed {
 		return Errorf(EINTERNAL, "the store is closed")
 	}
-	return s.apply(ctx, 1, true)
+	if err := s.apply(ctx, 1, true); err != nil {
+		return err
+	}
+	if s.inbox != nil {
+		return s.dropReleased(ctx)
+	}
+	return nil
 }
 
 // Notifier is implemented by journals that several stores share, such as
@@ -494,6 +525,11 @@ func (s *Store) Close() error {
 	s.closed = true
 	close(s.done)
 	err := s.journal.Close()
+	if s.inbox != nil {
+		if cerr := s.inbox.Close(); err == nil && cerr != nil {
+			err = Unavailable(cerr, "closing the inbox")
+		}
+	}
 	if c, ok := s.keys.(io.Closer); ok {
 		if cerr := c.Close(); err == nil && cerr != nil {
 			err = Unavailable(cerr, "closing the key store")

@@ -44,6 +44,7 @@ func populate(t *testing.T, s *p.Store, clock *p.ManualClock) {
 	gone := registerPerson(t, s, "Kalle Esimerkki")
 	require.NoError(t, s.EraseSubject(ctx, admin, gone, "suostumus peruttu"))
 	require.NoError(t, s.Exec(ctx, p.Anonymous, actAnon, func(tx *p.Tx) error { return tx.Emit(anonNote{Text: "hyvä"}) }))
+	endHour(t, s, clock) // the anonymous command takes effect (PRIV-1)
 }
 
 // TestReplay checks that a store rebuilt from its journal equals the
@@ -405,40 +406,47 @@ func TestErasure(t *testing.T) {
 func TestAnonymousEvents(t *testing.T) {
 	j := p.NewMemoryJournal()
 	keys := p.NewMemoryKeyStore()
-	s, _ := MustOpen(t, j, keys)
+	s, clock := MustOpen(t, j, keys)
+	hourOf := func(id p.ID) int64 {
+		return int64(id[0])<<40 | int64(id[1])<<32 | int64(id[2])<<24 | int64(id[3])<<16 | int64(id[4])<<8 | int64(id[5])
+	}
 	_, err := s.Submit(context.Background(), client, input("named, at the exact time"))
 	require.NoError(t, err)
 	require.NoError(t, s.Exec(context.Background(), p.Anonymous, actAnon, func(tx *p.Tx) error { return tx.Emit(anonNote{Text: "x"}) }))
+	assert.Len(t, journalLines(t, j), 1, "an anonymous command waits for the end of its hour")
+	endHour(t, s, clock)
 	e := journalLines(t, j)[1]
+	assert.Equal(t, "person.anon_note", e.Type)
 	assert.Equal(t, t0.Truncate(time.Hour), e.Time)
-	ms := int64(e.ID[0])<<40 | int64(e.ID[1])<<32 | int64(e.ID[2])<<24 | int64(e.ID[3])<<16 | int64(e.ID[4])<<8 | int64(e.ID[5])
-	assert.Equal(t, t0.Truncate(time.Hour).UnixMilli(), ms)
+	assert.Equal(t, t0.Truncate(time.Hour).UnixMilli(), hourOf(e.ID))
 	assert.Equal(t, p.Anonymous, e.Actor)
 
 	// A worker typing in feedback given in person is not linked to it,
 	// not even by role (PRIV-1).
 	require.NoError(t, s.Exec(context.Background(), staff, actAnon, func(tx *p.Tx) error { return tx.Emit(anonNote{Text: "y"}) }))
-	e = journalLines(t, j)[2]
+	endHour(t, s, clock)
+	e = lastOfType(t, j, "person.anon_note")
 	assert.Equal(t, p.Anonymous, e.Actor)
 
 	// Everything an anonymous actor's command causes is anonymous, a
 	// contribution and its deadlines included, and its ids count nothing
 	// (PRIV-1).
+	hour := clock.Now().Truncate(time.Hour)
+	clock.Advance(37*time.Minute + 12345*time.Millisecond)
 	var c *p.Contribution
 	require.NoError(t, s.Exec(context.Background(), p.Anonymous, actAnon, func(tx *p.Tx) (err error) {
 		assert.True(t, tx.Anonymous())
 		c, err = p.SubmitContribution(tx, p.ContributionInput{Source: p.Source{Module: "test", Kind: "note"}, Level: p.LevelFeedback, Origin: p.OriginClient, Title: "x"})
 		return err
 	}))
-	e = journalLines(t, j)[3]
-	assert.Equal(t, "contribution.received", e.Type)
+	endHour(t, s, clock)
+	e = lastOfType(t, j, "contribution.received")
 	assert.Equal(t, p.Anonymous, e.Actor)
-	assert.Equal(t, t0.Truncate(time.Hour), e.Time)
-	assert.Equal(t, t0.Truncate(time.Hour), c.ReceivedAt)
-	assert.Equal(t, t0.Truncate(time.Hour).Add(14*24*time.Hour), c.AcknowledgeBy)
+	assert.Equal(t, hour, e.Time)
+	assert.Equal(t, hour, c.ReceivedAt)
+	assert.Equal(t, hour.Add(14*24*time.Hour), c.AcknowledgeBy)
 	for _, id := range []p.ID{e.ID, c.ID} {
-		ms := int64(id[0])<<40 | int64(id[1])<<32 | int64(id[2])<<24 | int64(id[3])<<16 | int64(id[4])<<8 | int64(id[5])
-		assert.Equal(t, t0.Truncate(time.Hour).UnixMilli(), ms)
+		assert.Equal(t, hour.UnixMilli(), hourOf(id))
 	}
 	_, err = s.Verify(context.Background())
 	assert.NoError(t, err)
@@ -478,6 +486,7 @@ func TestAnonymousDeadlines(t *testing.T) {
 	// 10 minutes before 14 days from the true minute: 13 days 23 h 50 min
 	// after it, but 14 days 5 min 30 s after the start of its hour.
 	clock.Set(t0.Add(14*24*time.Hour - 10*time.Minute))
+	require.NoError(t, s.Release(ctx), "the hour of the anonymous command is long over")
 	t.Run("PRIV-1_the_anonymous_deadline_passes_first", func(t *testing.T) {
 		late, err := p.FindOverdue(s.View(), clock.Now())
 		require.NoError(t, err)

@@ -110,9 +110,10 @@ type staged struct{ key, val any }
 // Pending returns what earlier commands of the same group staged under
 // key, oldest first: their effects are merged by their hooks only once
 // the group is journalled, so a command that checks state kept outside
-// memdb (the last press of a device, say) looks here too. It is empty
-// during replay, where one Tx spans a batch and [Tx.Stage] already
-// returns what the batch staged.
+// memdb (the last press of a device, say) looks here too. In an anonymous
+// command it also holds what the anonymous commands held for the end of
+// their hour staged (see [Inbox]). It is empty during replay, where one
+// Tx spans a batch and [Tx.Stage] already returns what the batch staged.
 func (tx *Tx) Pending(key any) []any {
 	var out []any
 	for _, s := range tx.pending {

@@ -51,7 +51,9 @@ func newPool(t testing.TB, app string) *pgxpool.Pool {
 func table(t testing.TB) string {
 	name := fmt.Sprintf("j_%d_%d", time.Now().UnixNano()%1e9, rand.IntN(1e6))
 	pool := newPool(t, "cleanup")
-	t.Cleanup(func() { pool.Exec(context.Background(), "DROP TABLE IF EXISTS "+name+", "+name+"_keys") })
+	t.Cleanup(func() {
+		pool.Exec(context.Background(), "DROP TABLE IF EXISTS "+name+", "+name+"_keys, "+name+"_inbox")
+	})
 	return name
 }
 

@@ -116,6 +116,12 @@ func run(ctx context.Context, args []string, out io.Writer) (*Result, error) {
 		}
 		asked = append(asked, r.Contribution)
 	}
+	// Anonymous feedback takes effect once its hour is over (PRIV-1); the
+	// store releases it by itself, here as soon as the clock moves on.
+	clock.Set(clock.Now().Truncate(time.Hour).Add(time.Hour))
+	if err := store.Release(ctx); err != nil {
+		return nil, err
+	}
 	period := p.Period{From: start.Truncate(24 * time.Hour), To: start.AddDate(0, 6, 0)}
 	printState := func(title string, at time.Time) ([]p.Indicator, error) {
 		h, err := p.HouseProfile(store.View(), p.HouseFilter{Period: period})

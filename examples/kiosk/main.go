@@ -137,6 +137,12 @@ func simulate(ctx context.Context, args []string, out io.Writer) (*Summary, erro
 	sum.Scrubbed, sum.Receipt = res.Text, res.Receipt
 	fmt.Fprintf(out, "\nE-form, as stored (%d redactions):\n  %s\n  receipt code, shown once: %s\n", res.Redactions, res.Text, res.Receipt)
 
+	// Anonymous feedback takes effect once its hour is over (PRIV-1): the
+	// day's report is read the next morning, when every hour of it is over.
+	clock.Set(day.AddDate(0, 0, 1))
+	if err := store.Release(ctx); err != nil {
+		return nil, err
+	}
 	rep, err := fb.Report(store.View(), feedback.ReportQuery{From: day, To: day.AddDate(0, 0, 1)})
 	if err != nil {
 		return nil, err

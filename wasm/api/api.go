@@ -34,11 +34,13 @@ var (
 	Worker      = p.Actor{ID: p.MustParseID("0190de00-0000-7000-8000-0000000000c3"), Role: p.RoleStaff}
 )
 
-// clock is the wall clock, or a simulated one while the sample county is
-// generated.
+// clock is the wall clock — moved on by the hours the evaluator skipped
+// (see the method clock.nextHour) — or a simulated one while the sample
+// county is generated.
 type clock struct {
-	mu    sync.Mutex
-	fixed time.Time
+	mu     sync.Mutex
+	fixed  time.Time
+	offset time.Duration
 }
 
 func (c *clock) Now() time.Time {
@@ -47,7 +49,15 @@ func (c *clock) Now() time.Time {
 	if !c.fixed.IsZero() {
 		return c.fixed
 	}
-	return time.Now()
+	return time.Now().Add(c.offset)
+}
+
+// nextHour moves the clock on to the start of the next hour.
+func (c *clock) nextHour() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := time.Now().Add(c.offset)
+	c.offset += now.Truncate(time.Hour).Add(time.Hour).Sub(now)
 }
 
 func (c *clock) set(t time.Time) {

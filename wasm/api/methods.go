@@ -39,7 +39,17 @@ func init() {
 		head, hash := a.store.Head()
 		_, total, err := p.FindContributions(a.store.View(), p.ContributionFilter{Limit: 1}) // only the total
 		return map[string]any{"events": head, "head": hash.String(), "verify": a.Verify, "contributions": total,
-			"feedbackItems": a.fb.Count()}, err
+			"feedbackItems": a.fb.Count(), "held": a.store.Held(), "now": a.clock.Now().UTC()}, err
+	})
+	// Anonymous feedback takes effect once its hour is over (PRIV-1): the
+	// demo lets the evaluator move its clock on instead of waiting.
+	method("clock.nextHour", func(a *App, _ none) (any, error) {
+		held := a.store.Held()
+		a.clock.nextHour()
+		if err := a.store.Release(a.ctx()); err != nil {
+			return nil, err
+		}
+		return map[string]any{"released": held, "now": a.clock.Now().UTC()}, nil
 	})
 
 	// Panels.

@@ -193,9 +193,11 @@ func TestSurvey(t *testing.T) {
 		for i := 0; i < 4; i++ {
 			call(t, a, "survey.answer", map[string]any{"survey": id, "answers": []any{map[string]any{"question": "recommendation", "value": 9}, map[string]any{"question": "basic_access", "value": 4}}})
 		}
+		call(t, a, "clock.nextHour", nil)
 		r := results()
 		assert.Equal(t, true, r["responses"].(map[string]any)["suppressed"], "four responses are hidden")
 		call(t, a, "survey.answer", map[string]any{"survey": id, "answers": []any{map[string]any{"question": "recommendation", "value": 10}}})
+		call(t, a, "clock.nextHour", nil)
 		r = results()
 		assert.Equal(t, 5.0, r["responses"].(map[string]any)["value"], "five responses are shown")
 	})

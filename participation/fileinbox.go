@@ -1,0 +1,186 @@
+package participation
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/osallisuus/osallisuus/internal/vfs"
+)
+
+// FileInbox is the [Inbox] a [FileJournal] keeps beside itself, in a
+// file named after the journal with ".inbox" added: one line per held
+// command, written and synced before the command is answered. When the
+// journal has taken an hour's commands the file is written anew without
+// them (a new file synced, renamed over the old one, the directory
+// synced), so it only ever holds the hour that is still open. While an
+// hour is open its file holds that hour's commands in the order they
+// came; see the README's Guarantees.
+type FileInbox struct {
+	fs     vfs.FS
+	path   string
+	f      vfs.File
+	size   int64
+	recs   map[ID][]byte
+	order  []ID  // recs' keys, in the file's order
+	failed error // the first failure: every later Hold is refused
+}
+
+// Inbox implements [InboxJournal]: it opens the journal's inbox file.
+func (j *FileJournal) Inbox() (Inbox, error) { return openFileInbox(j.fs, j.path+".inbox") }
+
+func openFileInbox(fsys vfs.FS, path string) (*FileInbox, error) {
+	in := &FileInbox{fs: fsys, path: path, recs: map[ID][]byte{}}
+	data, err := fsys.ReadFile(path)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, Unavailable(err, "reading the inbox %s", path)
+	}
+	good := 0
+	for good < len(data) {
+		end := bytes.IndexByte(data[good:], '\n')
+		if end < 0 {
+			break // a line torn by a crash: its command was never answered
+		}
+		line := data[good : good+end]
+		key, err := HeldKey(line)
+		if err != nil {
+			if good+end+1 == len(data) {
+				break // torn at its end
+			}
+			return nil, &CorruptError{Reason: "the inbox " + path + " holds a line that is not a held command"}
+		}
+		if _, dup := in.recs[key]; !dup {
+			in.order = append(in.order, key)
+		}
+		in.recs[key] = slices.Clone(line)
+		good += end + 1
+	}
+	f, err := fsys.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, Unavailable(err, "opening the inbox %s", path)
+	}
+	if good < len(data) {
+		if err := f.Truncate(int64(good)); err != nil {
+			f.Close()
+			return nil, Unavailable(err, "cutting a torn line off the inbox %s", path)
+		}
+		if err := f.Sync(); err != nil {
+			f.Close()
+			return nil, Unavailable(err, "syncing the inbox %s", path)
+		}
+	}
+	in.f, in.size = f, int64(good)
+	return in, nil
+}
+
+// Hold implements [Inbox]: the records are written in one write and
+// synced. After a failure the inbox refuses every Hold until reopened.
+func (in *FileInbox) Hold(_ context.Context, records [][]byte) error {
+	if in.failed != nil {
+		return Unavailable(in.failed, "the inbox failed earlier; reopen the store")
+	}
+	var b []byte
+	keys := make([]ID, len(records))
+	for i, r := range records {
+		k, err := HeldKey(r)
+		if err != nil {
+			return Internal(err, "reading a held command's key")
+		}
+		keys[i] = k
+		b = append(append(b, r...), '\n')
+	}
+	if _, err := in.f.WriteAt(b, in.size); err != nil {
+		in.failed = err
+		return Unavailable(err, "writing the inbox")
+	}
+	if err := in.f.Sync(); err != nil {
+		in.failed = err
+		return Unavailable(err, "syncing the inbox")
+	}
+	in.size += int64(len(b))
+	for i, k := range keys {
+		if _, dup := in.recs[k]; !dup {
+			in.order = append(in.order, k)
+		}
+		in.recs[k] = slices.Clone(records[i])
+	}
+	return nil
+}
+
+// Load implements [Inbox].
+func (in *FileInbox) Load(context.Context) ([][]byte, error) {
+	out := make([][]byte, 0, len(in.order))
+	for _, k := range in.order {
+		out = append(out, slices.Clone(in.recs[k]))
+	}
+	return out, nil
+}
+
+// Drop implements [Inbox]: the file is written anew with what is left.
+func (in *FileInbox) Drop(_ context.Context, keys []ID) error {
+	if in.failed != nil {
+		return Unavailable(in.failed, "the inbox failed earlier; reopen the store")
+	}
+	drop := map[ID]bool{}
+	for _, k := range keys {
+		if _, ok := in.recs[k]; ok {
+			drop[k] = true
+		}
+	}
+	if len(drop) == 0 {
+		return nil
+	}
+	var b []byte
+	var order []ID
+	for _, k := range in.order {
+		if drop[k] {
+			continue
+		}
+		order = append(order, k)
+		b = append(append(b, in.recs[k]...), '\n')
+	}
+	tmp := in.path + ".new"
+	f, err := in.fs.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return Unavailable(err, "writing the inbox anew")
+	}
+	if _, err := f.WriteAt(b, 0); err != nil {
+		f.Close()
+		return Unavailable(err, "writing the inbox anew")
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return Unavailable(err, "syncing the new inbox")
+	}
+	if err := in.fs.Rename(tmp, in.path); err != nil {
+		f.Close()
+		return Unavailable(err, "replacing the inbox")
+	}
+	if err := in.fs.SyncDir(filepath.Dir(in.path)); err != nil {
+		// The rename may not be durable: the old file may come back,
+		// holding commands the journal took; the next open drops them.
+		in.failed = err
+	}
+	in.f.Close()
+	in.f, in.size, in.order = f, int64(len(b)), order
+	for _, k := range keys {
+		delete(in.recs, k)
+	}
+	return nil
+}
+
+// Close implements [Inbox].
+func (in *FileInbox) Close() error {
+	if in.f == nil {
+		return nil
+	}
+	err := in.f.Close()
+	in.f = nil
+	if err != nil {
+		return Unavailable(err, "closing the inbox")
+	}
+	return nil
+}

@@ -1,0 +1,550 @@
+package participation
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"slices"
+	"sync"
+	"time"
+)
+
+// Anonymous commands take effect at the end of their hour (PRIV-1).
+//
+// An anonymous command runs when it arrives — it is checked against the
+// state, makes its ids, receipt code and sealed contact, and its caller
+// gets the answer — but its events are not journalled then: they are held
+// in an [Inbox], durably, and the store commits everything held for an
+// hour together once the hour is over, in an order drawn at random (the
+// order of the random keys of the held commands), followed by one
+// "inbox.released" event that lists those keys. So the journal, the hash
+// chain, the change feed, the state and every report change once an hour
+// for anonymous commands, and nothing in them orders the commands of one
+// hour among themselves or among the named commands of the same hour.
+//
+// Later anonymous commands of the same hour see the held ones through
+// [Tx.Pending] (a device's last press, a theme's count in a month), as
+// the later commands of one group do.
+
+// Inbox keeps anonymous commands until the end of their hour. Hold must
+// have made the records durable when it returns; Load returns every
+// record held and not dropped, in any order; Drop forgets records that
+// the journal has taken. The store calls an Inbox from one goroutine at a
+// time.
+type Inbox interface {
+	Hold(ctx context.Context, records [][]byte) error
+	Load(ctx context.Context) ([][]byte, error)
+	Drop(ctx context.Context, keys []ID) error
+	Close() error
+}
+
+// InboxJournal is implemented by journals that keep an [Inbox] of their
+// own beside them (a [FileJournal] keeps a file beside its own). [Open]
+// uses it when [Config.Inbox] is nil.
+type InboxJournal interface {
+	Inbox() (Inbox, error)
+}
+
+// HeldKey returns the key of an inbox record, as [Inbox.Drop] names it.
+func HeldKey(record []byte) (ID, error) {
+	var h struct {
+		Key ID `json:"key"`
+	}
+	if err := json.Unmarshal(record, &h); err != nil {
+		return ID{}, err
+	}
+	return h.Key, nil
+}
+
+// MemoryInbox is an [Inbox] in memory, the default beside a
+// [MemoryJournal]: it lasts as long as the process, like that journal.
+type MemoryInbox struct {
+	mu   sync.Mutex
+	recs map[ID][]byte
+}
+
+// NewMemoryInbox returns an empty inbox.
+func NewMemoryInbox() *MemoryInbox { return &MemoryInbox{recs: map[ID][]byte{}} }
+
+// Hold implements [Inbox].
+func (m *MemoryInbox) Hold(_ context.Context, records [][]byte) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, r := range records {
+		k, err := HeldKey(r)
+		if err != nil {
+			return Internal(err, "reading a held command's key")
+		}
+		m.recs[k] = slices.Clone(r)
+	}
+	return nil
+}
+
+// Load implements [Inbox]; the records come in the order of their keys.
+func (m *MemoryInbox) Load(context.Context) ([][]byte, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	keys := make([]ID, 0, len(m.recs))
+	for k := range m.recs {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b ID) int { return bytes.Compare(a[:], b[:]) })
+	out := make([][]byte, len(keys))
+	for i, k := range keys {
+		out[i] = slices.Clone(m.recs[k])
+	}
+	return out, nil
+}
+
+// Drop implements [Inbox].
+func (m *MemoryInbox) Drop(_ context.Context, keys []ID) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, k := range keys {
+		delete(m.recs, k)
+	}
+	return nil
+}
+
+// Close implements [Inbox].
+func (m *MemoryInbox) Close() error { return nil }
+
+// Len returns how many commands the inbox holds.
+func (m *MemoryInbox) Len() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.recs)
+}
+
+// held is an anonymous command waiting for the end of its hour.
+type held struct {
+	Key    ID        `json:"key"`
+	Hour   time.Time `json:"hour"`
+	Events []Event   `json:"events"`
+	// staged is what the command staged when it ran, shown to later
+	// anonymous commands of the hour through Tx.Pending.
+	staged []staged
+}
+
+// InboxReleased closes the anonymous commands of one or more hours: the
+// events before it, back to the previous event of another command, are
+// the held commands it lists, in the order of their keys.
+type InboxReleased struct {
+	// Keys are the random keys of the commands released, in order.
+	Keys []ID `json:"keys"`
+}
+
+// EventType implements EventData.
+func (InboxReleased) EventType() string { return "inbox.released" }
+
+func applyInboxReleased(tx *Tx, _ EventMeta, d InboxReleased) error {
+	// Commands still held that the journal already took — on replay, when
+	// a crash came between the two; on catching up with a shared journal,
+	// when another store released what both held — are let go.
+	s := tx.s
+	if !tx.replaying || len(s.held) == 0 {
+		return nil
+	}
+	released := make(map[ID]bool, len(d.Keys))
+	for _, k := range d.Keys {
+		released[k] = true
+	}
+	keep := s.held[:0]
+	for _, h := range s.held {
+		if released[h.Key] {
+			s.released = append(s.released, h.Key)
+		} else {
+			keep = append(keep, h)
+		}
+	}
+	clear(s.held[len(keep):])
+	s.held = keep
+	return nil
+}
+
+// dropReleased lets the inbox go of what the journal was found to hold.
+func (s *Store) dropReleased(ctx context.Context) error {
+	if len(s.released) == 0 {
+		return nil
+	}
+	err := s.inbox.Drop(ctx, s.released)
+	s.released = nil
+	return err
+}
+
+// isHeld reports whether a command waits for the end of its hour.
+func (s *Store) isHeld(r *request) bool {
+	return s.inbox != nil && (s.policy.Anonymous(r.action) || r.actor.Role == RoleAnonymous || r.actor.Role == RoleDevice)
+}
+
+// holdGroup runs anonymous commands and keeps their events in the inbox,
+// all in one durable write. Call with s.mu held.
+func (s *Store) holdGroup(group []*request) {
+	if fj, ok := s.journal.(interface{ Err() error }); ok {
+		if err := fj.Err(); err != nil {
+			// The store takes no more changes once its journal stopped,
+			// anonymous ones included.
+			for _, r := range group {
+				r.err = Unavailable(err, "the journal stopped after a storage failure and takes no more changes; close the store, mend the storage and open it again")
+			}
+			return
+		}
+	}
+	pending := s.heldPending()
+	var recs [][]byte
+	var hs []*held
+	var owners []*request
+	for _, r := range group {
+		r.err = nil
+		if err := r.ctx.Err(); err != nil {
+			r.err = err
+			continue
+		}
+		h, err := s.runHeld(r, pending)
+		if err != nil {
+			r.err = err
+			continue
+		}
+		if h == nil {
+			continue
+		}
+		b, err := json.Marshal(h)
+		if err != nil {
+			r.err = Internal(err, "encoding a held command")
+			continue
+		}
+		recs = append(recs, b)
+		hs = append(hs, h)
+		owners = append(owners, r)
+		pending = append(pending, h.staged...)
+	}
+	if len(recs) == 0 {
+		return
+	}
+	if err := s.inbox.Hold(context.Background(), recs); err != nil {
+		if ErrorCode(err) == "" || ErrorCode(err) == EINTERNAL {
+			err = Unavailable(err, "the anonymous command could not be kept until the end of its hour")
+		}
+		for _, r := range owners {
+			r.err = err
+		}
+		return
+	}
+	s.held = append(s.held, hs...)
+	for _, h := range hs {
+		if s.heldFrom.IsZero() || h.Hour.Before(s.heldFrom) {
+			s.heldFrom = h.Hour
+		}
+	}
+}
+
+// runHeld runs an anonymous command against the write side without
+// changing it and returns its events to hold (nil when it emitted none).
+func (s *Store) runHeld(r *request, pending []staged) (h *held, err error) {
+	txn := s.db.Txn(true)
+	defer txn.Abort()
+	now := s.clock.Now().UTC().Round(0)
+	tx := &Tx{txn: txn, s: s, now: now, actor: r.actor, action: r.action, pending: pending, anon: true}
+	defer func() {
+		if p := recover(); p != nil {
+			h, err = nil, Errorf(EINTERNAL, "command %s failed: %v", r.action, p)
+		}
+	}()
+	if err := r.fn(tx); err != nil {
+		return nil, err
+	}
+	if len(tx.events) == 0 {
+		return nil, nil
+	}
+	key, err := NewHourID(s.rand, now)
+	if err != nil {
+		return nil, err
+	}
+	evs := tx.events
+	for i := range evs {
+		evs[i].Seq, evs[i].End = 0, i == len(evs)-1
+	}
+	return &held{Key: key, Hour: now.Truncate(time.Hour), Events: evs, staged: tx.staged}, nil
+}
+
+// heldPending is what the held commands staged, for Tx.Pending.
+func (s *Store) heldPending() []staged {
+	var out []staged
+	for _, h := range s.held {
+		out = append(out, h.staged...)
+	}
+	return out
+}
+
+// Release commits the anonymous commands held for hours that are over by
+// the store's clock (see [Inbox]). The store does it by itself before the
+// first command after the end of an hour, when it opens, and on a timer;
+// a program that moves a [ManualClock] calls it to make it happen at once.
+func (s *Store) Release(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return Errorf(EINTERNAL, "the store is closed")
+	}
+	return s.release(ctx)
+}
+
+// Held returns how many anonymous commands wait for the end of their hour.
+func (s *Store) Held() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.held)
+}
+
+// release commits what is due. Call with s.mu held.
+func (s *Store) release(ctx context.Context) error {
+	hour := s.clock.Now().UTC().Truncate(time.Hour)
+	if s.heldFrom.IsZero() || !s.heldFrom.Before(hour) {
+		return nil
+	}
+	var keys, dropped []ID
+	var err error
+	for attempt := 0; ; attempt++ {
+		var due []*held
+		for _, h := range s.held {
+			if h.Hour.Before(hour) {
+				due = append(due, h)
+			}
+		}
+		if len(due) == 0 {
+			break
+		}
+		slices.SortFunc(due, func(a, b *held) int { return bytes.Compare(a.Key[:], b.Key[:]) })
+		keys, dropped, err = s.releaseOnce(ctx, due, hour)
+		if ErrorCode(err) != ECONFLICT || attempt == maxRetries {
+			break
+		}
+		// Another store appended first to a shared journal: catch up —
+		// which lets go of what it released of ours — and try again.
+		if err = s.apply(ctx, 1, true); err != nil {
+			break
+		}
+	}
+	if err != nil {
+		return err
+	}
+	var syncErr error
+	if sj, ok := s.journal.(Syncer); ok && len(keys) > 0 {
+		// The inbox lets go of them below: they must be on stable storage
+		// first, whatever the journal's sync policy.
+		syncErr = sj.Sync()
+	}
+	gone := append(append(keys, dropped...), s.released...)
+	isGone := make(map[ID]bool, len(gone))
+	for _, k := range gone {
+		isGone[k] = true
+	}
+	var keep []*held
+	s.heldFrom = time.Time{}
+	for _, h := range s.held {
+		if isGone[h.Key] {
+			continue
+		}
+		keep = append(keep, h)
+		if s.heldFrom.IsZero() || h.Hour.Before(s.heldFrom) {
+			s.heldFrom = h.Hour
+		}
+	}
+	s.held, s.released = keep, nil
+	if syncErr != nil {
+		// They stay in the inbox: the next open finds them released, or
+		// releases them again if the journal lost them.
+		return Unavailable(syncErr, "the anonymous commands of the hour were written but could not be made durable")
+	}
+	// What the journal took leaves the inbox; a failure here only leaves
+	// records that the next open finds released and drops.
+	_ = s.inbox.Drop(ctx, gone)
+	return nil
+}
+
+// releaseOnce applies the due commands in key order and journals them
+// with the release event in one append. On failure the write side goes
+// back to what readers see.
+func (s *Store) releaseOnce(ctx context.Context, due []*held, hour time.Time) (keys, dropped []ID, err error) {
+	seq, head := s.seq, s.head
+	var all []Event
+	var txs []*Tx
+	for _, h := range due {
+		tx, evs, err := s.applyHeld(h)
+		if err != nil {
+			// The state no longer takes it (what it refers to is gone):
+			// it is dropped, as a command refused on arrival would be.
+			dropped = append(dropped, h.Key)
+			continue
+		}
+		txs = append(txs, tx)
+		all = append(all, evs...)
+		keys = append(keys, h.Key)
+	}
+	if len(keys) == 0 {
+		return nil, dropped, nil
+	}
+	ev, err := s.releaseEvent(keys, hour)
+	if err == nil {
+		all = append(all, ev)
+		err = s.journal.Append(ctx, all)
+	}
+	if err != nil {
+		s.db = s.pub.Load().Snapshot()
+		s.seq, s.head = seq, head
+		return nil, nil, err
+	}
+	for _, tx := range txs {
+		tx.runHooks()
+	}
+	s.pub.Store(s.db.Snapshot())
+	s.publish(all)
+	return keys, dropped, nil
+}
+
+// applyHeld applies a held command's events to the write side, as the
+// next command of the journal.
+func (s *Store) applyHeld(h *held) (*Tx, []Event, error) {
+	txn := s.db.Txn(true)
+	defer txn.Abort()
+	tx := &Tx{txn: txn, s: s, replaying: true}
+	evs := slices.Clone(h.Events)
+	seq, prev := s.seq, s.head
+	for i := range evs {
+		e := &evs[i]
+		et, ok := s.events[e.Type]
+		if !ok {
+			return nil, nil, Errorf(EINTERNAL, "held event type %s is not registered", e.Type)
+		}
+		d, err := et.decode(e.Data)
+		if err != nil {
+			return nil, nil, Internal(err, "decoding a held event")
+		}
+		seq++
+		e.Seq, e.Prev, e.End = seq, prev, i == len(evs)-1
+		e.Hash = e.ComputeHash()
+		prev = e.Hash
+		tx.now, tx.actor = e.Time, e.Actor
+		if err := et.apply(tx, EventMeta{Seq: e.Seq, ID: e.ID, Time: e.Time, Actor: e.Actor}, d); err != nil {
+			return nil, nil, err
+		}
+	}
+	txn.Commit()
+	s.seq, s.head = seq, prev
+	return tx, evs, nil
+}
+
+// releaseEvent makes the inbox.released event that ends a release.
+func (s *Store) releaseEvent(keys []ID, hour time.Time) (Event, error) {
+	data, err := json.Marshal(InboxReleased{Keys: keys})
+	if err != nil {
+		return Event{}, Internal(err, "encoding the release")
+	}
+	id, err := NewHourID(s.rand, hour)
+	if err != nil {
+		return Event{}, err
+	}
+	e := Event{Seq: s.seq + 1, ID: id, Time: hour, Type: InboxReleased{}.EventType(), Actor: Actor{Role: RoleSystem}, Data: data, End: true, Prev: s.head}
+	e.Hash = e.ComputeHash()
+	s.seq, s.head = e.Seq, e.Hash
+	return e, nil
+}
+
+// loadHeld reads the inbox when the store opens, before the journal is
+// replayed, so that replay can tell which held commands the journal
+// already took.
+func (s *Store) loadHeld(ctx context.Context) error {
+	recs, err := s.inbox.Load(ctx)
+	if err != nil {
+		return err
+	}
+	for _, b := range recs {
+		h := &held{}
+		if err := json.Unmarshal(b, h); err != nil || len(h.Events) == 0 {
+			return &CorruptError{Reason: "a command held in the inbox does not decode"}
+		}
+		s.held = append(s.held, h)
+	}
+	return nil
+}
+
+// settleHeld runs after replay: it drops from the inbox what the journal
+// already took, and stages again what the rest staged, for Tx.Pending.
+func (s *Store) settleHeld(ctx context.Context) error {
+	if err := s.dropReleased(ctx); err != nil {
+		return err
+	}
+	for _, h := range s.held {
+		txn := s.db.Txn(true)
+		tx := &Tx{txn: txn, s: s, replaying: true}
+		for _, e := range h.Events {
+			et, ok := s.events[e.Type]
+			if !ok {
+				txn.Abort()
+				return Errorf(EINTERNAL, "held event type %s is not registered: open the store with the module that wrote it", e.Type)
+			}
+			d, err := et.decode(e.Data)
+			if err != nil {
+				txn.Abort()
+				return &CorruptError{Reason: "a held event does not decode: " + err.Error()}
+			}
+			tx.now, tx.actor = e.Time, e.Actor
+			if err := et.apply(tx, EventMeta{ID: e.ID, Time: e.Time, Actor: e.Actor}, d); err != nil {
+				break // released later, or dropped then
+			}
+		}
+		h.staged = tx.staged
+		txn.Abort()
+		if s.heldFrom.IsZero() || h.Hour.Before(s.heldFrom) {
+			s.heldFrom = h.Hour
+		}
+	}
+	return nil
+}
+
+// releaseLoop releases held commands on time while the store is idle.
+func (s *Store) releaseLoop() {
+	for {
+		now := s.clock.Now()
+		wait := now.Truncate(time.Hour).Add(time.Hour).Sub(now)
+		wait = min(max(wait, time.Second), time.Minute)
+		t := time.NewTimer(wait)
+		select {
+		case <-s.done:
+			t.Stop()
+			return
+		case <-t.C:
+		}
+		_ = s.Release(context.Background())
+	}
+}
+
+// openInbox finds the store's inbox and reads what it holds.
+func (s *Store) openInbox(ctx context.Context, c Config) error {
+	switch {
+	case c.Inbox != nil:
+		s.inbox = c.Inbox
+	default:
+		if ij, ok := c.Journal.(InboxJournal); ok {
+			in, err := ij.Inbox()
+			if err != nil {
+				return err
+			}
+			s.inbox = in
+		}
+	}
+	if s.inbox == nil {
+		return nil
+	}
+	if err := s.loadHeld(ctx); err != nil {
+		s.closeInbox()
+		return err
+	}
+	return nil
+}
+
+func (s *Store) closeInbox() {
+	if s.inbox != nil {
+		_ = s.inbox.Close()
+	}
+}
