@@ -59,6 +59,9 @@ const (
 	ChannelPortal Channel = "portal"
 )
 
+// Channels lists the channels.
+var Channels = []Channel{ChannelEmail, ChannelSMS, ChannelLetter, ChannelPortal}
+
 var channelLabels = EnumLabels[Channel]{
 	ChannelEmail:  {Fi: "Sähköposti", Sv: "E-post", En: "E-mail"},
 	ChannelSMS:    {Fi: "Tekstiviesti", Sv: "Textmeddelande", En: "Text message"},
@@ -115,6 +118,9 @@ const (
 	MessageDelivered MessageState = "delivered"
 	MessageDead      MessageState = "dead"
 )
+
+// MessageStates lists the states of a message.
+var MessageStates = []MessageState{MessagePending, MessageDelivered, MessageDead}
 
 var messageStateLabels = EnumLabels[MessageState]{
 	MessagePending:   {Fi: "Odottaa lähetystä", Sv: "Väntar på sändning", En: "Pending"},
@@ -264,8 +270,14 @@ func outboxTables() []*memdb.TableSchema {
 			// due: only pending messages, by when they are due, so that
 			// Next reads only what it returns or skips as leased.
 			"due": {Name: "due", AllowMissing: true, Indexer: IndexTime(func(m *Message) time.Time { return m.DueAt })},
-			// state: the dead letters.
-			"state": {Name: "state", Indexer: IndexString(func(m *Message) string { return string(m.State) })},
+			// dead: only dead letters, so that other messages pay for no
+			// index they never use.
+			"dead": {Name: "dead", AllowMissing: true, Indexer: IndexString(func(m *Message) string {
+				if m.State != MessageDead {
+					return ""
+				}
+				return string(m.State)
+			})},
 		}},
 	}
 }
@@ -550,7 +562,7 @@ func MessagesOf(r Reader, person ID) ([]*Message, error) {
 // DeadLetters returns the messages given up after too many failed
 // attempts, oldest first.
 func DeadLetters(r Reader) ([]*Message, error) {
-	return Collect[*Message](r, tableMessages, "state", nil, string(MessageDead))
+	return Collect[*Message](r, tableMessages, "dead", nil, string(MessageDead))
 }
 
 // GetMessage returns one message by its id.
