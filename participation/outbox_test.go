@@ -412,14 +412,13 @@ func TestOutboxDelivery(t *testing.T) {
 		first, err := o.Next(e.ctx, integration, 10)
 		require.NoError(t, err)
 		require.Len(t, first, 3)
-		for i, d := range first {
+		for _, d := range first {
 			assert.Equal(t, d.Message.String(), d.Key, "the idempotency key is the message's id")
 			assert.Equal(t, 1, d.Attempt)
 			assert.Equal(t, p.ChannelEmail, d.Channel)
 			assert.NotEmpty(t, d.Address)
 			assert.Equal(t, p.MessageAcknowledged.Label(d.Lang), d.Title)
 			assert.Equal(t, e.contrib, d.Ref)
-			_ = i
 		}
 		again, err := o.Next(e.ctx, integration, 10)
 		require.NoError(t, err)
