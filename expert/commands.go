@@ -387,7 +387,8 @@ func getAssignment(r p.Reader, id p.ID) (*Assignment, error) {
 // Offer offers a requested assignment to an expert. A withdrawn or
 // unavailable expert, an untrained one where training is required, or
 // one booked that day, is refused with ENOTMATCHABLE (EXP-2, EXP-3,
-// EXP-5).
+// EXP-5). The expert gets an outbox message of the offer in the same
+// command (LOOP-1).
 func (s *Service) Offer(ctx context.Context, actor p.Actor, assignment, expert p.ID) error {
 	return s.s.Exec(ctx, actor, ActionOffer, func(tx *p.Tx) error {
 		a, err := getAssignment(tx, assignment)
@@ -418,8 +419,26 @@ func (s *Service) Offer(ctx context.Context, actor p.Actor, assignment, expert p
 		if len(booked) > 0 {
 			return &p.Error{Code: ENOTMATCHABLE, Message: "the expert already has an assignment that day"}
 		}
-		return tx.Emit(AssignmentOffered{Assignment: assignment, Expert: expert})
+		if err := tx.Emit(AssignmentOffered{Assignment: assignment, Expert: expert}); err != nil {
+			return err
+		}
+		// The expert hears of the offer in the same command (LOOP-1).
+		return p.Notify(tx, p.Notice{Kind: p.MessageAssignmentOffered, Ref: assignment, Recipients: []p.ID{expert}, Title: offerTitle(a)})
 	})
+}
+
+// offerTitle names an assignment in an offer's message: its type, its
+// day and its unit (codes and the organisation's labels only).
+func offerTitle(a *Assignment) p.Labels {
+	day := a.Date.UTC().Format("2.1.2006")
+	name := func(lang p.Lang) string {
+		s := a.Type.Label(lang) + " " + day
+		if a.Unit != "" {
+			s += " (" + a.Unit + ")"
+		}
+		return s
+	}
+	return p.Labels{Fi: name(p.Finnish), Sv: name(p.Swedish), En: name(p.English)}
 }
 
 // Accept records that the expert accepted; only the expert offered may.

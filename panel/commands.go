@@ -652,7 +652,8 @@ func firstLine(s string, max int) string {
 
 // AnswerStatement brings the answering party's answer back to the panel
 // (PANEL-7): the statement's contribution is decided and reported back
-// in the same command, and the answer shows on the statement.
+// in the same command, and the answer shows on the statement. Each
+// member who adopted it gets one outbox message of the answer (LOOP-1).
 func (ps *Panels) AnswerStatement(ctx context.Context, actor p.Actor, statementID p.ID, decision p.Decision, reason, response string) (*Statement, error) {
 	var out *Statement
 	err := ps.s.Exec(ctx, actor, ActionAnswerStatement, func(tx *p.Tx) error {
@@ -667,15 +668,24 @@ func (ps *Panels) AnswerStatement(ctx context.Context, actor p.Actor, statementI
 		if err != nil {
 			return err
 		}
-		if !c.Reached(p.StateDecided) {
-			if c, err = p.AdvanceContribution(tx, st.Contribution, p.StateDecided, decision, reason); err != nil {
-				return err
+		// The members hear of the answer once, not of each step (LOOP-1).
+		err = p.HoldMessages(tx, func() (err error) {
+			if !c.Reached(p.StateDecided) {
+				if c, err = p.AdvanceContribution(tx, st.Contribution, p.StateDecided, decision, reason); err != nil {
+					return err
+				}
 			}
-		}
-		if c, err = p.AdvanceContribution(tx, st.Contribution, p.StateReportedBack, "", response); err != nil {
+			c, err = p.AdvanceContribution(tx, st.Contribution, p.StateReportedBack, "", response)
+			return err
+		})
+		if err != nil {
 			return err
 		}
 		if err := tx.Emit(StatementAnswered{Statement: statementID, Decision: c.Decision, Reason: c.Reason, Response: c.Response}); err != nil {
+			return err
+		}
+		if err := p.Notify(tx, p.Notice{Kind: p.MessageStatementAnswered, Ref: statementID, Recipients: c.Contributors, Contribution: c.ID,
+			Decision: c.Decision, Reason: c.Reason, Text: c.Response}); err != nil {
 			return err
 		}
 		out, err = get[Statement](tx, tableStatements, "statement", statementID)

@@ -472,7 +472,8 @@ func (s *Store) RaiseIdea(ctx context.Context, actor Actor, process ID, title st
 // participants (PART-3). The summary becomes the response on every linked
 // contribution not yet reported back, in the same command; those not yet
 // decided are decided with decision and reason first. Without a summary
-// the process does not close.
+// the process does not close. Every participant, and every contributor
+// the summary answers, gets one outbox message of the close (LOOP-1).
 func (s *Store) CloseProcess(ctx context.Context, actor Actor, process ID, summary string, decision Decision, reason string) error {
 	return s.Exec(ctx, actor, ActionProcessClose, func(tx *Tx) error {
 		x, err := openProcess(tx, process)
@@ -494,23 +495,45 @@ func (s *Store) CloseProcess(ctx context.Context, actor Actor, process ID, summa
 		if x.Phase != PhaseEvaluation {
 			return Errorf(ECONFLICT, "process %s is in %s; evaluate it before closing", process, x.Phase)
 		}
-		for _, id := range x.Contributions {
-			c, err := GetContribution(tx, id)
-			if err != nil {
-				return err
-			}
-			if c.State == StateReportedBack {
-				continue
-			}
-			if !c.Reached(StateDecided) {
-				if _, err := AdvanceContribution(tx, id, StateDecided, decision, reason); err != nil {
+		// Every participant, and every contributor the summary answers,
+		// hears of the close once (LOOP-1).
+		recipients := participantIDs(x)
+		err = HoldMessages(tx, func() error {
+			for _, id := range x.Contributions {
+				c, err := GetContribution(tx, id)
+				if err != nil {
+					return err
+				}
+				if c.State == StateReportedBack {
+					continue
+				}
+				recipients = append(recipients, c.Contributors...)
+				if !c.Reached(StateDecided) {
+					if _, err := AdvanceContribution(tx, id, StateDecided, decision, reason); err != nil {
+						return err
+					}
+				}
+				if _, err := AdvanceContribution(tx, id, StateReportedBack, "", summary); err != nil {
 					return err
 				}
 			}
-			if _, err := AdvanceContribution(tx, id, StateReportedBack, "", summary); err != nil {
-				return err
-			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
-		return tx.Emit(ProcessClosed{Process: process, Summary: summary})
+		if err := tx.Emit(ProcessClosed{Process: process, Summary: summary}); err != nil {
+			return err
+		}
+		return Notify(tx, Notice{Kind: MessageProcessClosed, Ref: process, Recipients: recipients,
+			Title: Labels{Fi: x.Title, Sv: x.Title, En: x.Title}, Text: summary})
 	})
+}
+
+func participantIDs(x *Process) []ID {
+	out := make([]ID, 0, len(x.Participants))
+	for _, q := range x.Participants {
+		out = append(out, q.Person)
+	}
+	return out
 }

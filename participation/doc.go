@@ -59,6 +59,16 @@
 // late; [ContributionsOf] is a participant's own list; [LoopIndicators]
 // computes the integrity indicators that expose pseudo-participation.
 //
+// # Telling participants
+//
+// A person who leaves a contact preference ([Store.SetContact]) is told
+// of the changes they took part in: an acknowledgement, a decision, a
+// response, an answered statement, a closed process, an offered
+// assignment each write a [Message] for them in the same command, in
+// their language, sealed under their key ([Notify], LOOP-1). The
+// integration drains them with an [Outbox]: [Outbox.Next], [Outbox.Ack]
+// and [Outbox.Fail], at least once, with retries and dead letters.
+//
 // # Co-development, goals and the house
 //
 // A co-development [Process] goes from planning to evaluation with its

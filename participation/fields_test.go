@@ -202,6 +202,19 @@ func fieldCalls() map[string]func(e *fieldsEnv) fieldCall {
 			return fieldCall{e.s.GrantFamilyConsent, client, []any{p.FamilyConsentInput{Client: client.ID, Family: e.person(91),
 				Scopes: []p.FamilyScope{p.FamilyPlanning}, GivenBy: p.GivenByClient, Expires: e.clock.Now().AddDate(1, 0, 0)}}}
 		},
+		"participation.SetContact": func(e *fieldsEnv) fieldCall {
+			return fieldCall{e.s.SetContact, staff, []any{p.ContactInput{Person: client.ID, Channel: p.ChannelEmail, Address: "asiakas@example.fi", Lang: p.Swedish}}}
+		},
+		"participation.Fail": func(e *fieldsEnv) fieldCall {
+			e.must(nil, e.s.SetContact(e.ctx, client, p.ContactInput{Channel: p.ChannelEmail, Address: "asiakas@example.fi", Lang: p.Finnish}))
+			e.must(e.s.Acknowledge(e.ctx, staff, e.contribution, "Kirjattu"))
+			ms, err := p.MessagesOf(e.s.View(), client.ID)
+			e.must(ms, err)
+			require.Len(e.t, ms, 1)
+			o, err := p.NewOutbox(e.s, nil)
+			e.must(o, err)
+			return fieldCall{o.Fail, integration, []any{ms[0].ID, "550 mailbox unavailable"}}
+		},
 		"participation.TakePart": func(e *fieldsEnv) fieldCall {
 			family := p.Actor{ID: e.person(92), Role: p.RoleFamilyMember}
 			e.must(e.s.GrantFamilyConsent(e.ctx, client, p.FamilyConsentInput{Client: client.ID, Family: family.ID,
@@ -489,7 +502,7 @@ var controlRunes = []rune{0x00, 0x07, 0x09, 0x1b, 0x7f, 0x85, 0x9b, 0x200e, 0x20
 // nameFields are the last path elements of names, codes, services and
 // contact details: the fields that refuse control and bidi characters.
 var nameFields = []string{"name", "unit", "service", "code", "point", "themes", "key", "question", "languages", "language",
-	"areas", "area", "module", "kind", "answeringparty", "provider", "phone", "email", "contact", "labels"}
+	"areas", "area", "module", "kind", "answeringparty", "provider", "phone", "email", "contact", "labels", "address"}
 
 // isNameField reports whether the value at path is a name or a code: its
 // own name, or for a list element its list's, is one of nameFields; a

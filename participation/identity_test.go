@@ -312,6 +312,21 @@ func identityCases() map[p.Action]identityCase {
 			other: func(e *fieldsEnv, as p.Actor) error { return e.s.ReachGoal(e.ctx, as, e.goal) },
 			own:   func(e *fieldsEnv) error { return e.s.ReachGoal(e.ctx, client, e.goal) },
 		},
+		p.ActionContactSet: {
+			other: func(e *fieldsEnv, as p.Actor) error {
+				return e.s.SetContact(e.ctx, as, p.ContactInput{Person: client.ID, Channel: p.ChannelEmail, Address: "toinen@example.fi", Lang: p.Finnish})
+			},
+			own: func(e *fieldsEnv) error {
+				return e.s.SetContact(e.ctx, client, p.ContactInput{Channel: p.ChannelEmail, Address: "oma@example.fi", Lang: p.Finnish})
+			},
+		},
+		p.ActionContactClear: {
+			setup: func(e *fieldsEnv) {
+				e.must(nil, e.s.SetContact(e.ctx, client, p.ContactInput{Channel: p.ChannelSMS, Address: "040 123 4567", Lang: p.Swedish}))
+			},
+			other: func(e *fieldsEnv, as p.Actor) error { return e.s.ClearContact(e.ctx, as, client.ID) },
+			own:   func(e *fieldsEnv) error { return e.s.ClearContact(e.ctx, client, client.ID) },
+		},
 		panel.ActionEndMembership: {
 			other: func(e *fieldsEnv, as p.Actor) error {
 				as.ID = e.person(4) // a member, ending another's membership

@@ -137,7 +137,7 @@ func kernelModule() Module {
 					"id": {Name: "id", Unique: true, Indexer: IndexID(func(e *Erasure) ID { return e.Subject })},
 				},
 			},
-		}, slices.Concat(familyTables(), codevTables(), goalTables())...),
+		}, slices.Concat(familyTables(), codevTables(), goalTables(), outboxTables())...),
 		Events: append([]EventType{
 			Handle(applyReceived),
 			Handle(func(tx *Tx, m EventMeta, d ContributionAcknowledged) error {
@@ -171,17 +171,17 @@ func kernelModule() Module {
 				}
 				return tx.Insert(tableErasures, &Erasure{Subject: d.Subject, At: m.Time, Reason: d.Reason})
 			}),
-		}, slices.Concat(familyEvents(), codevEvents(), goalEvents())...),
-		Fields: slices.Concat(loopFields, familyFields, codevFields, goalFields),
+		}, slices.Concat(familyEvents(), codevEvents(), goalEvents(), outboxEvents())...),
+		Fields: slices.Concat(loopFields, familyFields, codevFields, goalFields, outboxFields),
 		Erase: func(tx *Tx, subject ID) error {
-			for _, erase := range []func(*Tx, ID) error{eraseTitles, eraseGoals, eraseLogEntries} {
+			for _, erase := range []func(*Tx, ID) error{eraseTitles, eraseGoals, eraseLogEntries, eraseOutbox} {
 				if err := erase(tx, subject); err != nil {
 					return err
 				}
 			}
 			return nil
 		},
-		Actions: []ActionRule{
+		Actions: append([]ActionRule{
 			{ActionSubmit, []Role{RoleClient, RoleFamilyMember, RoleExpert, RoleDeveloperClient, RoleStaff, RoleCoordinator, RoleManager, RoleSystem}, "submit a contribution directly (modules submit their own inside their commands)"},
 			{ActionAcknowledge, append(slices.Clone(staff), RoleSystem), "acknowledge a contribution"},
 			{ActionConsider, staff, "take a contribution under consideration"},
@@ -204,7 +204,7 @@ func kernelModule() Module {
 			{ActionGoalSupport, []Role{RoleStaff, RoleCoordinator}, "record a worker's support for a goal"},
 			{ActionGoalProgress, []Role{RoleClient, RoleStaff, RoleCoordinator}, "note progress on a goal"},
 			{ActionGoalReach, []Role{RoleClient, RoleStaff, RoleCoordinator}, "mark a goal reached"},
-		},
+		}, outboxActions()...),
 	}
 }
 
@@ -449,7 +449,9 @@ func SubmitContribution(tx *Tx, in ContributionInput) (*Contribution, error) {
 // Implemented follows only an adopted or partly adopted decision.
 // Reported back follows a decision and needs a response (text) to the
 // contributors. Text is the note of the step, the reason of a decision or
-// the response.
+// the response. An acknowledgement, a decision or a report back writes
+// an outbox message for each contributor with a contact preference, in
+// the same command (LOOP-1, [Notify]), unless [HoldMessages] holds them.
 func AdvanceContribution(tx *Tx, id ID, to State, decision Decision, text string) (*Contribution, error) {
 	c, ok, err := Lookup[*Contribution](tx, TableContributions, "id", id)
 	if err != nil {
@@ -527,8 +529,11 @@ func AdvanceContribution(tx *Tx, id ID, to State, decision Decision, text string
 	if err := tx.Emit(ev); err != nil {
 		return nil, err
 	}
-	c, _, err = Lookup[*Contribution](tx, TableContributions, "id", id)
-	return c, err
+	if c, _, err = Lookup[*Contribution](tx, TableContributions, "id", id); err != nil {
+		return nil, err
+	}
+	// The contributors hear of it in the same command (LOOP-1).
+	return c, notifyStep(tx, c, to)
 }
 
 // Submit starts a contribution directly, outside any module command.

@@ -456,7 +456,7 @@ func TestAnonymousEvents(t *testing.T) {
 
 func TestPolicyTableInREADME(t *testing.T) {
 	s, _ := MustOpen(t, nil, nil)
-	policydoc.Check(t, s.Policy(), "contribution.", "subject.", "family.", "codev.", "goal.")
+	policydoc.Check(t, s.Policy(), "contribution.", "subject.", "family.", "codev.", "goal.", "contact.", "outbox.")
 }
 
 // TestAnonymousDeadlines: a contribution an anonymous command starts is
