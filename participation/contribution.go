@@ -122,6 +122,9 @@ type Step struct {
 	By       Actor     `json:"by"`
 	Note     string    `json:"note,omitempty"`
 	Implicit bool      `json:"implicit,omitempty"`
+	// Seq is the sequence number of the journal event that recorded the
+	// step, for proving it (LOOP-2, [ProveEvents]).
+	Seq uint64 `json:"seq,omitempty"`
 }
 
 // Contribution is a client's input on its way through the loop: a

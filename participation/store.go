@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-memdb"
+	"golang.org/x/mod/sumdb/note"
 )
 
 // Module is a vertical slice that plugs into the store: its tables, the
@@ -73,6 +74,10 @@ type Config struct {
 	// for subscribers that keep up; zero means 4096. Older events are read
 	// back from the journal.
 	FeedTail int
+	// Signer is the county's key for signing checkpoints of the journal's
+	// Merkle tree (LOOP-2, see [Store.Checkpoint]); its name is the
+	// journal's origin. Nil means no tree is kept and no proofs are given.
+	Signer note.Signer
 }
 
 // Store is the in-memory state of osallisuus, built by replaying a journal
@@ -101,6 +106,7 @@ type Store struct {
 	dumps   map[string]func(any) any
 	fields  []FieldRule
 	erasers []func(tx *Tx, subject ID) error
+	merkle  *merkle // nil without Config.Signer
 
 	mu     sync.Mutex // the write path
 	qmu    sync.Mutex // guards queue
@@ -156,6 +162,7 @@ func Open(ctx context.Context, cfg *Config) (*Store, error) {
 		dumps:   map[string]func(any) any{},
 		tail:    make([]Event, c.FeedTail),
 		done:    make(chan struct{}),
+		merkle:  newMerkle(c.Signer),
 	}
 	schema := &memdb.DBSchema{Tables: map[string]*memdb.TableSchema{}}
 	modules := append([]Module{kernelModule()}, c.Modules...)
@@ -295,6 +302,7 @@ func (s *Store) apply(ctx context.Context, batch int, live bool) error {
 	commit := func() {
 		tx.runHooks()
 		txn.Commit()
+		s.merkle.add(pending)
 		s.pub.Store(s.db.Snapshot())
 		s.seq, s.head = seq, head
 		if live && len(pending) > 0 {
@@ -325,7 +333,7 @@ func (s *Store) apply(ctx context.Context, batch int, live bool) error {
 			return Internal(err, "applying event %d (%s)", e.Seq, e.Type)
 		}
 		seq, head = e.Seq, e.Hash
-		if live {
+		if live || s.merkle != nil {
 			pending = append(pending, e)
 		}
 		n++
