@@ -49,10 +49,10 @@ func TestReceiptOffline(t *testing.T) {
 			return path
 		}
 		for name, change := range map[string]func(*feedback.ReceiptView){
-			"leaf":       func(w *feedback.ReceiptView) { w.Proof.Events[1].Leaf[3] ^= 0x10 },
-			"path":       func(w *feedback.ReceiptView) { w.Proof.Events[2].Path[0][0] ^= 0x01 },
-			"seq":        func(w *feedback.ReceiptView) { w.Proof.Events[0].Seq++ },
-			"size":       func(w *feedback.ReceiptView) { w.Proof.Events[0].Size-- },
+			"leaf": func(w *feedback.ReceiptView) { w.Proof.Events[1].Leaf[3] ^= 0x10 },
+			"path": func(w *feedback.ReceiptView) { w.Proof.Events[2].Path[0][0] ^= 0x01 },
+			"seq":  func(w *feedback.ReceiptView) { w.Proof.Events[0].Seq++ },
+			"size": func(w *feedback.ReceiptView) { w.Proof.Events[0].Size-- },
 			"checkpoint": func(w *feedback.ReceiptView) {
 				lines := strings.SplitN(w.Proof.Checkpoint, "\n", 3)
 				lines[1] += "0" // a tree ten times the size
