@@ -11,6 +11,7 @@ import (
 
 	"github.com/osallisuus/osallisuus/feedback"
 	p "github.com/osallisuus/osallisuus/participation"
+	"github.com/osallisuus/osallisuus/participation/merkle"
 )
 
 // seqRand is a fixed source of randomness for the test key.
@@ -26,12 +27,12 @@ func (r *seqRand) Read(b []byte) (int, error) {
 
 func TestReceiptProofs(t *testing.T) {
 	ctx := context.Background()
-	private, public, err := p.GenerateSigningKey(&seqRand{}, "county.example/osallisuus")
+	private, public, err := merkle.GenerateKey(&seqRand{}, "county.example/osallisuus")
 	require.NoError(t, err)
-	signer, err := p.NewSigner(private)
+	signer, err := merkle.NewSigner(private)
 	require.NoError(t, err)
 	j := p.NewMemoryJournal()
-	s, err := p.Open(ctx, &p.Config{Journal: j, Clock: p.NewManualClock(t0), Modules: []p.Module{feedback.Module(nil)}, Signer: signer})
+	s, err := p.Open(ctx, &p.Config{Journal: j, Clock: p.NewManualClock(t0), Modules: []p.Module{feedback.Module(nil)}, History: merkle.New(signer)})
 	require.NoError(t, err)
 	t.Cleanup(func() { s.Close() })
 	fb := feedback.New(s)
@@ -61,7 +62,7 @@ func TestReceiptProofs(t *testing.T) {
 		require.NoError(t, err)
 		var saved feedback.ReceiptView
 		require.NoError(t, json.Unmarshal(b, &saved))
-		cp, err := saved.Proof.Verify(public)
+		cp, err := merkle.VerifyProofs(saved.Proof, public)
 		require.NoError(t, err)
 		all := events()
 		var types []string
@@ -76,9 +77,9 @@ func TestReceiptProofs(t *testing.T) {
 		}
 		assert.NotContains(t, string(b), "Toivon", "the receipt never shows the feedback")
 		// A wrong key fails.
-		_, otherKey, err := p.GenerateSigningKey(&seqRand{x: 9}, "county.example/osallisuus")
+		_, otherKey, err := merkle.GenerateKey(&seqRand{x: 9}, "county.example/osallisuus")
 		require.NoError(t, err)
-		_, err = saved.Proof.Verify(otherKey)
+		_, err = merkle.VerifyProofs(saved.Proof, otherKey)
 		assert.Equal(t, p.ECORRUPT, p.ErrorCode(err))
 		return types, cp
 	}
@@ -116,7 +117,7 @@ func TestReceiptProofs(t *testing.T) {
 		// later history extends it.
 		pr, err := s.ProveConsistency(first.Size, last.Size)
 		require.NoError(t, err)
-		assert.NoError(t, pr.Verify(first, last))
+		assert.NoError(t, merkle.VerifyConsistency(pr, first, last))
 		assert.True(t, strings.HasPrefix(v.Proof.Checkpoint, "county.example/osallisuus\n"))
 	})
 }

@@ -26,6 +26,7 @@ import (
 
 	"github.com/osallisuus/osallisuus/feedback"
 	p "github.com/osallisuus/osallisuus/participation"
+	"github.com/osallisuus/osallisuus/participation/merkle"
 )
 
 func main() {
@@ -77,16 +78,16 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 // county runs the county's side: a store that signs checkpoints, feedback
 // with a receipt among other feedback, a decision and a response.
 func county(ctx context.Context) (feedback.ReceiptView, string, error) {
-	private, public, err := p.GenerateSigningKey(rand.Reader, "county.example/osallisuus")
+	private, public, err := merkle.GenerateKey(rand.Reader, "county.example/osallisuus")
 	if err != nil {
 		return feedback.ReceiptView{}, "", err
 	}
-	signer, err := p.NewSigner(private)
+	signer, err := merkle.NewSigner(private)
 	if err != nil {
 		return feedback.ReceiptView{}, "", err
 	}
 	clock := p.NewManualClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	store, err := p.Open(ctx, &p.Config{Clock: clock, Modules: []p.Module{feedback.Module(nil)}, Signer: signer})
+	store, err := p.Open(ctx, &p.Config{Clock: clock, Modules: []p.Module{feedback.Module(nil)}, History: merkle.New(signer)})
 	if err != nil {
 		return feedback.ReceiptView{}, "", err
 	}
@@ -143,7 +144,7 @@ func verifyFiles(receiptPath, keyPath string, out io.Writer) error {
 	if v.Proof == nil {
 		return p.Invalid("verify", "%s carries no proof: the county's store signs no checkpoints", receiptPath)
 	}
-	cp, err := v.Proof.Verify(string(kb))
+	cp, err := merkle.VerifyProofs(v.Proof, string(kb))
 	if err != nil {
 		return err
 	}

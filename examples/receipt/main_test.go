@@ -14,6 +14,7 @@ import (
 
 	"github.com/osallisuus/osallisuus/feedback"
 	p "github.com/osallisuus/osallisuus/participation"
+	"github.com/osallisuus/osallisuus/participation/merkle"
 )
 
 func TestReceiptOffline(t *testing.T) {
@@ -65,7 +66,7 @@ func TestReceiptOffline(t *testing.T) {
 		}
 		// Another county's key.
 		other := filepath.Join(t.TempDir(), "other.pub")
-		_, public, err := p.GenerateSigningKey(strings.NewReader(strings.Repeat("x", 64)), "county.example/osallisuus")
+		_, public, err := merkle.GenerateKey(strings.NewReader(strings.Repeat("x", 64)), "county.example/osallisuus")
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(other, []byte(public), 0o644))
 		err = run(ctx, []string{"-verify", rpath, "-key", other}, &out)

@@ -1,4 +1,4 @@
-package participation_test
+package merkle_test
 
 import (
 	"bytes"
@@ -19,14 +19,15 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 
 	p "github.com/osallisuus/osallisuus/participation"
+	"github.com/osallisuus/osallisuus/participation/merkle"
 )
 
 // countyKey makes a signing key pair for the tests, from a fixed seed.
 func countyKey(tb testing.TB, name string, seed uint64) (note.Signer, string) {
 	tb.Helper()
-	private, public, err := p.GenerateSigningKey(&rng{x: seed}, name)
+	private, public, err := merkle.GenerateKey(&rng{x: seed}, name)
 	require.NoError(tb, err)
-	signer, err := p.NewSigner(private)
+	signer, err := merkle.NewSigner(private)
 	require.NoError(tb, err)
 	return signer, public
 }
@@ -37,7 +38,7 @@ func openSigned(tb testing.TB, j p.Journal, keys p.KeyStore, signer note.Signer)
 	tb.Helper()
 	s, err := p.Open(context.Background(), &p.Config{
 		Journal: j, Keys: keys, Clock: p.NewManualClock(t0), Rand: &rng{x: 42},
-		Modules: []p.Module{personModule()}, Signer: signer,
+		History: merkle.New(signer),
 	})
 	require.NoError(tb, err)
 	tb.Cleanup(func() { s.Close() })
@@ -64,7 +65,7 @@ func referenceRoot(hashes []p.Hash) [32]byte {
 
 func openCP(tb testing.TB, signed, public string) p.Checkpoint {
 	tb.Helper()
-	cp, err := p.OpenCheckpoint(signed, public)
+	cp, err := merkle.OpenCheckpoint(signed, public)
 	require.NoError(tb, err)
 	return cp
 }
@@ -163,7 +164,7 @@ func TestMerkleProofs(t *testing.T) {
 				if pr.Leaf != events[seq-1].Hash {
 					t.Fatalf("event %d: the proof's leaf is not the event's chain hash", seq)
 				}
-				if err := pr.Verify(cps[size]); err != nil {
+				if err := merkle.VerifyInclusion(pr, cps[size]); err != nil {
 					t.Fatalf("event %d in tree %d: %v", seq, size, err)
 				}
 			}
@@ -190,7 +191,7 @@ func TestMerkleProofs(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if err := pr.Verify(cps[from], cps[to]); err != nil {
+				if err := merkle.VerifyConsistency(pr, cps[from], cps[to]); err != nil {
 					t.Fatalf("from %d to %d: %v", from, to, err)
 				}
 			}
@@ -220,19 +221,19 @@ func TestMerkleProofs(t *testing.T) {
 				for i := range pr.Path {
 					for bit := 0; bit < 256; bit += 37 {
 						pr.Path[i][bit/8] ^= 1 << (bit % 8)
-						corrupt(t, pr.Verify(cps[size]))
+						corrupt(t, merkle.VerifyInclusion(pr, cps[size]))
 						pr.Path[i][bit/8] ^= 1 << (bit % 8)
 					}
 				}
 				for bit := 0; bit < 256; bit += 11 {
 					pr.Leaf[bit/8] ^= 1 << (bit % 8)
-					corrupt(t, pr.Verify(cps[size]))
+					corrupt(t, merkle.VerifyInclusion(pr, cps[size]))
 					pr.Leaf[bit/8] ^= 1 << (bit % 8)
 					root := cps[size]
 					root.Root[bit/8] ^= 1 << (bit % 8)
-					corrupt(t, pr.Verify(root))
+					corrupt(t, merkle.VerifyInclusion(pr, root))
 				}
-				require.NoError(t, pr.Verify(cps[size]), "the proof verifies again once restored")
+				require.NoError(t, merkle.VerifyInclusion(pr, cps[size]), "the proof verifies again once restored")
 			}
 		}
 	})
@@ -248,7 +249,7 @@ func TestMerkleProofs(t *testing.T) {
 					}
 					bad := pr
 					bad.Seq = other
-					corrupt(t, bad.Verify(cps[size]))
+					corrupt(t, merkle.VerifyInclusion(bad, cps[size]))
 				}
 				for _, other := range []uint64{size - 1, size + 1, size * 2} {
 					if other > n || other == 0 || other < seq {
@@ -256,17 +257,17 @@ func TestMerkleProofs(t *testing.T) {
 					}
 					bad := pr
 					bad.Size = other
-					corrupt(t, bad.Verify(cps[size]))
+					corrupt(t, merkle.VerifyInclusion(bad, cps[size]))
 					// Against the honest checkpoint of the other size.
-					corrupt(t, pr.Verify(cps[other]))
-					corrupt(t, bad.Verify(cps[other]))
+					corrupt(t, merkle.VerifyInclusion(pr, cps[other]))
+					corrupt(t, merkle.VerifyInclusion(bad, cps[other]))
 				}
 				bad := pr
 				bad.Path = append(append([]p.Hash(nil), pr.Path...), p.Hash{})
-				corrupt(t, bad.Verify(cps[size]))
+				corrupt(t, merkle.VerifyInclusion(bad, cps[size]))
 				if len(pr.Path) > 0 {
 					bad.Path = pr.Path[:len(pr.Path)-1]
-					corrupt(t, bad.Verify(cps[size]))
+					corrupt(t, merkle.VerifyInclusion(bad, cps[size]))
 				}
 			}
 		}
@@ -280,7 +281,7 @@ func TestMerkleProofs(t *testing.T) {
 				for i := range pr.Path {
 					for bit := 0; bit < 256; bit += 41 {
 						pr.Path[i][bit/8] ^= 1 << (bit % 8)
-						corrupt(t, pr.Verify(cps[from], cps[to]))
+						corrupt(t, merkle.VerifyConsistency(pr, cps[from], cps[to]))
 						pr.Path[i][bit/8] ^= 1 << (bit % 8)
 					}
 				}
@@ -288,34 +289,34 @@ func TestMerkleProofs(t *testing.T) {
 					older, newer := cps[from], cps[to]
 					older.Root[bit/8] ^= 1 << (bit % 8)
 					newer.Root[bit/8] ^= 1 << (bit % 8)
-					corrupt(t, pr.Verify(older, cps[to]))
-					corrupt(t, pr.Verify(cps[from], newer))
+					corrupt(t, merkle.VerifyConsistency(pr, older, cps[to]))
+					corrupt(t, merkle.VerifyConsistency(pr, cps[from], newer))
 				}
 				if from > 1 {
-					corrupt(t, pr.Verify(cps[from-1], cps[to]))
+					corrupt(t, merkle.VerifyConsistency(pr, cps[from-1], cps[to]))
 					bad := pr
 					bad.From = from - 1
-					corrupt(t, bad.Verify(cps[from-1], cps[to]))
+					corrupt(t, merkle.VerifyConsistency(bad, cps[from-1], cps[to]))
 				}
 				if to < n {
-					corrupt(t, pr.Verify(cps[from], cps[to+1]))
+					corrupt(t, merkle.VerifyConsistency(pr, cps[from], cps[to+1]))
 					bad := pr
 					bad.To = to + 1
-					corrupt(t, bad.Verify(cps[from], cps[to+1]))
+					corrupt(t, merkle.VerifyConsistency(bad, cps[from], cps[to+1]))
 				}
-				corrupt(t, pr.Verify(cps[to], cps[from]))
-				require.NoError(t, pr.Verify(cps[from], cps[to]), "the proof verifies again once restored")
+				corrupt(t, merkle.VerifyConsistency(pr, cps[to], cps[from]))
+				require.NoError(t, merkle.VerifyConsistency(pr, cps[from], cps[to]), "the proof verifies again once restored")
 			}
 		}
 		// Equal sizes prove with an empty path and equal roots only.
 		pr, err := s.ProveConsistency(5, 5)
 		require.NoError(t, err)
-		require.NoError(t, pr.Verify(cps[5], cps[5]))
+		require.NoError(t, merkle.VerifyConsistency(pr, cps[5], cps[5]))
 		other := cps[5]
 		other.Root[0] ^= 1
-		corrupt(t, pr.Verify(cps[5], other))
+		corrupt(t, merkle.VerifyConsistency(pr, cps[5], other))
 		pr.Path = []p.Hash{{}}
-		corrupt(t, pr.Verify(cps[5], cps[5]))
+		corrupt(t, merkle.VerifyConsistency(pr, cps[5], cps[5]))
 	})
 
 	t.Run("LOOP-2_checkpoint_with_a_wrong_key_or_a_flipped_bit_fails", func(t *testing.T) {
@@ -324,29 +325,29 @@ func TestMerkleProofs(t *testing.T) {
 		for _, size := range []int{0, 1, 2, 3, 64, n} {
 			signed := notes[size]
 			for _, key := range []string{sameName, otherName} {
-				_, err := p.OpenCheckpoint(signed, key)
+				_, err := merkle.OpenCheckpoint(signed, key)
 				corrupt(t, err)
 				proofs := &p.EventProofs{Checkpoint: signed}
-				_, err = proofs.Verify(key)
+				_, err = merkle.VerifyProofs(proofs, key)
 				corrupt(t, err)
 			}
 			for pos := 0; pos < len(signed); pos++ {
 				for _, flip := range []byte{0x01, 0x20} {
 					bad := []byte(signed)
 					bad[pos] ^= flip
-					_, err := p.OpenCheckpoint(string(bad), public)
+					_, err := merkle.OpenCheckpoint(string(bad), public)
 					if err == nil {
 						t.Logf("pos %d of %d flip %x: %q", pos, len(signed), flip, bad)
 					}
 					corrupt(t, err)
 				}
 			}
-			_, err := p.OpenCheckpoint(signed, public)
+			_, err := merkle.OpenCheckpoint(signed, public)
 			require.NoError(t, err)
 		}
-		_, err := p.OpenCheckpoint(notes[3], "not a key")
+		_, err := merkle.OpenCheckpoint(notes[3], "not a key")
 		assert.Equal(t, p.EINVALID, p.ErrorCode(err))
-		_, err = p.OpenCheckpoint("", public)
+		_, err = merkle.OpenCheckpoint("", public)
 		assert.Equal(t, p.EINVALID, p.ErrorCode(err))
 	})
 
@@ -379,15 +380,32 @@ func TestMerkleStore(t *testing.T) {
 	ctx := context.Background()
 	signer, public := countyKey(t, "test.example/osallisuus", 7)
 
-	t.Run("LOOP-2_no_signer_no_proofs", func(t *testing.T) {
-		s, _ := MustOpen(t, nil, nil)
+	t.Run("LOOP-2_no_history_no_proofs", func(t *testing.T) {
+		s, err := p.Open(ctx, nil)
+		require.NoError(t, err)
+		defer s.Close()
 		assert.False(t, s.Proving())
-		_, err := s.Checkpoint()
+		_, err = s.Checkpoint()
 		assert.Equal(t, p.EINVALID, p.ErrorCode(err))
 		proofs, err := p.ProveEvents(s.View(), 1)
 		assert.NoError(t, err)
 		assert.Nil(t, proofs)
 		_, err = s.ProveConsistency(0, 0)
+		assert.Equal(t, p.EINVALID, p.ErrorCode(err))
+		_, err = s.ProveInclusion(1, 1)
+		assert.Equal(t, p.EINVALID, p.ErrorCode(err))
+	})
+
+	t.Run("LOOP-2_a_used_tree_is_refused", func(t *testing.T) {
+		tree := merkle.New(signer)
+		s, err := p.Open(ctx, &p.Config{History: tree})
+		require.NoError(t, err)
+		_, err = s.Submit(ctx, client, input("Aukioloajat iltaisin"))
+		require.NoError(t, err)
+		require.NoError(t, s.Close())
+		_, err = p.Open(ctx, &p.Config{History: tree})
+		assert.Equal(t, p.EINVALID, p.ErrorCode(err))
+		_, err = merkle.VerifyProofs(nil, public)
 		assert.Equal(t, p.EINVALID, p.ErrorCode(err))
 	})
 
@@ -399,7 +417,8 @@ func TestMerkleStore(t *testing.T) {
 		s := openSigned(t, j, keys, signer)
 		_, err = s.Submit(ctx, client, input("Aukioloajat iltaisin"))
 		require.NoError(t, err)
-		registerPerson(t, s, "Maija Meikäläinen")
+		_, err = s.Submit(ctx, staff, input("Maija Meikäläisen toive"))
+		require.NoError(t, err)
 		before, err := s.Checkpoint()
 		require.NoError(t, err)
 		require.NoError(t, s.Close())
@@ -417,7 +436,7 @@ func TestMerkleStore(t *testing.T) {
 		old, now := openCP(t, before, public), openCP(t, later, public)
 		pr, err := s.ProveConsistency(old.Size, now.Size)
 		require.NoError(t, err)
-		assert.NoError(t, pr.Verify(old, now))
+		assert.NoError(t, merkle.VerifyConsistency(pr, old, now))
 	})
 
 	t.Run("LOOP-2_every_event_a_view_shows_is_proved_under_concurrent_writes", func(t *testing.T) {
@@ -447,7 +466,7 @@ func TestMerkleStore(t *testing.T) {
 				last := cs[len(cs)-1].History[0].Seq
 				proofs, err := p.ProveEvents(v, last)
 				if err == nil {
-					_, err = proofs.Verify(public)
+					_, err = merkle.VerifyProofs(proofs, public)
 				}
 				if err != nil {
 					errs <- err
@@ -464,7 +483,8 @@ func TestMerkleStore(t *testing.T) {
 	t.Run("LOOP-2_proofs_carry_hashes_only", func(t *testing.T) {
 		j := p.NewMemoryJournal()
 		s := openSigned(t, j, nil, signer)
-		registerPerson(t, s, "Maija Meikäläinen")
+		_, err := s.Submit(ctx, staff, input("Maija Meikäläisen toive"))
+		require.NoError(t, err)
 		c, err := s.Submit(ctx, client, input("Aukioloajat iltaisin"))
 		require.NoError(t, err)
 		_, err = s.Decide(ctx, manager, c.ID, p.NotAdopted, "Ei resursseja tänä vuonna")
@@ -481,7 +501,7 @@ func TestMerkleStore(t *testing.T) {
 		require.NoError(t, json.Unmarshal(b, &doc))
 		require.Len(t, doc, 2)
 		signed, _ := doc["checkpoint"].(string)
-		_, err = p.OpenCheckpoint(signed, public)
+		_, err = merkle.OpenCheckpoint(signed, public)
 		require.NoError(t, err, "the checkpoint is the signed note and nothing else")
 		hexHash := func(v any) {
 			s, ok := v.(string)
@@ -583,7 +603,7 @@ func TestMerkleTamper(t *testing.T) {
 		now := openCP(t, signed, public)
 		pr, err := s.ProveConsistency(earlier.Size, now.Size)
 		require.NoError(t, err)
-		err = pr.Verify(earlier, now)
+		err = merkle.VerifyConsistency(pr, earlier, now)
 		require.Error(t, err)
 		assert.Equal(t, p.ECORRUPT, p.ErrorCode(err))
 
@@ -593,6 +613,6 @@ func TestMerkleTamper(t *testing.T) {
 		require.Equal(t, p.StateDecided, decided.State)
 		inc, err := s.ProveInclusion(decided.Seq, earlier.Size)
 		require.NoError(t, err)
-		assert.Equal(t, p.ECORRUPT, p.ErrorCode(inc.Verify(earlier)))
+		assert.Equal(t, p.ECORRUPT, p.ErrorCode(merkle.VerifyInclusion(inc, earlier)))
 	})
 }
