@@ -131,7 +131,7 @@ func BenchmarkProof(b *testing.B) {
 	})
 	half := p.Checkpoint{Origin: cp.Origin, Size: uint64(n / 2)}
 	m.mu.RLock()
-	r, err := tlog.TreeHash(int64(n/2), m) // the root the older checkpoint states
+	r, err := tlog.TreeHash(int64(n/2), m.reader()) // the root the older checkpoint states
 	m.mu.RUnlock()
 	if err != nil {
 		b.Fatal(err)

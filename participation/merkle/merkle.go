@@ -77,7 +77,7 @@ func (m *Tree) Append(evs []p.Event) {
 			m.broken = p.Errorf(p.EINTERNAL, "the Merkle tree holds %d events and was handed event %d; open the store again to rebuild it", m.size, evs[i].Seq)
 			return
 		}
-		hs, err := tlog.StoredHashesForRecordHash(m.size, leafHash(evs[i].Hash), m)
+		hs, err := tlog.StoredHashesForRecordHash(m.size, leafHash(evs[i].Hash), m.reader())
 		if err != nil {
 			m.broken = p.Internal(err, "extending the Merkle tree by event %d", evs[i].Seq)
 			return
@@ -88,10 +88,12 @@ func (m *Tree) Append(evs []p.Event) {
 	}
 }
 
-// ReadHashes implements tlog.HashReader over the stored hashes, making
-// the leaf hash of a leaf's place from the event hash it holds. Call with
-// m.mu held.
-func (m *Tree) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
+// reader reads the stored hashes for tlog. Call with m.mu held.
+func (m *Tree) reader() tlog.HashReader { return tlog.HashReaderFunc(m.readHashes) }
+
+// readHashes reads stored hashes, making the leaf hash of a leaf's place
+// from the event hash it holds. Call with m.mu held.
+func (m *Tree) readHashes(indexes []int64) ([]tlog.Hash, error) {
 	out := make([]tlog.Hash, len(indexes))
 	for i, x := range indexes {
 		if x < 0 || x >= int64(len(m.hashes)) {
@@ -139,7 +141,7 @@ func (m *Tree) checkpoint() (p.Checkpoint, string, error) {
 	if m.broken != nil {
 		return p.Checkpoint{}, "", m.broken
 	}
-	root, err := tlog.TreeHash(m.size, m)
+	root, err := tlog.TreeHash(m.size, m.reader())
 	if err != nil {
 		return p.Checkpoint{}, "", p.Internal(err, "hashing the Merkle tree")
 	}
@@ -199,7 +201,7 @@ func (m *Tree) prove(seq, size uint64) (p.InclusionProof, error) {
 	if seq == 0 || seq > size {
 		return p.InclusionProof{}, p.Invalid("seq", "event %d is not among the first %d events", seq, size)
 	}
-	path, err := tlog.ProveRecord(int64(size), int64(seq-1), m)
+	path, err := tlog.ProveRecord(int64(size), int64(seq-1), m.reader())
 	if err != nil {
 		return p.InclusionProof{}, p.Internal(err, "proving event %d", seq)
 	}
@@ -229,7 +231,7 @@ func (m *Tree) ProveConsistency(from, to uint64) (p.ConsistencyProof, error) {
 	if from == 0 || from == to {
 		return out, nil
 	}
-	path, err := tlog.ProveTree(int64(to), int64(from), m)
+	path, err := tlog.ProveTree(int64(to), int64(from), m.reader())
 	if err != nil {
 		return p.ConsistencyProof{}, p.Internal(err, "proving the tree of %d events extends that of %d", to, from)
 	}
