@@ -178,8 +178,9 @@ type receiptRow struct {
 	Item         p.ID   `json:"item"`
 	Contribution p.ID   `json:"contribution"`
 	// Seq is the journal event that recorded the item, for proving it
-	// (LOOP-2).
-	Seq uint64 `json:"seq,omitempty"`
+	// (LOOP-2). It stays out of JSON: a sequence number orders the item
+	// within its hour (PRIV-1).
+	Seq uint64 `json:"-"`
 }
 
 // replyRow holds a sealed contact apart from the item (FB-7).

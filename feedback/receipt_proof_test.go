@@ -1,6 +1,7 @@
 package feedback_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"strings"
@@ -119,5 +120,51 @@ func TestReceiptProofs(t *testing.T) {
 		require.NoError(t, err)
 		assert.NoError(t, merkle.VerifyConsistency(pr, first, last))
 		assert.True(t, strings.HasPrefix(v.Proof.Checkpoint, "county.example/osallisuus\n"))
+	})
+}
+
+// TestProofsKeepAnonymity: the sequence numbers that proofs need are kept
+// on rows, but out of every row's JSON, for a sequence number orders an
+// anonymous item within its hour (PRIV-1). Only the receipt's holder sees
+// them, in the proof.
+func TestProofsKeepAnonymity(t *testing.T) {
+	t.Run("PRIV-1_rows_of_an_anonymous_item_carry_no_sequence_number", func(t *testing.T) {
+		ctx := context.Background()
+		private, _, err := merkle.GenerateKey(&seqRand{}, "county.example/osallisuus")
+		require.NoError(t, err)
+		signer, err := merkle.NewSigner(private)
+		require.NoError(t, err)
+		s, err := p.Open(ctx, &p.Config{Clock: p.NewManualClock(t0), Modules: []p.Module{feedback.Module(nil)}, History: merkle.New(signer)})
+		require.NoError(t, err)
+		defer s.Close()
+		fb := feedback.New(s)
+		res, err := fb.Submit(ctx, p.Anonymous, feedback.Submission{Channel: feedback.EForm, Service: "aikuissosiaalityo", Text: "Toivon iltavastaanottoa", WantReceipt: true})
+		require.NoError(t, err)
+		_, err = s.Acknowledge(ctx, manager, res.Contribution, "")
+		require.NoError(t, err)
+		var b bytes.Buffer
+		require.NoError(t, s.Export(&b))
+		var export struct {
+			Tables map[string][]map[string]any `json:"tables"`
+		}
+		require.NoError(t, json.Unmarshal(b.Bytes(), &export))
+		rows := 0
+		for table, list := range export.Tables {
+			for _, row := range list {
+				rows++
+				assert.NotContains(t, row, "seq", "a row of %s", table)
+				if hist, ok := row["history"].([]any); ok {
+					for _, step := range hist {
+						assert.NotContains(t, step.(map[string]any), "seq", "a step of a row of %s", table)
+					}
+				}
+			}
+		}
+		require.NotZero(t, rows)
+		c, err := p.GetContribution(s.View(), res.Contribution)
+		require.NoError(t, err)
+		b2, err := json.Marshal(c)
+		require.NoError(t, err)
+		assert.NotContains(t, string(b2), `"seq"`, "the contribution as readers get it")
 	})
 }
