@@ -535,8 +535,8 @@ type ReceiptView struct {
 	// Proof holds inclusion proofs, under a checkpoint the county signed,
 	// of the journal events that recorded the item and, once they exist,
 	// the decision and the response, in that order (LOOP-2). It carries
-	// hashes only; verify it with [participation.EventProofs.Verify] and
-	// the county's public key. Nil when the store signs no checkpoints.
+	// hashes only; verify it with package merkle's VerifyProofs and the
+	// county's public key. Nil when the store keeps no verifiable history.
 	Proof *p.EventProofs `json:"proof,omitempty"`
 }
 
