@@ -532,6 +532,12 @@ type ReceiptView struct {
 	Response string     `json:"response,omitempty"`
 	// Updated is the day of the latest step.
 	Updated string `json:"updated"`
+	// Proof holds inclusion proofs, under a checkpoint the county signed,
+	// of the journal events that recorded the item and, once they exist,
+	// the decision and the response, in that order (LOOP-2). It carries
+	// hashes only; verify it with package merkle's VerifyProofs and the
+	// county's public key. Nil when the store keeps no verifiable history.
+	Proof *p.EventProofs `json:"proof,omitempty"`
 }
 
 // LookupReceipt shows what became of the feedback a receipt code was
@@ -555,7 +561,17 @@ func LookupReceipt(r p.Reader, code string) (ReceiptView, error) {
 		return ReceiptView{}, err
 	}
 	last := c.History[len(c.History)-1].At
-	return ReceiptView{State: c.State, Decision: c.Decision, Response: c.Response, Updated: last.Format(time.DateOnly)}, nil
+	view := ReceiptView{State: c.State, Decision: c.Decision, Response: c.Response, Updated: last.Format(time.DateOnly)}
+	seqs := []uint64{row.Seq}
+	for _, step := range c.History {
+		if (step.State == p.StateDecided || step.State == p.StateReportedBack) && step.Seq != 0 {
+			seqs = append(seqs, step.Seq)
+		}
+	}
+	if view.Proof, err = p.ProveEvents(r, seqs...); err != nil {
+		return ReceiptView{}, err
+	}
+	return view, nil
 }
 
 // ContactFor opens the contact of a sender who asked for a reply, for the

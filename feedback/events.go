@@ -177,6 +177,10 @@ type receiptRow struct {
 	Hash         string `json:"hash"`
 	Item         p.ID   `json:"item"`
 	Contribution p.ID   `json:"contribution"`
+	// Seq is the journal event that recorded the item, for proving it
+	// (LOOP-2). It stays out of JSON: a sequence number orders the item
+	// within its hour (PRIV-1).
+	Seq uint64 `json:"-"`
 }
 
 // replyRow holds a sealed contact apart from the item (FB-7).
@@ -250,7 +254,7 @@ func Module(cfg *Config) p.Module {
 				st.items = append(st.items, it)
 				activity(tx, m.Time, d.Service)
 				if d.Receipt != "" {
-					return tx.Insert(tableReceipts, &receiptRow{Hash: d.Receipt, Item: d.Item, Contribution: d.Contribution})
+					return tx.Insert(tableReceipts, &receiptRow{Hash: d.Receipt, Item: d.Item, Contribution: d.Contribution, Seq: m.Seq})
 				}
 				return nil
 			})),

@@ -122,6 +122,11 @@ type Step struct {
 	By       Actor     `json:"by"`
 	Note     string    `json:"note,omitempty"`
 	Implicit bool      `json:"implicit,omitempty"`
+	// Seq is the sequence number of the journal event that recorded the
+	// step, for proving it (LOOP-2, [ProveEvents]). It stays out of JSON:
+	// a sequence number orders events within the hour, which rows of
+	// anonymous contributions must not (PRIV-1).
+	Seq uint64 `json:"-"`
 }
 
 // Contribution is a client's input on its way through the loop: a

@@ -55,6 +55,23 @@ func TestEveryCSVExportIsSafe(t *testing.T) {
 		exercised["feedback.WriteCSV"] = b.Bytes()
 	})
 
+	t.Run("PRIV-4_feedback_WriteAccountabilityCSV", func(t *testing.T) {
+		e := newFieldsEnv(t)
+		for _, h := range hostileCells {
+			in := input("Aukioloajat iltaisin")
+			in.Service = h
+			for range 5 {
+				_, err := e.s.Submit(e.ctx, staff, in)
+				require.NoError(t, err, "the service %q is accepted", h)
+			}
+		}
+		a, err := e.fb.Accountability(feedback.AccountabilityQuery{From: t0.Truncate(24 * time.Hour), To: t0.AddDate(0, 0, 1)})
+		require.NoError(t, err)
+		var b bytes.Buffer
+		require.NoError(t, feedback.WriteAccountabilityCSV(&b, a))
+		exercised["feedback.WriteAccountabilityCSV"] = b.Bytes()
+	})
+
 	t.Run("PRIV-4_expert_WritePayroll", func(t *testing.T) {
 		var totals []expert.Total
 		for i, h := range hostileCells {

@@ -246,6 +246,7 @@ func (s *Store) publishGroup(ran []member, all []Event) {
 	for _, m := range ran {
 		m.tx.runHooks()
 	}
+	s.appendHistory(all)
 	s.pub.Store(s.db.Snapshot())
 	for _, m := range ran {
 		for _, subject := range m.tx.erased {

@@ -296,7 +296,7 @@ func applyReceived(tx *Tx, m EventMeta, d ContributionReceived) error {
 		ID: d.Contribution, Source: src, Level: Level(a.code(string(d.Level))), Scope: Scope(a.code(string(d.Scope))), Origin: Origin(a.code(string(d.Origin))),
 		Unit: a.code(d.Unit), Service: a.code(d.Service), Title: title, TitleBy: d.SealedTitle.Subject, Contributors: d.Contributors, Group: d.Group, RecordedBy: Role(a.code(string(d.RecordedBy))),
 		State: StateReceived, ReceivedAt: m.Time, AcknowledgeBy: d.AcknowledgeBy, RespondBy: d.RespondBy,
-		History: []Step{{State: StateReceived, At: m.Time, By: Actor{ID: m.Actor.ID, Role: Role(a.code(string(m.Actor.Role)))}}},
+		History: []Step{{State: StateReceived, At: m.Time, By: Actor{ID: m.Actor.ID, Role: Role(a.code(string(m.Actor.Role)))}, Seq: m.Seq}},
 	}
 	onLoop(tx, c, func(a *loopCell) {
 		a.Received++
@@ -330,7 +330,7 @@ func applyStep(tx *Tx, m EventMeta, id ID, to State, note string, implicit bool,
 		change(c)
 	}
 	by := Actor{ID: m.Actor.ID, Role: Role(tx.State("participation").(*aggregates).code(string(m.Actor.Role)))}
-	c.History = append(c.History, Step{State: to, At: m.Time, By: by, Note: note, Implicit: implicit})
+	c.History = append(c.History, Step{State: to, At: m.Time, By: by, Note: note, Implicit: implicit, Seq: m.Seq})
 	days := int(m.Time.Sub(c.ReceivedAt) / (24 * time.Hour))
 	switch to {
 	case StateAcknowledged:

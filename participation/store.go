@@ -78,6 +78,11 @@ type Config struct {
 	// for subscribers that keep up; zero means 4096. Older events are read
 	// back from the journal.
 	FeedTail int
+	// History, if set, is a new verifiable history of the journal
+	// (LOOP-2): package merkle's Tree with the county's signing key. The
+	// store rebuilds it from the journal as it opens and extends it with
+	// every command. Nil keeps none and gives no proofs.
+	History History
 }
 
 // Store is the in-memory state of osallisuus, built by replaying a journal
@@ -106,6 +111,7 @@ type Store struct {
 	dumps   map[string]func(any) any
 	fields  []FieldRule
 	erasers []func(tx *Tx, subject ID) error
+	history History // nil without Config.History
 
 	inbox    Inbox
 	held     []*held   // anonymous commands waiting for their hour's end
@@ -145,6 +151,9 @@ func Open(ctx context.Context, cfg *Config) (*Store, error) {
 	if c.FeedTail <= 0 {
 		c.FeedTail = 4096
 	}
+	if c.History != nil && c.History.Size() != 0 {
+		return nil, Invalid("history", "the history already holds %d events: give Open a new one, which it rebuilds from the journal", c.History.Size())
+	}
 	loop := DefaultLoopPolicy()
 	if c.Loop != nil {
 		if err := c.Loop.Validate(); err != nil {
@@ -166,6 +175,7 @@ func Open(ctx context.Context, cfg *Config) (*Store, error) {
 		dumps:   map[string]func(any) any{},
 		tail:    make([]Event, c.FeedTail),
 		done:    make(chan struct{}),
+		history: c.History,
 	}
 	schema := &memdb.DBSchema{Tables: map[string]*memdb.TableSchema{}}
 	modules := append([]Module{kernelModule()}, c.Modules...)
@@ -320,6 +330,7 @@ func (s *Store) apply(ctx context.Context, batch int, live bool) error {
 	commit := func() {
 		tx.runHooks()
 		txn.Commit()
+		s.appendHistory(pending)
 		s.pub.Store(s.db.Snapshot())
 		s.seq, s.head = seq, head
 		if live && len(pending) > 0 {
@@ -350,7 +361,7 @@ func (s *Store) apply(ctx context.Context, batch int, live bool) error {
 			return Internal(err, "applying event %d (%s)", e.Seq, e.Type)
 		}
 		seq, head = e.Seq, e.Hash
-		if live {
+		if live || s.history != nil {
 			pending = append(pending, e)
 		}
 		n++
