@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -33,7 +34,8 @@ func TestReceiptProofs(t *testing.T) {
 	signer, err := merkle.NewSigner(private)
 	require.NoError(t, err)
 	j := p.NewMemoryJournal()
-	s, err := p.Open(ctx, &p.Config{Journal: j, Clock: p.NewManualClock(t0), Modules: []p.Module{feedback.Module(nil)}, History: merkle.New(signer)})
+	clock := p.NewManualClock(t0)
+	s, err := p.Open(ctx, &p.Config{Journal: j, Clock: clock, Modules: []p.Module{feedback.Module(nil)}, History: merkle.New(signer)})
 	require.NoError(t, err)
 	t.Cleanup(func() { s.Close() })
 	fb := feedback.New(s)
@@ -47,6 +49,10 @@ func TestReceiptProofs(t *testing.T) {
 		Text: "Toivon iltavastaanottoa", WantReceipt: true})
 	require.NoError(t, err)
 	other()
+	// The hour's anonymous feedback is journalled once the hour is over
+	// (PRIV-1), and the tree covers it from then on.
+	clock.Set(t0.Truncate(time.Hour).Add(time.Hour))
+	require.NoError(t, s.Release(ctx))
 
 	// events reads the whole journal: type and data by sequence number.
 	events := func() map[uint64]p.Event {
@@ -134,12 +140,15 @@ func TestProofsKeepAnonymity(t *testing.T) {
 		require.NoError(t, err)
 		signer, err := merkle.NewSigner(private)
 		require.NoError(t, err)
-		s, err := p.Open(ctx, &p.Config{Clock: p.NewManualClock(t0), Modules: []p.Module{feedback.Module(nil)}, History: merkle.New(signer)})
+		clock := p.NewManualClock(t0)
+		s, err := p.Open(ctx, &p.Config{Clock: clock, Modules: []p.Module{feedback.Module(nil)}, History: merkle.New(signer)})
 		require.NoError(t, err)
 		defer s.Close()
 		fb := feedback.New(s)
 		res, err := fb.Submit(ctx, p.Anonymous, feedback.Submission{Channel: feedback.EForm, Service: "aikuissosiaalityo", Text: "Toivon iltavastaanottoa", WantReceipt: true})
 		require.NoError(t, err)
+		clock.Set(t0.Truncate(time.Hour).Add(time.Hour))
+		require.NoError(t, s.Release(ctx))
 		_, err = s.Acknowledge(ctx, manager, res.Contribution, "")
 		require.NoError(t, err)
 		var b bytes.Buffer

@@ -159,6 +159,7 @@ func applyInboxReleased(tx *Tx, _ EventMeta, d InboxReleased) error {
 	}
 	clear(s.held[len(keep):])
 	s.held = keep
+	s.restage()
 	return nil
 }
 
@@ -190,7 +191,9 @@ func (s *Store) holdGroup(group []*request) {
 			return
 		}
 	}
-	pending := s.heldPending()
+	// What the held commands staged, without copying: appends below go to
+	// a new array.
+	pending := s.heldStaged[:len(s.heldStaged):len(s.heldStaged)]
 	var recs [][]byte
 	var hs []*held
 	var owners []*request
@@ -232,6 +235,7 @@ func (s *Store) holdGroup(group []*request) {
 	}
 	s.held = append(s.held, hs...)
 	for _, h := range hs {
+		s.heldStaged = append(s.heldStaged, h.staged...)
 		if s.heldFrom.IsZero() || h.Hour.Before(s.heldFrom) {
 			s.heldFrom = h.Hour
 		}
@@ -267,13 +271,12 @@ func (s *Store) runHeld(r *request, pending []staged) (h *held, err error) {
 	return &held{Key: key, Hour: now.Truncate(time.Hour), Events: evs, staged: tx.staged}, nil
 }
 
-// heldPending is what the held commands staged, for Tx.Pending.
-func (s *Store) heldPending() []staged {
-	var out []staged
+// restage gathers again what the held commands staged, for Tx.Pending.
+func (s *Store) restage() {
+	s.heldStaged = nil
 	for _, h := range s.held {
-		out = append(out, h.staged...)
+		s.heldStaged = append(s.heldStaged, h.staged...)
 	}
-	return out
 }
 
 // Release commits the anonymous commands held for hours that are over by
@@ -351,6 +354,7 @@ func (s *Store) release(ctx context.Context) error {
 		}
 	}
 	s.held, s.released = keep, nil
+	s.restage()
 	if syncErr != nil {
 		// They stay in the inbox: the next open finds them released, or
 		// releases them again if the journal lost them.
@@ -397,6 +401,7 @@ func (s *Store) releaseOnce(ctx context.Context, due []*held, hour time.Time) (k
 	for _, tx := range txs {
 		tx.runHooks()
 	}
+	s.appendHistory(all)
 	s.pub.Store(s.db.Snapshot())
 	s.publish(all)
 	return keys, dropped, nil
@@ -499,6 +504,7 @@ func (s *Store) settleHeld(ctx context.Context) error {
 			s.heldFrom = h.Hour
 		}
 	}
+	s.restage()
 	return nil
 }
 
