@@ -145,6 +145,7 @@ func TestOutboxMessages(t *testing.T) {
 	// reported back, a reply sent; and feedback given in person.
 	r1, err := fb.Submit(ctx, p.Anonymous, feedback.Submission{Channel: feedback.EForm, Service: "neuvola", Text: "Toivon iltavastaanottoa", WantReceipt: true})
 	require.NoError(t, err)
+	endHour(t, s, clock) // anonymous feedback takes effect once its hour is over (PRIV-1)
 	anon, err := p.ContributionFrom(s.View(), r1.Item)
 	require.NoError(t, err)
 	must(s.Acknowledge(ctx, staff, anon.ID, "Kirjattu"))
@@ -152,9 +153,11 @@ func TestOutboxMessages(t *testing.T) {
 	must(s.ReportBack(ctx, staff, anon.ID, "Iltavastaanotto alkaa."))
 	r2, err := fb.Submit(ctx, p.Anonymous, feedback.Submission{Channel: feedback.EForm, Service: "neuvola", Rating: 1, Reply: &feedback.ReplyRequest{Contact: "vastaa@example.fi"}})
 	require.NoError(t, err)
+	endHour(t, s, clock)
 	must(nil, fb.Reply(ctx, staff, r2.Item, p.Adopted, "", "Kiitos, korjasimme."))
 	_, err = fb.Submit(ctx, staff, feedback.Submission{Channel: feedback.InPerson, Service: "yhteisoneuvonta", Text: "Kirjastossa", WantReceipt: true})
 	require.NoError(t, err)
+	endHour(t, s, clock)
 
 	// 7. b clears their preference: a decision then reaches a alone.
 	must(nil, s.ClearContact(ctx, as(b, p.RoleClient), b))

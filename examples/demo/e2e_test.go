@@ -111,6 +111,24 @@ func errOf(sel string) string {
 
 // press clicks the element sel as a keyboard or mouse user would, through
 // its click handler.
+// nextHour presses the demo's clock button and waits until the page shows
+// the hour after: the anonymous feedback of the hour that ended counts
+// from then on (PRIV-1).
+func nextHour() step {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		for _, s := range []step{
+			eval(`window.shownHour = document.querySelector('#next-hour').textContent; true`),
+			press("#next-hour"),
+			until(`document.querySelector('#next-hour').textContent !== window.shownHour`),
+		} {
+			if _, err := s(ctx, tg); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 func press(sel string) step {
 	return eval(fmt.Sprintf(`(() => { const el = document.querySelector(%q); if (!el) throw new Error('nothing at %s'); el.click(); return true })()`, sel, sel))
 }
@@ -314,6 +332,12 @@ func TestBrowser(t *testing.T) {
 			is(`document.activeElement.id === 'eform-done'`, "focus moves to the result"),
 			textOf("#receipt-code", &code),
 		}},
+		{"PRIV-1_anonymous_feedback_counts_once_its_hour_is_over", []step{
+			eval(`osallisuus.call('state', {}).then(s => { window.heldBefore = s.held; window.eventsBefore = s.events; return true })`),
+			is(`window.heldBefore === 3`, "two presses and the e-form wait for the end of the hour"),
+			nextHour(),
+			is(`osallisuus.call('state', {}).then(s => s.held === 0 && s.events === window.eventsBefore + 5)`, "the hour's two presses, the e-form (its item and its contribution) and their release are journalled"),
+		}},
 		{"receipt looked up by keyboard alone", []step{
 			key("#tab-feedback", kb.ArrowRight), until(`document.activeElement.id === 'tab-receipt' && !!document.querySelector('#receipt-input')`),
 			chromedp.KeyEvent(kb.Tab), until(`document.activeElement.id === 'view'`),
@@ -440,9 +464,11 @@ func TestBrowser(t *testing.T) {
 			eval(`(() => { document.querySelector('[data-key="recommendation"]').value = '9'; document.querySelector('[data-key="basic_access"]').value = '4'; document.querySelector('[data-key="open"]').value = 'Soittakaa 040 123 4567'; return true })()`), press("#answer-survey"), until(`document.querySelector('#survey-done').textContent.length > 0`),
 			eval(`(() => { document.querySelector('[data-key="recommendation"]').value = '10'; document.querySelector('[data-key="basic_access"]').value = '4'; document.querySelector('[data-key="open"]').value = 'Soittakaa 040 123 4567'; return true })()`), press("#answer-survey"), until(`document.querySelector('#survey-done').textContent.length > 0`),
 			eval(`(() => { document.querySelector('[data-key="recommendation"]').value = '7'; document.querySelector('[data-key="basic_access"]').value = '4'; document.querySelector('[data-key="open"]').value = 'Soittakaa 040 123 4567'; return true })()`), press("#answer-survey"), until(`document.querySelector('#survey-done').textContent.length > 0`),
+			nextHour(),
 			is(`document.querySelector('#survey-results caption').textContent.includes('alle 5')`, "fewer than five responses are hidden"),
 			eval(`(() => { document.querySelector('[data-key="recommendation"]').value = '10'; document.querySelector('[data-key="basic_access"]').value = '4'; document.querySelector('[data-key="open"]').value = 'Soittakaa 040 123 4567'; return true })()`), press("#answer-survey"), until(`document.querySelector('#survey-done').textContent.length > 0`),
 			eval(`(() => { document.querySelector('[data-key="recommendation"]').value = '3'; document.querySelector('[data-key="basic_access"]').value = '4'; document.querySelector('[data-key="open"]').value = 'Soittakaa 040 123 4567'; return true })()`), press("#answer-survey"), until(`document.querySelector('#survey-done').textContent.length > 0`),
+			nextHour(),
 			until(`document.querySelector('#survey-results caption').textContent.endsWith('Vastauksia 5')`),
 			is(`document.querySelector('#survey-results tbody tr:nth-child(2) td:last-child').textContent === '4'`, "five answers of 4 show their mean"),
 			is(`document.querySelector('#survey-results tbody tr:first-child td:last-child').textContent === '–'`, "the recommendation index stays hidden: each of 9, 10, 7, 3 was given by fewer than five (FB-5)"),

@@ -102,8 +102,10 @@ type App struct {
 	fb      *feedback.Service
 	experts *expert.Service
 	saved   uint64 // events handed to the page for saving
-	names   map[p.ID]string
-	Verify  OpenResult
+	// savedKeys is the keys (and inbox) last handed to the page.
+	savedKeys string
+	names     map[p.ID]string
+	Verify    OpenResult
 	// role is the role the page acts in (see [Roles]); action is the
 	// action the running method asked the library for, so that a refusal
 	// can name it and the roles it is allowed to.
@@ -123,8 +125,14 @@ type OpenResult struct {
 	Millis   int64  `json:"millis"`
 }
 
-// SavedKeys is the vault's keys as the page stores them: id → base64.
+// SavedKeys is the vault's keys as the page stores them: id → base64;
+// beside them, under [InboxEntry], the anonymous commands held for the
+// end of their hour (PRIV-1), as a JSON list of the inbox's records, so
+// that a reload within the hour does not lose them.
 type SavedKeys map[string]string
+
+// InboxEntry is the entry of [SavedKeys] that holds the inbox.
+const InboxEntry = "inbox"
 
 // Open replays a saved journal (lines of JSON) with its keys. A damaged
 // journal is reported in the result, and the app starts empty.
@@ -136,6 +144,20 @@ func Open(journal string, keys string) (*App, error) {
 		if err := json.Unmarshal([]byte(keys), &saved); err != nil {
 			a.Verify.Error = "the saved keys do not read: " + err.Error()
 			saved = nil
+		}
+	}
+	if held := saved[InboxEntry]; held != "" {
+		var recs []json.RawMessage
+		if err := json.Unmarshal([]byte(held), &recs); err != nil {
+			a.Verify.Error = "the saved inbox does not read: " + err.Error()
+		} else if in, err := a.journal.Inbox(); err == nil {
+			records := make([][]byte, len(recs))
+			for i, r := range recs {
+				records[i] = r
+			}
+			if err := in.Hold(context.Background(), records); err != nil {
+				a.Verify.Error = "the saved inbox does not read: " + p.ErrorMessage(err)
+			}
 		}
 	}
 	for id, k := range saved {
@@ -215,10 +237,12 @@ func (a *App) Pending() (lines string, keys string) {
 		a.saved = e.Seq
 		return nil
 	})
-	if b.Len() == 0 {
+	keys = a.keysJSON()
+	if b.Len() == 0 && keys == a.savedKeys {
 		return "", ""
 	}
-	return b.String(), a.keysJSON()
+	a.savedKeys = keys
+	return b.String(), keys
 }
 
 func (a *App) keysJSON() string {
@@ -226,6 +250,16 @@ func (a *App) keysJSON() string {
 	for _, id := range a.keys.Subjects() {
 		if k, ok, _ := a.keys.Get(id); ok {
 			out[id.String()] = base64.StdEncoding.EncodeToString(k)
+		}
+	}
+	if in, err := a.journal.Inbox(); err == nil {
+		if recs, err := in.Load(context.Background()); err == nil && len(recs) > 0 {
+			raw := make([]json.RawMessage, len(recs))
+			for i, r := range recs {
+				raw[i] = r
+			}
+			held, _ := json.Marshal(raw)
+			out[InboxEntry] = string(held)
 		}
 	}
 	b, _ := json.Marshal(out)

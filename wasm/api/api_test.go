@@ -274,3 +274,25 @@ func TestPanelRoles(t *testing.T) {
 		assert.Equal(t, arg["text"], out["text"])
 	})
 }
+
+// TestHeldFeedbackSurvivesAReload: anonymous feedback waits for the end
+// of its hour (PRIV-1) in the inbox, which the page saves beside the keys,
+// so a reload within the hour keeps it; once the hour is over it counts.
+func TestHeldFeedbackSurvivesAReload(t *testing.T) {
+	a, err := api.Open("", "")
+	require.NoError(t, err)
+	sub := call(t, a, "feedback.submit", map[string]any{"service": "aikuissosiaalityo", "rating": 2, "text": "Pitkä jono", "receipt": true})
+	lines, keys := a.Pending()
+	assert.Empty(t, lines, "PRIV-1: nothing is journalled before the hour is over")
+	require.Contains(t, keys, `"inbox"`, "the held feedback is saved beside the keys")
+
+	b, err := api.Open(lines, keys)
+	require.NoError(t, err)
+	assert.Equal(t, 1.0, call(t, b, "state", nil)["held"], "the reloaded page holds it")
+	assert.Equal(t, 1.0, call(t, b, "clock.nextHour", nil)["released"])
+	rc := call(t, b, "feedback.receipt", map[string]any{"code": sub["receipt"]})
+	assert.Equal(t, "received", rc["state"])
+	lines, keys = b.Pending()
+	assert.Contains(t, lines, "inbox.released")
+	assert.NotContains(t, keys, `"inbox"`, "the inbox is empty once the journal took the feedback")
+}

@@ -84,6 +84,8 @@ const T = {
     sample: "Lataa esimerkkihyvinvointialue", reset: "Tyhjennä", footer: "osallisuus – avoin Go-kirjasto asiakasosallisuuteen. Tila tallentuu tähän selaimeen (IndexedDB) tapahtumaketjuna.",
     tabPanel: "Asiakasraati", tabFeedback: "Palaute", tabReceipt: "Kuitti", tabReport: "Sosiaalinen raportointi", tabExperts: "Kokemusasiantuntijat", tabLoop: "Palautesilmukka", tabHouse: "Osallisuuden talo",
     saved: (n) => `${n} tapahtumaa tallessa tässä selaimessa – ketju tarkistettu ✓`,
+    hourNote: "Nimetön palaute, laitteiden painallukset ja kyselyvastaukset tulevat näkyviin vasta, kun tunti, jolla ne annettiin, on päättynyt: näin mikään ei kerro, missä järjestyksessä ne tulivat.",
+    nextHour: (hh) => `Siirrä demon kello aikaan ${hh}`,
     savedDamaged: (n) => `${n} tapahtumaa tässä selaimessa – tallennettu ketju oli vahingoittunut ✗`,
     readOnly: "Vahingoittunutta tallennetta ei voitu siirtää syrjään, joten se on yhä paikallaan eikä muutoksia tallenneta. Lataa se talteen alta.",
     damagedKept: (when) => `Vahingoittunut tallenne (${when}) on tallessa erillään, eikä sitä poisteta.`,
@@ -129,6 +131,8 @@ const T = {
     sample: "Ladda ett exempelområde", reset: "Töm", footer: "osallisuus – ett öppet Go-bibliotek för klientdelaktighet. Tillståndet sparas i den här webbläsaren (IndexedDB) som en händelsekedja.",
     tabPanel: "Klientråd", tabFeedback: "Respons", tabReceipt: "Kvitto", tabReport: "Social rapportering", tabExperts: "Erfarenhetsexperter", tabLoop: "Responsslingan", tabHouse: "Klientdelaktighetens hus",
     saved: (n) => `${n} händelser sparade i den här webbläsaren – kedjan kontrollerad ✓`,
+    hourNote: "Anonym respons, tryck på enheter och enkätsvar syns först när timmen då de gavs är slut: så avslöjar inget i vilken ordning de kom.",
+    nextHour: (hh) => `Flytta demons klocka till ${hh}`,
     savedDamaged: (n) => `${n} händelser i den här webbläsaren – den sparade kedjan var skadad ✗`,
     readOnly: "Den skadade sparade kedjan kunde inte flyttas undan, så den ligger kvar och ändringar sparas inte. Ladda ner den nedan.",
     damagedKept: (when) => `Den skadade sparade kedjan (${when}) förvaras separat och raderas inte.`,
@@ -174,6 +178,8 @@ const T = {
     sample: "Load a sample county", reset: "Reset", footer: "osallisuus – an open Go library for client participation. The state is kept in this browser (IndexedDB) as a chain of events.",
     tabPanel: "Client panel", tabFeedback: "Feedback", tabReceipt: "Receipt", tabReport: "Social report", tabExperts: "Experience experts", tabLoop: "Feedback loop", tabHouse: "House of participation",
     saved: (n) => `${n} events kept in this browser – chain verified ✓`,
+    hourNote: "Anonymous feedback, device presses and survey answers show once the hour they were given in is over, so that nothing tells the order they came in.",
+    nextHour: (hh) => `Move the demo's clock on to ${hh}`,
     savedDamaged: (n) => `${n} events in this browser – the saved chain was damaged ✗`,
     readOnly: "The damaged saved chain could not be moved aside, so it stays in place and changes are not saved. Download it below.",
     damagedKept: (when) => `The damaged saved chain (${when}) is kept aside and never deleted.`,
@@ -482,6 +488,8 @@ async function status() {
   const damaged = !!openResult.error || !openResult.verified;
   el.textContent = damaged ? t("savedDamaged")(num(st.events)) : t("saved")(num(st.events));
   el.className = damaged ? "bad" : "";
+  const next = new Date((Math.floor(Date.parse(st.now) / 3600000) + 1) * 3600000);
+  $("#next-hour").textContent = t("nextHour")(new Intl.DateTimeFormat(LOCALES[lang], { hour: "2-digit", minute: "2-digit" }).format(next));
   const box = $("#damage");
   box.replaceChildren(...(await store.damaged()).map(({ stamp, journal, keys, reason }) => {
     const when = stamp ? dateTime(new Date(stamp)) : "";
@@ -934,6 +942,8 @@ async function boot() {
   $("#role").addEventListener("change", async (e) => { await setRole(e.target.value); await render(); });
   const sampleBtn = $("#sample"), sampleErr = $("#sample-error");
   sampleBtn.addEventListener("click", () => run(sampleBtn, sampleErr, async () => { sampleBtn.disabled = true; try { await loadSample(); } finally { sampleBtn.disabled = false; } }, [$("#sample-result")]));
+  const hourBtn = $("#next-hour");
+  hourBtn.addEventListener("click", () => run(hourBtn, $("#sample-error"), async () => { await call("clock.nextHour"); await render(); }));
   $("#reset").addEventListener("click", async () => { if (confirm(t("confirmReset"))) { if (!readOnly) await store.clear(); location.reload(); } });
   await render();
   globalThis.osallisuusReady = true;
