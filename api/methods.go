@@ -48,8 +48,12 @@ func init() {
 		if in.Name == "" {
 			in.Name, in.Unit = "Aikuissosiaalityön asiakasraati", "aikuissosiaalityo"
 		}
-		x, err := a.panels.Create(a.ctx(), a.actor(panel.ActionCreate), panel.PanelInput{Name: in.Name, Kind: panel.KindClientPanel, Unit: in.Unit,
-			Coordinator: Coordinator.ID, AnsweringParty: "Palvelujohto"})
+		actor, coordinator := a.actor(panel.ActionCreate), Coordinator.ID
+		if a.caller.Role == p.RoleCoordinator {
+			coordinator = a.caller.ID
+		}
+		x, err := a.panels.Create(a.ctx(), actor, panel.PanelInput{Name: in.Name, Kind: panel.KindClientPanel, Unit: in.Unit,
+			Coordinator: coordinator, AnsweringParty: "Palvelujohto"})
 		if err != nil {
 			return nil, err
 		}
@@ -150,7 +154,15 @@ func init() {
 		Rating feedback.Rating
 		Answer int
 	}) (any, error) {
-		return a.fb.Press(a.ctx(), p.Actor{ID: in.Device, Role: p.RoleDevice}, in.Device, feedback.Press{Rating: in.Rating, Answer: in.Answer})
+		actor := p.Actor{ID: in.Device, Role: p.RoleDevice}
+		if a.caller.Role != "" {
+			// A terminal presses as itself.
+			actor = a.actor(feedback.ActionPress)
+			if in.Device.IsZero() {
+				in.Device = actor.ID
+			}
+		}
+		return a.fb.Press(a.ctx(), actor, in.Device, feedback.Press{Rating: in.Rating, Answer: in.Answer})
 	})
 	method("feedback.preview", func(a *App, in struct{ Text string }) (any, error) {
 		text, err := p.CheckText("text", in.Text, p.MaxTextLen, false)

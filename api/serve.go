@@ -1,0 +1,86 @@
+//go:build !(js && wasm)
+
+package api
+
+import (
+	"sync"
+
+	p "github.com/osallisuus/osallisuus/participation"
+)
+
+// The service side of the method layer: an App over a server's journal,
+// called with the caller an edge authenticated. It is left out of the
+// browser's WebAssembly module, which only ever acts as the page's role,
+// to keep the module small.
+
+// Config configures an App that serves callers the edge authenticates
+// (see [New]). A nil Config means a journal and keys in memory.
+type Config struct {
+	// Journal stores the events; nil means a new [p.MemoryJournal].
+	Journal p.Journal
+	// Keys holds the vault's keys; nil means a new [p.MemoryKeyStore].
+	Keys p.KeyStore
+	// Roles overrides the roles allowed to run an action (PART-7), as
+	// [p.Config.Roles]; nil keeps the modules' defaults.
+	Roles map[p.Action][]p.Role
+}
+
+// New opens an App over cfg's journal and keys for an edge that
+// authenticates its callers and calls [App.CallAs]. The demo's own
+// methods (see [DemoOnly]) are refused by it.
+func New(cfg *Config) (*App, error) {
+	if cfg == nil {
+		cfg = &Config{}
+	}
+	a := &App{mu: &sync.Mutex{}, journal: cfg.Journal, keys: cfg.Keys, clock: &clock{}, rand: &source{}, names: map[p.ID]string{}, served: true}
+	if a.journal == nil {
+		a.journal = p.NewMemoryJournal()
+	}
+	if a.keys == nil {
+		a.keys = p.NewMemoryKeyStore()
+	}
+	a.roles = cfg.Roles
+	if err := a.open(); err != nil {
+		return nil, err
+	}
+	a.Verify.Verified = true
+	seq, hash := a.store.Head()
+	a.Verify.Events, a.Verify.Head = seq, hash.String()
+	return a, nil
+}
+
+// Store is the store the App runs over, for an edge that reads its change
+// feed or policy.
+func (a *App) Store() *p.Store { return a.store }
+
+// Close closes the App's store.
+func (a *App) Close() error { return a.store.Close() }
+
+// CallAs runs one method as caller, the actor the edge authenticated
+// (p.Anonymous for a caller who did not sign in), and returns JSON or an
+// Error with the library's code. Calls run concurrently; the store
+// serializes their writes. On an App made by [New] the demo's own methods
+// (see [DemoOnly]) are refused with not_found.
+func (a *App) CallAs(caller p.Actor, method string, arg []byte) ([]byte, *Error) {
+	if caller.Role == "" {
+		return nil, &Error{Code: p.EFORBIDDEN, Message: "the caller has no role; the edge must authenticate the caller or pass p.Anonymous"}
+	}
+	if a.served && DemoOnly(method) {
+		return nil, &Error{Code: p.ENOTFOUND, Message: "no method " + method + " outside the demo"}
+	}
+	if err := allowed(caller, method); err != nil {
+		return nil, err
+	}
+	c := *a // the call's own copy: its caller and action are its own
+	c.caller, c.action, c.role = caller, "", string(caller.Role)
+	return c.run(&c, method, arg)
+}
+
+// demoOnly are the methods that exist for the demo's page alone: its role
+// switcher and its sample county.
+var demoOnly = map[string]bool{"session": true, "session.role": true, "sample": true}
+
+// DemoOnly reports whether method exists only for the demo's page (its
+// role switcher and its sample county), and is refused by an App made by
+// [New].
+func DemoOnly(method string) bool { return demoOnly[method] }
