@@ -106,6 +106,7 @@ type App struct {
 	// [App.CallAs]); zero in the demo, which acts as role.
 	caller p.Actor
 	roles  map[p.Action][]p.Role
+	extra  []p.Module
 	// served is true for an App made by [New]: the demo's own methods
 	// (see [DemoOnly]) are refused.
 	served bool
@@ -195,7 +196,7 @@ func Open(journal string, keys string) (*App, error) {
 func (a *App) open() error {
 	a.ids = p.NewIDGen(a.rand)
 	s, err := p.Open(context.Background(), &p.Config{Journal: a.journal, Keys: a.keys, Clock: a.clock, Rand: a.rand, Roles: a.roles,
-		Modules: []p.Module{panel.Module(), feedback.Module(&feedback.Config{ThemeThreshold: 8}), expert.Module(nil)}})
+		Modules: append([]p.Module{panel.Module(), feedback.Module(&feedback.Config{ThemeThreshold: 8}), expert.Module(nil)}, a.extra...)})
 	if err != nil {
 		return err
 	}
@@ -417,7 +418,13 @@ func days(n *int, def int) (int, error) {
 	return *n, nil
 }
 
+// inputs holds each method's argument type, for an edge's contract.
+var inputs = map[string]reflect.Type{}
+
 func method[T any](name string, fn func(a *App, in T) (any, error)) {
+	if describe { // false in the browser's module, which needs no contract
+		inputs[name] = typeOf[T]()
+	}
 	methods[name] = func(a *App, arg []byte) (any, error) {
 		in, err := decode[T](arg)
 		if err != nil {

@@ -3,6 +3,7 @@
 package api
 
 import (
+	"reflect"
 	"sync"
 
 	p "github.com/osallisuus/osallisuus/participation"
@@ -23,6 +24,9 @@ type Config struct {
 	// Roles overrides the roles allowed to run an action (PART-7), as
 	// [p.Config.Roles]; nil keeps the modules' defaults.
 	Roles map[p.Action][]p.Role
+	// Modules are an edge's own modules, registered besides the
+	// library's (an HTTP service keeps its device tokens in one).
+	Modules []p.Module
 }
 
 // New opens an App over cfg's journal and keys for an edge that
@@ -39,7 +43,7 @@ func New(cfg *Config) (*App, error) {
 	if a.keys == nil {
 		a.keys = p.NewMemoryKeyStore()
 	}
-	a.roles = cfg.Roles
+	a.roles, a.extra = cfg.Roles, cfg.Modules
 	if err := a.open(); err != nil {
 		return nil, err
 	}
@@ -84,3 +88,34 @@ var demoOnly = map[string]bool{"session": true, "session.role": true, "sample": 
 // role switcher and its sample county), and is refused by an App made by
 // [New].
 func DemoOnly(method string) bool { return demoOnly[method] }
+
+// MethodInfo describes one method for an edge's contract (an OpenAPI
+// document, say).
+type MethodInfo struct {
+	// Name is the method's name, as [App.CallAs] takes it.
+	Name string
+	// Input is the type the method's JSON argument decodes into: a
+	// struct whose fields the argument may hold, spelt in camelCase (or
+	// as their json tags say), and no other.
+	Input reflect.Type
+	// Access says who may call the method.
+	Access Access
+}
+
+// Describe returns every method an App made by [New] serves, sorted by
+// name: the demo's own methods are left out.
+func Describe() []MethodInfo {
+	var out []MethodInfo
+	for _, m := range Methods() {
+		if DemoOnly(m) {
+			continue
+		}
+		out = append(out, MethodInfo{Name: m, Input: inputs[m], Access: AccessOf(m)})
+	}
+	return out
+}
+
+// describe says the method table records each method's argument type.
+const describe = true
+
+func typeOf[T any]() reflect.Type { return reflect.TypeFor[T]() }
