@@ -28,7 +28,8 @@ func Document() ([]byte, error) {
 			"operationId": m.Name,
 			"summary":     summaries[m.Access] + ": " + m.Name,
 			"tags":        []string{strings.SplitN(m.Name, ".", 2)[0]},
-			"requestBody": obj{"required": false, "content": obj{"application/json": obj{"schema": schemaOf(m.Input, 0)}}},
+			// No body, or null, means no argument, as in the page.
+			"requestBody": obj{"required": false, "content": obj{"application/json": obj{"schema": orNull(schemaOf(m.Input, 0))}}},
 			"responses":   responses(obj{"description": "the method's answer", "content": obj{"application/json": obj{"schema": obj{}}}}),
 			"x-access":    string(m.Access),
 		}
