@@ -63,13 +63,19 @@ func init() {
 		Panel         p.ID
 		Name, Service string
 		Type          panel.MemberType
+		// Person is the member's person id in the county's register; a
+		// new one when absent.
+		Person p.ID
 	}) (any, error) {
 		if in.Type == "" {
 			in.Type = panel.MemberClient
 		}
-		person, err := a.newPerson()
-		if err != nil {
-			return nil, err
+		person := in.Person
+		if person.IsZero() {
+			var err error
+			if person, err = a.newPerson(); err != nil {
+				return nil, err
+			}
 		}
 		if _, err := a.panels.AddMember(a.ctx(), a.actor(panel.ActionAddMember), panel.MemberInput{Panel: in.Panel, Person: person, Type: in.Type, Service: in.Service, Name: in.Name}); err != nil {
 			return nil, err

@@ -88,6 +88,8 @@ func New(cfg *Config) (*Handler, error) {
 	h.mux.HandleFunc("POST /devices/token", h.issueToken)
 	h.mux.HandleFunc("POST /devices/revoke", h.revokeDevice)
 	h.mux.HandleFunc("POST /devices/presses", h.pressBatch)
+	h.mux.HandleFunc("GET /events", h.serveEvents)
+	h.mux.HandleFunc("GET /events/catalogue.json", h.serveCatalogue)
 	h.mux.HandleFunc("GET /openapi.json", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(h.spec)

@@ -65,6 +65,11 @@ var summaries = map[api.Access]string{
 	api.AccessPolicy: "a change; the role policy decides",
 }
 
+// responsesOf is responses with a 200 of media type mt.
+func responsesOf(mt, what string, schema obj) obj {
+	return responses(obj{"description": what, "content": obj{mt: obj{"schema": schema}}})
+}
+
 // responses is ok with the problems every operation can answer.
 func responses(ok obj) obj {
 	out := obj{"200": ok}
@@ -122,7 +127,12 @@ func schemaOf(t reflect.Type, depth int) obj {
 		return obj{"type": "integer"}
 	case reflect.Float32, reflect.Float64:
 		return obj{"type": "number"}
-	case reflect.Slice, reflect.Array:
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.Uint8 { // encoding/json writes bytes in base64
+			return orNull(obj{"type": "string", "contentEncoding": "base64"})
+		}
+		return orNull(obj{"type": "array", "items": schemaOf(t.Elem(), depth+1)})
+	case reflect.Array:
 		return orNull(obj{"type": "array", "items": schemaOf(t.Elem(), depth+1)})
 	case reflect.Map:
 		return orNull(obj{"type": "object", "additionalProperties": schemaOf(t.Elem(), depth+1)})
@@ -206,6 +216,15 @@ func routes() map[string]obj {
 		"/devices/token":    op("devices.token", "issue a device a new token, revoking the old", reflect.TypeFor[deviceIn](), reflect.TypeFor[DeviceToken](), "the device and its token"),
 		"/devices/revoke":   op("devices.revoke", "revoke a device's tokens", reflect.TypeFor[deviceIn](), reflect.TypeFor[map[string]bool](), "revoked"),
 		"/devices/presses":  batch,
+		"/events": {"get": obj{"operationId": "events", "summary": "the live feed of committed events as Server-Sent Events, for staff; resumable",
+			"parameters": []obj{
+				{"name": "Last-Event-ID", "in": "header", "description": "the sequence number of the last event received; the feed resumes after it", "schema": obj{"type": "string", "pattern": "^[0-9]+$"}},
+				{"name": "after", "in": "query", "description": "as Last-Event-ID", "schema": obj{"type": "string", "pattern": "^[0-9]+$"}},
+				{"name": "types", "in": "query", "description": "comma-separated event types to keep; module.* keeps a module's", "schema": obj{"type": "string"}},
+			},
+			"responses": responsesOf("text/event-stream", "events: id is the sequence number, event the type, data the journal line (see /events/catalogue.json)", obj{"type": "string"})}},
+		"/events/catalogue.json": {"get": obj{"operationId": "events.catalogue", "summary": "the versioned JSON Schema of every event type", "security": []obj{{}},
+			"responses": obj{"200": obj{"description": "the catalogue", "content": obj{"application/json": obj{"schema": obj{"type": "object"}}}}}}},
 		"/openapi.json": {"get": obj{"operationId": "openapi", "summary": "this document", "security": []obj{{}},
 			"responses": obj{"200": obj{"description": "the OpenAPI document", "content": obj{"application/json": obj{"schema": obj{"type": "object"}}}}}}},
 	}
