@@ -413,11 +413,19 @@ func decodeStrict(b []byte, v any) error {
 	return nil
 }
 
-func (h *Handler) fail(w http.ResponseWriter, err error) {
+// fail writes err as a problem; a refusal of action names it, the
+// caller's role and the roles the policy allows it to.
+func (h *Handler) fail(w http.ResponseWriter, err error, who p.Actor, action p.Action) {
 	e := &api.Error{Code: p.ErrorCode(err), Message: p.ErrorMessage(err)}
 	var pe *p.Error
 	if asErr(err, &pe) {
 		e.Field = pe.Field
+	}
+	if e.Code == p.EFORBIDDEN && action != "" {
+		e.Action, e.Role = string(action), string(who.Role)
+		for _, r := range h.app.Store().Policy().Roles(action) {
+			e.Allowed = append(e.Allowed, string(r))
+		}
 	}
 	w.(*recorder).code = e.Code
 	writeProblem(w, problemOf(e))
@@ -436,22 +444,22 @@ func (h *Handler) registerDevice(w http.ResponseWriter, r *http.Request) {
 	}
 	var in registerIn
 	if err := decodeStrict(b, &in); err != nil {
-		h.fail(w, err)
+		h.fail(w, err, who, ActionIssueDeviceToken)
 		return
 	}
 	// The role must be allowed both steps, or neither is taken.
 	if err := h.app.Store().Policy().Authorize(who, ActionIssueDeviceToken); err != nil {
-		h.fail(w, err)
+		h.fail(w, err, who, ActionIssueDeviceToken)
 		return
 	}
 	info, err := h.devices.fb.RegisterDevice(r.Context(), who, feedback.DeviceInput{Service: in.Service, Point: in.Point, FollowUp: in.FollowUp})
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, err, who, ActionIssueDeviceToken)
 		return
 	}
 	token, err := h.devices.Issue(r.Context(), who, info.ID)
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, err, who, ActionIssueDeviceToken)
 		return
 	}
 	writeJSON(w, DeviceToken{Device: info.ID, Token: token})
@@ -465,12 +473,12 @@ func (h *Handler) issueToken(w http.ResponseWriter, r *http.Request) {
 	}
 	var in deviceIn
 	if err := decodeStrict(b, &in); err != nil {
-		h.fail(w, err)
+		h.fail(w, err, who, ActionIssueDeviceToken)
 		return
 	}
 	token, err := h.devices.Issue(r.Context(), who, in.Device)
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, err, who, ActionIssueDeviceToken)
 		return
 	}
 	writeJSON(w, DeviceToken{Device: in.Device, Token: token})
@@ -484,11 +492,11 @@ func (h *Handler) revokeDevice(w http.ResponseWriter, r *http.Request) {
 	}
 	var in deviceIn
 	if err := decodeStrict(b, &in); err != nil {
-		h.fail(w, err)
+		h.fail(w, err, who, ActionRevokeDeviceToken)
 		return
 	}
 	if err := h.devices.Revoke(r.Context(), who, in.Device); err != nil {
-		h.fail(w, err)
+		h.fail(w, err, who, ActionRevokeDeviceToken)
 		return
 	}
 	writeJSON(w, map[string]bool{"revoked": true})
@@ -513,17 +521,17 @@ func (h *Handler) pressBatch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if who.Role != p.RoleDevice {
-		h.fail(w, p.Errorf(p.EFORBIDDEN, "only a feedback device posts presses; sign in with the device's token"))
+		h.fail(w, p.Errorf(p.EFORBIDDEN, "only a feedback device posts presses; sign in with the device's token"), who, feedback.ActionPress)
 		return
 	}
 	var in batchIn
 	if err := decodeStrict(b, &in); err != nil {
-		h.fail(w, err)
+		h.fail(w, err, who, feedback.ActionPress)
 		return
 	}
 	res, replayed, err := h.devices.Batch(r.Context(), who, r.Header.Get("Idempotency-Key"), in.Presses)
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, err, who, feedback.ActionPress)
 		return
 	}
 	writeJSON(w, BatchResult{PressResult: res, Replayed: replayed})

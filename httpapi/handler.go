@@ -7,6 +7,7 @@ import (
 	"log"
 	"log/slog"
 	"net/http"
+	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -128,6 +129,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			slog.Int("status", rec.status), slog.String("code", rec.code),
 			slog.Int64("micros", time.Since(started).Microseconds()))
 	}()
+	if r.URL.Path != path.Clean(r.URL.Path) || r.URL.Path == "" {
+		// The mux would redirect to the clean path; a service answers
+		// with a problem instead of a page.
+		rec.code = p.ENOTFOUND
+		writeProblem(rec, newProblem(p.ENOTFOUND, "no route "+strconv.Quote(r.URL.Path)+"; see /openapi.json"))
+		return
+	}
 	h.mux.ServeHTTP(rec, r)
 }
 

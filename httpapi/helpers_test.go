@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -75,7 +77,14 @@ type service struct {
 	doc     *openapi3.T
 	router  routers.Router
 	handler *httpapi.Handler
+	front   atomic.Pointer[front]
 }
+
+type front struct{ http.Handler }
+
+// ServeHTTP passes the request to the front handler: the service, or a
+// validator in front of it.
+func (s *service) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.front.Load().ServeHTTP(w, r) }
 
 type options struct {
 	auth      httpapi.Authenticator
@@ -98,8 +107,10 @@ func start(t *testing.T, o options) *service {
 	logs := &logBuffer{}
 	h, err := httpapi.New(&httpapi.Config{App: app, Authenticator: o.auth, Logger: slog.New(slog.NewJSONHandler(logs, nil)), Anonymous: o.anonymous})
 	require.NoError(t, err)
-	srv := httptest.NewServer(h)
-	s := &service{t: t, srv: srv, app: app, dir: o.dir, logs: logs, handler: h}
+	s := &service{t: t, app: app, dir: o.dir, logs: logs, handler: h}
+	s.front.Store(&front{h})
+	srv := httptest.NewServer(s)
+	s.srv = srv
 	t.Cleanup(s.stop)
 
 	res, err := http.Get(srv.URL + "/openapi.json")
@@ -226,3 +237,5 @@ func (s *service) ok(token, method string, arg any) answer {
 }
 
 func journalPath(dir string) string { return filepath.Join(dir, "journal") }
+
+var fmtSprintf = fmt.Sprintf
