@@ -21,6 +21,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -44,11 +45,12 @@ func main() {
 	}
 }
 
-func run(ctx context.Context, args []string, stdout *os.File) error {
+func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("server", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (loopback by default)")
 	data := fs.String("data", "osallisuus-data", "directory of the file journal and keys")
 	pg := fs.String("postgres", "", "PostgreSQL URL of the shared journal and keys, instead of -data")
+	table := fs.String("table", "osallisuus_journal", "with -postgres: the journal's table; the keys are in <table>_keys")
 	issuer := fs.String("issuer", "", "OpenID Connect issuer URL; empty: no one signs in")
 	audience := fs.String("audience", "", "the client id tokens must be issued for")
 	claims := fs.String("claims", "", "JSON file of httpapi.OIDCConfig's claim mapping (roleClaim, roles, personClaim)")
@@ -62,7 +64,7 @@ func run(ctx context.Context, args []string, stdout *os.File) error {
 	var app *api.App
 	var err error
 	if *pg != "" {
-		app, err = openPostgres(ctx, *pg)
+		app, err = openPostgres(ctx, *pg, *table)
 	} else {
 		app, err = httpapi.OpenFiles(*data, nil)
 	}
@@ -114,17 +116,17 @@ func run(ctx context.Context, args []string, stdout *os.File) error {
 	return nil
 }
 
-func openPostgres(ctx context.Context, url string) (*api.App, error) {
+func openPostgres(ctx context.Context, url, table string) (*api.App, error) {
 	pool, err := pgxpool.New(ctx, url)
 	if err != nil {
 		return nil, err
 	}
-	journal, err := postgres.Open(ctx, pool, nil)
+	journal, err := postgres.Open(ctx, pool, &postgres.Options{Table: table})
 	if err != nil {
 		pool.Close()
 		return nil, err
 	}
-	keys, err := postgres.OpenKeyStore(ctx, pool, nil)
+	keys, err := postgres.OpenKeyStore(ctx, pool, &postgres.KeyOptions{Table: table + "_keys"})
 	if err != nil {
 		pool.Close()
 		return nil, err
