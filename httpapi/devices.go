@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -52,7 +53,9 @@ type (
 		Device p.ID `json:"device"`
 	}
 	// BatchReceived: a device's batch under a key is about to be
-	// pressed. Key is the SHA-256 of the device's key.
+	// pressed. Key is the HMAC-SHA-256 of the device's key under the
+	// device's token, so that a key that holds a time gives none away
+	// (PRIV-1) to whoever reads the journal without the token.
 	BatchReceived struct {
 		Device p.ID   `json:"device"`
 		Key    string `json:"key"`
@@ -217,17 +220,17 @@ func (d *DeviceTokens) Issue(ctx context.Context, actor p.Actor, device p.ID) (s
 	return token, nil
 }
 
+// deviceOf looks a device up in the feedback module's table (by its id
+// index, as the method layer reads the modules' tables).
 func deviceOf(r p.Reader, device p.ID) (*feedback.DeviceInfo, error) {
-	ds, err := feedback.Devices(r)
+	d, ok, err := p.Lookup[*feedback.DeviceInfo](r, "feedback_devices", "id", device)
 	if err != nil {
 		return nil, err
 	}
-	for _, x := range ds {
-		if x.ID == device {
-			return x, nil
-		}
+	if !ok {
+		return nil, p.Errorf(p.ENOTFOUND, "device %s not found", device)
 	}
-	return nil, p.Errorf(p.ENOTFOUND, "device %s not found", device)
+	return d, nil
 }
 
 // Revoke revokes every token of device.
@@ -272,18 +275,28 @@ func (d *DeviceTokens) lock(device p.ID) func() {
 // MaxIdempotencyKey is the longest idempotency key a device may send.
 const MaxIdempotencyKey = 200
 
+// KeyDigest is how the journal keeps a device's idempotency key: its
+// HMAC-SHA-256 under the device's token, in hex.
+func KeyDigest(token, key string) string {
+	m := hmac.New(sha256.New, []byte(token))
+	m.Write([]byte(key))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
 // Batch presses a device's batch once per key: a key seen before answers
 // with the first result (replayed true) and presses nothing. The key is
-// recorded in the journal before the presses and their result after, so
-// that a restart between the two finds the presses in the journal rather
-// than pressing them again.
-func (d *DeviceTokens) Batch(ctx context.Context, device p.Actor, key string, presses []feedback.Press) (res feedback.PressResult, replayed bool, err error) {
+// recorded in the journal (as [KeyDigest] under token, the device's
+// token) before the presses and their result after, so that a restart
+// between the two finds the presses in the journal rather than pressing
+// them again. A key is the device's own: after its token is replaced, a
+// batch is a new one.
+func (d *DeviceTokens) Batch(ctx context.Context, device p.Actor, token, key string, presses []feedback.Press) (res feedback.PressResult, replayed bool, err error) {
 	if key == "" || len(key) > MaxIdempotencyKey {
 		return res, false, p.Invalid("Idempotency-Key", "send a key of 1 to %d characters, new for each batch and the same when it is retried", MaxIdempotencyKey)
 	}
 	defer d.lock(device.ID)()
 	s := d.app.Store()
-	k := hashOf(key)
+	k := KeyDigest(token, key)
 	id := device.ID.String() + "/" + k
 	row, ok, err := p.Lookup[*batchRow](s.View(), tableBatches, "id", id)
 	if err != nil {
@@ -529,7 +542,8 @@ func (h *Handler) pressBatch(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, err, who, feedback.ActionPress)
 		return
 	}
-	res, replayed, err := h.devices.Batch(r.Context(), who, r.Header.Get("Idempotency-Key"), in.Presses)
+	_, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	res, replayed, err := h.devices.Batch(r.Context(), who, token, r.Header.Get("Idempotency-Key"), in.Presses)
 	if err != nil {
 		h.fail(w, err, who, feedback.ActionPress)
 		return

@@ -119,6 +119,16 @@ func TestDeviceTokens(t *testing.T) {
 		c, f := presses(t, dir, dev.Device)
 		assert.Equal(t, 4, c+f)
 	})
+	t.Run("PRIV-1_key_kept_only_as_its_hmac", func(t *testing.T) {
+		timed := "2026-11-30T14:03:22.123Z"
+		require.Equal(t, http.StatusOK, s.batch(dev.Token, timed, fourPresses[:1]).Status)
+		raw, err := os.ReadFile(journalPath(dir))
+		require.NoError(t, err)
+		sum := sha256.Sum256([]byte(timed))
+		assert.NotContains(t, string(raw), timed)
+		assert.NotContains(t, string(raw), hex.EncodeToString(sum[:]), "a plain hash of a key that holds a time gives the time away")
+		assert.Contains(t, string(raw), httpapi.KeyDigest(dev.Token, timed))
+	})
 	t.Run("KeyIsRequired", func(t *testing.T) {
 		a := s.batch(dev.Token, "", fourPresses)
 		assert.Equal(t, http.StatusBadRequest, a.Status)
@@ -138,7 +148,7 @@ func TestDeviceTokens(t *testing.T) {
 		assert.True(t, again.Replayed)
 		assert.Equal(t, res.PressResult, again.PressResult)
 		c, f := presses(t, dir, dev.Device)
-		assert.Equal(t, 5, c+f, "the four of the batch and the one single press")
+		assert.Equal(t, 6, c+f, "the four of the batch, the one of the timed key and the one single press")
 	})
 	t.Run("Revoked", func(t *testing.T) {
 		a := s.raw("coordinator", "/devices/revoke", []byte(`{"device":"`+dev.Device.String()+`"}`))
@@ -175,9 +185,8 @@ func TestBatchAfterCrash(t *testing.T) {
 	app, err := httpapi.OpenFiles(dir, nil)
 	require.NoError(t, err)
 	device := p.Actor{ID: dev.Device, Role: p.RoleDevice}
-	sum := sha256.Sum256([]byte("batch-1"))
 	require.NoError(t, app.Store().Exec(context.Background(), device, httpapi.ActionRecordBatch, func(tx *p.Tx) error {
-		return tx.Emit(httpapi.BatchReceived{Device: dev.Device, Key: hex.EncodeToString(sum[:])})
+		return tx.Emit(httpapi.BatchReceived{Device: dev.Device, Key: httpapi.KeyDigest(dev.Token, "batch-1")})
 	}))
 	made, err := feedback.New(app.Store()).PressBatch(context.Background(), device, dev.Device, fourPresses)
 	require.NoError(t, err)
@@ -193,9 +202,8 @@ func TestBatchAfterCrash(t *testing.T) {
 	s.stop()
 	app, err = httpapi.OpenFiles(dir, nil)
 	require.NoError(t, err)
-	sum = sha256.Sum256([]byte("batch-2"))
 	require.NoError(t, app.Store().Exec(context.Background(), device, httpapi.ActionRecordBatch, func(tx *p.Tx) error {
-		return tx.Emit(httpapi.BatchReceived{Device: dev.Device, Key: hex.EncodeToString(sum[:])})
+		return tx.Emit(httpapi.BatchReceived{Device: dev.Device, Key: httpapi.KeyDigest(dev.Token, "batch-2")})
 	}))
 	require.NoError(t, app.Close())
 	s = start(t, options{dir: dir})

@@ -56,6 +56,7 @@ type Handler struct {
 	devices *DeviceTokens
 	mux     *http.ServeMux
 	spec    []byte
+	methods map[string]bool
 }
 
 // New makes a Handler from cfg.
@@ -84,6 +85,10 @@ func New(cfg *Config) (*Handler, error) {
 		return nil, err
 	}
 	h.spec = spec
+	h.methods = map[string]bool{}
+	for _, m := range api.Describe() {
+		h.methods[m.Name] = true
+	}
 	h.mux.HandleFunc("POST /api/{method}", h.call)
 	h.mux.HandleFunc("POST /devices/register", h.registerDevice)
 	h.mux.HandleFunc("POST /devices/token", h.issueToken)
@@ -209,7 +214,7 @@ func body(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *Problem
 func (h *Handler) call(w http.ResponseWriter, r *http.Request) {
 	rec := w.(*recorder)
 	method := r.PathValue("method")
-	if !knownMethod(method) {
+	if !h.methods[method] {
 		rec.code = p.ENOTFOUND
 		writeProblem(w, newProblem(p.ENOTFOUND, "no method "+method+"; see /openapi.json"))
 		return
@@ -248,15 +253,6 @@ func (h *Handler) call(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write(out)
-}
-
-func knownMethod(m string) bool {
-	for _, x := range api.Describe() {
-		if x.Name == m {
-			return true
-		}
-	}
-	return false
 }
 
 // NewServer returns an http.Server for h on addr with the service's
