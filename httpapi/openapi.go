@@ -30,7 +30,7 @@ func Document() ([]byte, error) {
 			"tags":        []string{strings.SplitN(m.Name, ".", 2)[0]},
 			// No body, or null, means no argument, as in the page.
 			"requestBody": obj{"required": false, "content": obj{"application/json": obj{"schema": orNull(schemaOf(m.Input, 0))}}},
-			"responses":   responses(obj{"description": "the method's answer", "content": obj{"application/json": obj{"schema": obj{}}}}),
+			"responses":   responses(obj{"description": "the method's answer", "content": obj{"application/json": obj{"schema": obj{"type": []string{"object", "array", "null"}}}}}),
 			"x-access":    string(m.Access),
 		}
 		if m.Access == api.AccessOpen {
