@@ -45,7 +45,7 @@ func TestCallAs(t *testing.T) {
 		assert.Equal(t, "client", e.Role)
 	})
 	t.Run("DemoMethodsAreRefused", func(t *testing.T) {
-		for _, m := range []string{"session", "session.role", "sample"} {
+		for _, m := range []string{"session", "session.role", "sample", "feedback.registerDevices", "panel.drawLot"} {
 			_, e := a.CallAs(coord, m, nil)
 			require.NotNil(t, e, m)
 			assert.Equal(t, p.ENOTFOUND, e.Code, m)

@@ -81,12 +81,14 @@ func (a *App) CallAs(caller p.Actor, method string, arg []byte) ([]byte, *Error)
 }
 
 // demoOnly are the methods that exist for the demo's page alone: its role
-// switcher and its sample county.
-var demoOnly = map[string]bool{"session": true, "session.role": true, "sample": true}
+// switcher, its sample county, its two made-up devices (a service
+// registers devices with their own tokens) and its lot of made-up
+// volunteers.
+var demoOnly = map[string]bool{"session": true, "session.role": true, "sample": true, "feedback.registerDevices": true, "panel.drawLot": true}
 
 // DemoOnly reports whether method exists only for the demo's page (its
-// role switcher and its sample county), and is refused by an App made by
-// [New].
+// role switcher, its sample county, its made-up devices and volunteers),
+// and is refused by an App made by [New].
 func DemoOnly(method string) bool { return demoOnly[method] }
 
 // MethodInfo describes one method for an edge's contract (an OpenAPI

@@ -103,7 +103,6 @@ func TestAuthorizationMatrixHTTP(t *testing.T) {
 	fixtures := map[string]any{
 		"/api/panel.leave":     map[string]any{"panel": pv.Panel.ID, "member": pv.Members[0].ID, "reason": "Muutto"},
 		"/api/panel.meet":      map[string]any{"panel": pv.Panel.ID, "present": []p.ID{}},
-		"/api/panel.drawLot":   map[string]any{"panel": pv.Panel.ID, "volunteers": 3, "seats": 2},
 		"/api/expert.offer":    map[string]any{"assignment": as.List[0].ID},
 		"/api/loop.advance":    map[string]any{"id": some, "to": "acknowledged"},
 		"/api/family.grant":    map[string]any{"family": some, "scopes": []string{"planning"}},

@@ -27,7 +27,7 @@ func TestDocument(t *testing.T) {
 			assert.Equal(t, string(m.Access), item.Post.Extensions["x-access"], m.Name)
 		}
 	}
-	for _, m := range []string{"session", "session.role", "sample"} {
+	for _, m := range []string{"session", "session.role", "sample", "feedback.registerDevices", "panel.drawLot"} {
 		assert.Nil(t, s.doc.Paths.Find("/api/"+m), "the demo's own %s is not served", m)
 		a := s.call("coordinator", m, nil)
 		assert.Equal(t, http.StatusNotFound, a.Status)
