@@ -58,7 +58,8 @@ func init() {
 		"loop.advance", "loop.submit", "survey.createNational",
 		"codev.start", "codev.advance", "codev.log", "codev.idea", "codev.close",
 		"goal.write", "goal.replan", "goal.support", "goal.progress", "goal.reach",
-		"family.grant", "family.withdraw", "family.takePart"} {
+		"family.grant", "family.withdraw", "family.takePart",
+		"panel.raiseTopic", "feedback.retireDevice", "codev.join", "codev.link", "subject.erase"} {
 		writes[m] = true
 	}
 }
