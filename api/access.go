@@ -102,3 +102,16 @@ func allowed(caller p.Actor, method string) *Error {
 	}
 	return nil
 }
+
+var accessLabels = map[Access]p.Labels{
+	AccessOpen:   {Fi: "Avoin, ei kirjautumista", Sv: "Öppen, utan inloggning", En: "Open, no sign-in"},
+	AccessOwn:    {Fi: "Kirjautuneen omat tiedot", Sv: "Den inloggades egna uppgifter", En: "The signed-in caller's own"},
+	AccessStaff:  {Fi: "Organisaation näkymät henkilöstölle", Sv: "Organisationens vyer för personalen", En: "The organisation's views, for staff"},
+	AccessPolicy: {Fi: "Muutos; roolien oikeudet ratkaisevat", Sv: "Ändring; rollernas rättigheter avgör", En: "A change; the role policy decides"},
+}
+
+// Accesses lists the kinds of access, in order.
+var Accesses = []Access{AccessOpen, AccessOwn, AccessStaff, AccessPolicy}
+
+// Label returns the access's name in lang.
+func (a Access) Label(lang p.Lang) string { return accessLabels[a].In(lang) }

@@ -83,3 +83,14 @@ func TestCallAs(t *testing.T) {
 		assert.Equal(t, p.EFORBIDDEN, e.Code)
 	})
 }
+
+// TestAccessLabels: every kind of access has a label in Finnish, Swedish
+// and English.
+func TestAccessLabels(t *testing.T) {
+	for _, a := range api.Accesses {
+		for _, l := range []p.Lang{p.Finnish, p.Swedish, p.English} {
+			assert.NotEmpty(t, a.Label(l), "%s in %s", a, l)
+		}
+	}
+	assert.NotEqual(t, api.AccessOpen.Label(p.Finnish), api.AccessOpen.Label(p.English))
+}
