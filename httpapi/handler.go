@@ -101,6 +101,24 @@ func New(cfg *Config) (*Handler, error) {
 		_, _ = w.Write(h.spec)
 	})
 	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		// A route served for another method answers 405 with Allow.
+		var allow []string
+		for _, m := range []string{http.MethodGet, http.MethodPost} {
+			other := r.Clone(r.Context())
+			other.Method = m
+			if _, pattern := h.mux.Handler(other); pattern != "/" {
+				allow = append(allow, m)
+			}
+		}
+		if len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			pr := newProblem(p.EINVALID, r.URL.Path+" takes "+strings.Join(allow, " or ")+", not "+r.Method)
+			pr.Status, pr.Title = http.StatusMethodNotAllowed, http.StatusText(http.StatusMethodNotAllowed)
+			w.(*recorder).code = pr.Code
+			writeProblem(w, pr)
+			return
+		}
+		w.(*recorder).code = p.ENOTFOUND
 		writeProblem(w, newProblem(p.ENOTFOUND, "no route "+r.Method+" "+r.URL.Path+"; see /openapi.json"))
 	})
 	return h, nil

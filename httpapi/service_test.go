@@ -83,6 +83,20 @@ func TestProblems(t *testing.T) {
 		require.NotNil(t, a.Problem)
 		assert.Equal(t, httpapi.CodeTooLarge, a.Problem.Code)
 	})
+	t.Run("MethodNotAllowed", func(t *testing.T) {
+		for _, c := range []struct{ method, path, allow string }{{"GET", "/api/labels", "POST"}, {"DELETE", "/events", "GET"}, {"PUT", "/devices/presses", "POST"}} {
+			req, err := http.NewRequest(c.method, s.srv.URL+c.path, nil)
+			require.NoError(t, err)
+			res, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			var pr httpapi.Problem
+			require.NoError(t, json.NewDecoder(res.Body).Decode(&pr))
+			res.Body.Close()
+			assert.Equal(t, http.StatusMethodNotAllowed, res.StatusCode, c.path)
+			assert.Equal(t, c.allow, res.Header.Get("Allow"), c.path)
+			assert.Equal(t, http.StatusMethodNotAllowed, pr.Status)
+		}
+	})
 	t.Run("WWWAuthenticate", func(t *testing.T) {
 		a := s.call("", "loop.board", nil)
 		assert.Contains(t, a.Header.Get("WWW-Authenticate"), "Bearer")
