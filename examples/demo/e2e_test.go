@@ -26,7 +26,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 	"github.com/stretchr/testify/require"
 
-	"github.com/osallisuus/osallisuus/wasm/api"
+	"github.com/osallisuus/osallisuus/api"
 )
 
 // chromium finds Debian's Chromium. Under CI its absence fails the test;

@@ -4,7 +4,7 @@
 // one object on the page, globalThis.osallisuus:
 //
 //	open(journal, keys)   Promise<OpenResult>: replay the saved state
-//	call(method, args)    Promise<any>: run a method of package wasm/api
+//	call(method, args)    Promise<any>: run a method of package api
 //	pending()             {lines, keys}: what to append to the saved journal
 //	methods               the method names
 //
@@ -17,7 +17,7 @@ package main
 import (
 	"syscall/js"
 
-	"github.com/osallisuus/osallisuus/wasm/api"
+	"github.com/osallisuus/osallisuus/api"
 )
 
 func main() {

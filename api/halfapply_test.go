@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/osallisuus/osallisuus/wasm/api"
+	"github.com/osallisuus/osallisuus/api"
 )
 
 // TestRefusedCallChangesNothing: a call the API answers with an error

@@ -54,6 +54,9 @@ var (
 // action so that a refusal can name it.
 func (a *App) actor(action p.Action) p.Actor {
 	a.action = action
+	if a.caller.Role != "" {
+		return a.caller
+	}
 	switch a.role {
 	case RoleClient:
 		return p.Actor{ID: demoClient, Role: p.RoleClient}
@@ -89,6 +92,23 @@ func (a *App) actor(action p.Action) p.Actor {
 		return p.Actor{ID: demoNobody, Role: p.RoleDevice}
 	}
 	return Coordinator
+}
+
+// me is the caller, or in the demo the page's role's actor, for reading
+// their own things.
+func (a *App) me() p.Actor {
+	action := a.action
+	defer func() { a.action = action }()
+	return a.actor("")
+}
+
+// client is the client whose goals and family consents the call is about:
+// the caller, or in the demo its client.
+func (a *App) client() p.ID {
+	if a.caller.Role != "" {
+		return a.caller.ID
+	}
+	return demoClient
 }
 
 // panelActor is the person behind a member, the chair or the secretary of

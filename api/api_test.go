@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/osallisuus/osallisuus/wasm/api"
+	"github.com/osallisuus/osallisuus/api"
 )
 
 func call(t *testing.T, a *api.App, method string, arg any) map[string]any {

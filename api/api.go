@@ -1,7 +1,10 @@
-// Package api is the JSON interface the browser demo calls: one method
-// name and a JSON argument in, JSON out, over a store with every module.
-// It is plain Go, so it is tested natively and under node alike; the
-// syscall/js glue in package wasm/module only passes strings through.
+// Package api is the JSON method layer of every edge: one method name and
+// a JSON argument in, JSON out, over a store with every module. It is
+// plain Go with no dependency beyond the library, so it is tested
+// natively and under node alike. The caller's identity comes from the
+// edge: the browser demo's glue (package wasm/module) calls [App.Call],
+// which acts as the role chosen in the page; an HTTP service calls
+// [App.CallAs] with the actor it authenticated.
 package api
 
 import (
@@ -91,10 +94,10 @@ func (s *source) seed(r io.Reader) {
 
 // App is one browser session's model.
 type App struct {
-	mu      sync.Mutex
+	mu      *sync.Mutex // serializes the demo's calls, which share role
 	store   *p.Store
-	journal *p.MemoryJournal
-	keys    *p.MemoryKeyStore
+	journal p.Journal
+	keys    p.KeyStore
 	clock   *clock
 	rand    *source
 	ids     *p.IDGen
@@ -111,6 +114,14 @@ type App struct {
 	// can name it and the roles it is allowed to.
 	role   string
 	action p.Action
+	// caller is the actor an edge authenticated for this call (see
+	// [App.CallAs]); zero in the demo, which acts as role.
+	caller p.Actor
+	roles  map[p.Action][]p.Role
+	extra  []p.Module
+	// served is true for an App made by [New]: the demo's own methods
+	// (see [DemoOnly]) are refused.
+	served bool
 }
 
 // OpenResult says what opening found in the saved state. Verified is
@@ -138,7 +149,8 @@ const InboxEntry = "inbox"
 // journal is reported in the result, and the app starts empty.
 func Open(journal string, keys string) (*App, error) {
 	started := time.Now()
-	a := &App{journal: p.NewMemoryJournal(), keys: p.NewMemoryKeyStore(), clock: &clock{}, rand: &source{}, names: map[p.ID]string{}, role: RoleCoordinator}
+	mem := p.NewMemoryKeyStore()
+	a := &App{mu: &sync.Mutex{}, journal: p.NewMemoryJournal(), keys: mem, clock: &clock{}, rand: &source{}, names: map[p.ID]string{}, role: RoleCoordinator}
 	var saved SavedKeys
 	if keys != "" {
 		if err := json.Unmarshal([]byte(keys), &saved); err != nil {
@@ -150,7 +162,7 @@ func Open(journal string, keys string) (*App, error) {
 		var recs []json.RawMessage
 		if err := json.Unmarshal([]byte(held), &recs); err != nil {
 			a.Verify.Error = "the saved inbox does not read: " + err.Error()
-		} else if in, err := a.journal.Inbox(); err == nil {
+		} else if in, ok := a.memoryInbox(); ok {
 			records := make([][]byte, len(recs))
 			for i, r := range recs {
 				records[i] = r
@@ -167,7 +179,7 @@ func Open(journal string, keys string) (*App, error) {
 		}
 		raw, err := base64.StdEncoding.DecodeString(k)
 		if err == nil && len(raw) == 32 {
-			a.keys.Put(pid, raw)
+			mem.Put(pid, raw)
 		}
 	}
 	var events []p.Event
@@ -215,8 +227,8 @@ func Open(journal string, keys string) (*App, error) {
 
 func (a *App) open() error {
 	a.ids = p.NewIDGen(a.rand)
-	s, err := p.Open(context.Background(), &p.Config{Journal: a.journal, Keys: a.keys, Clock: a.clock, Rand: a.rand,
-		Modules: []p.Module{panel.Module(), feedback.Module(&feedback.Config{ThemeThreshold: 8}), expert.Module(nil)}})
+	s, err := p.Open(context.Background(), &p.Config{Journal: a.journal, Keys: a.keys, Clock: a.clock, Rand: a.rand, Roles: a.roles,
+		Modules: append([]p.Module{panel.Module(), feedback.Module(&feedback.Config{ThemeThreshold: 8}), expert.Module(nil)}, a.extra...)})
 	if err != nil {
 		return err
 	}
@@ -247,12 +259,16 @@ func (a *App) Pending() (lines string, keys string) {
 
 func (a *App) keysJSON() string {
 	out := SavedKeys{}
-	for _, id := range a.keys.Subjects() {
-		if k, ok, _ := a.keys.Get(id); ok {
+	mem, ok := a.keys.(*p.MemoryKeyStore)
+	if !ok {
+		return ""
+	}
+	for _, id := range mem.Subjects() {
+		if k, ok, _ := mem.Get(id); ok {
 			out[id.String()] = base64.StdEncoding.EncodeToString(k)
 		}
 	}
-	if in, err := a.journal.Inbox(); err == nil {
+	if in, ok := a.memoryInbox(); ok {
 		if recs, err := in.Load(context.Background()); err == nil && len(recs) > 0 {
 			raw := make([]json.RawMessage, len(recs))
 			for i, r := range recs {
@@ -264,6 +280,17 @@ func (a *App) keysJSON() string {
 	}
 	b, _ := json.Marshal(out)
 	return string(b)
+}
+
+// memoryInbox is the inbox of the page's memory journal, where anonymous
+// commands wait for the end of their hour (PRIV-1); the page saves it.
+func (a *App) memoryInbox() (p.Inbox, bool) {
+	mj, ok := a.journal.(*p.MemoryJournal)
+	if !ok {
+		return nil, false
+	}
+	in, err := mj.Inbox()
+	return in, err == nil
 }
 
 // Error is what a failed call returns to the page. Field names the
@@ -281,8 +308,16 @@ type Error struct {
 }
 
 // Call runs one method with a JSON argument and returns JSON, or an
-// Error with the library's code.
+// Error with the library's code. It acts as the role the page chose with
+// the method session.role.
 func (a *App) Call(method string, arg []byte) ([]byte, *Error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.run(a, method, arg)
+}
+
+// run runs method on c, reporting a refusal against a's policy.
+func (a *App) run(c *App, method string, arg []byte) ([]byte, *Error) {
 	h, ok := methods[method]
 	if !ok {
 		return nil, &Error{Code: p.ENOTFOUND, Message: "no method " + method}
@@ -290,18 +325,16 @@ func (a *App) Call(method string, arg []byte) ([]byte, *Error) {
 	if len(bytes.TrimSpace(arg)) == 0 {
 		arg = []byte("{}")
 	}
-	a.mu.Lock()
-	a.action = ""
+	c.action = ""
 	out, err := func() (out any, err error) {
 		defer func() {
 			if r := recover(); r != nil {
 				err = p.Errorf(p.EINTERNAL, "%s failed", method)
 			}
 		}()
-		return h(a, arg)
+		return h(c, arg)
 	}()
-	action, role := a.action, a.role
-	a.mu.Unlock()
+	action, role := c.action, c.role
 	if err != nil {
 		e := &Error{Code: p.ErrorCode(err), Message: p.ErrorMessage(err)}
 		var pe *p.Error
@@ -440,7 +473,13 @@ func days(n *int, def int) (int, error) {
 	return *n, nil
 }
 
+// inputs holds each method's argument type, for an edge's contract.
+var inputs = map[string]reflect.Type{}
+
 func method[T any](name string, fn func(a *App, in T) (any, error)) {
+	if describe { // false in the browser's module, which needs no contract
+		inputs[name] = typeOf[T]()
+	}
 	methods[name] = func(a *App, arg []byte) (any, error) {
 		in, err := decode[T](arg)
 		if err != nil {

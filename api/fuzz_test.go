@@ -4,7 +4,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/osallisuus/osallisuus/wasm/api"
+	"github.com/osallisuus/osallisuus/api"
 )
 
 // FuzzCall feeds the page's method calls arbitrary arguments: each is

@@ -58,8 +58,12 @@ func init() {
 		if in.Name == "" {
 			in.Name, in.Unit = "Aikuissosiaalityön asiakasraati", "aikuissosiaalityo"
 		}
-		x, err := a.panels.Create(a.ctx(), a.actor(panel.ActionCreate), panel.PanelInput{Name: in.Name, Kind: panel.KindClientPanel, Unit: in.Unit,
-			Coordinator: Coordinator.ID, AnsweringParty: "Palvelujohto"})
+		actor, coordinator := a.actor(panel.ActionCreate), Coordinator.ID
+		if a.caller.Role == p.RoleCoordinator {
+			coordinator = a.caller.ID
+		}
+		x, err := a.panels.Create(a.ctx(), actor, panel.PanelInput{Name: in.Name, Kind: panel.KindClientPanel, Unit: in.Unit,
+			Coordinator: coordinator, AnsweringParty: "Palvelujohto"})
 		if err != nil {
 			return nil, err
 		}
@@ -69,13 +73,19 @@ func init() {
 		Panel         p.ID
 		Name, Service string
 		Type          panel.MemberType
+		// Person is the member's person id in the county's register; a
+		// new one when absent.
+		Person p.ID
 	}) (any, error) {
 		if in.Type == "" {
 			in.Type = panel.MemberClient
 		}
-		person, err := a.newPerson()
-		if err != nil {
-			return nil, err
+		person := in.Person
+		if person.IsZero() {
+			var err error
+			if person, err = a.newPerson(); err != nil {
+				return nil, err
+			}
 		}
 		if _, err := a.panels.AddMember(a.ctx(), a.actor(panel.ActionAddMember), panel.MemberInput{Panel: in.Panel, Person: person, Type: in.Type, Service: in.Service, Name: in.Name}); err != nil {
 			return nil, err
@@ -160,7 +170,15 @@ func init() {
 		Rating feedback.Rating
 		Answer int
 	}) (any, error) {
-		return a.fb.Press(a.ctx(), p.Actor{ID: in.Device, Role: p.RoleDevice}, in.Device, feedback.Press{Rating: in.Rating, Answer: in.Answer})
+		actor := p.Actor{ID: in.Device, Role: p.RoleDevice}
+		if a.caller.Role != "" {
+			// A terminal presses as itself.
+			actor = a.actor(feedback.ActionPress)
+			if in.Device.IsZero() {
+				in.Device = actor.ID
+			}
+		}
+		return a.fb.Press(a.ctx(), actor, in.Device, feedback.Press{Rating: in.Rating, Answer: in.Answer})
 	})
 	method("feedback.preview", func(a *App, in struct{ Text string }) (any, error) {
 		text, err := p.CheckText("text", in.Text, p.MaxTextLen, false)

@@ -8,9 +8,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/osallisuus/osallisuus/api"
 	"github.com/osallisuus/osallisuus/panel"
 	p "github.com/osallisuus/osallisuus/participation"
-	"github.com/osallisuus/osallisuus/wasm/api"
 )
 
 // flagged are phrases a Finnish reviewer found unnatural or misleading:
@@ -45,7 +45,7 @@ func TestWording(t *testing.T) {
 			texts = append(texts, r.Text(l))
 		}
 	}
-	page, err := os.ReadFile("../web/app.js")
+	page, err := os.ReadFile("../wasm/web/app.js")
 	require.NoError(t, err)
 	texts = append(texts, string(page))
 	for _, s := range texts {

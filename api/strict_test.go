@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/osallisuus/osallisuus/wasm/api"
+	"github.com/osallisuus/osallisuus/api"
 )
 
 // strictCases are arguments the JSON API refuses with invalid, running

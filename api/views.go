@@ -96,12 +96,13 @@ func init() {
 		}
 		out := []goalView{}
 		for _, g := range gs {
-			if g.Client == demoClient {
+			if g.Client == a.client() {
 				out = append(out, goalView{g, true})
 			}
 		}
 		for _, g := range gs {
-			if g.Client != demoClient {
+			// A caller the edge authenticated reads their own goals only.
+			if g.Client != a.client() && a.caller.Role == "" {
 				out = append(out, goalView{g, false})
 			}
 		}
@@ -135,7 +136,7 @@ func init() {
 	// Family consent: the page's client consents to the page's family
 	// member taking part in their service (PART-5).
 	method("family.list", func(a *App, _ none) (any, error) {
-		cs, err := p.Collect[*p.FamilyConsent](a.store.View(), "family_consents", "client", nil, demoClient)
+		cs, err := p.Collect[*p.FamilyConsent](a.store.View(), "family_consents", "client", nil, a.client())
 		if err != nil {
 			return nil, err
 		}
@@ -144,28 +145,47 @@ func init() {
 		}
 		now := a.clock.Now()
 		inForce := map[p.FamilyScope]bool{}
-		for _, s := range p.FamilyScopes {
-			_, err := p.FamilyConsentFor(a.store.View(), demoClient, demoFamily, s, now)
-			inForce[s] = err == nil
+		if a.caller.Role == "" {
+			for _, s := range p.FamilyScopes {
+				_, err := p.FamilyConsentFor(a.store.View(), demoClient, demoFamily, s, now)
+				inForce[s] = err == nil
+			}
 		}
 		return map[string]any{"consents": cs, "inForce": inForce, "scopes": labelsOf(p.FamilyScopes)}, nil
 	})
 	method("family.grant", func(a *App, in struct {
 		Scopes []p.FamilyScope
 		Days   *int
+		// Family is the family member consented to; the demo's own
+		// when absent.
+		Family p.ID
 	}) (any, error) {
 		n, err := days(in.Days, 365)
 		if err != nil {
 			return nil, err
 		}
-		return a.store.GrantFamilyConsent(a.ctx(), a.actor(p.ActionFamilyGrant), p.FamilyConsentInput{Client: demoClient, Family: demoFamily,
+		if in.Family.IsZero() {
+			if a.caller.Role != "" {
+				return nil, p.Invalid("family", "is required: name the family member the consent is for")
+			}
+			in.Family = demoFamily
+		}
+		return a.store.GrantFamilyConsent(a.ctx(), a.actor(p.ActionFamilyGrant), p.FamilyConsentInput{Client: a.client(), Family: in.Family,
 			Scopes: in.Scopes, GivenBy: p.GivenByClient, Expires: a.clock.Now().Add(time.Duration(n) * 24 * time.Hour)})
 	})
 	method("family.withdraw", func(a *App, in struct{ Consent p.ID }) (any, error) {
 		return nil, a.store.WithdrawFamilyConsent(a.ctx(), a.actor(p.ActionFamilyWithdraw), in.Consent)
 	})
-	method("family.takePart", func(a *App, in struct{ Scope p.FamilyScope }) (any, error) {
-		return nil, a.store.TakePart(a.ctx(), a.actor(p.ActionFamilyTakePart), demoClient, in.Scope)
+	method("family.takePart", func(a *App, in struct {
+		Scope p.FamilyScope
+		// Client is whose service the family member takes part in; the
+		// demo's client when absent.
+		Client p.ID
+	}) (any, error) {
+		if in.Client.IsZero() {
+			in.Client = demoClient
+		}
+		return nil, a.store.TakePart(a.ctx(), a.actor(p.ActionFamilyTakePart), in.Client, in.Scope)
 	})
 
 	// Minutes: the panel's secretary writes them, its chair approves them

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// serve runs the server with args and returns its printed address and a
+// function that stops it and returns run's error.
+func serve(t *testing.T, args ...string) (string, func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	r, w := io.Pipe()
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), w); w.Close() }()
+	line, err := bufio.NewReader(r).ReadString('\n')
+	require.NoError(t, err)
+	m := regexp.MustCompile(`http://127\.0\.0\.1:[0-9]+`).FindString(line)
+	require.NotEmpty(t, m, "the server prints its address: %q", line)
+	go io.Copy(io.Discard, r)
+	return m, func() error { cancel(); return <-done }
+}
+
+func submit(t *testing.T, addr string) {
+	t.Helper()
+	res, err := http.Post(addr+"/api/feedback.submit", "application/json",
+		strings.NewReader(`{"service":"aikuissosiaalityo","rating":4,"text":"Hyvä."}`))
+	require.NoError(t, err)
+	defer res.Body.Close()
+	assert.Equal(t, http.StatusOK, res.StatusCode)
+}
+
+// TestServer runs the server on a file journal, twice: it prints its
+// address on loopback, serves the contract and the methods, stops on
+// cancel, and keeps what it was sent.
+func TestServer(t *testing.T) {
+	dir := t.TempDir()
+	addr, stop := serve(t, "-data", dir)
+	res, err := http.Get(addr + "/openapi.json")
+	require.NoError(t, err)
+	var doc map[string]any
+	require.NoError(t, json.NewDecoder(res.Body).Decode(&doc))
+	res.Body.Close()
+	assert.Equal(t, "3.1.0", doc["openapi"])
+	submit(t, addr)
+	require.NoError(t, stop())
+
+	addr, stop = serve(t, "-data", dir)
+	submit(t, addr)
+	require.NoError(t, stop())
+	journal, err := os.ReadFile(dir + "/journal")
+	require.NoError(t, err)
+	assert.Equal(t, 2, strings.Count(string(journal), `"type":"feedback.submitted"`), "the journal outlives the process")
+}
+
+// TestServerPostgres runs the server on the shared journal in PostgreSQL
+// when OSALLISUUS_POSTGRES names a database (CI starts one).
+func TestServerPostgres(t *testing.T) {
+	url := os.Getenv("OSALLISUUS_POSTGRES")
+	if url == "" {
+		t.Skip("OSALLISUUS_POSTGRES is not set")
+	}
+	table := fmt.Sprintf("server_test_%d", time.Now().UnixNano())
+	addr, stop := serve(t, "-postgres", url, "-table", table)
+	submit(t, addr)
+	require.NoError(t, stop())
+	addr, stop = serve(t, "-postgres", url, "-table", table)
+	res, err := http.Post(addr+"/api/labels", "application/json", nil)
+	require.NoError(t, err)
+	res.Body.Close()
+	require.NoError(t, stop())
+}
