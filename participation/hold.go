@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/hashicorp/go-memdb"
 	"slices"
 	"sync"
 	"time"
@@ -137,7 +138,48 @@ type InboxReleased struct {
 // EventType implements EventData.
 func (InboxReleased) EventType() string { return "inbox.released" }
 
-func applyInboxReleased(tx *Tx, _ EventMeta, d InboxReleased) error {
+// tableReleased keeps the keys of the commands released in the last
+// two days, so that an inbox found still holding one of them — a crash
+// came between the journal's append and the inbox letting go, and the
+// state was restored from a snapshot taken in between — lets it go
+// instead of releasing it again.
+const tableReleased = "inbox_released"
+
+// releasedKeep is how long tableReleased keeps a key.
+const releasedKeep = 48 * time.Hour
+
+// releasedKey is a row of tableReleased.
+type releasedKey struct {
+	Key ID        `json:"key"`
+	At  time.Time `json:"at"` // the release's hour
+}
+
+func releasedTable() *memdb.TableSchema {
+	return &memdb.TableSchema{Name: tableReleased, Indexes: map[string]*memdb.IndexSchema{
+		"id": {Name: "id", Unique: true, Indexer: IndexID(func(r *releasedKey) ID { return r.Key })},
+		"at": {Name: "at", Indexer: IndexTime(func(r *releasedKey) time.Time { return r.At })},
+	}}
+}
+
+func applyInboxReleased(tx *Tx, m EventMeta, d InboxReleased) error {
+	var old []any
+	it, err := tx.txn.Get(tableReleased, "at")
+	if err != nil {
+		return Internal(err, "reading released keys")
+	}
+	for obj := it.Next(); obj != nil && obj.(*releasedKey).At.Before(m.Time.Add(-releasedKeep)); obj = it.Next() {
+		old = append(old, obj)
+	}
+	for _, obj := range old {
+		if err := tx.Delete(tableReleased, obj); err != nil {
+			return err
+		}
+	}
+	for _, k := range d.Keys {
+		if err := tx.Insert(tableReleased, &releasedKey{Key: k, At: m.Time}); err != nil {
+			return err
+		}
+	}
 	// Commands still held that the journal already took — on replay, when
 	// a crash came between the two; on catching up with a shared journal,
 	// when another store released what both held — are let go.
@@ -390,6 +432,9 @@ func (s *Store) releaseOnce(ctx context.Context, due []*held, hour time.Time) (k
 	}
 	ev, err := s.releaseEvent(keys, hour)
 	if err == nil {
+		err = s.applyRelease(ev)
+	}
+	if err == nil {
 		all = append(all, ev)
 		err = s.journal.Append(ctx, all)
 	}
@@ -439,6 +484,28 @@ func (s *Store) applyHeld(h *held) (*Tx, []Event, error) {
 	return tx, evs, nil
 }
 
+// applyRelease applies the release event to the write side, as replay
+// will.
+func (s *Store) applyRelease(e Event) error {
+	txn := s.db.Txn(true)
+	defer txn.Abort()
+	tx := &Tx{txn: txn, s: s, replaying: true, now: e.Time, actor: e.Actor}
+	et := s.events[e.Type]
+	d, err := et.decode(e.Data)
+	if err != nil {
+		return Internal(err, "decoding the release")
+	}
+	held := s.held
+	s.held = nil // not a catch-up: what it releases is let go below
+	err = et.apply(tx, EventMeta{Seq: e.Seq, ID: e.ID, Time: e.Time, Actor: e.Actor}, d)
+	s.held = held
+	if err != nil {
+		return err
+	}
+	txn.Commit()
+	return nil
+}
+
 // releaseEvent makes the inbox.released event that ends a release.
 func (s *Store) releaseEvent(keys []ID, hour time.Time) (Event, error) {
 	data, err := json.Marshal(InboxReleased{Keys: keys})
@@ -476,6 +543,19 @@ func (s *Store) loadHeld(ctx context.Context) error {
 // settleHeld runs after replay: it drops from the inbox what the journal
 // already took, and stages again what the rest staged, for Tx.Pending.
 func (s *Store) settleHeld(ctx context.Context) error {
+	if len(s.held) > 0 {
+		v := s.pub.Load().Txn(false)
+		keep := s.held[:0]
+		for _, h := range s.held {
+			if obj, err := v.First(tableReleased, "id", h.Key); err == nil && obj != nil {
+				s.released = append(s.released, h.Key)
+			} else {
+				keep = append(keep, h)
+			}
+		}
+		clear(s.held[len(keep):])
+		s.held = keep
+	}
 	if err := s.dropReleased(ctx); err != nil {
 		return err
 	}
