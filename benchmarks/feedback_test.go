@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -89,6 +90,32 @@ func heapInUse() int64 {
 
 var coordinator = p.Actor{ID: p.MustParseID("0190d000-0000-7000-8000-0000000000c1"), Role: p.RoleCoordinator}
 
+// byHour is 0..N-1 in the order of the items' hours, as a clock moves:
+// each hour's anonymous items are then released once, when the next hour
+// begins.
+func byHour() []int {
+	order := make([]int, N)
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return itemAt(order[a]).hour.Before(itemAt(order[b]).hour) })
+	return order
+}
+
+// releaseAll moves the clock past every hour the benchmarks use (the
+// items' hours cycle through a month from start) and releases the
+// anonymous commands held until then: they take effect once their hour is
+// over (PRIV-1), and a benchmark of them counts that work too.
+func releaseAll(b *testing.B, s *p.Store, clock *p.ManualClock) {
+	clock.Set(start.AddDate(0, 4, 0))
+	if err := s.Release(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	if n := s.Held(); n != 0 {
+		b.Fatalf("%d anonymous commands still held", n)
+	}
+}
+
 func openFeedback(b *testing.B) (*p.Store, *feedback.Service, *p.ManualClock) {
 	return openFeedbackOn(b, nil)
 }
@@ -133,13 +160,14 @@ func BenchmarkOsallisuusSubmitOneByOne(b *testing.B) {
 				s, fb, clock := openFeedbackOn(b, j)
 				b.StartTimer()
 				t0 := time.Now()
-				for i := 0; i < N; i++ {
+				for _, i := range byHour() {
 					it := itemAt(i)
 					clock.Set(it.hour)
 					if _, err := fb.Submit(ctx, p.Anonymous, feedback.Submission{Channel: feedback.EForm, Service: it.service, Themes: it.themes, Rating: it.rating}); err != nil {
 						b.Fatal(err)
 					}
 				}
+				releaseAll(b, s, clock) // the last hour's items too (PRIV-1)
 				el := time.Since(t0)
 				b.StopTimer()
 				b.ReportMetric(float64(el.Nanoseconds())/float64(N), "ns/item")
@@ -180,6 +208,7 @@ func BenchmarkOsallisuusDeviceBatches(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+		releaseAll(b, s, clock) // presses count once their hour is over (PRIV-1)
 		el := time.Since(t0)
 		b.StopTimer()
 		if fb.Count() != N {
@@ -203,6 +232,7 @@ func BenchmarkOsallisuusReport(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	releaseAll(b, s, clock)
 	q := feedback.ReportQuery{From: start, To: start.AddDate(0, 1, 0)}
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -231,6 +261,7 @@ func BenchmarkOsallisuusReportTexts(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+		releaseAll(b, s, clock)
 		textsStore, textsService = s, fb
 	}
 	s, fb := textsStore, textsService

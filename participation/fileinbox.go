@@ -7,33 +7,61 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 
 	"github.com/osallisuus/osallisuus/internal/vfs"
 )
 
 // FileInbox is the [Inbox] a [FileJournal] keeps beside itself, in a
 // file named after the journal with ".inbox" added: one line per held
-// command, written and synced before the command is answered. When the
+// command, written before the command is answered and synced as the
+// journal's policy syncs: before the answer under SyncEveryCommit, with
+// the journal's own syncs under SyncInterval, by the system under
+// SyncNever — so a held command can be lost exactly as a journalled one
+// can. When the
 // journal has taken an hour's commands the file is written anew without
 // them (a new file synced, renamed over the old one, the directory
 // synced), so it only ever holds the hour that is still open. While an
 // hour is open its file holds that hour's commands in the order they
 // came; see the README's Guarantees.
 type FileInbox struct {
-	fs     vfs.FS
-	path   string
-	f      vfs.File
-	size   int64
-	recs   map[ID][]byte
-	order  []ID  // recs' keys, in the file's order
-	failed error // the first failure: every later Hold is refused
+	mu       sync.Mutex // the journal's sync loop syncs it too
+	syncEach bool       // sync every Hold (SyncEveryCommit)
+	dirty    bool       // written since the last sync
+	fs       vfs.FS
+	path     string
+	f        vfs.File
+	size     int64
+	recs     map[ID][]byte
+	order    []ID  // recs' keys, in the file's order
+	failed   error // the first failure: every later Hold is refused
 }
 
 // Inbox implements [InboxJournal]: it opens the journal's inbox file.
-func (j *FileJournal) Inbox() (Inbox, error) { return openFileInbox(j.fs, j.path+".inbox") }
+func (j *FileJournal) Inbox() (Inbox, error) {
+	in, err := openFileInbox(j.fs, j.path+".inbox", j.opts.Sync == SyncEveryCommit)
+	if err != nil {
+		return nil, err
+	}
+	j.mu.Lock()
+	j.inbox = in
+	j.mu.Unlock()
+	return in, nil
+}
 
-func openFileInbox(fsys vfs.FS, path string) (*FileInbox, error) {
-	in := &FileInbox{fs: fsys, path: path, recs: map[ID][]byte{}}
+// syncInbox syncs the journal's inbox with the journal's own sync.
+func (j *FileJournal) syncInbox() error {
+	j.mu.Lock()
+	in := j.inbox
+	j.mu.Unlock()
+	if in == nil {
+		return nil
+	}
+	return in.sync()
+}
+
+func openFileInbox(fsys vfs.FS, path string, syncEach bool) (*FileInbox, error) {
+	in := &FileInbox{fs: fsys, path: path, recs: map[ID][]byte{}, syncEach: syncEach}
 	data, err := fsys.ReadFile(path)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, Unavailable(err, "reading the inbox %s", path)
@@ -79,6 +107,8 @@ func openFileInbox(fsys vfs.FS, path string) (*FileInbox, error) {
 // Hold implements [Inbox]: the records are written in one write and
 // synced. After a failure the inbox refuses every Hold until reopened.
 func (in *FileInbox) Hold(_ context.Context, records [][]byte) error {
+	in.mu.Lock()
+	defer in.mu.Unlock()
 	if in.failed != nil {
 		return Unavailable(in.failed, "the inbox failed earlier; reopen the store")
 	}
@@ -96,9 +126,11 @@ func (in *FileInbox) Hold(_ context.Context, records [][]byte) error {
 		in.failed = err
 		return Unavailable(err, "writing the inbox")
 	}
-	if err := in.f.Sync(); err != nil {
-		in.failed = err
-		return Unavailable(err, "syncing the inbox")
+	in.dirty = true
+	if in.syncEach {
+		if err := in.syncLocked(); err != nil {
+			return err
+		}
 	}
 	in.size += int64(len(b))
 	for i, k := range keys {
@@ -110,8 +142,31 @@ func (in *FileInbox) Hold(_ context.Context, records [][]byte) error {
 	return nil
 }
 
+// sync forces what was held to stable storage.
+func (in *FileInbox) sync() error {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.syncLocked()
+}
+
+func (in *FileInbox) syncLocked() error {
+	if !in.dirty || in.f == nil || in.failed != nil {
+		return in.failed
+	}
+	if err := in.f.Sync(); err != nil {
+		// Never sync again over pages whose sync failed: the inbox
+		// refuses every later Hold until reopened.
+		in.failed = err
+		return Unavailable(err, "syncing the inbox")
+	}
+	in.dirty = false
+	return nil
+}
+
 // Load implements [Inbox].
 func (in *FileInbox) Load(context.Context) ([][]byte, error) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
 	out := make([][]byte, 0, len(in.order))
 	for _, k := range in.order {
 		out = append(out, slices.Clone(in.recs[k]))
@@ -121,6 +176,8 @@ func (in *FileInbox) Load(context.Context) ([][]byte, error) {
 
 // Drop implements [Inbox]: the file is written anew with what is left.
 func (in *FileInbox) Drop(_ context.Context, keys []ID) error {
+	in.mu.Lock()
+	defer in.mu.Unlock()
 	if in.failed != nil {
 		return Unavailable(in.failed, "the inbox failed earlier; reopen the store")
 	}
@@ -141,6 +198,19 @@ func (in *FileInbox) Drop(_ context.Context, keys []ID) error {
 		}
 		order = append(order, k)
 		b = append(append(b, in.recs[k]...), '\n')
+	}
+	if len(order) == 0 {
+		// Nothing left, as at most ends of hours: cut the file to nothing.
+		// No sync: the store lets go only of what the journal has on
+		// stable storage, so records that a crash brings back are found
+		// released on the next open and dropped.
+		if err := in.f.Truncate(0); err != nil {
+			in.failed = err
+			return Unavailable(err, "emptying the inbox")
+		}
+		in.size, in.order, in.dirty = 0, nil, false
+		clear(in.recs)
+		return nil
 	}
 	tmp := in.path + ".new"
 	f, err := in.fs.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
@@ -165,7 +235,7 @@ func (in *FileInbox) Drop(_ context.Context, keys []ID) error {
 		in.failed = err
 	}
 	in.f.Close()
-	in.f, in.size, in.order = f, int64(len(b)), order
+	in.f, in.size, in.order, in.dirty = f, int64(len(b)), order, false
 	for _, k := range keys {
 		delete(in.recs, k)
 	}
@@ -174,10 +244,16 @@ func (in *FileInbox) Drop(_ context.Context, keys []ID) error {
 
 // Close implements [Inbox].
 func (in *FileInbox) Close() error {
+	in.mu.Lock()
+	defer in.mu.Unlock()
 	if in.f == nil {
 		return nil
 	}
+	serr := in.syncLocked() // as the journal syncs what it gathered on closing
 	err := in.f.Close()
+	if err == nil && serr != nil {
+		err = serr
+	}
 	in.f = nil
 	if err != nil {
 		return Unavailable(err, "closing the inbox")

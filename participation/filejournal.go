@@ -92,6 +92,7 @@ type FileJournal struct {
 	opts    FileOptions
 	fs      vfs.FS
 	path    string
+	inbox   *FileInbox // synced with the journal, once Inbox opened it
 
 	// The accepted bytes are the file up to written, then flushing (being
 	// written by a flush, which alone may change it), then pending
@@ -615,7 +616,10 @@ func (j *FileJournal) Sync() error {
 	if closed {
 		return nil
 	}
-	return j.flush(true)
+	if err := j.flush(true); err != nil {
+		return err
+	}
+	return j.syncInbox()
 }
 
 func (j *FileJournal) syncLoop() {
@@ -629,7 +633,9 @@ func (j *FileJournal) syncLoop() {
 		case <-t.C:
 		case <-j.kick:
 		}
-		_ = j.flush(j.opts.Sync == SyncInterval)
+		if err := j.flush(j.opts.Sync == SyncInterval); err == nil && j.opts.Sync == SyncInterval {
+			_ = j.syncInbox()
+		}
 	}
 }
 

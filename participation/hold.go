@@ -48,6 +48,12 @@ type InboxJournal interface {
 
 // HeldKey returns the key of an inbox record, as [Inbox.Drop] names it.
 func HeldKey(record []byte) (ID, error) {
+	// The store writes the key first: read it without decoding the rest.
+	if len(record) > 45 && string(record[:8]) == `{"key":"` && record[44] == '"' {
+		if id, err := ParseID(string(record[8:44])); err == nil {
+			return id, nil
+		}
+	}
 	var h struct {
 		Key ID `json:"key"`
 	}
@@ -127,6 +133,23 @@ type held struct {
 	staged []staged
 }
 
+// appendJSON encodes a held command for the inbox, its key first (see
+// [HeldKey]) and its events as journal lines.
+func (h *held) appendJSON(b []byte) []byte {
+	b = append(b, `{"key":"`...)
+	b = append(b, h.Key.String()...)
+	b = append(b, `","hour":"`...)
+	b = h.Hour.UTC().AppendFormat(b, time.RFC3339)
+	b = append(b, `","events":[`...)
+	for i := range h.Events {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = h.Events[i].AppendJSON(b)
+	}
+	return append(b, "]}"...)
+}
+
 // InboxReleased closes the anonymous commands of one or more hours: the
 // events before it, back to the previous event of another command, are
 // the held commands it lists, in the order of their keys.
@@ -139,7 +162,7 @@ type InboxReleased struct {
 func (InboxReleased) EventType() string { return "inbox.released" }
 
 // tableReleased keeps the keys of the commands released in the last
-// two days, so that an inbox found still holding one of them — a crash
+// two days, one row a release, so that an inbox found still holding one of them — a crash
 // came between the journal's append and the inbox letting go, and the
 // state was restored from a snapshot taken in between — lets it go
 // instead of releasing it again.
@@ -148,16 +171,17 @@ const tableReleased = "inbox_released"
 // releasedKeep is how long tableReleased keeps a key.
 const releasedKeep = 48 * time.Hour
 
-// releasedKey is a row of tableReleased.
-type releasedKey struct {
-	Key ID        `json:"key"`
-	At  time.Time `json:"at"` // the release's hour
+// releasedRow is a row of tableReleased: one release.
+type releasedRow struct {
+	Event ID        `json:"event"` // the inbox.released event
+	At    time.Time `json:"at"`    // the release's hour
+	Keys  []ID      `json:"keys"`
 }
 
 func releasedTable() *memdb.TableSchema {
 	return &memdb.TableSchema{Name: tableReleased, Indexes: map[string]*memdb.IndexSchema{
-		"id": {Name: "id", Unique: true, Indexer: IndexID(func(r *releasedKey) ID { return r.Key })},
-		"at": {Name: "at", Indexer: IndexTime(func(r *releasedKey) time.Time { return r.At })},
+		"id": {Name: "id", Unique: true, Indexer: IndexID(func(r *releasedRow) ID { return r.Event })},
+		"at": {Name: "at", Indexer: IndexTime(func(r *releasedRow) time.Time { return r.At })},
 	}}
 }
 
@@ -167,7 +191,7 @@ func applyInboxReleased(tx *Tx, m EventMeta, d InboxReleased) error {
 	if err != nil {
 		return Internal(err, "reading released keys")
 	}
-	for obj := it.Next(); obj != nil && obj.(*releasedKey).At.Before(m.Time.Add(-releasedKeep)); obj = it.Next() {
+	for obj := it.Next(); obj != nil && obj.(*releasedRow).At.Before(m.Time.Add(-releasedKeep)); obj = it.Next() {
 		old = append(old, obj)
 	}
 	for _, obj := range old {
@@ -175,10 +199,8 @@ func applyInboxReleased(tx *Tx, m EventMeta, d InboxReleased) error {
 			return err
 		}
 	}
-	for _, k := range d.Keys {
-		if err := tx.Insert(tableReleased, &releasedKey{Key: k, At: m.Time}); err != nil {
-			return err
-		}
+	if err := tx.Insert(tableReleased, &releasedRow{Event: m.ID, At: m.Time, Keys: d.Keys}); err != nil {
+		return err
 	}
 	// Commands still held that the journal already took — on replay, when
 	// a crash came between the two; on catching up with a shared journal,
@@ -253,12 +275,7 @@ func (s *Store) holdGroup(group []*request) {
 		if h == nil {
 			continue
 		}
-		b, err := json.Marshal(h)
-		if err != nil {
-			r.err = Internal(err, "encoding a held command")
-			continue
-		}
-		recs = append(recs, b)
+		recs = append(recs, h.appendJSON(nil))
 		hs = append(hs, h)
 		owners = append(owners, r)
 		pending = append(pending, h.staged...)
@@ -343,6 +360,7 @@ func (s *Store) Held() int {
 
 // release commits what is due. Call with s.mu held.
 func (s *Store) release(ctx context.Context) error {
+	s.dropSynced(ctx)
 	hour := s.clock.Now().UTC().Truncate(time.Hour)
 	if s.heldFrom.IsZero() || !s.heldFrom.Before(hour) {
 		return nil
@@ -373,12 +391,6 @@ func (s *Store) release(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	var syncErr error
-	if sj, ok := s.journal.(Syncer); ok && len(keys) > 0 {
-		// The inbox lets go of them below: they must be on stable storage
-		// first, whatever the journal's sync policy.
-		syncErr = sj.Sync()
-	}
 	gone := append(append(keys, dropped...), s.released...)
 	isGone := make(map[ID]bool, len(gone))
 	for _, k := range gone {
@@ -397,15 +409,46 @@ func (s *Store) release(ctx context.Context) error {
 	}
 	s.held, s.released = keep, nil
 	s.restage()
-	if syncErr != nil {
-		// They stay in the inbox: the next open finds them released, or
-		// releases them again if the journal lost them.
-		return Unavailable(syncErr, "the anonymous commands of the hour were written but could not be made durable")
-	}
-	// What the journal took leaves the inbox; a failure here only leaves
-	// records that the next open finds released and drops.
-	_ = s.inbox.Drop(ctx, gone)
+	// What the journal took leaves the inbox once the journal has it on
+	// stable storage — at once under SyncEveryCommit, or on a shared
+	// journal; after the journal's next sync under the gathering policies.
+	// Until then, and if letting go fails, the records stay: the next open
+	// finds them released and drops them.
+	s.toDrop = append(s.toDrop, dropAfter{seq: s.seq, keys: gone})
+	s.dropSynced(ctx)
 	return nil
+}
+
+// dropAfter is keys the inbox may let go of once the journal has synced
+// the event at seq.
+type dropAfter struct {
+	seq  uint64
+	keys []ID
+}
+
+// dropSynced lets the inbox go of what the journal has on stable storage.
+// Call with s.mu held.
+func (s *Store) dropSynced(ctx context.Context) {
+	if len(s.toDrop) == 0 {
+		return
+	}
+	synced := s.seq
+	if pj, ok := s.journal.(interface{ Progress() Progress }); ok {
+		synced = pj.Progress().Synced
+	}
+	n := 0
+	var keys []ID
+	for n < len(s.toDrop) && s.toDrop[n].seq <= synced {
+		keys = append(keys, s.toDrop[n].keys...)
+		n++
+	}
+	if n == 0 {
+		return
+	}
+	if err := s.inbox.Drop(ctx, keys); err != nil {
+		return // tried again later; the next open drops them anyway
+	}
+	s.toDrop = s.toDrop[n:]
 }
 
 // releaseOnce applies the due commands in key order and journals them
@@ -544,10 +587,19 @@ func (s *Store) loadHeld(ctx context.Context) error {
 // already took, and stages again what the rest staged, for Tx.Pending.
 func (s *Store) settleHeld(ctx context.Context) error {
 	if len(s.held) > 0 {
-		v := s.pub.Load().Txn(false)
+		gone := map[ID]bool{}
+		it, err := s.pub.Load().Txn(false).Get(tableReleased, "id")
+		if err != nil {
+			return Internal(err, "reading released keys")
+		}
+		for obj := it.Next(); obj != nil; obj = it.Next() {
+			for _, k := range obj.(*releasedRow).Keys {
+				gone[k] = true
+			}
+		}
 		keep := s.held[:0]
 		for _, h := range s.held {
-			if obj, err := v.First(tableReleased, "id", h.Key); err == nil && obj != nil {
+			if gone[h.Key] {
 				s.released = append(s.released, h.Key)
 			} else {
 				keep = append(keep, h)
