@@ -44,6 +44,10 @@ type Tx struct {
 	replaying bool
 	// anon: everything the command causes is anonymous (PRIV-1).
 	anon bool
+	// payloads, kept for a command held until the end of its hour, are
+	// its events' payloads, so that its release need not decode them.
+	payloads []EventData
+	keep     bool
 }
 
 // Now is the command's one reading of the clock, in UTC. During replay it
@@ -227,6 +231,9 @@ func (tx *Tx) Emit(d EventData) error {
 		return err
 	}
 	tx.events = append(tx.events, Event{Seq: m.Seq, ID: id, Time: t, Type: et.Name, Actor: actor, Data: data})
+	if tx.keep {
+		tx.payloads = append(tx.payloads, d)
+	}
 	return nil
 }
 
