@@ -28,6 +28,7 @@ type FileInbox struct {
 	mu       sync.Mutex // the journal's sync loop syncs it too
 	syncEach bool       // sync every Hold (SyncEveryCommit)
 	dirty    bool       // written since the last sync
+	gathered []byte     // held, not yet written (the gathering policies)
 	fs       vfs.FS
 	path     string
 	f        vfs.File
@@ -49,15 +50,16 @@ func (j *FileJournal) Inbox() (Inbox, error) {
 	return in, nil
 }
 
-// syncInbox syncs the journal's inbox with the journal's own sync.
-func (j *FileJournal) syncInbox() error {
+// flushInbox writes what the journal's inbox gathered, with the
+// journal's own flush, and syncs it with the journal's sync.
+func (j *FileJournal) flushInbox(sync bool) error {
 	j.mu.Lock()
 	in := j.inbox
 	j.mu.Unlock()
 	if in == nil {
 		return nil
 	}
-	return in.sync()
+	return in.flush(sync)
 }
 
 func openFileInbox(fsys vfs.FS, path string, syncEach bool) (*FileInbox, error) {
@@ -122,17 +124,21 @@ func (in *FileInbox) Hold(_ context.Context, records [][]byte) error {
 		keys[i] = k
 		b = append(append(b, r...), '\n')
 	}
-	if _, err := in.f.WriteAt(b, in.size); err != nil {
-		in.failed = err
-		return Unavailable(err, "writing the inbox")
-	}
-	in.dirty = true
 	if in.syncEach {
+		if _, err := in.f.WriteAt(b, in.size); err != nil {
+			in.failed = err
+			return Unavailable(err, "writing the inbox")
+		}
+		in.size += int64(len(b))
+		in.dirty = true
 		if err := in.syncLocked(); err != nil {
 			return err
 		}
+	} else {
+		// Gathered, as the journal gathers its commands: written by the
+		// journal's next flush.
+		in.gathered = append(in.gathered, b...)
 	}
-	in.size += int64(len(b))
 	for i, k := range keys {
 		if _, dup := in.recs[k]; !dup {
 			in.order = append(in.order, k)
@@ -142,14 +148,34 @@ func (in *FileInbox) Hold(_ context.Context, records [][]byte) error {
 	return nil
 }
 
-// sync forces what was held to stable storage.
-func (in *FileInbox) sync() error {
+// flush writes what was gathered and, with sync, forces what was held to
+// stable storage.
+func (in *FileInbox) flush(sync bool) error {
 	in.mu.Lock()
 	defer in.mu.Unlock()
+	if err := in.writeLocked(); err != nil || !sync {
+		return err
+	}
 	return in.syncLocked()
 }
 
+func (in *FileInbox) writeLocked() error {
+	if len(in.gathered) == 0 || in.f == nil || in.failed != nil {
+		return in.failed
+	}
+	if _, err := in.f.WriteAt(in.gathered, in.size); err != nil {
+		in.failed = err
+		return Unavailable(err, "writing the inbox")
+	}
+	in.size += int64(len(in.gathered))
+	in.gathered, in.dirty = in.gathered[:0], true
+	return nil
+}
+
 func (in *FileInbox) syncLocked() error {
+	if err := in.writeLocked(); err != nil {
+		return err
+	}
 	if !in.dirty || in.f == nil || in.failed != nil {
 		return in.failed
 	}
@@ -208,7 +234,7 @@ func (in *FileInbox) Drop(_ context.Context, keys []ID) error {
 			in.failed = err
 			return Unavailable(err, "emptying the inbox")
 		}
-		in.size, in.order, in.dirty = 0, nil, false
+		in.size, in.order, in.dirty, in.gathered = 0, nil, false, nil
 		clear(in.recs)
 		return nil
 	}
@@ -235,7 +261,7 @@ func (in *FileInbox) Drop(_ context.Context, keys []ID) error {
 		in.failed = err
 	}
 	in.f.Close()
-	in.f, in.size, in.order, in.dirty = f, int64(len(b)), order, false
+	in.f, in.size, in.order, in.dirty, in.gathered = f, int64(len(b)), order, false, nil
 	for _, k := range keys {
 		delete(in.recs, k)
 	}

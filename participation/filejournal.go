@@ -619,7 +619,7 @@ func (j *FileJournal) Sync() error {
 	if err := j.flush(true); err != nil {
 		return err
 	}
-	return j.syncInbox()
+	return j.flushInbox(true)
 }
 
 func (j *FileJournal) syncLoop() {
@@ -633,8 +633,8 @@ func (j *FileJournal) syncLoop() {
 		case <-t.C:
 		case <-j.kick:
 		}
-		if err := j.flush(j.opts.Sync == SyncInterval); err == nil && j.opts.Sync == SyncInterval {
-			_ = j.syncInbox()
+		if err := j.flush(j.opts.Sync == SyncInterval); err == nil {
+			_ = j.flushInbox(j.opts.Sync == SyncInterval)
 		}
 	}
 }
