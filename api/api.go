@@ -37,11 +37,12 @@ var (
 	Worker      = p.Actor{ID: p.MustParseID("0190de00-0000-7000-8000-0000000000c3"), Role: p.RoleStaff}
 )
 
-// clock is the wall clock — moved on by the hours the evaluator skipped
-// (see the method clock.nextHour) — or a simulated one while the sample
-// county is generated.
+// clock is the wall clock (or an edge's, see [Config.Clock]) — moved on
+// by the hours the evaluator skipped (see the method clock.nextHour) — or
+// a simulated one while the sample county is generated.
 type clock struct {
 	mu     sync.Mutex
+	base   p.Clock // nil: the wall clock
 	fixed  time.Time
 	offset time.Duration
 }
@@ -52,14 +53,22 @@ func (c *clock) Now() time.Time {
 	if !c.fixed.IsZero() {
 		return c.fixed
 	}
-	return time.Now().Add(c.offset)
+	return c.now().Add(c.offset)
+}
+
+// now reads the underlying clock. Call with c.mu held.
+func (c *clock) now() time.Time {
+	if c.base != nil {
+		return c.base.Now()
+	}
+	return time.Now()
 }
 
 // nextHour moves the clock on to the start of the next hour.
 func (c *clock) nextHour() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	now := time.Now().Add(c.offset)
+	now := c.now().Add(c.offset)
 	c.offset += now.Truncate(time.Hour).Add(time.Hour).Sub(now)
 }
 

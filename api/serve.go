@@ -27,6 +27,10 @@ type Config struct {
 	// Modules are an edge's own modules, registered besides the
 	// library's (an HTTP service keeps its device tokens in one).
 	Modules []p.Module
+	// Clock tells the store the time; nil means the wall clock. Tests pass
+	// a [p.ManualClock] to move past the hour in which anonymous commands
+	// are held (PRIV-1) and call [p.Store.Release].
+	Clock p.Clock
 }
 
 // New opens an App over cfg's journal and keys for an edge that
@@ -36,7 +40,7 @@ func New(cfg *Config) (*App, error) {
 	if cfg == nil {
 		cfg = &Config{}
 	}
-	a := &App{mu: &sync.Mutex{}, journal: cfg.Journal, keys: cfg.Keys, clock: &clock{}, rand: &source{}, names: map[p.ID]string{}, served: true}
+	a := &App{mu: &sync.Mutex{}, journal: cfg.Journal, keys: cfg.Keys, clock: &clock{base: cfg.Clock}, rand: &source{}, names: map[p.ID]string{}, served: true}
 	if a.journal == nil {
 		a.journal = p.NewMemoryJournal()
 	}

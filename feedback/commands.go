@@ -191,6 +191,28 @@ func (f *Service) PressBatch(ctx context.Context, actor p.Actor, device p.ID, pr
 	}
 	var res PressResult
 	err := f.s.Exec(ctx, actor, ActionPress, func(tx *p.Tx) error {
+		var err error
+		res, err = f.PressIn(tx, device, presses)
+		return err
+	})
+	return res, err
+}
+
+// PressIn records presses as part of the command tx, as [Service.PressBatch]
+// does in a command of its own: an edge that keeps a record of its own
+// with the presses (an idempotency key, say) runs both in one command.
+// The command's actor must be allowed [ActionPress]; it is checked here.
+// On error nothing has been emitted.
+func (f *Service) PressIn(tx *p.Tx, device p.ID, presses []Press) (PressResult, error) {
+	if err := f.ready(); err != nil {
+		return PressResult{}, err
+	}
+	actor := tx.Actor()
+	if err := tx.Policy().Authorize(actor, ActionPress); err != nil {
+		return PressResult{}, err
+	}
+	var res PressResult
+	err := func() error {
 		if actor.Role.IsClientSide() && actor.ID != device {
 			return p.Errorf(p.EFORBIDDEN, "a device records only its own presses")
 		}
@@ -257,8 +279,11 @@ func (f *Service) PressBatch(ctx context.Context, actor p.Actor, device p.ID, pr
 		}
 		st.presses[device] = last
 		return nil
-	})
-	return res, err
+	}()
+	if err != nil {
+		return PressResult{}, err
+	}
+	return res, nil
 }
 
 // ReplyRequest asks for a reply to feedback: how to reach the sender.

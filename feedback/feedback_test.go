@@ -260,6 +260,31 @@ func TestDevices(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, 2, rep.Filtered)
 	})
+	t.Run("FB-4_PressInAnotherCommand", func(t *testing.T) {
+		e := newEnv(t, nil, nil)
+		d := e.device()
+		// An edge's own command records presses with a record of its own;
+		// the press policy still holds, and a refusal emits nothing.
+		e.refused(p.EFORBIDDEN, func() error {
+			return e.s.Exec(e.ctx, worker, feedback.ActionSubmit, func(tx *p.Tx) error {
+				_, err := e.fb.PressIn(tx, d.ID, []feedback.Press{{Rating: 3}})
+				return err
+			})
+		})
+		var res feedback.PressResult
+		require.NoError(t, e.s.Exec(e.ctx, deviceActor(d), feedback.ActionPress, func(tx *p.Tx) error {
+			var err error
+			res, err = e.fb.PressIn(tx, d.ID, []feedback.Press{{Rating: 3, At: t0}})
+			return err
+		}))
+		assert.Equal(t, feedback.PressResult{Counted: 1}, res)
+		// The next press of the hour sees the held one (Tx.Pending).
+		res, err := e.fb.Press(e.ctx, deviceActor(d), d.ID, feedback.Press{Rating: 3, At: t0.Add(time.Second)})
+		require.NoError(t, err)
+		assert.Equal(t, feedback.PressResult{Filtered: 1}, res)
+		e.endHour()
+		assert.Len(t, events(t, e.j, "feedback.pressed"), 2)
+	})
 	t.Run("FB-4_Refusals", func(t *testing.T) {
 		e := newEnv(t, nil, nil)
 		d := e.device()

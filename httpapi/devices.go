@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
-	"sync"
 
 	"github.com/hashicorp/go-memdb"
 
@@ -22,8 +21,11 @@ import (
 // Feedback terminals sign in with a token of their own, issued when the
 // device is registered: shown once, kept only as its SHA-256, revocable.
 // A terminal posts a batch of presses with an Idempotency-Key; the
-// service records the key in the journal (this module's events), so a
-// batch retried after a lost answer or a restart is counted once.
+// service records the key with the presses in one command (this module's
+// events), so a batch retried after a lost answer or a restart is counted
+// once. A device's commands are anonymous (PRIV-1): they are held until
+// the end of their hour, and a retry within the hour finds the key among
+// the held commands (see [participation.Tx.Pending]).
 
 // ModuleName is the name of the service's module, the prefix of its
 // event types.
@@ -52,16 +54,20 @@ type (
 	DeviceTokenRevoked struct {
 		Device p.ID `json:"device"`
 	}
-	// BatchReceived: a device's batch under a key is about to be
-	// pressed. Key is the HMAC-SHA-256 of the device's key under the
-	// device's token, so that a key that holds a time gives none away
-	// (PRIV-1) to whoever reads the journal without the token.
+	// BatchReceived: a device's batch under a key was about to be
+	// pressed, in a command of its own. It is no longer emitted — a batch
+	// is one command, its presses and [BatchRecorded] together — and is
+	// kept so that journals that hold it replay. Key is the HMAC-SHA-256
+	// of the device's key under the device's token, so that a key that
+	// holds a time gives none away (PRIV-1) to whoever reads the journal
+	// without the token.
 	BatchReceived struct {
 		Device p.ID   `json:"device"`
 		Key    string `json:"key"`
 	}
-	// BatchRecorded: the batch under a key was pressed with this result,
-	// or refused with Code.
+	// BatchRecorded: the batch under a key was pressed with this result
+	// (the presses are the same command's), or refused with Code. Key is
+	// as in [BatchReceived].
 	BatchRecorded struct {
 		Device   p.ID   `json:"device"`
 		Key      string `json:"key"`
@@ -96,11 +102,19 @@ type tokenRow struct {
 
 type batchRow struct {
 	ID       string // device/key
-	Received uint64 // the journal position of BatchReceived
+	Received uint64 // the journal position of BatchReceived, in older journals
 	Done     bool
 	Result   feedback.PressResult
 	Code     string
 }
+
+// batchStage is what the batches of a command staged (see [p.Tx.Stage]):
+// the rows recorded, by id, so that later anonymous commands of the hour
+// see a batch held for its end.
+type batchStage map[string]batchRow
+
+// batchStageKey is the key the batches stage under.
+type batchStageKey struct{}
 
 // Module is the service's module: device tokens and batch records.
 func Module() p.Module {
@@ -149,6 +163,8 @@ func Module() p.Module {
 					c = *r
 				}
 				c.Done, c.Result, c.Code = true, feedback.PressResult{Counted: d.Counted, Filtered: d.Filtered}, d.Code
+				st := tx.Stage(batchStageKey{}, func() any { return batchStage{} }).(batchStage)
+				st[id] = c
 				return tx.Insert(tableBatches, &c)
 			}),
 		},
@@ -181,16 +197,14 @@ func hashOf(s string) string {
 // DeviceTokens issues, checks and revokes device tokens over an App's
 // store, and runs devices' batches once per idempotency key.
 type DeviceTokens struct {
-	app   *api.App
-	fb    *feedback.Service
-	mu    sync.Mutex
-	locks map[p.ID]*sync.Mutex
+	app *api.App
+	fb  *feedback.Service
 }
 
 // NewDeviceTokens returns the device tokens of app, whose store must
 // have [Module] registered (see [OpenFiles]).
 func NewDeviceTokens(app *api.App) *DeviceTokens {
-	return &DeviceTokens{app: app, fb: feedback.New(app.Store()), locks: map[p.ID]*sync.Mutex{}}
+	return &DeviceTokens{app: app, fb: feedback.New(app.Store())}
 }
 
 // Issue issues a new token for device, revoking any it had. The token is
@@ -260,18 +274,6 @@ func (d *DeviceTokens) Authenticate(token string) (p.Actor, error) {
 	return p.Actor{ID: r.Device, Role: p.RoleDevice}, nil
 }
 
-func (d *DeviceTokens) lock(device p.ID) func() {
-	d.mu.Lock()
-	l := d.locks[device]
-	if l == nil {
-		l = &sync.Mutex{}
-		d.locks[device] = l
-	}
-	d.mu.Unlock()
-	l.Lock()
-	return l.Unlock
-}
-
 // MaxIdempotencyKey is the longest idempotency key a device may send.
 const MaxIdempotencyKey = 200
 
@@ -284,91 +286,74 @@ func KeyDigest(token, key string) string {
 }
 
 // Batch presses a device's batch once per key: a key seen before answers
-// with the first result (replayed true) and presses nothing. The key is
-// recorded in the journal (as [KeyDigest] under token, the device's
-// token) before the presses and their result after, so that a restart
-// between the two finds the presses in the journal rather than pressing
-// them again. A key is the device's own: after its token is replaced, a
-// batch is a new one.
+// with the first result (replayed true) and presses nothing. The key (as
+// [KeyDigest] under token, the device's token) is recorded with the
+// presses and their result in one command, so the batch is journalled
+// whole or not at all. The command is anonymous and held until the end
+// of its hour (PRIV-1); a retry within the hour, also after a restart,
+// finds the key among the held commands. A key is the device's own:
+// after its token is replaced, a batch is a new one.
 func (d *DeviceTokens) Batch(ctx context.Context, device p.Actor, token, key string, presses []feedback.Press) (res feedback.PressResult, replayed bool, err error) {
 	if key == "" || len(key) > MaxIdempotencyKey {
 		return res, false, p.Invalid("Idempotency-Key", "send a key of 1 to %d characters, new for each batch and the same when it is retried", MaxIdempotencyKey)
 	}
-	defer d.lock(device.ID)()
-	s := d.app.Store()
 	k := KeyDigest(token, key)
 	id := device.ID.String() + "/" + k
-	row, ok, err := p.Lookup[*batchRow](s.View(), tableBatches, "id", id)
-	if err != nil {
-		return res, false, err
-	}
-	if ok && row.Done {
-		if row.Code != "" {
-			return res, true, p.Errorf(p.ECONFLICT, "the batch under this key was refused (%s); send the corrected batch with a new key", row.Code)
-		}
-		return row.Result, true, nil
-	}
-	if ok {
-		// Received, not recorded: the service stopped between the two.
-		// The presses are in the journal after the key, or were never
-		// made.
-		found, err := pressedAfter(ctx, s, row.Received, device.ID)
+	var refused error
+	err = d.app.Store().Exec(ctx, device, ActionRecordBatch, func(tx *p.Tx) error {
+		res, replayed, refused = feedback.PressResult{}, false, nil
+		row, ok, err := recordedBatch(tx, id)
 		if err != nil {
-			return res, false, err
+			return err
 		}
-		if found != nil {
-			err := s.Exec(ctx, device, ActionRecordBatch, func(tx *p.Tx) error {
-				return tx.Emit(BatchRecorded{Device: device.ID, Key: k, Counted: found.Counted, Filtered: found.Filtered})
-			})
-			return *found, true, err
+		if ok {
+			replayed = true
+			if row.Code != "" {
+				refused = p.Errorf(p.ECONFLICT, "the batch under this key was refused (%s); send the corrected batch with a new key", row.Code)
+				return nil
+			}
+			res = row.Result
+			return nil
 		}
-	} else if err := s.Exec(ctx, device, ActionRecordBatch, func(tx *p.Tx) error {
-		return tx.Emit(BatchReceived{Device: device.ID, Key: k})
-	}); err != nil {
-		return res, false, err
+		r, perr := d.fb.PressIn(tx, device.ID, presses)
+		switch code := p.ErrorCode(perr); {
+		case perr == nil:
+			res = r
+			return tx.Emit(BatchRecorded{Device: device.ID, Key: k, Counted: r.Counted, Filtered: r.Filtered})
+		case code == p.EINVALID || code == p.ECONFLICT || code == p.ENOTFOUND || code == p.EFORBIDDEN:
+			// Refused: the refusal is recorded, so that a retry of the
+			// same batch is told so rather than refused differently later.
+			refused = perr
+			return tx.Emit(BatchRecorded{Device: device.ID, Key: k, Code: code})
+		default:
+			return perr
+		}
+	})
+	if err != nil {
+		return feedback.PressResult{}, false, err
 	}
-	res, perr := d.fb.PressBatch(ctx, device, device.ID, presses)
-	rec := BatchRecorded{Device: device.ID, Key: k, Counted: res.Counted, Filtered: res.Filtered}
-	if perr != nil {
-		rec = BatchRecorded{Device: device.ID, Key: k, Code: p.ErrorCode(perr)}
+	if refused != nil {
+		return feedback.PressResult{}, replayed, refused
 	}
-	if err := s.Exec(ctx, device, ActionRecordBatch, func(tx *p.Tx) error { return tx.Emit(rec) }); err != nil && perr == nil {
-		return res, false, err
-	}
-	return res, false, perr
+	return res, replayed, nil
 }
 
-// pressedAfter finds the device's presses in the journal after position
-// seq: the batch that a received key led to.
-func pressedAfter(ctx context.Context, s *p.Store, seq uint64, device p.ID) (*feedback.PressResult, error) {
-	head, _ := s.Head()
-	sub := s.Subscribe(seq + 1)
-	for next := seq + 1; next <= head; next++ {
-		e, err := sub.Next(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if e.Type != (feedback.Pressed{}).EventType() {
-			continue
-		}
-		var ev feedback.Pressed
-		if err := json.Unmarshal(e.Data, &ev); err != nil {
-			return nil, p.Internal(err, "reading a press event")
-		}
-		if ev.Device != device {
-			continue
-		}
-		res := feedback.PressResult{}
-		for _, r := range ev.Presses {
-			if r.F {
-				res.Filtered++
-			} else {
-				res.Counted++
-			}
-		}
-		return &res, nil
+// recordedBatch finds a batch recorded under id: journalled, or held
+// for the end of its hour by an earlier anonymous command.
+func recordedBatch(tx *p.Tx, id string) (batchRow, bool, error) {
+	row, ok, err := p.Lookup[*batchRow](tx, tableBatches, "id", id)
+	if err != nil {
+		return batchRow{}, false, err
 	}
-	return nil, nil
+	if ok && row.Done {
+		return *row, true, nil
+	}
+	for _, v := range tx.Pending(batchStageKey{}) {
+		if r, ok := v.(batchStage)[id]; ok {
+			return r, true, nil
+		}
+	}
+	return batchRow{}, false, nil
 }
 
 // The device routes.

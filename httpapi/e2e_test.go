@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"net/http"
 	"os"
 	"strconv"
@@ -29,6 +30,38 @@ func journalLines(t *testing.T, dir string) [][]byte {
 		out = append(out, bytes.Clone(sc.Bytes()))
 	}
 	return out
+}
+
+// checkHeldBlocks checks every event of a feed: the events of anonymous
+// commands (an actor without an id: anonymous, or a device) come in
+// blocks, each closed by one inbox.released event that lists as many
+// commands as the block holds, and no named event comes between.
+func checkHeldBlocks(t *testing.T, got []sseEvent) {
+	t.Helper()
+	var commands, events int
+	blocks := 0
+	for _, e := range got {
+		ev, err := p.ParseEvent(e.Data)
+		require.NoError(t, err)
+		switch {
+		case ev.Type == (p.InboxReleased{}).EventType():
+			var d p.InboxReleased
+			require.NoError(t, json.Unmarshal(ev.Data, &d))
+			require.NotZero(t, events, "a release closes a block of held events")
+			assert.Len(t, d.Keys, commands, "the release lists every command of its block")
+			commands, events = 0, 0
+			blocks++
+		case ev.Actor.ID.IsZero() && (ev.Actor.Role == p.RoleAnonymous || ev.Actor.Role == p.RoleDevice):
+			events++
+			if ev.End {
+				commands++
+			}
+		default:
+			require.Zero(t, events, "event %d (%s) comes between held events and their release", ev.Seq, ev.Type)
+		}
+	}
+	assert.Zero(t, events, "every held event is followed by its release")
+	assert.NotZero(t, blocks)
 }
 
 type panelView struct {
@@ -121,7 +154,7 @@ func TestEndToEnd(t *testing.T) {
 	assert.True(t, again.Replayed)
 	assert.Equal(t, first.PressResult, again.PressResult)
 	c, f := presses(t, dir, dev.Device)
-	assert.Equal(t, 5, c+f, "one press and one batch of four")
+	assert.Zero(t, c+f, "PRIV-1: a device's presses wait for the end of their hour")
 
 	// Read half the feed live, then drop the connection.
 	head := len(journalLines(t, dir))
@@ -136,8 +169,14 @@ func TestEndToEnd(t *testing.T) {
 		Receipt string `json:"receipt"`
 	}
 	s.ok("", "feedback.submit", map[string]any{"service": "aikuissosiaalityo", "rating": 3, "text": "Jonotus kesti kauan.", "receipt": true}).into(t, &sub)
-	require.NotEmpty(t, sub.Receipt)
+	require.NotEmpty(t, sub.Receipt, "the e-form's answer carries its receipt code at once")
+	a = s.call("", "feedback.receipt", map[string]any{"code": sub.Receipt})
+	require.Equal(t, http.StatusNotFound, a.Status, "PRIV-1: the look-up answers not_found until the hour is over: %s", a.Body)
+	assert.Equal(t, p.ENOTFOUND, a.Problem.Code)
+	s.nextHour()
 	s.ok("", "feedback.receipt", map[string]any{"code": sub.Receipt})
+	c, f = presses(t, dir, dev.Device)
+	assert.Equal(t, 5, c+f, "one press and one batch of four, once the hour is over")
 
 	// A client's own contributions.
 	var mine p.Contribution
@@ -163,9 +202,13 @@ func TestEndToEnd(t *testing.T) {
 		types[e.Type] = true
 	}
 	for _, want := range []string{"panel.created", "panel.member_added", "panel.position_filled", "panel.meeting_held", "panel.statement_adopted",
-		"panel.statement_answered", "feedback.device_registered", "feedback.pressed", "httpapi.batch_recorded", "feedback.submitted", "contribution.received"} {
+		"panel.statement_answered", "feedback.device_registered", "feedback.pressed", "httpapi.batch_recorded", "feedback.submitted", "contribution.received",
+		"inbox.released"} {
 		assert.True(t, types[want], "the feed delivered %s", want)
 	}
+	t.Run("PRIV-1_anonymous_events_arrive_in_one_block_after_their_hour", func(t *testing.T) {
+		checkHeldBlocks(t, got)
+	})
 
 	t.Run("FilteredByType", func(t *testing.T) {
 		var want []string

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -78,6 +79,10 @@ type service struct {
 	router  routers.Router
 	handler *httpapi.Handler
 	front   atomic.Pointer[front]
+	// clock is the store's clock: anonymous commands take effect when
+	// their hour is over (PRIV-1), which the tests bring about with
+	// nextHour.
+	clock *p.ManualClock
 }
 
 type front struct{ http.Handler }
@@ -90,6 +95,9 @@ type options struct {
 	auth      httpapi.Authenticator
 	anonymous *httpapi.Limit
 	dir       string
+	// clock is the store's clock; nil means a new one at the present
+	// time. A restart passes the clock on.
+	clock *p.ManualClock
 }
 
 // start opens an App over a file journal in o.dir (a new temporary
@@ -102,12 +110,15 @@ func start(t *testing.T, o options) *service {
 	if o.auth == nil {
 		o.auth = staticTokens
 	}
-	app, err := httpapi.OpenFiles(o.dir, nil)
+	if o.clock == nil {
+		o.clock = p.NewManualClock(time.Now())
+	}
+	app, err := httpapi.OpenFiles(o.dir, &api.Config{Clock: o.clock})
 	require.NoError(t, err)
 	logs := &logBuffer{}
 	h, err := httpapi.New(&httpapi.Config{App: app, Authenticator: o.auth, Logger: slog.New(slog.NewJSONHandler(logs, nil)), Anonymous: o.anonymous})
 	require.NoError(t, err)
-	s := &service{t: t, app: app, dir: o.dir, logs: logs, handler: h}
+	s := &service{t: t, app: app, dir: o.dir, logs: logs, handler: h, clock: o.clock}
 	s.front.Store(&front{h})
 	srv := httptest.NewServer(s)
 	s.srv = srv
@@ -125,6 +136,26 @@ func start(t *testing.T, o options) *service {
 	s.router, err = legacy.NewRouter(s.doc)
 	require.NoError(t, err)
 	return s
+}
+
+// nextHour moves the store's clock to the start of the next hour and
+// releases the anonymous commands held for the hour that is over
+// (PRIV-1), as the store does by itself on the hour.
+func (s *service) nextHour() {
+	s.t.Helper()
+	now := s.clock.Now()
+	s.clock.Set(now.Truncate(time.Hour).Add(time.Hour))
+	require.NoError(s.t, s.app.Store().Release(context.Background()))
+	require.Zero(s.t, s.app.Store().Held(), "nothing of the hour that is over is held")
+}
+
+// restart stops the service and starts it again over the same data
+// directory and clock.
+func (s *service) restart(o options) *service {
+	s.t.Helper()
+	s.stop()
+	o.dir, o.clock = s.dir, s.clock
+	return start(s.t, o)
 }
 
 var stopOnce sync.Map

@@ -25,8 +25,10 @@ import (
 // The load test: 64 clients on loopback, each a feedback device that
 // posts batches of four presses (every fifth batch sent twice, as a
 // terminal does when an answer is lost) and a person who sends an
-// anonymous e-form, for a bounded time; then the service is stopped,
-// opened again, and every acknowledged item is found once. The same
+// anonymous e-form, for a bounded time; then the service is stopped and
+// opened again. Every acknowledged command is held, none journalled,
+// until the end of its hour (PRIV-1); the clock is moved past the hour,
+// the hour released, and every acknowledged item is found once. The same
 // commands run through the Go API in the same run, as the baseline.
 //
 // By default each client makes loadOps requests, which keeps go test
@@ -86,6 +88,7 @@ func summarize(lat []time.Duration, elapsed time.Duration) figures {
 // acked counts what the service acknowledged.
 type acked struct {
 	submitted, pressed atomic.Int64
+	batches            atomic.Int64 // first answers, not replays
 }
 
 func TestLoad(t *testing.T) {
@@ -139,6 +142,7 @@ func TestLoad(t *testing.T) {
 						var r httpapi.BatchResult
 						_ = json.Unmarshal(body, &r)
 						got.pressed.Add(int64(r.Counted + r.Filtered))
+						got.batches.Add(1)
 						if i%10 == 0 { // the answer was "lost": send the batch again
 							mine = append(mine, time.Since(t0))
 							t0 = time.Now()
@@ -169,32 +173,42 @@ func TestLoad(t *testing.T) {
 	overHTTP := summarize(lat, time.Since(began))
 	assert.Zero(t, failures.Load(), "every request answered 200, every retry replayed")
 
-	// Stop, open again, count.
+	// Stop, open again within the hour: everything acknowledged is held,
+	// nothing journalled. Then release the hour and count.
 	s.stop()
-	app, err := httpapi.OpenFiles(dir, nil)
+	app, err := httpapi.OpenFiles(dir, &api.Config{Clock: s.clock})
 	require.NoError(t, err)
-	var submitted, pressed int64
-	sub := app.Store().Subscribe(1)
-	head, _ := app.Store().Head()
-	for range head {
-		e, err := sub.Next(context.Background())
-		require.NoError(t, err)
-		switch e.Type {
-		case "feedback.submitted":
-			submitted++
-		case "feedback.pressed":
-			var ev feedback.Pressed
-			require.NoError(t, json.Unmarshal(e.Data, &ev))
-			pressed += int64(len(ev.Presses))
+	count := func() (submitted, pressed int64) {
+		sub := app.Store().Subscribe(1)
+		head, _ := app.Store().Head()
+		for range head {
+			e, err := sub.Next(context.Background())
+			require.NoError(t, err)
+			switch e.Type {
+			case "feedback.submitted":
+				submitted++
+			case "feedback.pressed":
+				var ev feedback.Pressed
+				require.NoError(t, json.Unmarshal(e.Data, &ev))
+				pressed += int64(len(ev.Presses))
+			}
 		}
+		return submitted, pressed
 	}
+	submitted, pressed := count()
+	assert.Zero(t, submitted+pressed, "PRIV-1: nothing anonymous is journalled within its hour")
+	assert.Equal(t, int(got.submitted.Load()+got.batches.Load()), app.Store().Held(), "every acknowledged command is held once after the restart")
+	s.clock.Set(s.clock.Now().Truncate(time.Hour).Add(time.Hour))
+	require.NoError(t, app.Store().Release(context.Background()))
+	require.Zero(t, app.Store().Held())
+	submitted, pressed = count()
 	require.NoError(t, app.Close())
 	assert.Equal(t, got.submitted.Load(), submitted, "every acknowledged e-form is in the journal once")
 	assert.Equal(t, got.pressed.Load(), pressed, "every acknowledged press is in the journal once, retried batches too")
 
 	// The baseline: the same commands through the Go API, same journal
 	// kind, same clients.
-	base, err := httpapi.OpenFiles(t.TempDir(), nil)
+	base, err := httpapi.OpenFiles(t.TempDir(), &api.Config{Clock: p.NewManualClock(time.Now())})
 	require.NoError(t, err)
 	defer base.Close()
 	fb := feedback.New(base.Store())
@@ -235,5 +249,4 @@ func TestLoad(t *testing.T) {
 	assert.Zero(t, failures.Load())
 	t.Logf("over HTTP: %s", overHTTP)
 	t.Logf("Go API:    %s", goAPI)
-	_ = api.MaxArgument
 }

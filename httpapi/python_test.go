@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os/exec"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -81,7 +82,10 @@ func (s *service) validated() *validator {
 
 // TestPythonClient runs the README's Python client (standard library
 // only) against the service, every request it sends and every answer it
-// gets checked against the contract.
+// gets checked against the contract: once within the hour, when its
+// receipt is not found yet (PRIV-1), and again after the hour, when the
+// receipt it was given first is found and staff read the board and the
+// feed.
 func TestPythonClient(t *testing.T) {
 	py, err := exec.LookPath("python3")
 	if err != nil {
@@ -89,12 +93,21 @@ func TestPythonClient(t *testing.T) {
 	}
 	s := start(t, options{})
 	v := s.validated()
-	out, err := exec.Command(py, "examples/client.py", s.srv.URL, "coordinator").CombinedOutput()
+	out, err := exec.Command(py, "examples/client.py", s.srv.URL).CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	text := string(out)
 	assert.Contains(t, text, "contract 3.1.0")
-	assert.Regexp(t, `receipt [0-9A-Z]{4}(-[0-9A-Z]{4})+`, text)
-	assert.Contains(t, text, "state received")
+	receipt := regexp.MustCompile(`receipt ([0-9A-Z]{4}(-[0-9A-Z]{4})+)`).FindStringSubmatch(text)
+	require.NotNil(t, receipt, "the answer carries the receipt code at once: %s", text)
+	assert.Contains(t, text, "state not yet")
+	assert.NotContains(t, text, "state received")
+
+	s.nextHour()
+	out, err = exec.Command(py, "examples/client.py", s.srv.URL, "coordinator", receipt[1]).CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	text = string(out)
+	assert.Contains(t, text, "state not yet", "the new feedback waits for its hour")
+	assert.Contains(t, text, "state received", "the first is found once its hour is over")
 	assert.Contains(t, text, "refused forbidden 401")
 	assert.Contains(t, text, "board 1")
 	assert.Contains(t, text, "event 1 ")

@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
 """A client of the osallisuus HTTP service in Python 3, standard library only.
 
-    python3 client.py http://127.0.0.1:8080 [STAFF_TOKEN]
+    python3 client.py http://127.0.0.1:8080 [STAFF_TOKEN [RECEIPT]]
 
 It reads the contract, sends anonymous feedback with a receipt, looks the
 receipt up, and with a staff member's token (an OpenID Connect access
 token) reads the loop's board and the first events of the live feed.
 Every failure is an RFC 9457 problem carrying the library's code.
+
+Anonymous feedback takes effect when its hour is over: the answer carries
+the receipt code at once, and looking it up answers not_found until the
+next full hour. Give a RECEIPT sent earlier to look it up again.
 """
 import json
 import sys
@@ -59,6 +63,18 @@ def events(base, token, count, after=None):
     return out
 
 
+def lookup(base, code):
+    """Looks a receipt up; before the end of its hour it is not found yet."""
+    try:
+        found = call(base, "feedback.receipt", {"code": code})
+    except Problem as p:
+        if p.problem["code"] != "not_found":
+            raise
+        print("state not yet: look it up again after the full hour")
+        return
+    print("state", found["state"])
+
+
 def main():
     base = sys.argv[1].rstrip("/")
     token = sys.argv[2] if len(sys.argv) > 2 else None
@@ -69,8 +85,9 @@ def main():
     sent = call(base, "feedback.submit", {"service": "aikuissosiaalityo", "rating": 4,
                                           "text": "Sain ajan nopeasti.", "receipt": True})
     print("receipt", sent["receipt"])
-    found = call(base, "feedback.receipt", {"code": sent["receipt"]})
-    print("state", found["state"])
+    lookup(base, sent["receipt"])
+    if len(sys.argv) > 3:
+        lookup(base, sys.argv[3])
 
     try:
         call(base, "loop.board")

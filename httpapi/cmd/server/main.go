@@ -45,6 +45,11 @@ func main() {
 	}
 }
 
+// clock is the store's clock: nil, the wall clock. The tests set one
+// they move, to see the anonymous commands of an hour released when it is
+// over (PRIV-1).
+var clock p.Clock
+
 func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("server", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (loopback by default)")
@@ -66,7 +71,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if *pg != "" {
 		app, err = openPostgres(ctx, *pg, *table)
 	} else {
-		app, err = httpapi.OpenFiles(*data, nil)
+		app, err = httpapi.OpenFiles(*data, &api.Config{Clock: clock})
 	}
 	if err != nil {
 		return err
@@ -131,5 +136,5 @@ func openPostgres(ctx context.Context, url, table string) (*api.App, error) {
 		pool.Close()
 		return nil, err
 	}
-	return api.New(&api.Config{Journal: journal, Keys: keys, Modules: []p.Module{httpapi.Module()}})
+	return api.New(&api.Config{Journal: journal, Keys: keys, Modules: []p.Module{httpapi.Module()}, Clock: clock})
 }

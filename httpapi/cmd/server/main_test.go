@@ -15,6 +15,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	p "github.com/osallisuus/osallisuus/participation"
 )
 
 // serve runs the server with args and returns its printed address and a
@@ -42,10 +44,15 @@ func submit(t *testing.T, addr string) {
 	assert.Equal(t, http.StatusOK, res.StatusCode)
 }
 
-// TestServer runs the server on a file journal, twice: it prints its
-// address on loopback, serves the contract and the methods, stops on
-// cancel, and keeps what it was sent.
+// TestServer runs the server on a file journal, three times: it prints
+// its address on loopback, serves the contract and the methods, stops on
+// cancel, and keeps what it was sent. Anonymous feedback is kept in the
+// inbox beside the journal until its hour is over (PRIV-1), across
+// restarts; the server that starts after the hour journals it.
 func TestServer(t *testing.T) {
+	manual := p.NewManualClock(time.Now())
+	clock = manual
+	t.Cleanup(func() { clock = nil })
 	dir := t.TempDir()
 	addr, stop := serve(t, "-data", dir)
 	res, err := http.Get(addr + "/openapi.json")
@@ -61,6 +68,16 @@ func TestServer(t *testing.T) {
 	submit(t, addr)
 	require.NoError(t, stop())
 	journal, err := os.ReadFile(dir + "/journal")
+	require.NoError(t, err)
+	inbox, err := os.ReadFile(dir + "/journal.inbox")
+	require.NoError(t, err)
+	assert.Zero(t, strings.Count(string(journal), `"type":"feedback.submitted"`), "PRIV-1: held until the end of the hour")
+	assert.Equal(t, 2, strings.Count(string(inbox), `"type":"feedback.submitted"`), "the inbox outlives the process")
+
+	manual.Set(manual.Now().Truncate(time.Hour).Add(time.Hour))
+	_, stop = serve(t, "-data", dir)
+	require.NoError(t, stop())
+	journal, err = os.ReadFile(dir + "/journal")
 	require.NoError(t, err)
 	assert.Equal(t, 2, strings.Count(string(journal), `"type":"feedback.submitted"`), "the journal outlives the process")
 }
