@@ -229,6 +229,43 @@ type delta struct {
 	filtered []pendingFiltered
 	answers  []pendingAnswer
 	presses  map[p.ID]time.Time
+	// l is the module's state, for its calendar.
+	l *live
+	// months, in an accumulator of the hour's held commands (see
+	// p.Accumulator), counts their items by service, theme and month;
+	// presses there is each device's last press.
+	months map[monthKey]int
+}
+
+type monthKey struct {
+	service, theme string
+	month          uint32
+}
+
+// Empty implements p.Accumulator: the anonymous commands held until the
+// end of their hour share one delta a store, which later ones read
+// through Tx.Pending in constant time.
+func (d *delta) Empty() p.Accumulator {
+	return &delta{l: d.l, presses: map[p.ID]time.Time{}, months: map[monthKey]int{}}
+}
+
+// Add implements p.Accumulator.
+func (d *delta) Add(other any) {
+	o := other.(*delta)
+	for dev, t := range o.presses {
+		if t.After(d.presses[dev]) {
+			d.presses[dev] = t
+		}
+	}
+	for _, it := range o.items {
+		if len(it.themes) == 0 {
+			continue
+		}
+		_, month := d.l.calendar(it.hour)
+		for _, th := range it.themes {
+			d.months[monthKey{it.service, th, month}]++
+		}
+	}
 }
 
 type stageKey struct{}
@@ -236,7 +273,7 @@ type stageKey struct{}
 // stage returns the command's delta, registering the hook that merges it.
 func (l *live) stage(tx *p.Tx) *delta {
 	return tx.Stage(stageKey{}, func() any {
-		d := &delta{}
+		d := &delta{l: l}
 		tx.OnCommit(func() { l.merge(d) })
 		return d
 	}).(*delta)
@@ -408,6 +445,10 @@ func (l *live) pendingMonthCount(tx *p.Tx, service, theme string, hour uint32) i
 	_, month := l.calendar(hour)
 	n := 0
 	for _, v := range tx.Pending(stageKey{}) {
+		if d := v.(*delta); d.months != nil {
+			n += d.months[monthKey{service, theme, month}]
+			continue
+		}
 		for _, it := range v.(*delta).items {
 			if it.service != service || !slices.Contains(it.themes, theme) {
 				continue

@@ -258,9 +258,7 @@ func (s *Store) holdGroup(group []*request) {
 			return
 		}
 	}
-	// What the held commands staged, without copying: appends below go to
-	// a new array.
-	pending := s.heldStaged[:len(s.heldStaged):len(s.heldStaged)]
+	var pending []staged // this group's held commands', before they are held
 	var recs [][]byte
 	var hs []*held
 	var owners []*request
@@ -297,7 +295,7 @@ func (s *Store) holdGroup(group []*request) {
 	}
 	s.held = append(s.held, hs...)
 	for _, h := range hs {
-		s.heldStaged = append(s.heldStaged, h.staged...)
+		s.addHeldStaged(h.staged)
 		if s.heldFrom.IsZero() || h.Hour.Before(s.heldFrom) {
 			s.heldFrom = h.Hour
 		}
@@ -310,7 +308,7 @@ func (s *Store) runHeld(r *request, pending []staged) (h *held, err error) {
 	txn := s.db.Txn(true)
 	defer txn.Abort()
 	now := s.clock.Now().UTC().Round(0)
-	tx := &Tx{txn: txn, s: s, now: now, actor: r.actor, action: r.action, pending: pending, anon: true, keep: true}
+	tx := &Tx{txn: txn, s: s, now: now, actor: r.actor, action: r.action, pending: pending, anon: true, keep: true, held: s.heldIndex}
 	defer func() {
 		if p := recover(); p != nil {
 			h, err = nil, Errorf(EINTERNAL, "command %s failed: %v", r.action, p)
@@ -335,9 +333,33 @@ func (s *Store) runHeld(r *request, pending []staged) (h *held, err error) {
 
 // restage gathers again what the held commands staged, for Tx.Pending.
 func (s *Store) restage() {
-	s.heldStaged = nil
+	s.heldIndex = nil
 	for _, h := range s.held {
-		s.heldStaged = append(s.heldStaged, h.staged...)
+		s.addHeldStaged(h.staged)
+	}
+}
+
+// addHeldStaged indexes what a held command staged by key, adding values
+// that accumulate (see [Accumulator]) to the key's one accumulator.
+func (s *Store) addHeldStaged(st []staged) {
+	if s.heldIndex == nil {
+		s.heldIndex = map[any][]any{}
+	}
+	for _, x := range st {
+		list := s.heldIndex[x.key]
+		if acc, ok := x.val.(Accumulator); ok {
+			if len(list) == 0 {
+				a := acc.Empty()
+				a.Add(x.val)
+				s.heldIndex[x.key] = []any{a}
+				continue
+			}
+			if a, ok := list[0].(Accumulator); ok {
+				a.Add(x.val)
+				continue
+			}
+		}
+		s.heldIndex[x.key] = append(list, x.val)
 	}
 }
 

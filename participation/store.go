@@ -113,12 +113,12 @@ type Store struct {
 	erasers []func(tx *Tx, subject ID) error
 	history History // nil without Config.History
 
-	inbox      Inbox
-	held       []*held     // anonymous commands waiting for their hour's end
-	heldFrom   time.Time   // the earliest hour held
-	heldStaged []staged    // what the held commands staged, for Tx.Pending
-	toDrop     []dropAfter // released, to leave the inbox once the journal synced them
-	released   []ID        // on replay: held keys the journal already took
+	inbox     Inbox
+	held      []*held       // anonymous commands waiting for their hour's end
+	heldFrom  time.Time     // the earliest hour held
+	heldIndex map[any][]any // what the held commands staged, by key, for Tx.Pending
+	toDrop    []dropAfter   // released, to leave the inbox once the journal synced them
+	released  []ID          // on replay: held keys the journal already took
 
 	mu     sync.Mutex // the write path
 	qmu    sync.Mutex // guards queue

@@ -48,6 +48,21 @@ type Tx struct {
 	// its events' payloads, so that its release need not decode them.
 	payloads []EventData
 	keep     bool
+	// held is what the commands held for the end of their hour staged,
+	// by key (see [Accumulator]).
+	held map[any][]any
+}
+
+// Accumulator is implemented by staged values that the anonymous
+// commands held for one hour can share (see [Tx.Pending]): rather than
+// one value a command, which a later command would read through one by
+// one, the store keeps one accumulator a key. Empty returns a new, empty
+// value of the same kind; Add adds another value of that kind to it. An
+// accumulator is only read through Tx.Pending; the held commands' own
+// values are left as they are.
+type Accumulator interface {
+	Empty() Accumulator
+	Add(other any)
 }
 
 // Now is the command's one reading of the clock, in UTC. During replay it
@@ -120,6 +135,9 @@ type staged struct{ key, val any }
 // Tx spans a batch and [Tx.Stage] already returns what the batch staged.
 func (tx *Tx) Pending(key any) []any {
 	var out []any
+	if tx.held != nil {
+		out = append(out, tx.held[key]...)
+	}
 	for _, s := range tx.pending {
 		if s.key == key {
 			out = append(out, s.val)
