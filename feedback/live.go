@@ -137,7 +137,7 @@ func (in *interner) lookup(s string) (uint32, bool) {
 
 // live is the module's per-store state.
 type live struct {
-	cfg Config
+	cfg Config `snapshot:"config"`
 
 	mu       sync.RWMutex
 	chunks   [][]itemRec
@@ -164,9 +164,9 @@ type live struct {
 	lastPress map[p.ID]time.Time
 
 	calMu    sync.Mutex
-	calHour  uint32
-	calDay   uint32
-	calMonth uint32
+	calHour  uint32 `snapshot:"-"`
+	calDay   uint32 `snapshot:"-"`
+	calMonth uint32 `snapshot:"-"`
 }
 
 func newLive(cfg Config) *live {

@@ -19,3 +19,9 @@ func Queued(s *Store) int {
 	defer s.qmu.Unlock()
 	return len(s.queue)
 }
+
+// SnapshotsOverFS is cfg with its snapshots written through fsys.
+func SnapshotsOverFS(cfg SnapshotConfig, fsys vfs.FS) *SnapshotConfig {
+	cfg.fsys = fsys
+	return &cfg
+}

@@ -69,6 +69,10 @@ type Config struct {
 	// Loop holds the contribution loop's deadlines; nil means 14 days to
 	// acknowledge and 90 days to respond.
 	Loop *LoopPolicy
+	// Snapshots, if set, keeps snapshots of the state in a directory, so
+	// that opening replays only the journal after the newest; nil means
+	// none (see [SnapshotConfig]).
+	Snapshots *SnapshotConfig
 	// FeedTail is how many recent events the change feed keeps in memory
 	// for subscribers that keep up; zero means 4096. Older events are read
 	// back from the journal.
@@ -115,6 +119,8 @@ type Store struct {
 	tailStart uint64  // the oldest seq the ring still holds
 	notify    chan struct{}
 	done      chan struct{}
+
+	snapshotState
 }
 
 // Open builds a store: it registers the modules, replays the journal
@@ -185,11 +191,17 @@ func Open(ctx context.Context, cfg *Config) (*Store, error) {
 	// trees to find what to notify.
 	s.db = db.Snapshot()
 	s.pub.Store(s.db.Snapshot())
+	s.schema = schema
+	if err := s.openSnapshots(ctx, c.Snapshots, modules); err != nil {
+		return nil, err
+	}
 	if err := s.replay(ctx); err != nil {
 		return nil, err
 	}
+	s.opened.Replayed = s.seq - s.opened.Snapshot.Seq
 	s.committed = s.seq
 	s.tailStart = s.seq + 1
+	s.startSnapshots()
 	if n, ok := c.Journal.(Notifier); ok {
 		go s.follow(n)
 	}
@@ -486,6 +498,7 @@ func (s *Store) View() *View { return &View{txn: s.pub.Load().Txn(false), s: s} 
 // Close stops the store and closes its journal. Subscribers' Next returns
 // an error afterwards.
 func (s *Store) Close() error {
+	defer s.waitSnapshotter()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {

@@ -1,0 +1,622 @@
+package participation
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/hashicorp/go-memdb"
+
+	"github.com/osallisuus/osallisuus/internal/vfs"
+)
+
+// SnapshotConfig makes a store keep snapshots of its state in a directory,
+// so that opening loads the newest one and replays only the journal after
+// it. The journal stays the only source of truth: a snapshot is used only
+// when the event at its position in the journal has the hash it records,
+// and one that is missing, stale, damaged, written by another build or
+// under another module configuration is passed over with a note
+// ([Store.Opened]). Deleting snapshots is always safe.
+//
+// A snapshot holds texts that appliers opened from sealed data. When a
+// subject is erased, the store deletes every snapshot in Dir taken before
+// the erasure (and writes a new one when Every is set), so that the
+// erased data survives in no snapshot of its own; snapshots written
+// elsewhere with [Store.Snapshot] are the caller's to delete.
+type SnapshotConfig struct {
+	// Dir is the directory of the snapshot files; it is made if missing.
+	// Snapshot files are local to the process, whatever the journal.
+	Dir string
+	// Every, if not zero, makes the store write a snapshot in the
+	// background each time this many events have been committed since the
+	// last one. Zero means only on request ([Store.SaveSnapshot]).
+	Every uint64
+	// Keep is how many snapshots to keep in Dir, newest first; zero
+	// means 2.
+	Keep int
+
+	fsys vfs.FS // the operating system's, unless a test sets another
+}
+
+// OpenInfo says how [Open] built the state: from which snapshot, how many
+// journal events it replayed, and why it passed over any snapshot.
+type OpenInfo struct {
+	// Snapshot is the position of the snapshot loaded; zero when none
+	// was.
+	Snapshot Head `json:"snapshot"`
+	// Replayed counts the events replayed from the journal.
+	Replayed uint64 `json:"replayed"`
+	// Notes says, one line each, which snapshots were passed over and
+	// why.
+	Notes []string `json:"notes,omitempty"`
+}
+
+// Opened returns how the store was built when it opened.
+func (s *Store) Opened() OpenInfo {
+	out := s.opened
+	out.Notes = slices.Clone(out.Notes)
+	return out
+}
+
+const snapshotMagic = "osallisuus snapshot 1\n"
+
+// snapshotLayout is the fingerprint of the layout of every type a
+// snapshot of this store holds: its tables' rows and the modules' states.
+func (s *Store) snapshotLayout() ([]byte, error) {
+	h := sha256.New()
+	seen := map[reflect.Type]bool{}
+	h.Write([]byte(snapshotMagic))
+	for _, t := range s.tables {
+		rt, err := s.rowType(t)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(h, "table %s:", t)
+		fingerprint(h, rt, seen)
+	}
+	for _, name := range s.stateNames() {
+		fmt.Fprintf(h, "module %s:", name)
+		fingerprint(h, reflect.TypeOf(s.states[name]), seen)
+		h.Write(configPrint(reflect.ValueOf(s.states[name])))
+	}
+	return h.Sum(nil), nil
+}
+
+// rowTyper is implemented by the kernel's indexers: the type of the rows
+// they index.
+type rowTyper interface{ rowType() reflect.Type }
+
+func (x *IDIndex[T]) rowType() reflect.Type     { return reflect.TypeFor[T]() }
+func (x *StringIndex[T]) rowType() reflect.Type { return reflect.TypeFor[T]() }
+
+// rowType returns the type of table's rows, read from its id index.
+func (s *Store) rowType(table string) (reflect.Type, error) {
+	ts := s.schema.Tables[table]
+	if rt, ok := ts.Indexes["id"].Indexer.(rowTyper); ok {
+		return rt.rowType(), nil
+	}
+	return nil, Errorf(EINTERNAL, "table %s: its id index is not built with IndexID or IndexString, so a snapshot cannot tell the type of its rows", table)
+}
+
+// stateNames lists the modules with state outside memdb, sorted.
+func (s *Store) stateNames() []string {
+	var out []string
+	for name, st := range s.states {
+		if st != nil {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Snapshot writes a snapshot of the store's state to w and returns the
+// journal position it reflects. Writers wait only while the modules'
+// state outside memdb is copied; the tables are read from a published,
+// unchanging view. A snapshot holds, in clear, texts sealed under
+// subjects' keys: keep it as safe as the key store, and delete it when
+// one of those subjects is erased (the store does this for its own
+// snapshot directory, see [SnapshotConfig]).
+func (s *Store) Snapshot(ctx context.Context, w io.Writer) (Head, error) {
+	b, h, err := s.encodeSnapshot(ctx)
+	if err != nil {
+		return Head{}, err
+	}
+	if _, err := w.Write(b); err != nil {
+		return Head{}, Unavailable(err, "writing the snapshot")
+	}
+	return h, nil
+}
+
+func (s *Store) encodeSnapshot(ctx context.Context) ([]byte, Head, error) {
+	b, h, _, err := s.encodeSnapshotAt(ctx)
+	return b, h, err
+}
+
+// encodeSnapshotAt is encodeSnapshot that also returns how many erasures
+// the store had committed when the snapshot was taken.
+func (s *Store) encodeSnapshotAt(ctx context.Context) ([]byte, Head, uint64, error) {
+	layout, err := s.snapshotLayout()
+	if err != nil {
+		return nil, Head{}, 0, err
+	}
+	e := newStateEncoder()
+	e.buf = append(e.buf, snapshotMagic...)
+	e.buf = append(e.buf, layout...)
+
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil, Head{}, 0, Errorf(EINTERNAL, "the store is closed")
+	}
+	h := Head{Seq: s.seq, Hash: s.head}
+	erasures := s.snapErasures.Load()
+	txn := s.pub.Load().Txn(false)
+	e.uvarint(h.Seq)
+	e.buf = append(e.buf, h.Hash[:]...)
+	names := s.stateNames()
+	e.uvarint(uint64(len(names)))
+	for _, name := range names {
+		e.bytes([]byte(name))
+		if err := e.value(reflect.ValueOf(s.states[name]).Elem(), name); err != nil {
+			s.mu.Unlock()
+			return nil, Head{}, 0, Internal(err, "snapshot of module %s", name)
+		}
+	}
+	s.mu.Unlock()
+
+	e.uvarint(uint64(len(s.tables)))
+	for _, t := range s.tables {
+		if err := ctx.Err(); err != nil {
+			return nil, Head{}, 0, err
+		}
+		rt, err := s.rowType(t)
+		if err != nil {
+			return nil, Head{}, 0, err
+		}
+		e.bytes([]byte(t))
+		it, err := txn.Get(t, "id")
+		if err != nil {
+			return nil, Head{}, 0, Internal(err, "reading %s", t)
+		}
+		var rows []any
+		for obj := it.Next(); obj != nil; obj = it.Next() {
+			rows = append(rows, obj)
+		}
+		e.uvarint(uint64(len(rows)))
+		row := reflect.New(rt).Elem()
+		for _, obj := range rows {
+			v := reflect.ValueOf(obj)
+			if v.Type() != rt {
+				return nil, Head{}, 0, Errorf(EINTERNAL, "table %s holds a %s where its id index reads %s", t, v.Type(), rt)
+			}
+			row.Set(v)
+			if err := e.value(row, t); err != nil {
+				return nil, Head{}, 0, Internal(err, "snapshot of table %s", t)
+			}
+		}
+	}
+	sum := sha256.Sum256(e.buf)
+	return append(e.buf, sum[:]...), h, erasures, nil
+}
+
+// loaded is a snapshot decoded into fresh tables and module states.
+type loaded struct {
+	head   Head
+	db     *memdb.MemDB
+	states map[string]any
+}
+
+// decodeSnapshot checks and decodes a snapshot written by this build of
+// the program with these modules and their configuration.
+func (s *Store) decodeSnapshot(b []byte, newState map[string]func() any) (*loaded, error) {
+	if len(b) < len(snapshotMagic)+2*sha256.Size || !bytes.HasPrefix(b, []byte(snapshotMagic)) {
+		return nil, errors.New("it is not a snapshot")
+	}
+	body, sum := b[:len(b)-sha256.Size], b[len(b)-sha256.Size:]
+	if got := sha256.Sum256(body); !bytes.Equal(got[:], sum) {
+		return nil, errors.New("its checksum does not match: it is damaged or was cut short")
+	}
+	layout, err := s.snapshotLayout()
+	if err != nil {
+		return nil, err
+	}
+	d := newStateDecoder(body)
+	d.off = len(snapshotMagic)
+	got, err := d.take(uint64(len(layout)))
+	if err != nil || !bytes.Equal(got, layout) {
+		return nil, errors.New("it was written by another version of the program or under another module configuration")
+	}
+	out := &loaded{states: map[string]any{}}
+	if out.head.Seq, err = d.uvarint(); err != nil {
+		return nil, err
+	}
+	hb, err := d.take(uint64(len(out.head.Hash)))
+	if err != nil {
+		return nil, err
+	}
+	copy(out.head.Hash[:], hb)
+	n, err := d.uvarint()
+	if err != nil {
+		return nil, err
+	}
+	names := s.stateNames()
+	if n != uint64(len(names)) {
+		return nil, errors.New("it holds other modules")
+	}
+	for _, name := range names {
+		got, err := d.bytes()
+		if err != nil {
+			return nil, err
+		}
+		if string(got) != name {
+			return nil, fmt.Errorf("it holds module %q where %q belongs", got, name)
+		}
+		st := newState[name]()
+		if err := d.value(reflect.ValueOf(st).Elem()); err != nil {
+			return nil, fmt.Errorf("module %s: %w", name, err)
+		}
+		out.states[name] = st
+	}
+	db, err := memdb.NewMemDB(s.schema)
+	if err != nil {
+		return nil, err
+	}
+	out.db = db.Snapshot() // tracks no mutations, as in Open
+	txn := out.db.Txn(true)
+	defer txn.Abort()
+	if n, err = d.uvarint(); err != nil {
+		return nil, err
+	}
+	if n != uint64(len(s.tables)) {
+		return nil, errors.New("it holds other tables")
+	}
+	for _, t := range s.tables {
+		got, err := d.bytes()
+		if err != nil {
+			return nil, err
+		}
+		if string(got) != t {
+			return nil, fmt.Errorf("it holds table %q where %q belongs", got, t)
+		}
+		rt, err := s.rowType(t)
+		if err != nil {
+			return nil, err
+		}
+		rows, err := d.uvarint()
+		if err != nil {
+			return nil, err
+		}
+		if rows > uint64(len(d.buf)-d.off) {
+			return nil, errShort
+		}
+		for range rows {
+			row := reflect.New(rt).Elem()
+			if err := d.value(row); err != nil {
+				return nil, fmt.Errorf("table %s: %w", t, err)
+			}
+			if err := txn.Insert(t, row.Interface()); err != nil {
+				return nil, fmt.Errorf("table %s: %w", t, err)
+			}
+		}
+	}
+	if d.off != len(body) {
+		return nil, errors.New("it holds more than its tables and modules")
+	}
+	txn.Commit()
+	return out, nil
+}
+
+// snapshotName is the file name of a snapshot at seq: names sort by
+// position.
+func snapshotName(seq uint64) string { return fmt.Sprintf("snapshot-%020d.bin", seq) }
+
+// snapshotFile is a snapshot in the directory.
+type snapshotFile struct {
+	name string
+	seq  uint64
+}
+
+// listSnapshots returns the snapshots in dir, newest first, and removes
+// temporary files that a crash left behind.
+func listSnapshots(fsys vfs.FS, dir string) ([]snapshotFile, error) {
+	entries, err := fsys.ReadDir(dir)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	var out []snapshotFile
+	for _, e := range entries {
+		name := e.Name()
+		if strings.HasPrefix(name, "snapshot-") && strings.HasSuffix(name, ".tmp") {
+			_ = fsys.Remove(filepath.Join(dir, name))
+			continue
+		}
+		num, ok := strings.CutPrefix(name, "snapshot-")
+		if num, ok2 := strings.CutSuffix(num, ".bin"); ok && ok2 {
+			if seq, err := strconv.ParseUint(num, 10, 64); err == nil {
+				out = append(out, snapshotFile{name, seq})
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].seq > out[j].seq })
+	return out, nil
+}
+
+// loadSnapshot loads the newest usable snapshot of the directory into the
+// store, noting why it passed over any other. A snapshot is usable when
+// it decodes and the journal holds, at its position, the end of a
+// command with the hash it records.
+func (s *Store) loadSnapshot(ctx context.Context, cfg *SnapshotConfig, newState map[string]func() any) error {
+	files, err := listSnapshots(cfg.fsys, cfg.Dir)
+	if err != nil {
+		s.opened.Notes = append(s.opened.Notes, fmt.Sprintf("the snapshot directory could not be read (%v); the journal is replayed", err))
+		return nil
+	}
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		note := func(why string) {
+			s.opened.Notes = append(s.opened.Notes, fmt.Sprintf("snapshot %s passed over: %s", f.name, why))
+		}
+		// The position first: a stale snapshot is not worth decoding.
+		if why := s.checkPosition(ctx, f.seq, nil); why != "" {
+			note(why)
+			continue
+		}
+		b, err := cfg.fsys.ReadFile(filepath.Join(cfg.Dir, f.name))
+		if err != nil {
+			note(err.Error())
+			continue
+		}
+		l, err := s.decodeSnapshot(b, newState)
+		if err != nil {
+			note(err.Error())
+			continue
+		}
+		if l.head.Seq != f.seq {
+			note(fmt.Sprintf("it holds position %d, not the one its name says", l.head.Seq))
+			continue
+		}
+		if why := s.checkPosition(ctx, l.head.Seq, &l.head.Hash); why != "" {
+			note(why)
+			continue
+		}
+		s.db = l.db
+		s.pub.Store(s.db.Snapshot())
+		for name, st := range l.states {
+			s.states[name] = st
+		}
+		s.seq, s.head = l.head.Seq, l.head.Hash
+		s.opened.Snapshot = l.head
+		return nil
+	}
+	return nil
+}
+
+// errFound stops a journal read at the first event.
+var errFound = errors.New("found")
+
+// checkPosition reports why the journal does not hold, at seq, the end of
+// a command (with hash, when given); "" when it does.
+func (s *Store) checkPosition(ctx context.Context, seq uint64, hash *Hash) string {
+	if seq == 0 {
+		return "it is at the start of the journal"
+	}
+	var e Event
+	found := false
+	err := s.journal.Read(ctx, seq, func(ev Event) error {
+		e, found = ev, true
+		return errFound
+	})
+	switch {
+	case err != nil && !errors.Is(err, errFound):
+		return "the journal at its position could not be read: " + err.Error()
+	case !found || e.Seq != seq:
+		return fmt.Sprintf("the journal ends before its position %d (stale, or of another journal)", seq)
+	case !e.End:
+		return fmt.Sprintf("the event at its position %d does not end a command", seq)
+	case e.ComputeHash() != e.Hash:
+		return fmt.Sprintf("the event at its position %d does not match its own hash", seq)
+	case hash != nil && e.Hash != *hash:
+		return fmt.Sprintf("the journal's event %d has another hash (the snapshot is of another history)", seq)
+	}
+	return ""
+}
+
+// SaveSnapshot writes a snapshot into the store's snapshot directory
+// (see [SnapshotConfig]) and returns its position: to a temporary file,
+// synced, renamed into place, and the directory synced, so that a crash
+// at any point leaves the snapshots that were there usable. Older
+// snapshots beyond Keep are removed.
+func (s *Store) SaveSnapshot(ctx context.Context) (Head, error) {
+	cfg := s.snapCfg
+	if cfg == nil {
+		return Head{}, Errorf(EINVALID, "the store has no snapshot directory: open it with Config.Snapshots")
+	}
+	s.snapMu.Lock()
+	defer s.snapMu.Unlock()
+	b, h, erasures, err := s.encodeSnapshotAt(ctx)
+	if err != nil {
+		return Head{}, err
+	}
+	if err := writeFileAtomic(cfg.fsys, cfg.Dir, snapshotName(h.Seq), b); err != nil {
+		return Head{}, err
+	}
+	if s.snapErasures.Load() != erasures {
+		// An erasure was committed while the snapshot was written, and
+		// may have cleared the directory before it was in place.
+		_ = cfg.fsys.Remove(filepath.Join(cfg.Dir, snapshotName(h.Seq)))
+		return Head{}, Errorf(ECONFLICT, "a subject was erased while the snapshot was written, so it was removed; take another")
+	}
+	s.lastSnap.Store(h.Seq)
+	files, err := listSnapshots(cfg.fsys, cfg.Dir)
+	if err != nil {
+		return h, nil // written; pruning waits for the next one
+	}
+	keep := cfg.Keep
+	if keep <= 0 {
+		keep = 2
+	}
+	for i, f := range files {
+		if i >= keep && f.seq != h.Seq {
+			_ = cfg.fsys.Remove(filepath.Join(cfg.Dir, f.name))
+		}
+	}
+	return h, nil
+}
+
+// writeFileAtomic writes b as dir/name through a synced temporary file
+// and a rename, and syncs the directory.
+func writeFileAtomic(fsys vfs.FS, dir, name string, b []byte) error {
+	if err := fsys.MkdirAll(dir, 0o700); err != nil {
+		return Unavailable(err, "making the snapshot directory %s", dir)
+	}
+	tmp := filepath.Join(dir, strings.TrimSuffix(name, ".bin")+".tmp")
+	f, err := fsys.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return Unavailable(err, "creating %s", tmp)
+	}
+	fail := func(err error, what string) error {
+		f.Close()
+		_ = fsys.Remove(tmp)
+		return Unavailable(err, "%s the snapshot %s", what, tmp)
+	}
+	if _, err := f.Write(b); err != nil {
+		return fail(err, "writing")
+	}
+	if err := f.Sync(); err != nil {
+		return fail(err, "syncing")
+	}
+	if err := f.Close(); err != nil {
+		_ = fsys.Remove(tmp)
+		return Unavailable(err, "closing the snapshot %s", tmp)
+	}
+	if err := fsys.Rename(tmp, filepath.Join(dir, name)); err != nil {
+		_ = fsys.Remove(tmp)
+		return Unavailable(err, "renaming the snapshot %s into place", tmp)
+	}
+	if err := fsys.SyncDir(dir); err != nil {
+		return Unavailable(err, "syncing the snapshot directory %s", dir)
+	}
+	return nil
+}
+
+// waitSnapshotter waits for the background snapshotter to stop, once
+// the store is closed.
+func (s *Store) waitSnapshotter() {
+	if s.snapDone != nil {
+		<-s.snapDone
+	}
+}
+
+// snapshotter runs in the background of a store that writes a snapshot
+// every cfg.Every events: it follows the change feed and writes one each
+// time that many have been committed since the last, and one after each
+// erasure (which removed the older ones, see snapshotsErased).
+func (s *Store) snapshotter(from uint64) {
+	defer close(s.snapDone)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-s.done
+		cancel()
+	}()
+	sub := s.Subscribe(from + 1)
+	erased := false
+	for {
+		e, err := sub.Next(ctx)
+		if err != nil {
+			return
+		}
+		erased = erased || e.Type == (SubjectErased{}).EventType()
+		if e.End && (erased || e.Seq >= s.lastSnap.Load()+s.snapCfg.Every) {
+			if _, err := s.SaveSnapshot(ctx); err == nil || ErrorCode(err) != ECONFLICT {
+				erased = false
+			}
+		}
+	}
+}
+
+// snapshotsErased runs once the erasure journalled at seq is committed
+// (or replayed): it removes the directory's snapshots taken before it,
+// which hold the subject's opened texts. A snapshot being written at the
+// same time removes itself (see SaveSnapshot).
+func (s *Store) snapshotsErased(seq uint64) {
+	if s.snapCfg == nil {
+		return
+	}
+	s.snapErasures.Add(1)
+	files, err := listSnapshots(s.snapCfg.fsys, s.snapCfg.Dir)
+	if err != nil {
+		return
+	}
+	removed := false
+	for _, f := range files {
+		if f.seq < seq {
+			if err := s.snapCfg.fsys.Remove(filepath.Join(s.snapCfg.Dir, f.name)); err == nil {
+				removed = true
+			}
+		}
+	}
+	if removed {
+		_ = s.snapCfg.fsys.SyncDir(s.snapCfg.Dir)
+	}
+}
+
+// snapshotState is the store's part for snapshots.
+type snapshotState struct {
+	snapCfg  *SnapshotConfig
+	snapMu   sync.Mutex // one snapshot written at a time
+	lastSnap atomic.Uint64
+	// snapErasures counts the erasures committed since the store opened.
+	snapErasures atomic.Uint64
+	snapDone     chan struct{}
+	opened       OpenInfo
+	schema       *memdb.DBSchema
+}
+
+// openSnapshots loads the newest usable snapshot, if the store keeps
+// any, before the journal's tail is replayed. Called by Open.
+func (s *Store) openSnapshots(ctx context.Context, cfg *SnapshotConfig, modules []Module) error {
+	if cfg == nil || cfg.Dir == "" {
+		return nil
+	}
+	c := *cfg
+	if c.fsys == nil {
+		c.fsys = vfs.OS
+	}
+	s.snapCfg = &c
+	newState := map[string]func() any{}
+	for _, m := range modules {
+		if m.NewState != nil {
+			newState[m.Name] = m.NewState
+		}
+	}
+	return s.loadSnapshot(ctx, &c, newState)
+}
+
+// startSnapshots starts the background snapshotter once the store is
+// open. Called by Open.
+func (s *Store) startSnapshots() {
+	if s.snapCfg == nil || s.snapCfg.Every == 0 {
+		return
+	}
+	s.lastSnap.Store(s.opened.Snapshot.Seq)
+	s.snapDone = make(chan struct{})
+	go s.snapshotter(s.seq)
+}
