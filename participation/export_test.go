@@ -25,3 +25,7 @@ func SnapshotsOverFS(cfg SnapshotConfig, fsys vfs.FS) *SnapshotConfig {
 	cfg.fsys = fsys
 	return &cfg
 }
+
+// WaitSnapshotter waits until the store's background snapshotter has
+// handled every event up to seq.
+func WaitSnapshotter(s *Store, seq uint64) { s.waitSnapshotterAt(seq) }

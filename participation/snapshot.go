@@ -549,6 +549,20 @@ func (s *Store) snapshotter(from uint64) {
 				erased = false
 			}
 		}
+		s.snapSeenMu.Lock()
+		s.snapSeen = e.Seq
+		s.snapSeenCond.Broadcast()
+		s.snapSeenMu.Unlock()
+	}
+}
+
+// waitSnapshotterAt waits until the background snapshotter has handled
+// the events up to seq (for tests).
+func (s *Store) waitSnapshotterAt(seq uint64) {
+	s.snapSeenMu.Lock()
+	defer s.snapSeenMu.Unlock()
+	for s.snapSeen < seq {
+		s.snapSeenCond.Wait()
 	}
 }
 
@@ -585,6 +599,10 @@ type snapshotState struct {
 	lastSnap atomic.Uint64
 	// snapErasures counts the erasures committed since the store opened.
 	snapErasures atomic.Uint64
+	// snapSeen is the last event the snapshotter handled.
+	snapSeenMu   sync.Mutex
+	snapSeenCond *sync.Cond
+	snapSeen     uint64
 	snapDone     chan struct{}
 	opened       OpenInfo
 	schema       *memdb.DBSchema
@@ -617,6 +635,8 @@ func (s *Store) startSnapshots() {
 		return
 	}
 	s.lastSnap.Store(s.opened.Snapshot.Seq)
+	s.snapSeen = s.seq
+	s.snapSeenCond = sync.NewCond(&s.snapSeenMu)
 	s.snapDone = make(chan struct{})
 	go s.snapshotter(s.seq)
 }

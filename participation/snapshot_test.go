@@ -321,3 +321,57 @@ func TestSnapshotWriteFailsAtEveryStep(t *testing.T) {
 		})
 	}
 }
+
+// TestSnapshotInTheBackground: with Every set, the store writes a
+// snapshot each time that many events have been committed, while
+// commands go on from several writers, keeps Keep of them, and writes one
+// after an erasure at once (the older ones having been removed). Every
+// snapshot it leaves reopens to the state of a replay.
+func TestSnapshotInTheBackground(t *testing.T) {
+	sd := filepath.Join(t.TempDir(), "snapshots")
+	e := snapEnv(t, sd)
+	require.NoError(t, e.s.Close())
+	e.reopen(&p.SnapshotConfig{Dir: sd, Every: 10, Keep: 3})
+	errs := make(chan error, 4)
+	for w := range 4 {
+		go func() {
+			for i := range 15 {
+				if _, err := e.s.Submit(e.ctx, staff, input(fmt.Sprintf("Ehdotus %d/%d", w, i))); err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 4 {
+		require.NoError(t, <-errs)
+	}
+	head, _ := e.s.Head()
+	p.WaitSnapshotter(e.s, head)
+	files := func() []string {
+		entries, err := os.ReadDir(sd)
+		require.NoError(t, err)
+		var out []string
+		for _, de := range entries {
+			out = append(out, de.Name())
+		}
+		return out
+	}
+	written := files()
+	assert.Len(t, written, 3, "Keep snapshots are kept: %v", written)
+	assert.GreaterOrEqual(t, written[len(written)-1], fmt.Sprintf("snapshot-%020d.bin", head-10), "the newest is less than Every events old")
+
+	require.NoError(t, e.s.EraseSubject(e.ctx, admin, e.me, "asked to be forgotten"))
+	head, _ = e.s.Head()
+	p.WaitSnapshotter(e.s, head)
+	assert.Equal(t, []string{fmt.Sprintf("snapshot-%020d.bin", head)}, files(), "only a snapshot after the erasure is left")
+	live := export(t, e.s)
+	require.NoError(t, e.s.Close())
+	assert.Equal(t, live, replayedExport(t, e.path))
+
+	e.reopen(&p.SnapshotConfig{Dir: sd})
+	defer e.s.Close()
+	assert.Equal(t, head, e.s.Opened().Snapshot.Seq)
+	assert.Equal(t, live, export(t, e.s))
+}
