@@ -7,6 +7,7 @@ import (
 	"hash"
 	"math"
 	"reflect"
+	"sync"
 	"time"
 	"unsafe"
 )
@@ -152,12 +153,8 @@ func (e *stateEncoder) value(v reflect.Value, path string) error {
 			e.bytes(b)
 			return nil
 		}
-		for i := range t.NumField() {
-			f := t.Field(i)
-			if skipField(f) {
-				continue
-			}
-			if err := e.value(field(v, i), path+"."+f.Name); err != nil {
+		for _, f := range infoOf(t).fields {
+			if err := e.value(field(v, f.index), path+"."+f.name); err != nil {
 				return err
 			}
 		}
@@ -205,9 +202,40 @@ func field(v reflect.Value, i int) reflect.Value {
 	return reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem()
 }
 
+// typeInfo is what the codec needs to know of a type, worked out once.
+type typeInfo struct {
+	plain  bool
+	fields []structField // of a struct: the fields it saves
+}
+
+type structField struct {
+	index int
+	name  string
+}
+
+var typeInfos sync.Map // reflect.Type → *typeInfo
+
+func infoOf(t reflect.Type) *typeInfo {
+	if ti, ok := typeInfos.Load(t); ok {
+		return ti.(*typeInfo)
+	}
+	ti := &typeInfo{plain: plainType(t)}
+	if t.Kind() == reflect.Struct {
+		for i := range t.NumField() {
+			if f := t.Field(i); !skipField(f) {
+				ti.fields = append(ti.fields, structField{i, f.Name})
+			}
+		}
+	}
+	typeInfos.Store(t, ti)
+	return ti
+}
+
 // isPlain reports whether values of t are bytes without pointers, which
 // the codec copies as they are: numbers, and arrays and structs of them.
-func isPlain(t reflect.Type) bool {
+func isPlain(t reflect.Type) bool { return infoOf(t).plain }
+
+func plainType(t reflect.Type) bool {
 	switch t.Kind() {
 	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
@@ -221,7 +249,7 @@ func isPlain(t reflect.Type) bool {
 		}
 		for i := range t.NumField() {
 			f := t.Field(i)
-			if skipField(f) || !isPlain(f.Type) {
+			if skipField(f) || !plainType(f.Type) {
 				return false
 			}
 		}
@@ -448,11 +476,8 @@ func (d *stateDecoder) value(v reflect.Value) error {
 			v.Set(reflect.ValueOf(tm))
 			return nil
 		}
-		for i := range t.NumField() {
-			if skipField(t.Field(i)) {
-				continue
-			}
-			if err := d.value(field(v, i)); err != nil {
+		for _, f := range infoOf(t).fields {
+			if err := d.value(field(v, f.index)); err != nil {
 				return err
 			}
 		}
