@@ -64,9 +64,16 @@ func (e *stateEncoder) bytes(b []byte) {
 // address. path names where v sits, for error messages.
 func (e *stateEncoder) value(v reflect.Value, path string) error {
 	t := v.Type()
-	if isPlain(t) && v.CanAddr() {
+	var ti *typeInfo
+	if k := t.Kind(); k == reflect.Array && t.Elem().Kind() == reflect.Uint8 && v.CanAddr() {
 		e.buf = append(e.buf, unsafe.Slice((*byte)(unsafe.Pointer(v.UnsafeAddr())), t.Size())...)
 		return nil
+	} else if k == reflect.Struct || k == reflect.Array {
+		// Structs and arrays of numbers are copied as they are.
+		if ti = infoOf(t); ti.plain && v.CanAddr() {
+			e.buf = append(e.buf, unsafe.Slice((*byte)(unsafe.Pointer(v.UnsafeAddr())), t.Size())...)
+			return nil
+		}
 	}
 	switch t.Kind() {
 	case reflect.Bool:
@@ -146,14 +153,9 @@ func (e *stateEncoder) value(v reflect.Value, path string) error {
 		return e.value(v.Elem(), path)
 	case reflect.Struct:
 		if t == typeTime {
-			b, err := v.Interface().(time.Time).MarshalBinary()
-			if err != nil {
-				return fmt.Errorf("%s: %w", path, err)
-			}
-			e.bytes(b)
-			return nil
+			return e.time(*(*time.Time)(unsafe.Pointer(v.UnsafeAddr())), path)
 		}
-		for _, f := range infoOf(t).fields {
+		for _, f := range ti.fields {
 			if err := e.value(field(v, f.index), path+"."+f.name); err != nil {
 				return err
 			}
@@ -167,6 +169,60 @@ func (e *stateEncoder) value(v reflect.Value, path string) error {
 		return fmt.Errorf("%s has kind %s, which a snapshot cannot save", path, t.Kind())
 	}
 	return nil
+}
+
+// Times are written as a tag and then: nothing for the zero time, the
+// nanoseconds since 1970 for a UTC time within the years 1678–2262, and
+// time.MarshalBinary for any other (which keeps its offset).
+const (
+	timeZero = iota
+	timeUTC
+	timeOther
+)
+
+func (e *stateEncoder) time(t time.Time, path string) error {
+	switch {
+	case t.IsZero():
+		e.buf = append(e.buf, timeZero)
+	case t.Location() == time.UTC && t.Year() > 1677 && t.Year() < 2262:
+		e.buf = append(e.buf, timeUTC)
+		e.buf = binary.AppendVarint(e.buf, t.UnixNano())
+	default:
+		b, err := t.MarshalBinary()
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		e.buf = append(e.buf, timeOther)
+		e.bytes(b)
+	}
+	return nil
+}
+
+func (d *stateDecoder) time() (time.Time, error) {
+	tag, err := d.take(1)
+	if err != nil {
+		return time.Time{}, err
+	}
+	switch tag[0] {
+	case timeZero:
+		return time.Time{}, nil
+	case timeUTC:
+		n, k := binary.Varint(d.buf[d.off:])
+		if k <= 0 {
+			return time.Time{}, errShort
+		}
+		d.off += k
+		return time.Unix(0, n).UTC(), nil
+	case timeOther:
+		b, err := d.bytes()
+		if err != nil {
+			return time.Time{}, err
+		}
+		var t time.Time
+		err = t.UnmarshalBinary(b)
+		return t, err
+	}
+	return time.Time{}, errShort
 }
 
 // skipField reports whether a struct field is left out of a snapshot:
@@ -264,13 +320,24 @@ type stateDecoder struct {
 	off     int
 	ptrs    []reflect.Value // ptrs[n-2] is the object numbered n
 	strings map[string]string
+	infos   map[reflect.Type]*typeInfo
+}
+
+// info is infoOf, from a cache of the decoder's own.
+func (d *stateDecoder) info(t reflect.Type) *typeInfo {
+	ti, ok := d.infos[t]
+	if !ok {
+		ti = infoOf(t)
+		d.infos[t] = ti
+	}
+	return ti
 }
 
 // errShort is a snapshot that ends too soon or holds a bad count.
 var errShort = fmt.Errorf("the snapshot ends early or holds a bad count")
 
 func newStateDecoder(b []byte) *stateDecoder {
-	return &stateDecoder{buf: b, strings: map[string]string{}}
+	return &stateDecoder{buf: b, strings: map[string]string{}, infos: map[reflect.Type]*typeInfo{}}
 }
 
 func (d *stateDecoder) uvarint() (uint64, error) {
@@ -302,7 +369,7 @@ func (d *stateDecoder) bytes() ([]byte, error) {
 // str returns a string, sharing one copy of each short one: codes and
 // names repeat across a million rows.
 func (d *stateDecoder) str(b []byte) string {
-	if len(b) > 48 {
+	if len(b) > 24 {
 		return string(b)
 	}
 	if s, ok := d.strings[string(b)]; ok {
@@ -318,7 +385,18 @@ func (d *stateDecoder) str(b []byte) string {
 // value reads into v, which must be settable.
 func (d *stateDecoder) value(v reflect.Value) error {
 	t := v.Type()
-	if isPlain(t) && v.CanAddr() {
+	var ti *typeInfo
+	if k := t.Kind(); k == reflect.Array && t.Elem().Kind() == reflect.Uint8 && v.CanAddr() {
+		b, err := d.take(uint64(t.Size()))
+		if err != nil {
+			return err
+		}
+		copy(unsafe.Slice((*byte)(unsafe.Pointer(v.UnsafeAddr())), t.Size()), b)
+		return nil
+	} else if (k == reflect.Struct || k == reflect.Array) && v.CanAddr() {
+		ti = d.info(t)
+	}
+	if ti != nil && ti.plain {
 		b, err := d.take(uint64(t.Size()))
 		if err != nil {
 			return err
@@ -379,7 +457,7 @@ func (d *stateDecoder) value(v reflect.Value) error {
 			return errShort // every element takes at least a byte
 		}
 		s := reflect.MakeSlice(t, int(n), int(n))
-		if isPlain(et) && n > 0 {
+		if d.info(et).plain && n > 0 {
 			b, err := d.take(n * uint64(et.Size()))
 			if err != nil {
 				return err
@@ -460,23 +538,17 @@ func (d *stateDecoder) value(v reflect.Value) error {
 		}
 	case reflect.Struct:
 		if t == typeTime {
-			b, err := d.bytes()
+			tm, err := d.time()
 			if err != nil {
 				return err
 			}
-			var tm time.Time
-			if err := tm.UnmarshalBinary(b); err != nil {
-				return err
-			}
-			if tm.Location() != time.UTC {
-				if _, off := tm.Zone(); off == 0 {
-					tm = tm.UTC()
-				}
-			}
-			v.Set(reflect.ValueOf(tm))
+			*(*time.Time)(unsafe.Pointer(v.UnsafeAddr())) = tm
 			return nil
 		}
-		for _, f := range infoOf(t).fields {
+		if ti == nil {
+			ti = d.info(t)
+		}
+		for _, f := range ti.fields {
 			if err := d.value(field(v, f.index)); err != nil {
 				return err
 			}

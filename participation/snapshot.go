@@ -275,47 +275,87 @@ func (s *Store) decodeSnapshot(b []byte, newState map[string]func() any) (*loade
 		return nil, err
 	}
 	out.db = db.Snapshot() // tracks no mutations, as in Open
-	txn := out.db.Txn(true)
-	defer txn.Abort()
-	if n, err = d.uvarint(); err != nil {
-		return nil, err
+	// Rows are decoded here and inserted by a goroutine of their own, in
+	// batches: decoding and go-memdb's inserts take about as long.
+	type batch struct {
+		table string
+		rows  []any
 	}
-	if n != uint64(len(s.tables)) {
-		return nil, errors.New("it holds other tables")
-	}
-	for _, t := range s.tables {
-		got, err := d.bytes()
-		if err != nil {
-			return nil, err
-		}
-		if string(got) != t {
-			return nil, fmt.Errorf("it holds table %q where %q belongs", got, t)
-		}
-		rt, err := s.rowType(t)
-		if err != nil {
-			return nil, err
-		}
-		rows, err := d.uvarint()
-		if err != nil {
-			return nil, err
-		}
-		if rows > uint64(len(d.buf)-d.off) {
-			return nil, errShort
-		}
-		for range rows {
-			row := reflect.New(rt).Elem()
-			if err := d.value(row); err != nil {
-				return nil, fmt.Errorf("table %s: %w", t, err)
-			}
-			if err := txn.Insert(t, row.Interface()); err != nil {
-				return nil, fmt.Errorf("table %s: %w", t, err)
+	batches := make(chan batch, 4)
+	inserted := make(chan error, 1)
+	go func() {
+		txn := out.db.Txn(true)
+		defer txn.Abort()
+		var err error
+		for b := range batches {
+			for _, row := range b.rows {
+				if err == nil {
+					if e := txn.Insert(b.table, row); e != nil {
+						err = fmt.Errorf("table %s: %w", b.table, e)
+					}
+				}
 			}
 		}
+		if err == nil {
+			txn.Commit()
+		}
+		inserted <- err
+	}()
+	decodeErr := func() error {
+		defer close(batches)
+		n, err := d.uvarint()
+		if err != nil {
+			return err
+		}
+		if n != uint64(len(s.tables)) {
+			return errors.New("it holds other tables")
+		}
+		for _, t := range s.tables {
+			got, err := d.bytes()
+			if err != nil {
+				return err
+			}
+			if string(got) != t {
+				return fmt.Errorf("it holds table %q where %q belongs", got, t)
+			}
+			rt, err := s.rowType(t)
+			if err != nil {
+				return err
+			}
+			rows, err := d.uvarint()
+			if err != nil {
+				return err
+			}
+			if rows > uint64(len(d.buf)-d.off) {
+				return errShort
+			}
+			b := batch{table: t}
+			for range rows {
+				row := reflect.New(rt).Elem()
+				if err := d.value(row); err != nil {
+					return fmt.Errorf("table %s: %w", t, err)
+				}
+				b.rows = append(b.rows, row.Interface())
+				if len(b.rows) == 1024 {
+					batches <- b
+					b = batch{table: t}
+				}
+			}
+			if len(b.rows) > 0 {
+				batches <- b
+			}
+		}
+		return nil
+	}()
+	if err := <-inserted; decodeErr == nil {
+		decodeErr = err
+	}
+	if decodeErr != nil {
+		return nil, decodeErr
 	}
 	if d.off != len(body) {
 		return nil, errors.New("it holds more than its tables and modules")
 	}
-	txn.Commit()
 	return out, nil
 }
 

@@ -316,9 +316,15 @@ func (s *Store) apply(ctx context.Context, batch int, live bool) error {
 			s.publish(pending)
 		}
 		pending, tx.erased = nil, nil
+		if tx.overlay != nil {
+			tx.overlay.reset(s.db)
+		}
 		txn = s.db.Txn(true)
 		tx.txn = txn
 		n = 0
+	}
+	if !live {
+		tx.overlay = newReplayOverlay(s)
 	}
 	err := s.journal.Read(ctx, s.seq+1, func(e Event) error {
 		if err := checkLink(e, seq, head); err != nil {
