@@ -138,17 +138,8 @@ func BenchmarkRestart(b *testing.B) {
 // with and without a snapshot. Usable means the first read of the
 // contributions and a month's feedback report both answered.
 func BenchmarkRestartWithFeedback(b *testing.B) {
-	n := countySizes(b)[0]
-	c := openCounty(b, n)
-	dir := filepath.Join(filepath.Dir(c.journal), fmt.Sprintf("feedback-%d", N))
-	fc := c
-	fc.journal = filepath.Join(dir, "journal.jsonl")
-	mod := func() p.Module { return feedback.Module(&feedback.Config{ThemeThreshold: -1}) }
-	if _, err := os.Stat(filepath.Join(dir, "done")); err != nil {
-		generateFeedbackCounty(b, c, fc, dir, mod())
-	}
-	snaps := filepath.Join(dir, "snapshots")
-	ensureSnapshot(b, fc.journal, snaps, c.end, mod())
+	c, fc, snaps, mod := feedbackCounty(b)
+	n := c.n
 	report := func(b *testing.B, s *p.Store) {
 		fb := feedback.New(s)
 		if _, err := fb.Report(s.View(), feedback.ReportQuery{From: pressesFrom(c), To: pressesFrom(c).AddDate(0, 1, 0)}); err != nil {
@@ -186,6 +177,93 @@ func BenchmarkRestartWithFeedback(b *testing.B) {
 	}
 }
 
+// feedbackCounty returns the county of the first size and the copy of it
+// with N feedback items (generated once), with a snapshot of the latter.
+func feedbackCounty(b *testing.B) (c, fc county, snaps string, mod func() p.Module) {
+	c = openCounty(b, countySizes(b)[0])
+	dir := filepath.Join(filepath.Dir(c.journal), fmt.Sprintf("feedback-%d", N))
+	fc = c
+	fc.journal = filepath.Join(dir, "journal.jsonl")
+	mod = func() p.Module { return feedback.Module(&feedback.Config{ThemeThreshold: -1}) }
+	if _, err := os.Stat(filepath.Join(dir, "done")); err != nil {
+		generateFeedbackCounty(b, c, fc, dir, mod())
+	}
+	snaps = filepath.Join(dir, "snapshots")
+	ensureSnapshot(b, fc.journal, snaps, c.end, mod())
+	return c, fc, snaps, mod
+}
+
+// BenchmarkSnapshotWhileWriting: writing a snapshot of the county with
+// feedback while a writer commits one contribution after another. Writers
+// wait only while module state is copied under the write lock: the
+// slowest commit and the number of commits during the snapshot are
+// reported beside those of the same writer alone for as long (a
+// benchmark may wait for time to pass; a test may not), and the
+// snapshot's size and time.
+func BenchmarkSnapshotWhileWriting(b *testing.B) {
+	c, fc, _, mod := feedbackCounty(b)
+	ctx := context.Background()
+	for range b.N {
+		// A copy of the journal, which the writer extends; the snapshot of
+		// the original is valid for it.
+		dir := b.TempDir()
+		copyFile(b, fc.journal, filepath.Join(dir, "journal.jsonl"))
+		s := openCountyStore(b, filepath.Join(dir, "journal.jsonl"), filepath.Join(filepath.Dir(fc.journal), "snapshots"), c.end, mod())
+		commit := func() time.Duration {
+			t0 := time.Now()
+			if _, err := s.Submit(ctx, countyManager, p.ContributionInput{Source: p.Source{Module: "kunta", Kind: "idea"},
+				Level: p.LevelDialogue, Origin: p.OriginOrganisation, Unit: countyUnit(1), Title: "Ehdotus"}); err != nil {
+				b.Fatal(err)
+			}
+			return time.Since(t0)
+		}
+		// The writer runs for a while alone, then while a snapshot is
+		// written: the slowest commit of each window is compared.
+		window := func(during func()) (worst time.Duration, n int) {
+			stop := make(chan struct{})
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				for {
+					select {
+					case <-stop:
+						return
+					default:
+						worst = max(worst, commit())
+						n++
+					}
+				}
+			}()
+			during()
+			close(stop)
+			<-done
+			return worst, n
+		}
+		f, err := os.Create(filepath.Join(dir, "snapshot.bin"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		var el time.Duration
+		during, nd := window(func() {
+			t0 := time.Now()
+			if _, err := s.Snapshot(ctx, f); err != nil {
+				b.Fatal(err)
+			}
+			el = time.Since(t0)
+		})
+		alone, na := window(func() { time.Sleep(el) })
+		st, _ := f.Stat()
+		f.Close()
+		b.ReportMetric(float64(el.Microseconds())/1000, "ms/snapshot")
+		b.ReportMetric(float64(st.Size())/(1<<20), "MiB")
+		b.ReportMetric(float64(during.Microseconds())/1000, "ms-slowest-commit-during")
+		b.ReportMetric(float64(alone.Microseconds())/1000, "ms-slowest-commit-alone")
+		b.ReportMetric(float64(nd), "commits-during")
+		b.ReportMetric(float64(na), "commits-alone")
+		s.Close()
+	}
+}
+
 // pressesFrom is when the county's feedback items begin: 80 days before
 // its end, at midnight.
 func pressesFrom(c county) time.Time { return c.end.AddDate(0, 0, -80).Truncate(24 * time.Hour) }
@@ -199,21 +277,7 @@ func generateFeedbackCounty(b *testing.B, c, fc county, dir string, mod p.Module
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		b.Fatal(err)
 	}
-	src, err := os.Open(c.journal)
-	if err != nil {
-		b.Fatal(err)
-	}
-	dst, err := os.Create(fc.journal)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := io.Copy(dst, src); err != nil {
-		b.Fatal(err)
-	}
-	src.Close()
-	if err := dst.Close(); err != nil {
-		b.Fatal(err)
-	}
+	copyFile(b, c.journal, fc.journal)
 	b.Logf("adding %d feedback items to a county of %d contributions in %s", N, c.n, dir)
 	ctx := context.Background()
 	j, err := p.OpenFile(fc.journal, &p.FileOptions{Sync: p.SyncNever})
@@ -247,6 +311,24 @@ func generateFeedbackCounty(b *testing.B, c, fc county, dir string, mod p.Module
 		b.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "done"), nil, 0o644); err != nil {
+		b.Fatal(err)
+	}
+}
+
+func copyFile(b *testing.B, from, to string) {
+	src, err := os.Open(from)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer src.Close()
+	dst, err := os.Create(to)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		b.Fatal(err)
+	}
+	if err := dst.Close(); err != nil {
 		b.Fatal(err)
 	}
 }
