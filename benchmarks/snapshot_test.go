@@ -45,20 +45,21 @@ func openCountyStore(b *testing.B, journal, snaps string, end time.Time, modules
 	return s
 }
 
-// ensureSnapshot writes a snapshot of the journal into dir once.
+// ensureSnapshot makes sure dir holds a usable snapshot of the journal
+// at its head, writing one if not.
 func ensureSnapshot(b *testing.B, journal, dir string, end time.Time, modules ...p.Module) {
-	if entries, _ := os.ReadDir(dir); len(entries) > 0 {
-		return
-	}
 	s := openCountyStore(b, journal, dir, end, modules...)
 	defer s.Close()
+	if head, _ := s.Head(); s.Opened().Snapshot.Seq == head {
+		return
+	}
 	t0 := time.Now()
 	h, err := s.SaveSnapshot(context.Background())
 	if err != nil {
 		b.Fatal(err)
 	}
 	st, _ := os.Stat(filepath.Join(dir, fmt.Sprintf("snapshot-%020d.bin", h.Seq)))
-	b.Logf("snapshot of %d events written in %v: %d bytes", h.Seq, time.Since(t0), st.Size())
+	b.Logf("snapshot of %d events written in %v: %d bytes (%v)", h.Seq, time.Since(t0), st.Size(), s.Opened().Notes)
 }
 
 // restart opens the store (with or without its snapshots), makes the
@@ -71,6 +72,7 @@ func restart(b *testing.B, c county, snaps string, modules ...p.Module) {
 		el := time.Since(t0)
 		info := s.Opened()
 		if snaps != "" && info.Snapshot.Seq == 0 {
+			s.Close()
 			b.Fatalf("the snapshot was not used: %v", info.Notes)
 		}
 		seq, _ := s.Head()
@@ -164,6 +166,7 @@ func BenchmarkRestartWithFeedback(b *testing.B) {
 				seq, _ := s.Head()
 				info := s.Opened()
 				if sd != "" && info.Snapshot.Seq == 0 {
+					s.Close()
 					b.Fatalf("the snapshot was not used: %v", info.Notes)
 				}
 				b.ReportMetric(float64(el.Microseconds())/1000, "ms/open")

@@ -72,12 +72,16 @@ func (s *Store) Opened() OpenInfo {
 
 const snapshotMagic = "osallisuus snapshot 1\n"
 
+// snapshotCodec is the version of the codec's encoding (snapcodec.go),
+// part of the layout fingerprint: change it with the encoding.
+const snapshotCodec = 2
+
 // snapshotLayout is the fingerprint of the layout of every type a
 // snapshot of this store holds: its tables' rows and the modules' states.
 func (s *Store) snapshotLayout() ([]byte, error) {
 	h := sha256.New()
 	seen := map[reflect.Type]bool{}
-	h.Write([]byte(snapshotMagic))
+	fmt.Fprintf(h, "%scodec %d\n", snapshotMagic, snapshotCodec)
 	for _, t := range s.tables {
 		rt, err := s.rowType(t)
 		if err != nil {
