@@ -74,7 +74,7 @@ const snapshotMagic = "osallisuus snapshot 1\n"
 
 // snapshotCodec is the version of the codec's encoding (snapcodec.go),
 // part of the layout fingerprint: change it with the encoding.
-const snapshotCodec = 2
+const snapshotCodec = 3
 
 // snapshotLayout is the fingerprint of the layout of every type a
 // snapshot of this store holds: its tables' rows and the modules' states.
@@ -127,7 +127,9 @@ func (s *Store) stateNames() []string {
 }
 
 // Snapshot writes a snapshot of the store's state to w and returns the
-// journal position it reflects. Writers wait only while the modules'
+// journal position it reflects. Placed in a snapshot directory as
+// snapshot-<the position's sequence number in 20 digits>.bin, it is loaded
+// like one the store wrote. Writers wait only while the modules'
 // state outside memdb is copied; the tables are read from a published,
 // unchanging view. A snapshot holds, in clear, texts sealed under
 // subjects' keys: keep it as safe as the key store, and delete it when
@@ -170,16 +172,21 @@ func (s *Store) encodeSnapshotAt(ctx context.Context) ([]byte, Head, uint64, err
 	txn := s.pub.Load().Txn(false)
 	e.uvarint(h.Seq)
 	e.buf = append(e.buf, h.Hash[:]...)
+	// The modules' states are a section of their own, with pointers of
+	// their own, so that loading decodes it beside the tables.
+	se := newStateEncoder()
 	names := s.stateNames()
-	e.uvarint(uint64(len(names)))
+	se.uvarint(uint64(len(names)))
 	for _, name := range names {
-		e.bytes([]byte(name))
-		if err := e.value(reflect.ValueOf(s.states[name]).Elem(), name); err != nil {
+		se.bytes([]byte(name))
+		if err := se.value(reflect.ValueOf(s.states[name]).Elem(), name); err != nil {
 			s.mu.Unlock()
 			return nil, Head{}, 0, Internal(err, "snapshot of module %s", name)
 		}
 	}
 	s.mu.Unlock()
+	e.bytes(se.buf)
+	se = nil
 
 	e.uvarint(uint64(len(s.tables)))
 	for _, t := range s.tables {
@@ -252,28 +259,17 @@ func (s *Store) decodeSnapshot(b []byte, newState map[string]func() any) (*loade
 		return nil, err
 	}
 	copy(out.head.Hash[:], hb)
-	n, err := d.uvarint()
+	section, err := d.bytes()
 	if err != nil {
 		return nil, err
 	}
-	names := s.stateNames()
-	if n != uint64(len(names)) {
-		return nil, errors.New("it holds other modules")
-	}
-	for _, name := range names {
-		got, err := d.bytes()
-		if err != nil {
-			return nil, err
+	statesDone := make(chan error, 1)
+	go func() { statesDone <- s.decodeStates(section, newState, out.states) }()
+	defer func() {
+		if statesDone != nil {
+			<-statesDone
 		}
-		if string(got) != name {
-			return nil, fmt.Errorf("it holds module %q where %q belongs", got, name)
-		}
-		st := newState[name]()
-		if err := d.value(reflect.ValueOf(st).Elem()); err != nil {
-			return nil, fmt.Errorf("module %s: %w", name, err)
-		}
-		out.states[name] = st
-	}
+	}()
 	db, err := memdb.NewMemDB(s.schema)
 	if err != nil {
 		return nil, err
@@ -354,6 +350,10 @@ func (s *Store) decodeSnapshot(b []byte, newState map[string]func() any) (*loade
 	if err := <-inserted; decodeErr == nil {
 		decodeErr = err
 	}
+	if err := <-statesDone; decodeErr == nil {
+		decodeErr = err
+	}
+	statesDone = nil
 	if decodeErr != nil {
 		return nil, decodeErr
 	}
@@ -361,6 +361,37 @@ func (s *Store) decodeSnapshot(b []byte, newState map[string]func() any) (*loade
 		return nil, errors.New("it holds more than its tables and modules")
 	}
 	return out, nil
+}
+
+// decodeStates decodes the modules' states section into out.
+func (s *Store) decodeStates(section []byte, newState map[string]func() any, out map[string]any) error {
+	d := newStateDecoder(section)
+	n, err := d.uvarint()
+	if err != nil {
+		return err
+	}
+	names := s.stateNames()
+	if n != uint64(len(names)) {
+		return errors.New("it holds other modules")
+	}
+	for _, name := range names {
+		got, err := d.bytes()
+		if err != nil {
+			return err
+		}
+		if string(got) != name {
+			return fmt.Errorf("it holds module %q where %q belongs", got, name)
+		}
+		st := newState[name]()
+		if err := d.value(reflect.ValueOf(st).Elem()); err != nil {
+			return fmt.Errorf("module %s: %w", name, err)
+		}
+		out[name] = st
+	}
+	if d.off != len(section) {
+		return errors.New("its modules' section holds more than their states")
+	}
+	return nil
 }
 
 // snapshotName is the file name of a snapshot at seq: names sort by
