@@ -37,7 +37,7 @@ func openCountyStore(b *testing.B, journal, snaps string, end time.Time, modules
 	}
 	cfg := &p.Config{Journal: j, Clock: p.NewManualClock(end), Modules: modules}
 	if snaps != "" {
-		cfg.Snapshots = &p.SnapshotConfig{Dir: snaps}
+		cfg.Snapshots = p.SnapshotsIn(snaps)
 	}
 	s, err := p.Open(context.Background(), cfg)
 	if err != nil {

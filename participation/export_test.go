@@ -21,9 +21,10 @@ func Queued(s *Store) int {
 }
 
 // SnapshotsOverFS is cfg with its snapshots written through fsys.
-func SnapshotsOverFS(cfg SnapshotConfig, fsys vfs.FS) *SnapshotConfig {
-	cfg.fsys = fsys
-	return &cfg
+func SnapshotsOverFS(cfg *SnapshotConfig, fsys vfs.FS) *SnapshotConfig {
+	c := *cfg
+	c.fsys = fsys
+	return &c
 }
 
 // WaitSnapshotter waits until the store's background snapshotter has

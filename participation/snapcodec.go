@@ -3,6 +3,7 @@ package participation
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"hash"
 	"math"
@@ -33,10 +34,20 @@ import (
 // goes into the snapshot's fingerprint, so that a snapshot written by
 // another build of the program is not read.
 
+// typeTime and typeLocation are set by the first codec made, so that a
+// program without snapshots has no work for them at start.
 var (
-	typeTime     = reflect.TypeFor[time.Time]()
-	typeLocation = reflect.TypeFor[time.Location]()
+	typeTime     reflect.Type
+	typeLocation reflect.Type
+	typesOnce    sync.Once
 )
+
+func codecTypes() {
+	typesOnce.Do(func() {
+		typeTime = reflect.TypeFor[time.Time]()
+		typeLocation = reflect.TypeFor[time.Location]()
+	})
+}
 
 type ptrKey struct {
 	addr uintptr
@@ -50,6 +61,7 @@ type stateEncoder struct {
 }
 
 func newStateEncoder() *stateEncoder {
+	codecTypes()
 	return &stateEncoder{ptrs: map[ptrKey]uint64{}}
 }
 
@@ -334,9 +346,10 @@ func (d *stateDecoder) info(t reflect.Type) *typeInfo {
 }
 
 // errShort is a snapshot that ends too soon or holds a bad count.
-var errShort = fmt.Errorf("the snapshot ends early or holds a bad count")
+var errShort = errors.New("the snapshot ends early or holds a bad count")
 
 func newStateDecoder(b []byte) *stateDecoder {
+	codecTypes()
 	return &stateDecoder{buf: b, strings: map[string]string{}, infos: map[reflect.Type]*typeInfo{}}
 }
 

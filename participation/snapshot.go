@@ -22,7 +22,8 @@ import (
 	"github.com/osallisuus/osallisuus/internal/vfs"
 )
 
-// SnapshotConfig makes a store keep snapshots of its state in a directory,
+// SnapshotConfig makes a store keep snapshots of its state in a directory
+// (make it with [SnapshotsIn]),
 // so that opening loads the newest one and replays only the journal after
 // it. The journal stays the only source of truth: a snapshot is used only
 // when the event at its position in the journal has the hash it records,
@@ -47,8 +48,33 @@ type SnapshotConfig struct {
 	// means 2.
 	Keep int
 
-	fsys vfs.FS // the operating system's, unless a test sets another
+	fsys   vfs.FS // the operating system's, unless a test sets another
+	engine snapshotEngine
 }
+
+// SnapshotsIn returns the configuration of snapshots kept in dir, to set
+// Every and Keep on as wanted and give to [Open] as Config.Snapshots. A
+// SnapshotConfig made otherwise is refused: the code of snapshots is
+// reached only through it, so that a program without snapshots, such as
+// the browser demo, does not carry it.
+func SnapshotsIn(dir string) *SnapshotConfig {
+	return &SnapshotConfig{Dir: dir, engine: dirSnapshots{}}
+}
+
+// snapshotEngine does the work of a store's snapshot directory.
+type snapshotEngine interface {
+	open(s *Store, ctx context.Context, cfg *SnapshotConfig, modules []Module) error
+	start(s *Store)
+	erased(s *Store, seq uint64)
+}
+
+type dirSnapshots struct{}
+
+func (dirSnapshots) open(s *Store, ctx context.Context, cfg *SnapshotConfig, modules []Module) error {
+	return s.openSnapshotDir(ctx, cfg, modules)
+}
+func (dirSnapshots) start(s *Store)              { s.startSnapshotter() }
+func (dirSnapshots) erased(s *Store, seq uint64) { s.dropSnapshotsBefore(seq) }
 
 // OpenInfo says how [Open] built the state: from which snapshot, how many
 // journal events it replayed, and why it passed over any snapshot.
@@ -79,6 +105,7 @@ const snapshotCodec = 3
 // snapshotLayout is the fingerprint of the layout of every type a
 // snapshot of this store holds: its tables' rows and the modules' states.
 func (s *Store) snapshotLayout() ([]byte, error) {
+	codecTypes()
 	h := sha256.New()
 	seen := map[reflect.Type]bool{}
 	fmt.Fprintf(h, "%scodec %d\n", snapshotMagic, snapshotCodec)
@@ -102,8 +129,11 @@ func (s *Store) snapshotLayout() ([]byte, error) {
 // they index.
 type rowTyper interface{ rowType() reflect.Type }
 
-func (x *IDIndex[T]) rowType() reflect.Type     { return reflect.TypeFor[T]() }
-func (x *StringIndex[T]) rowType() reflect.Type { return reflect.TypeFor[T]() }
+// (The type is read from the key function's parameter rather than with
+// reflect.TypeFor, which would add to every program a descriptor per row
+// type, snapshots or not.)
+func (x *IDIndex[T]) rowType() reflect.Type     { return reflect.TypeOf(x.Of).In(0) }
+func (x *StringIndex[T]) rowType() reflect.Type { return reflect.TypeOf(x.Of).In(0) }
 
 // rowType returns the type of table's rows, read from its id index.
 func (s *Store) rowType(table string) (reflect.Type, error) {
@@ -646,9 +676,12 @@ func (s *Store) waitSnapshotterAt(seq uint64) {
 // which hold the subject's opened texts. A snapshot being written at the
 // same time removes itself (see SaveSnapshot).
 func (s *Store) snapshotsErased(seq uint64) {
-	if s.snapCfg == nil {
-		return
+	if s.snapCfg != nil {
+		s.snapCfg.engine.erased(s, seq)
 	}
+}
+
+func (s *Store) dropSnapshotsBefore(seq uint64) {
 	s.snapErasures.Add(1)
 	files, err := listSnapshots(s.snapCfg.fsys, s.snapCfg.Dir)
 	if err != nil {
@@ -686,9 +719,16 @@ type snapshotState struct {
 // openSnapshots loads the newest usable snapshot, if the store keeps
 // any, before the journal's tail is replayed. Called by Open.
 func (s *Store) openSnapshots(ctx context.Context, cfg *SnapshotConfig, modules []Module) error {
-	if cfg == nil || cfg.Dir == "" {
+	if cfg == nil {
 		return nil
 	}
+	if cfg.engine == nil || cfg.Dir == "" {
+		return Invalid("snapshots", "make Config.Snapshots with participation.SnapshotsIn(dir), and give it a directory")
+	}
+	return cfg.engine.open(s, ctx, cfg, modules)
+}
+
+func (s *Store) openSnapshotDir(ctx context.Context, cfg *SnapshotConfig, modules []Module) error {
 	c := *cfg
 	if c.fsys == nil {
 		c.fsys = vfs.OS
@@ -706,9 +746,12 @@ func (s *Store) openSnapshots(ctx context.Context, cfg *SnapshotConfig, modules 
 // startSnapshots starts the background snapshotter once the store is
 // open. Called by Open.
 func (s *Store) startSnapshots() {
-	if s.snapCfg == nil || s.snapCfg.Every == 0 {
-		return
+	if s.snapCfg != nil && s.snapCfg.Every > 0 {
+		s.snapCfg.engine.start(s)
 	}
+}
+
+func (s *Store) startSnapshotter() {
 	s.lastSnap.Store(s.opened.Snapshot.Seq)
 	s.snapSeen = s.seq
 	s.snapSeenCond = sync.NewCond(&s.snapSeenMu)

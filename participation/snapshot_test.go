@@ -64,7 +64,7 @@ func replayedExport(t *testing.T, path string) string {
 func snapEnv(t *testing.T, dir string) *wholeEnv {
 	e := newWholeEnv(t)
 	require.NoError(t, e.s.Close())
-	e.reopen(&p.SnapshotConfig{Dir: dir})
+	e.reopen(p.SnapshotsIn(dir))
 	fb := feedback.New(e.s)
 	for i := range 12 {
 		_, err := fb.Submit(e.ctx, p.Anonymous, feedback.Submission{Channel: feedback.EForm, Service: "palvelu",
@@ -120,7 +120,7 @@ func TestSnapshotReopen(t *testing.T) {
 	live := export(t, e.s)
 	require.NoError(t, e.s.Close())
 
-	e.reopen(&p.SnapshotConfig{Dir: filepath.Join(dir, "snapshots")})
+	e.reopen(p.SnapshotsIn(filepath.Join(dir, "snapshots")))
 	info := e.s.Opened()
 	assert.Equal(t, mid, info.Snapshot, "the snapshot is loaded")
 	assert.Equal(t, head-mid.Seq, info.Replayed, "only the events after it are replayed")
@@ -135,7 +135,7 @@ func TestSnapshotReopen(t *testing.T) {
 	require.NoError(t, e.s.Close())
 	assert.Equal(t, live, replayedExport(t, e.path), "a replay of the whole journal agrees")
 
-	e.reopen(&p.SnapshotConfig{Dir: filepath.Join(dir, "snapshots")})
+	e.reopen(p.SnapshotsIn(filepath.Join(dir, "snapshots")))
 	defer e.s.Close()
 	assert.Equal(t, top, e.s.Opened().Snapshot)
 	assert.Zero(t, e.s.Opened().Replayed, "a snapshot at the head replays nothing")
@@ -196,7 +196,7 @@ func TestSnapshotPassedOver(t *testing.T) {
 				name = fmt.Sprintf("snapshot-%020d.bin", snap.Seq)
 			}
 			require.NoError(t, os.WriteFile(filepath.Join(sd, name), c.data, 0o600))
-			s, err := openSnapStore(e.path, &p.SnapshotConfig{Dir: sd}, c.fb)
+			s, err := openSnapStore(e.path, p.SnapshotsIn(sd), c.fb)
 			require.NoError(t, err, "a bad snapshot never keeps the store from opening")
 			defer s.Close()
 			info := s.Opened()
@@ -211,7 +211,7 @@ func TestSnapshotPassedOver(t *testing.T) {
 		})
 	}
 	t.Run("deleted", func(t *testing.T) {
-		s, err := openSnapStore(e.path, &p.SnapshotConfig{Dir: filepath.Join(t.TempDir(), "none")}, nil)
+		s, err := openSnapStore(e.path, p.SnapshotsIn(filepath.Join(t.TempDir(), "none")), nil)
 		require.NoError(t, err)
 		defer s.Close()
 		assert.Zero(t, s.Opened().Snapshot.Seq)
@@ -255,7 +255,7 @@ func TestSnapshotErasure(t *testing.T) {
 
 			// The old snapshot comes back.
 			require.NoError(t, os.WriteFile(file, old, 0o600))
-			e.reopen(&p.SnapshotConfig{Dir: sd})
+			e.reopen(p.SnapshotsIn(sd))
 			defer e.s.Close()
 			assert.Equal(t, before, e.s.Opened().Snapshot, "the old snapshot is valid against the chain, so it is loaded")
 			got := export(t, e.s)
@@ -278,7 +278,7 @@ func TestSnapshotWriteFailsAtEveryStep(t *testing.T) {
 		sd := filepath.Join(t.TempDir(), "snapshots")
 		e := snapEnv(t, sd)
 		require.NoError(t, e.s.Close())
-		e.reopen(p.SnapshotsOverFS(p.SnapshotConfig{Dir: sd}, fsys))
+		e.reopen(p.SnapshotsOverFS(p.SnapshotsIn(sd), fsys))
 		first, err := e.s.SaveSnapshot(e.ctx)
 		require.NoError(t, err)
 		e.doEverything()
@@ -304,7 +304,7 @@ func TestSnapshotWriteFailsAtEveryStep(t *testing.T) {
 			require.NoError(t, e.s.Close())
 			want := replayedExport(t, e.path)
 
-			e.reopen(&p.SnapshotConfig{Dir: sd})
+			e.reopen(p.SnapshotsIn(sd))
 			defer e.s.Close()
 			got := e.s.Opened().Snapshot
 			if err == nil {
@@ -331,7 +331,7 @@ func TestSnapshotInTheBackground(t *testing.T) {
 	sd := filepath.Join(t.TempDir(), "snapshots")
 	e := snapEnv(t, sd)
 	require.NoError(t, e.s.Close())
-	e.reopen(&p.SnapshotConfig{Dir: sd, Every: 10, Keep: 3})
+	e.reopen(snapsEvery(sd, 10, 3))
 	errs := make(chan error, 4)
 	for w := range 4 {
 		go func() {
@@ -370,8 +370,14 @@ func TestSnapshotInTheBackground(t *testing.T) {
 	require.NoError(t, e.s.Close())
 	assert.Equal(t, live, replayedExport(t, e.path))
 
-	e.reopen(&p.SnapshotConfig{Dir: sd})
+	e.reopen(p.SnapshotsIn(sd))
 	defer e.s.Close()
 	assert.Equal(t, head, e.s.Opened().Snapshot.Seq)
 	assert.Equal(t, live, export(t, e.s))
+}
+
+func snapsEvery(dir string, every uint64, keep int) *p.SnapshotConfig {
+	c := p.SnapshotsIn(dir)
+	c.Every, c.Keep = every, keep
+	return c
 }

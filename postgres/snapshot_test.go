@@ -23,7 +23,7 @@ func snapInstance(t *testing.T, name, app, dir string) *p.Store {
 	keys, err := postgres.OpenKeyStore(context.Background(), pool, &postgres.KeyOptions{Table: name + "_keys"})
 	require.NoError(t, err)
 	s, err := p.Open(context.Background(), &p.Config{Journal: j, Keys: keys, Modules: []p.Module{panel.Module()},
-		Snapshots: &p.SnapshotConfig{Dir: dir}})
+		Snapshots: p.SnapshotsIn(dir)})
 	require.NoError(t, err)
 	t.Cleanup(func() { s.Close() })
 	return s
