@@ -164,9 +164,9 @@ type live struct {
 	lastPress map[p.ID]time.Time
 
 	calMu    sync.Mutex
-	calHour  uint32 `snapshot:"-"`
-	calDay   uint32 `snapshot:"-"`
-	calMonth uint32 `snapshot:"-"`
+	calHour  uint32
+	calDay   uint32
+	calMonth uint32
 }
 
 func newLive(cfg Config) *live {

@@ -19,14 +19,3 @@ func Queued(s *Store) int {
 	defer s.qmu.Unlock()
 	return len(s.queue)
 }
-
-// SnapshotsOverFS is cfg with its snapshots written through fsys.
-func SnapshotsOverFS(cfg *SnapshotConfig, fsys vfs.FS) *SnapshotConfig {
-	c := *cfg
-	c.fsys = fsys
-	return &c
-}
-
-// WaitSnapshotter waits until the store's background snapshotter has
-// handled every event up to seq.
-func WaitSnapshotter(s *Store, seq uint64) { s.waitSnapshotterAt(seq) }

@@ -166,7 +166,7 @@ func kernelModule() Module {
 				// Snapshots taken before the erasure hold the subject's
 				// opened texts: they go once it is committed.
 				s := tx.s
-				tx.OnCommit(func() { s.snapshotsErased(m.Seq) })
+				tx.OnCommit(func() { snapshotsErased(s, m.Seq) })
 				for _, erase := range tx.s.erasers {
 					if err := erase(tx, d.Subject); err != nil {
 						return err

@@ -17,23 +17,20 @@ import (
 // from, so the writer's cache lasts the whole batch and each node is
 // copied once per batch.
 type replayOverlay struct {
-	base *memdb.Txn                // the state before the batch
-	rows map[overlayKey]overlayRow // what the batch wrote, by table and id
-	ids  map[string]memdb.Indexer  // each table's id indexer
+	base   *memdb.Txn      // the state before the batch
+	rows   map[string]any  // what the batch wrote, by table and id (see overlayKey); deleted: a deleted
+	schema *memdb.DBSchema // for each table's id indexer
+	broken map[string]bool // tables whose rows the overlay cannot key
 }
 
-type overlayKey struct {
-	table string
-	id    string
-}
+// deleted stands in the overlay for a row the batch deleted.
+type deleted struct{}
 
-type overlayRow struct{ obj any } // obj nil: deleted in this batch
+// overlayKey joins a table's name and an id key: names hold no NUL.
+func overlayKey(table string, id []byte) string { return table + "\x00" + string(id) }
 
 func newReplayOverlay(s *Store) *replayOverlay {
-	o := &replayOverlay{rows: map[overlayKey]overlayRow{}, ids: map[string]memdb.Indexer{}}
-	for name, t := range s.db.DBSchema().Tables {
-		o.ids[name] = t.Indexes["id"].Indexer
-	}
+	o := &replayOverlay{schema: s.db.DBSchema()}
 	o.reset(s.db)
 	return o
 }
@@ -41,45 +38,58 @@ func newReplayOverlay(s *Store) *replayOverlay {
 // reset starts a new batch over the state db holds.
 func (o *replayOverlay) reset(db *memdb.MemDB) {
 	o.base = db.Txn(false)
-	clear(o.rows)
+	o.rows = map[string]any{}
+}
+
+// idIndexer returns table's id indexer (go-memdb requires a single one),
+// nil for a table it does not know.
+func (o *replayOverlay) idIndexer(table string) memdb.Indexer {
+	t, ok := o.schema.Tables[table]
+	if !ok {
+		return nil
+	}
+	return t.Indexes["id"].Indexer
 }
 
 // first answers First(table, "id", args...), or says it cannot.
 func (o *replayOverlay) first(table string, args []any) (obj any, ok bool, err error) {
-	ix, found := o.ids[table]
-	if !found {
+	ix := o.idIndexer(table)
+	if ix == nil {
 		return nil, false, nil
 	}
 	key, err := ix.FromArgs(args...)
 	if err != nil {
 		return nil, false, nil // let the transaction report it
 	}
-	if r, hit := o.rows[overlayKey{table, string(key)}]; hit {
-		return r.obj, true, nil
+	if r, hit := o.rows[overlayKey(table, key)]; hit {
+		if _, gone := r.(deleted); gone {
+			return nil, true, nil
+		}
+		return r, true, nil
 	}
 	obj, err = o.base.First(table, "id", args...)
 	return obj, true, err
 }
 
-// wrote records that the batch wrote obj to table (nil obj: deleted
-// row).
-func (o *replayOverlay) wrote(table string, row, obj any) {
-	ix, found := o.ids[table]
-	if !found {
+// wrote records that the batch wrote row to table, or deleted it.
+func (o *replayOverlay) wrote(table string, row any, gone bool) {
+	ix := o.idIndexer(table)
+	if ix == nil {
 		return
 	}
-	si, isSingle := ix.(memdb.SingleIndexer)
-	if !isSingle {
-		o.broken(table)
+	si, single := ix.(memdb.SingleIndexer)
+	if !single {
 		return
 	}
+	// The transaction accepted the row, so its id keys; a row without an
+	// id is in no id look-up.
 	has, key, err := si.FromObject(row)
 	if err != nil || !has {
-		o.broken(table)
 		return
 	}
-	o.rows[overlayKey{table, string(key)}] = overlayRow{obj}
+	if gone {
+		o.rows[overlayKey(table, key)] = deleted{}
+	} else {
+		o.rows[overlayKey(table, key)] = row
+	}
 }
-
-// broken stops serving table from the overlay: a row it cannot key.
-func (o *replayOverlay) broken(table string) { delete(o.ids, table) }

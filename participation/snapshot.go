@@ -1,3 +1,5 @@
+//go:build !js
+
 package participation
 
 import (
@@ -48,8 +50,20 @@ type SnapshotConfig struct {
 	// means 2.
 	Keep int
 
-	fsys   vfs.FS // the operating system's, unless a test sets another
+	// fsys is the vfs.FS the snapshots go through: the operating
+	// system's, unless a test sets another. It is held as any so that
+	// the store's type does not bring the file system's types into
+	// programs without snapshots.
+	fsys   any
 	engine snapshotEngine
+}
+
+// fs returns the file system of the snapshots.
+func (c *SnapshotConfig) fs() vfs.FS {
+	if f, ok := c.fsys.(vfs.FS); ok {
+		return f
+	}
+	return vfs.OS
 }
 
 // SnapshotsIn returns the configuration of snapshots kept in dir, to set
@@ -71,10 +85,10 @@ type snapshotEngine interface {
 type dirSnapshots struct{}
 
 func (dirSnapshots) open(s *Store, ctx context.Context, cfg *SnapshotConfig, modules []Module) error {
-	return s.openSnapshotDir(ctx, cfg, modules)
+	return openSnapshotDir(s, ctx, cfg, modules)
 }
-func (dirSnapshots) start(s *Store)              { s.startSnapshotter() }
-func (dirSnapshots) erased(s *Store, seq uint64) { s.dropSnapshotsBefore(seq) }
+func (dirSnapshots) start(s *Store)              { startSnapshotter(s) }
+func (dirSnapshots) erased(s *Store, seq uint64) { dropSnapshotsBefore(s, seq) }
 
 // OpenInfo says how [Open] built the state: from which snapshot, how many
 // journal events it replayed, and why it passed over any snapshot.
@@ -104,20 +118,20 @@ const snapshotCodec = 3
 
 // snapshotLayout is the fingerprint of the layout of every type a
 // snapshot of this store holds: its tables' rows and the modules' states.
-func (s *Store) snapshotLayout() ([]byte, error) {
+func snapshotLayout(s *Store) ([]byte, error) {
 	codecTypes()
 	h := sha256.New()
 	seen := map[reflect.Type]bool{}
 	fmt.Fprintf(h, "%scodec %d\n", snapshotMagic, snapshotCodec)
 	for _, t := range s.tables {
-		rt, err := s.rowType(t)
+		rt, err := rowType(s, t)
 		if err != nil {
 			return nil, err
 		}
 		fmt.Fprintf(h, "table %s:", t)
 		fingerprint(h, rt, seen)
 	}
-	for _, name := range s.stateNames() {
+	for _, name := range stateNames(s) {
 		fmt.Fprintf(h, "module %s:", name)
 		fingerprint(h, reflect.TypeOf(s.states[name]), seen)
 		h.Write(configPrint(reflect.ValueOf(s.states[name])))
@@ -136,7 +150,7 @@ func (x *IDIndex[T]) rowType() reflect.Type     { return reflect.TypeOf(x.Of).In
 func (x *StringIndex[T]) rowType() reflect.Type { return reflect.TypeOf(x.Of).In(0) }
 
 // rowType returns the type of table's rows, read from its id index.
-func (s *Store) rowType(table string) (reflect.Type, error) {
+func rowType(s *Store, table string) (reflect.Type, error) {
 	ts := s.schema.Tables[table]
 	if rt, ok := ts.Indexes["id"].Indexer.(rowTyper); ok {
 		return rt.rowType(), nil
@@ -145,7 +159,7 @@ func (s *Store) rowType(table string) (reflect.Type, error) {
 }
 
 // stateNames lists the modules with state outside memdb, sorted.
-func (s *Store) stateNames() []string {
+func stateNames(s *Store) []string {
 	var out []string
 	for name, st := range s.states {
 		if st != nil {
@@ -166,7 +180,7 @@ func (s *Store) stateNames() []string {
 // one of those subjects is erased (the store does this for its own
 // snapshot directory, see [SnapshotConfig]).
 func (s *Store) Snapshot(ctx context.Context, w io.Writer) (Head, error) {
-	b, h, err := s.encodeSnapshot(ctx)
+	b, h, err := encodeSnapshot(s, ctx)
 	if err != nil {
 		return Head{}, err
 	}
@@ -176,15 +190,15 @@ func (s *Store) Snapshot(ctx context.Context, w io.Writer) (Head, error) {
 	return h, nil
 }
 
-func (s *Store) encodeSnapshot(ctx context.Context) ([]byte, Head, error) {
-	b, h, _, err := s.encodeSnapshotAt(ctx)
+func encodeSnapshot(s *Store, ctx context.Context) ([]byte, Head, error) {
+	b, h, _, err := encodeSnapshotAt(s, ctx)
 	return b, h, err
 }
 
 // encodeSnapshotAt is encodeSnapshot that also returns how many erasures
 // the store had committed when the snapshot was taken.
-func (s *Store) encodeSnapshotAt(ctx context.Context) ([]byte, Head, uint64, error) {
-	layout, err := s.snapshotLayout()
+func encodeSnapshotAt(s *Store, ctx context.Context) ([]byte, Head, uint64, error) {
+	layout, err := snapshotLayout(s)
 	if err != nil {
 		return nil, Head{}, 0, err
 	}
@@ -205,7 +219,7 @@ func (s *Store) encodeSnapshotAt(ctx context.Context) ([]byte, Head, uint64, err
 	// The modules' states are a section of their own, with pointers of
 	// their own, so that loading decodes it beside the tables.
 	se := newStateEncoder()
-	names := s.stateNames()
+	names := stateNames(s)
 	se.uvarint(uint64(len(names)))
 	for _, name := range names {
 		se.bytes([]byte(name))
@@ -223,7 +237,7 @@ func (s *Store) encodeSnapshotAt(ctx context.Context) ([]byte, Head, uint64, err
 		if err := ctx.Err(); err != nil {
 			return nil, Head{}, 0, err
 		}
-		rt, err := s.rowType(t)
+		rt, err := rowType(s, t)
 		if err != nil {
 			return nil, Head{}, 0, err
 		}
@@ -262,7 +276,7 @@ type loaded struct {
 
 // decodeSnapshot checks and decodes a snapshot written by this build of
 // the program with these modules and their configuration.
-func (s *Store) decodeSnapshot(b []byte, newState map[string]func() any) (*loaded, error) {
+func decodeSnapshot(s *Store, b []byte, newState map[string]func() any) (*loaded, error) {
 	if len(b) < len(snapshotMagic)+2*sha256.Size || !bytes.HasPrefix(b, []byte(snapshotMagic)) {
 		return nil, errors.New("it is not a snapshot")
 	}
@@ -270,7 +284,7 @@ func (s *Store) decodeSnapshot(b []byte, newState map[string]func() any) (*loade
 	if got := sha256.Sum256(body); !bytes.Equal(got[:], sum) {
 		return nil, errors.New("its checksum does not match: it is damaged or was cut short")
 	}
-	layout, err := s.snapshotLayout()
+	layout, err := snapshotLayout(s)
 	if err != nil {
 		return nil, err
 	}
@@ -294,7 +308,7 @@ func (s *Store) decodeSnapshot(b []byte, newState map[string]func() any) (*loade
 		return nil, err
 	}
 	statesDone := make(chan error, 1)
-	go func() { statesDone <- s.decodeStates(section, newState, out.states) }()
+	go func() { statesDone <- decodeStates(s, section, newState, out.states) }()
 	defer func() {
 		if statesDone != nil {
 			<-statesDone
@@ -348,7 +362,7 @@ func (s *Store) decodeSnapshot(b []byte, newState map[string]func() any) (*loade
 			if string(got) != t {
 				return fmt.Errorf("it holds table %q where %q belongs", got, t)
 			}
-			rt, err := s.rowType(t)
+			rt, err := rowType(s, t)
 			if err != nil {
 				return err
 			}
@@ -394,13 +408,13 @@ func (s *Store) decodeSnapshot(b []byte, newState map[string]func() any) (*loade
 }
 
 // decodeStates decodes the modules' states section into out.
-func (s *Store) decodeStates(section []byte, newState map[string]func() any, out map[string]any) error {
+func decodeStates(s *Store, section []byte, newState map[string]func() any, out map[string]any) error {
 	d := newStateDecoder(section)
 	n, err := d.uvarint()
 	if err != nil {
 		return err
 	}
-	names := s.stateNames()
+	names := stateNames(s)
 	if n != uint64(len(names)) {
 		return errors.New("it holds other modules")
 	}
@@ -466,8 +480,8 @@ func listSnapshots(fsys vfs.FS, dir string) ([]snapshotFile, error) {
 // store, noting why it passed over any other. A snapshot is usable when
 // it decodes and the journal holds, at its position, the end of a
 // command with the hash it records.
-func (s *Store) loadSnapshot(ctx context.Context, cfg *SnapshotConfig, newState map[string]func() any) error {
-	files, err := listSnapshots(cfg.fsys, cfg.Dir)
+func loadSnapshot(s *Store, ctx context.Context, cfg *SnapshotConfig, newState map[string]func() any) error {
+	files, err := listSnapshots(cfg.fs(), cfg.Dir)
 	if err != nil {
 		s.opened.Notes = append(s.opened.Notes, fmt.Sprintf("the snapshot directory could not be read (%v); the journal is replayed", err))
 		return nil
@@ -480,16 +494,16 @@ func (s *Store) loadSnapshot(ctx context.Context, cfg *SnapshotConfig, newState 
 			s.opened.Notes = append(s.opened.Notes, fmt.Sprintf("snapshot %s passed over: %s", f.name, why))
 		}
 		// The position first: a stale snapshot is not worth decoding.
-		if why := s.checkPosition(ctx, f.seq, nil); why != "" {
+		if why := checkPosition(s, ctx, f.seq, nil); why != "" {
 			note(why)
 			continue
 		}
-		b, err := cfg.fsys.ReadFile(filepath.Join(cfg.Dir, f.name))
+		b, err := cfg.fs().ReadFile(filepath.Join(cfg.Dir, f.name))
 		if err != nil {
 			note(err.Error())
 			continue
 		}
-		l, err := s.decodeSnapshot(b, newState)
+		l, err := decodeSnapshot(s, b, newState)
 		if err != nil {
 			note(err.Error())
 			continue
@@ -498,7 +512,7 @@ func (s *Store) loadSnapshot(ctx context.Context, cfg *SnapshotConfig, newState 
 			note(fmt.Sprintf("it holds position %d, not the one its name says", l.head.Seq))
 			continue
 		}
-		if why := s.checkPosition(ctx, l.head.Seq, &l.head.Hash); why != "" {
+		if why := checkPosition(s, ctx, l.head.Seq, &l.head.Hash); why != "" {
 			note(why)
 			continue
 		}
@@ -519,7 +533,7 @@ var errFound = errors.New("found")
 
 // checkPosition reports why the journal does not hold, at seq, the end of
 // a command (with hash, when given); "" when it does.
-func (s *Store) checkPosition(ctx context.Context, seq uint64, hash *Hash) string {
+func checkPosition(s *Store, ctx context.Context, seq uint64, hash *Hash) string {
 	if seq == 0 {
 		return "it is at the start of the journal"
 	}
@@ -556,21 +570,21 @@ func (s *Store) SaveSnapshot(ctx context.Context) (Head, error) {
 	}
 	s.snapMu.Lock()
 	defer s.snapMu.Unlock()
-	b, h, erasures, err := s.encodeSnapshotAt(ctx)
+	b, h, erasures, err := encodeSnapshotAt(s, ctx)
 	if err != nil {
 		return Head{}, err
 	}
-	if err := writeFileAtomic(cfg.fsys, cfg.Dir, snapshotName(h.Seq), b); err != nil {
+	if err := writeFileAtomic(cfg.fs(), cfg.Dir, snapshotName(h.Seq), b); err != nil {
 		return Head{}, err
 	}
 	if s.snapErasures.Load() != erasures {
 		// An erasure was committed while the snapshot was written, and
 		// may have cleared the directory before it was in place.
-		_ = cfg.fsys.Remove(filepath.Join(cfg.Dir, snapshotName(h.Seq)))
+		_ = cfg.fs().Remove(filepath.Join(cfg.Dir, snapshotName(h.Seq)))
 		return Head{}, Errorf(ECONFLICT, "a subject was erased while the snapshot was written, so it was removed; take another")
 	}
 	s.lastSnap.Store(h.Seq)
-	files, err := listSnapshots(cfg.fsys, cfg.Dir)
+	files, err := listSnapshots(cfg.fs(), cfg.Dir)
 	if err != nil {
 		return h, nil // written; pruning waits for the next one
 	}
@@ -580,7 +594,7 @@ func (s *Store) SaveSnapshot(ctx context.Context) (Head, error) {
 	}
 	for i, f := range files {
 		if i >= keep && f.seq != h.Seq {
-			_ = cfg.fsys.Remove(filepath.Join(cfg.Dir, f.name))
+			_ = cfg.fs().Remove(filepath.Join(cfg.Dir, f.name))
 		}
 	}
 	return h, nil
@@ -624,7 +638,7 @@ func writeFileAtomic(fsys vfs.FS, dir, name string, b []byte) error {
 
 // waitSnapshotter waits for the background snapshotter to stop, once
 // the store is closed.
-func (s *Store) waitSnapshotter() {
+func waitSnapshotter(s *Store) {
 	if s.snapDone != nil {
 		<-s.snapDone
 	}
@@ -634,7 +648,7 @@ func (s *Store) waitSnapshotter() {
 // every cfg.Every events: it follows the change feed and writes one each
 // time that many have been committed since the last, and one after each
 // erasure (which removed the older ones, see snapshotsErased).
-func (s *Store) snapshotter(from uint64) {
+func snapshotter(s *Store, from uint64) {
 	defer close(s.snapDone)
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
@@ -656,18 +670,23 @@ func (s *Store) snapshotter(from uint64) {
 		}
 		s.snapSeenMu.Lock()
 		s.snapSeen = e.Seq
-		s.snapSeenCond.Broadcast()
+		close(s.snapSeenWake)
+		s.snapSeenWake = make(chan struct{})
 		s.snapSeenMu.Unlock()
 	}
 }
 
 // waitSnapshotterAt waits until the background snapshotter has handled
 // the events up to seq (for tests).
-func (s *Store) waitSnapshotterAt(seq uint64) {
-	s.snapSeenMu.Lock()
-	defer s.snapSeenMu.Unlock()
-	for s.snapSeen < seq {
-		s.snapSeenCond.Wait()
+func waitSnapshotterAt(s *Store, seq uint64) {
+	for {
+		s.snapSeenMu.Lock()
+		seen, wake := s.snapSeen, s.snapSeenWake
+		s.snapSeenMu.Unlock()
+		if seen >= seq {
+			return
+		}
+		<-wake
 	}
 }
 
@@ -675,32 +694,35 @@ func (s *Store) waitSnapshotterAt(seq uint64) {
 // (or replayed): it removes the directory's snapshots taken before it,
 // which hold the subject's opened texts. A snapshot being written at the
 // same time removes itself (see SaveSnapshot).
-func (s *Store) snapshotsErased(seq uint64) {
+func snapshotsErased(s *Store, seq uint64) {
 	if s.snapCfg != nil {
 		s.snapCfg.engine.erased(s, seq)
 	}
 }
 
-func (s *Store) dropSnapshotsBefore(seq uint64) {
+func dropSnapshotsBefore(s *Store, seq uint64) {
 	s.snapErasures.Add(1)
-	files, err := listSnapshots(s.snapCfg.fsys, s.snapCfg.Dir)
+	files, err := listSnapshots(s.snapCfg.fs(), s.snapCfg.Dir)
 	if err != nil {
 		return
 	}
 	removed := false
 	for _, f := range files {
 		if f.seq < seq {
-			if err := s.snapCfg.fsys.Remove(filepath.Join(s.snapCfg.Dir, f.name)); err == nil {
+			if err := s.snapCfg.fs().Remove(filepath.Join(s.snapCfg.Dir, f.name)); err == nil {
 				removed = true
 			}
 		}
 	}
 	if removed {
-		_ = s.snapCfg.fsys.SyncDir(s.snapCfg.Dir)
+		_ = s.snapCfg.fs().SyncDir(s.snapCfg.Dir)
 	}
 }
 
-// snapshotState is the store's part for snapshots.
+// snapshotState is the store's part for snapshots. The work is done by
+// functions rather than methods of the store: a method's name stays in
+// the store's type in every program, and the browser module counts its
+// bytes.
 type snapshotState struct {
 	snapCfg  *SnapshotConfig
 	snapMu   sync.Mutex // one snapshot written at a time
@@ -709,7 +731,7 @@ type snapshotState struct {
 	snapErasures atomic.Uint64
 	// snapSeen is the last event the snapshotter handled.
 	snapSeenMu   sync.Mutex
-	snapSeenCond *sync.Cond
+	snapSeenWake chan struct{} // closed when snapSeen moves
 	snapSeen     uint64
 	snapDone     chan struct{}
 	opened       OpenInfo
@@ -718,7 +740,7 @@ type snapshotState struct {
 
 // openSnapshots loads the newest usable snapshot, if the store keeps
 // any, before the journal's tail is replayed. Called by Open.
-func (s *Store) openSnapshots(ctx context.Context, cfg *SnapshotConfig, modules []Module) error {
+func openSnapshots(s *Store, ctx context.Context, cfg *SnapshotConfig, modules []Module) error {
 	if cfg == nil {
 		return nil
 	}
@@ -728,11 +750,8 @@ func (s *Store) openSnapshots(ctx context.Context, cfg *SnapshotConfig, modules 
 	return cfg.engine.open(s, ctx, cfg, modules)
 }
 
-func (s *Store) openSnapshotDir(ctx context.Context, cfg *SnapshotConfig, modules []Module) error {
+func openSnapshotDir(s *Store, ctx context.Context, cfg *SnapshotConfig, modules []Module) error {
 	c := *cfg
-	if c.fsys == nil {
-		c.fsys = vfs.OS
-	}
 	s.snapCfg = &c
 	newState := map[string]func() any{}
 	for _, m := range modules {
@@ -740,21 +759,21 @@ func (s *Store) openSnapshotDir(ctx context.Context, cfg *SnapshotConfig, module
 			newState[m.Name] = m.NewState
 		}
 	}
-	return s.loadSnapshot(ctx, &c, newState)
+	return loadSnapshot(s, ctx, &c, newState)
 }
 
 // startSnapshots starts the background snapshotter once the store is
 // open. Called by Open.
-func (s *Store) startSnapshots() {
+func startSnapshots(s *Store) {
 	if s.snapCfg != nil && s.snapCfg.Every > 0 {
 		s.snapCfg.engine.start(s)
 	}
 }
 
-func (s *Store) startSnapshotter() {
+func startSnapshotter(s *Store) {
 	s.lastSnap.Store(s.opened.Snapshot.Seq)
 	s.snapSeen = s.seq
-	s.snapSeenCond = sync.NewCond(&s.snapSeenMu)
+	s.snapSeenWake = make(chan struct{})
 	s.snapDone = make(chan struct{})
-	go s.snapshotter(s.seq)
+	go snapshotter(s, s.seq)
 }

@@ -192,7 +192,7 @@ func Open(ctx context.Context, cfg *Config) (*Store, error) {
 	s.db = db.Snapshot()
 	s.pub.Store(s.db.Snapshot())
 	s.schema = schema
-	if err := s.openSnapshots(ctx, c.Snapshots, modules); err != nil {
+	if err := openSnapshots(s, ctx, c.Snapshots, modules); err != nil {
 		return nil, err
 	}
 	if err := s.replay(ctx); err != nil {
@@ -201,7 +201,7 @@ func Open(ctx context.Context, cfg *Config) (*Store, error) {
 	s.opened.Replayed = s.seq - s.opened.Snapshot.Seq
 	s.committed = s.seq
 	s.tailStart = s.seq + 1
-	s.startSnapshots()
+	startSnapshots(s)
 	if n, ok := c.Journal.(Notifier); ok {
 		go s.follow(n)
 	}
@@ -504,7 +504,7 @@ func (s *Store) View() *View { return &View{txn: s.pub.Load().Txn(false), s: s} 
 // Close stops the store and closes its journal. Subscribers' Next returns
 // an error afterwards.
 func (s *Store) Close() error {
-	defer s.waitSnapshotter()
+	defer waitSnapshotter(s)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {

@@ -239,7 +239,7 @@ func (tx *Tx) Insert(table string, obj any) error {
 		return Internal(err, "writing %s", table)
 	}
 	if tx.overlay != nil {
-		tx.overlay.wrote(table, obj, obj)
+		tx.overlay.wrote(table, obj, false)
 	}
 	return nil
 }
@@ -253,7 +253,7 @@ func (tx *Tx) Delete(table string, obj any) error {
 		return Internal(err, "deleting from %s", table)
 	}
 	if tx.overlay != nil {
-		tx.overlay.wrote(table, obj, nil)
+		tx.overlay.wrote(table, obj, true)
 	}
 	return nil
 }
