@@ -190,7 +190,7 @@ type index struct {
 	mu      sync.RWMutex
 	entries map[p.ID]*entry
 	sorted  []*entry // by id, for deterministic ties
-	cfg     Config
+	cfg     Config   `snapshot:"config"`
 }
 
 type entry struct {

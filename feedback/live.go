@@ -137,7 +137,7 @@ func (in *interner) lookup(s string) (uint32, bool) {
 
 // live is the module's per-store state.
 type live struct {
-	cfg Config
+	cfg Config `snapshot:"config"`
 
 	mu       sync.RWMutex
 	chunks   [][]itemRec

@@ -164,6 +164,10 @@ func kernelModule() Module {
 			AnonymousEvent(Handle(applyInboxReleased)),
 			Handle(func(tx *Tx, m EventMeta, d SubjectErased) error {
 				tx.erased = append(tx.erased, d.Subject)
+				// Snapshots taken before the erasure hold the subject's
+				// opened texts: they go once it is committed.
+				s := tx.s
+				tx.OnCommit(func() { snapshotsErased(s, m.Seq) })
 				for _, erase := range tx.s.erasers {
 					if err := erase(tx, d.Subject); err != nil {
 						return err

@@ -74,6 +74,10 @@ type Config struct {
 	// the memory and the file journal keep one; over a journal with none
 	// anonymous commands are journalled at once.
 	Inbox Inbox
+	// Snapshots, if set, keeps snapshots of the state in a directory, so
+	// that opening replays only the journal after the newest; nil means
+	// none (see [SnapshotConfig]).
+	Snapshots *SnapshotConfig
 	// FeedTail is how many recent events the change feed keeps in memory
 	// for subscribers that keep up; zero means 4096. Older events are read
 	// back from the journal.
@@ -133,6 +137,8 @@ type Store struct {
 	tailStart uint64  // the oldest seq the ring still holds
 	notify    chan struct{}
 	done      chan struct{}
+
+	snapshotState
 }
 
 // Open builds a store: it registers the modules, replays the journal
@@ -210,10 +216,16 @@ func Open(ctx context.Context, cfg *Config) (*Store, error) {
 	if err := s.openInbox(ctx, c); err != nil {
 		return nil, err
 	}
+	s.schema = schema
+	if err := openSnapshots(s, ctx, c.Snapshots, modules); err != nil {
+		s.closeInbox()
+		return nil, err
+	}
 	if err := s.replay(ctx); err != nil {
 		s.closeInbox()
 		return nil, err
 	}
+	s.opened.Replayed = s.seq - s.opened.Snapshot.Seq
 	s.committed = s.seq
 	s.tailStart = s.seq + 1
 	if s.inbox != nil {
@@ -227,6 +239,7 @@ func Open(ctx context.Context, cfg *Config) (*Store, error) {
 		}
 		go s.releaseLoop()
 	}
+	startSnapshots(s)
 	if n, ok := c.Journal.(Notifier); ok {
 		go s.follow(n)
 	}
@@ -342,9 +355,15 @@ func (s *Store) apply(ctx context.Context, batch int, live bool) error {
 			s.publish(pending)
 		}
 		pending, tx.erased = nil, nil
+		if tx.overlay != nil {
+			tx.overlay.reset(s.db)
+		}
 		txn = s.db.Txn(true)
 		tx.txn = txn
 		n = 0
+	}
+	if !live {
+		tx.overlay = newReplayOverlay(s)
 	}
 	err := s.journal.Read(ctx, s.seq+1, func(e Event) error {
 		if err := checkLink(e, seq, head); err != nil {
@@ -530,6 +549,7 @@ func (s *Store) View() *View { return &View{txn: s.pub.Load().Txn(false), s: s} 
 // Close stops the store and closes its journal. Subscribers' Next returns
 // an error afterwards.
 func (s *Store) Close() error {
+	defer waitSnapshotter(s)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {

@@ -42,6 +42,7 @@ type Tx struct {
 	hooks     []func()
 	applying  bool
 	replaying bool
+	overlay   *replayOverlay // look-ups by id while replaying, see replay.go
 	// anon: everything the command causes is anonymous (PRIV-1).
 	anon bool
 	// payloads, kept for a command held until the end of its hour, are
@@ -263,6 +264,9 @@ func (tx *Tx) Insert(table string, obj any) error {
 	if err := tx.txn.Insert(table, obj); err != nil {
 		return Internal(err, "writing %s", table)
 	}
+	if tx.overlay != nil {
+		tx.overlay.wrote(table, obj, false)
+	}
 	return nil
 }
 
@@ -274,11 +278,19 @@ func (tx *Tx) Delete(table string, obj any) error {
 	if err := tx.txn.Delete(table, obj); err != nil {
 		return Internal(err, "deleting from %s", table)
 	}
+	if tx.overlay != nil {
+		tx.overlay.wrote(table, obj, true)
+	}
 	return nil
 }
 
 // First implements [Reader].
 func (tx *Tx) First(table, index string, args ...any) (any, error) {
+	if tx.overlay != nil && index == "id" {
+		if obj, ok, err := tx.overlay.first(table, args); ok {
+			return obj, err
+		}
+	}
 	return tx.txn.First(table, index, args...)
 }
 

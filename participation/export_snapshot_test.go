@@ -1,0 +1,16 @@
+//go:build !js
+
+package participation
+
+import "github.com/osallisuus/osallisuus/internal/vfs"
+
+// SnapshotsOverFS is cfg with its snapshots written through fsys.
+func SnapshotsOverFS(cfg *SnapshotConfig, fsys vfs.FS) *SnapshotConfig {
+	c := *cfg
+	c.fsys = fsys
+	return &c
+}
+
+// WaitSnapshotter waits until the store's background snapshotter has
+// handled every event up to seq.
+func WaitSnapshotter(s *Store, seq uint64) { waitSnapshotterAt(s, seq) }
