@@ -171,3 +171,56 @@ func TestHoldSurvivesARestart(t *testing.T) {
 		assert.Equal(t, 0, s.Held())
 	})
 }
+
+// TestHoldWithSnapshots: a snapshot taken after a release, while the inbox
+// still held what the release took (the inbox lets go only once the
+// journal has synced), does not bring those commands back: the state
+// lists the keys released, and the store that opens from the snapshot
+// lets them go instead of releasing them again (PRIV-1).
+func TestHoldWithSnapshots(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "journal.jsonl")
+	clock := p.NewManualClock(time.Date(2026, 3, 2, 10, 7, 12, 0, time.UTC))
+	open := func() (*p.Store, *feedback.Service) {
+		t.Helper()
+		j, err := p.OpenFile(path, nil)
+		require.NoError(t, err)
+		s, err := p.Open(ctx, &p.Config{Journal: j, Clock: clock, Rand: &rng{x: 3}, Snapshots: p.SnapshotsIn(filepath.Join(dir, "snapshots")),
+			Modules: []p.Module{feedback.Module(&feedback.Config{ThemeThreshold: -1})}})
+		require.NoError(t, err)
+		return s, feedback.New(s)
+	}
+	s, fb := open()
+	_, err := fb.Submit(ctx, p.Anonymous, feedback.Submission{Channel: feedback.EForm, Service: "palvelu", Text: "Ennen", WantReceipt: true})
+	require.NoError(t, err)
+	held, err := os.ReadFile(path + ".inbox")
+	require.NoError(t, err)
+	require.NotEmpty(t, held)
+	endHour(t, s, clock)
+	_, err = s.SaveSnapshot(ctx)
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	// As if the inbox had not let go before the process died.
+	require.NoError(t, os.WriteFile(path+".inbox", held, 0o600))
+
+	s, fb = open()
+	defer s.Close()
+	assert.NotZero(t, s.Opened().Snapshot.Seq, "the store opened from the snapshot")
+	assert.Zero(t, s.Opened().Replayed, "with nothing to replay after it")
+	assert.Zero(t, s.Held(), "PRIV-1: what the journal took is not held again")
+	clock.Advance(time.Hour)
+	require.NoError(t, s.Release(ctx))
+	n := 0
+	raw, err := os.ReadFile(path)
+	require.NoError(t, err)
+	for _, line := range bytes.Split(bytes.TrimSuffix(raw, []byte("\n")), []byte("\n")) {
+		e, err := p.ParseEvent(line)
+		require.NoError(t, err)
+		if e.Type == "feedback.submitted" {
+			n++
+		}
+	}
+	assert.Equal(t, 1, n, "the item is journalled once")
+	assert.Equal(t, 1, fb.Count())
+}
