@@ -90,7 +90,7 @@ func (e *wholeEnv) doEverything() {
 	order := []p.Action{p.ActionGoalWrite, p.ActionGoalReplan, p.ActionGoalProgress, p.ActionGoalReach, p.ActionSubmit,
 		p.ActionProcessLog, p.ActionProcessIdea, p.ActionFamilyGrant, p.ActionFamilyWithdraw, p.ActionFamilyTakePart,
 		panel.ActionRaiseTopic, panel.ActionHoldMeeting, panel.ActionWriteMinutes, panel.ActionAdoptStatement,
-		panel.ActionApproveMinutes, panel.ActionEndMembership}
+		panel.ActionApproveMinutes, panel.ActionEndMembership, p.ActionContactSet, p.ActionContactClear}
 	for _, a := range e.s.Policy().Actions() {
 		if _, ok := ds[a]; ok && !slices.Contains(order, a) {
 			order = append(order, a)
