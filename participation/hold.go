@@ -216,9 +216,17 @@ func applyInboxReleased(tx *Tx, m EventMeta, d InboxReleased) error {
 	for _, k := range d.Keys {
 		released[k] = true
 	}
+	s.letGo(released)
+	s.restage()
+	return nil
+}
+
+// letGo drops from the held commands those the journal took, and notes
+// their keys for the inbox to drop.
+func (s *Store) letGo(taken map[ID]bool) {
 	keep := s.held[:0]
 	for _, h := range s.held {
-		if released[h.Key] {
+		if taken[h.Key] {
 			s.released = append(s.released, h.Key)
 		} else {
 			keep = append(keep, h)
@@ -226,8 +234,6 @@ func applyInboxReleased(tx *Tx, m EventMeta, d InboxReleased) error {
 	}
 	clear(s.held[len(keep):])
 	s.held = keep
-	s.restage()
-	return nil
 }
 
 // dropReleased lets the inbox go of what the journal was found to hold.
@@ -630,16 +636,7 @@ func (s *Store) settleHeld(ctx context.Context) error {
 				gone[k] = true
 			}
 		}
-		keep := s.held[:0]
-		for _, h := range s.held {
-			if gone[h.Key] {
-				s.released = append(s.released, h.Key)
-			} else {
-				keep = append(keep, h)
-			}
-		}
-		clear(s.held[len(keep):])
-		s.held = keep
+		s.letGo(gone)
 	}
 	if err := s.dropReleased(ctx); err != nil {
 		return err

@@ -149,17 +149,7 @@ func TestHoldSurvivesARestart(t *testing.T) {
 		s, _ := openHeld(t, path, clock, 4)
 		defer s.Close()
 		assert.Equal(t, 0, s.Held())
-		n := 0
-		raw, err := os.ReadFile(path)
-		require.NoError(t, err)
-		for _, line := range bytes.Split(bytes.TrimSuffix(raw, []byte("\n")), []byte("\n")) {
-			e, err := p.ParseEvent(line)
-			require.NoError(t, err)
-			if e.Type == "feedback.submitted" {
-				n++
-			}
-		}
-		assert.Equal(t, 1, n, "the item is journalled once")
+		assert.Equal(t, 1, countLines(t, path, "feedback.submitted"), "the item is journalled once")
 		left, err := os.ReadFile(path + ".inbox")
 		require.NoError(t, err)
 		assert.Empty(t, left, "the inbox let go of what the journal took")
@@ -211,16 +201,22 @@ func TestHoldWithSnapshots(t *testing.T) {
 	assert.Zero(t, s.Held(), "PRIV-1: what the journal took is not held again")
 	clock.Advance(time.Hour)
 	require.NoError(t, s.Release(ctx))
-	n := 0
+	assert.Equal(t, 1, countLines(t, path, "feedback.submitted"), "the item is journalled once")
+	assert.Equal(t, 1, fb.Count())
+}
+
+// countLines counts the events of type typ in a journal file.
+func countLines(t *testing.T, path, typ string) int {
+	t.Helper()
 	raw, err := os.ReadFile(path)
 	require.NoError(t, err)
+	n := 0
 	for _, line := range bytes.Split(bytes.TrimSuffix(raw, []byte("\n")), []byte("\n")) {
 		e, err := p.ParseEvent(line)
 		require.NoError(t, err)
-		if e.Type == "feedback.submitted" {
+		if e.Type == typ {
 			n++
 		}
 	}
-	assert.Equal(t, 1, n, "the item is journalled once")
-	assert.Equal(t, 1, fb.Count())
+	return n
 }
