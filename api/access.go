@@ -17,11 +17,11 @@ import (
 
 // Open methods need no sign-in: the anonymous e-form, survey answers,
 // the receipt look-up, the scrubber's preview and the labels.
-var openMethods = []string{"labels", "feedback.preview", "feedback.submit", "feedback.receipt", "survey.list", "survey.answer"}
+var openMethods = []string{"labels", "feedback.preview", "feedback.submit", "feedback.receipt", "survey.list", "survey.answer", "accountability"}
 
 // ownMethods read only the caller's own things (their contributions,
 // goals and family consents): any named caller may call them.
-var ownMethods = []string{"mine", "mine.contribution", "goal.list", "family.list"}
+var ownMethods = []string{"mine", "mine.contribution", "goal.list", "family.list", "inbox"}
 
 // staffReaders are the roles that read the organisation's views: the
 // loop's board, panels with their members, the experts, the reports, the
@@ -59,7 +59,8 @@ func init() {
 		"codev.start", "codev.advance", "codev.log", "codev.idea", "codev.close",
 		"goal.write", "goal.replan", "goal.support", "goal.progress", "goal.reach",
 		"family.grant", "family.withdraw", "family.takePart",
-		"panel.raiseTopic", "feedback.retireDevice", "codev.join", "codev.link", "subject.erase"} {
+		"panel.raiseTopic", "feedback.retireDevice", "codev.join", "codev.link", "subject.erase",
+		"contact.set", "contact.clear", "outbox.next", "outbox.ack", "outbox.fail"} {
 		writes[m] = true
 	}
 }

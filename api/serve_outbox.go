@@ -1,0 +1,95 @@
+//go:build !(js && wasm)
+
+package api
+
+import (
+	"sync"
+	"time"
+
+	"github.com/osallisuus/osallisuus/feedback"
+	p "github.com/osallisuus/osallisuus/participation"
+)
+
+// Closing the loop out loud over an edge (LOOP-1, LOOP-3): a person's
+// contact preference and their messages, the outbox an integrator's
+// mailer drains, and the public accountability data. Left out of the
+// browser's module, like the rest of the service side.
+
+// outboxes keeps one outbox a store: its leases live in memory, so every
+// call of an App must reach the same one.
+var outboxes sync.Map // *p.Store → *p.Outbox
+
+func (a *App) outbox() (*p.Outbox, error) {
+	if o, ok := outboxes.Load(a.store); ok {
+		return o.(*p.Outbox), nil
+	}
+	o, err := p.NewOutbox(a.store, nil)
+	if err != nil {
+		return nil, err
+	}
+	got, _ := outboxes.LoadOrStore(a.store, o)
+	return got.(*p.Outbox), nil
+}
+
+func init() {
+	// contact.set sets a person's contact preference: the caller's own,
+	// or, for staff, a client's (recorded as set for them).
+	method("contact.set", func(a *App, in struct {
+		Person  p.ID
+		Channel p.Channel
+		Address string
+		Lang    p.Lang
+	}) (any, error) {
+		return nil, a.store.SetContact(a.ctx(), a.actor(p.ActionContactSet), p.ContactInput{Person: in.Person, Channel: in.Channel, Address: in.Address, Lang: in.Lang})
+	})
+	method("contact.clear", func(a *App, in struct{ Person p.ID }) (any, error) {
+		return nil, a.store.ClearContact(a.ctx(), a.actor(p.ActionContactClear), in.Person)
+	})
+	// inbox is the named caller's own messages, newest last.
+	method("inbox", func(a *App, _ none) (any, error) {
+		me := a.me()
+		if me.ID.IsZero() {
+			return nil, p.Errorf(p.EFORBIDDEN, "an anonymous caller has no inbox; sign in")
+		}
+		ms, err := p.MessagesOf(a.store.View(), me.ID)
+		if ms == nil {
+			ms = []*p.Message{}
+		}
+		return ms, err
+	})
+	// The mailer's side: due messages with their idempotency keys, and
+	// what became of each.
+	method("outbox.next", func(a *App, in struct{ Max int }) (any, error) {
+		o, err := a.outbox()
+		if err != nil {
+			return nil, err
+		}
+		ds, err := o.Next(a.ctx(), a.actor(p.ActionOutboxNext), in.Max)
+		if ds == nil {
+			ds = []p.Delivery{}
+		}
+		return ds, err
+	})
+	method("outbox.ack", func(a *App, in struct{ Message p.ID }) (any, error) {
+		o, err := a.outbox()
+		if err != nil {
+			return nil, err
+		}
+		return nil, o.Ack(a.ctx(), a.actor(p.ActionOutboxAck), in.Message)
+	})
+	method("outbox.fail", func(a *App, in struct {
+		Message p.ID
+		Reason  string
+	}) (any, error) {
+		o, err := a.outbox()
+		if err != nil {
+			return nil, err
+		}
+		return nil, o.Fail(a.ctx(), a.actor(p.ActionOutboxFail), in.Message, in.Reason)
+	})
+	// accountability is the public accountability data of a period,
+	// suppressed like the social report: open data, no sign-in.
+	method("accountability", func(a *App, in struct{ From, To time.Time }) (any, error) {
+		return a.fb.Accountability(feedback.AccountabilityQuery{From: in.From, To: in.To})
+	})
+}
