@@ -322,23 +322,40 @@ type EventType struct {
 // event and when the journal is replayed, so they must depend only on the
 // payload and the meta, never on the clock or on randomness.
 func Handle[T EventData](apply func(tx *Tx, m EventMeta, d T) error) EventType {
+	// Only the type assertion needs T; the rest is shared by every
+	// payload type, so each one adds little to a binary (the browser
+	// demo's module carries some sixty).
 	var zero T
+	t := newEventType(zero)
+	name := t.Name
+	t.apply = func(tx *Tx, m EventMeta, d EventData) error {
+		if v, ok := d.(T); ok {
+			return apply(tx, m, v)
+		}
+		return wrongPayload(name, d)
+	}
+	return t
+}
+
+// wrongPayload is the error of the applier of event name given another
+// type's payload.
+func wrongPayload(name string, d EventData) error {
+	return Errorf(EINTERNAL, "event %s applied with payload %T", name, d)
+}
+
+// newEventType is [Handle] without its type parameter and applier: zero
+// is the payload's zero value.
+func newEventType(zero EventData) EventType {
+	payload := reflect.TypeOf(zero)
 	return EventType{
 		Name:    zero.EventType(),
-		payload: reflect.TypeOf(zero),
+		payload: payload,
 		decode: func(data []byte) (EventData, error) {
-			var v T
-			if err := json.Unmarshal(data, &v); err != nil {
+			v := reflect.New(payload)
+			if err := json.Unmarshal(data, v.Interface()); err != nil {
 				return nil, err
 			}
-			return v, nil
-		},
-		apply: func(tx *Tx, m EventMeta, d EventData) error {
-			v, ok := d.(T)
-			if !ok {
-				return Errorf(EINTERNAL, "event %s applied with payload %T", zero.EventType(), d)
-			}
-			return apply(tx, m, v)
+			return v.Elem().Interface().(EventData), nil
 		},
 	}
 }
