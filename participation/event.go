@@ -325,12 +325,11 @@ func Handle[T EventData](apply func(tx *Tx, m EventMeta, d T) error) EventType {
 	// Only the type assertion needs T; the rest is shared by every
 	// payload type, so each one adds little to a binary (the browser
 	// demo's module carries some sixty).
-	var zero T
-	t := newEventType(zero)
-	name := t.Name
+	t := newEventType(reflect.TypeOf((*T)(nil)).Elem())
+	name, fn := t.Name, any(apply)
 	t.apply = func(tx *Tx, m EventMeta, d EventData) error {
 		if v, ok := d.(T); ok {
-			return apply(tx, m, v)
+			return fn.(func(*Tx, EventMeta, T) error)(tx, m, v)
 		}
 		return wrongPayload(name, d)
 	}
@@ -343,12 +342,11 @@ func wrongPayload(name string, d EventData) error {
 	return Errorf(EINTERNAL, "event %s applied with payload %T", name, d)
 }
 
-// newEventType is [Handle] without its type parameter and applier: zero
-// is the payload's zero value.
-func newEventType(zero EventData) EventType {
-	payload := reflect.TypeOf(zero)
+// newEventType is [Handle] without its type parameter and applier; the
+// name is the EventType of the payload's zero value.
+func newEventType(payload reflect.Type) EventType {
 	return EventType{
-		Name:    zero.EventType(),
+		Name:    reflect.Zero(payload).Interface().(EventData).EventType(),
 		payload: payload,
 		decode: func(data []byte) (EventData, error) {
 			v := reflect.New(payload)
