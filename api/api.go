@@ -392,24 +392,23 @@ const MaxDays = 3650
 // surrogate escaped, which encoding/json would replace), at most
 // MaxArgument bytes, exactly one JSON value with nothing after it, and
 // no unknown field. Each refusal is an invalid error that says what to
-// fix; the method does not run.
-func decode[T any](arg []byte) (T, error) {
-	var v T
+// fix; the method does not run. v points to the method's argument.
+func decode(arg []byte, v any) error {
 	if len(arg) > MaxArgument {
-		return v, p.Invalid("argument", "is %d bytes; the limit is %d", len(arg), MaxArgument)
+		return p.Invalid("argument", "is %d bytes; the limit is %d", len(arg), MaxArgument)
 	}
 	if !utf8.Valid(arg) {
-		return v, p.Invalid("argument", "is not valid UTF-8 text")
+		return p.Invalid("argument", "is not valid UTF-8 text")
 	}
 	if at := loneSurrogate(arg); at >= 0 {
-		return v, p.Invalid("argument", "escapes a lone surrogate at byte %d, which is not valid UTF-8 text", at)
+		return p.Invalid("argument", "escapes a lone surrogate at byte %d, which is not valid UTF-8 text", at)
 	}
 	dec := json.NewDecoder(bytes.NewReader(arg))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&v); err != nil {
+	if err := dec.Decode(v); err != nil {
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
-			return v, p.Invalid("argument", "is not JSON: %v", err)
+			return p.Invalid("argument", "is not JSON: %v", err)
 		}
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) && te.Field != "" {
@@ -422,18 +421,18 @@ func decode[T any](arg []byte) (T, error) {
 				if field == "days" {
 					lo, hi = 1, MaxDays
 				}
-				return v, p.Invalid(field, "takes a whole number in range %d..%d, not %s", lo, hi, te.Value)
+				return p.Invalid(field, "takes a whole number in range %d..%d, not %s", lo, hi, te.Value)
 			case reflect.Bool:
-				return v, p.Invalid(field, "takes true or false, not %s", te.Value)
+				return p.Invalid(field, "takes true or false, not %s", te.Value)
 			}
-			return v, p.Invalid(field, "takes a %s, not %s", te.Type, te.Value)
+			return p.Invalid(field, "takes a %s, not %s", te.Type, te.Value)
 		}
-		return v, p.Invalid("argument", "%v", err)
+		return p.Invalid("argument", "%v", err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return v, p.Invalid("argument", "has more after its JSON value, at byte %d; send exactly one object", dec.InputOffset())
+		return p.Invalid("argument", "has more after its JSON value, at byte %d; send exactly one object", dec.InputOffset())
 	}
-	return v, nil
+	return nil
 }
 
 // loneSurrogate returns the offset of the first \u escape of a UTF-16
@@ -489,12 +488,15 @@ func method[T any](name string, fn func(a *App, in T) (any, error)) {
 	if describe { // false in the browser's module, which needs no contract
 		inputs[name] = typeOf[T]()
 	}
+	// fn is kept as an interface and decode takes any: the closure is
+	// all that each argument type adds to the module.
+	f := any(fn)
 	methods[name] = func(a *App, arg []byte) (any, error) {
-		in, err := decode[T](arg)
-		if err != nil {
+		var in T
+		if err := decode(arg, &in); err != nil {
 			return nil, err
 		}
-		return fn(a, in)
+		return f.(func(*App, T) (any, error))(a, in)
 	}
 }
 

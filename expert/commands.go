@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -668,7 +669,7 @@ func Totals(r p.Reader, vault *p.Vault, period p.Period) ([]Total, error) {
 		t.Fees += a.Fee
 		t.Travel += a.Travel
 	}
-	slices.SortFunc(order, func(a, b p.ID) int { return strings.Compare(a.String(), b.String()) })
+	sort.Slice(order, func(i, j int) bool { return order[i].String() < order[j].String() })
 	out := make([]Total, 0, len(order))
 	for _, id := range order {
 		t := *byExpert[id]

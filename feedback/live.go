@@ -4,7 +4,6 @@ import (
 	"slices"
 	"sort"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -322,7 +321,13 @@ func (l *live) themeSet(themes []string) uint32 {
 	for i, t := range themes {
 		ids[i] = l.themes.id(t)
 	}
-	slices.Sort(ids)
+	// At most MaxThemes: sorted in place, without a sort of its own
+	// for uint32 in the binary.
+	for i := 1; i < len(ids); i++ {
+		for j := i; j > 0 && ids[j] < ids[j-1]; j-- {
+			ids[j], ids[j-1] = ids[j-1], ids[j]
+		}
+	}
 	var kb [MaxThemes * 5]byte
 	key := kb[:0]
 	for _, id := range ids {
@@ -507,7 +512,7 @@ func (l *live) dump() any {
 	for id := range l.surveys {
 		ids = append(ids, id)
 	}
-	slices.SortFunc(ids, func(a, b p.ID) int { return strings.Compare(a.String(), b.String()) })
+	sort.Slice(ids, func(i, j int) bool { return ids[i].String() < ids[j].String() })
 	surveys := make([]*surveyAgg, len(ids))
 	for i, id := range ids {
 		surveys[i] = l.surveys[id]

@@ -192,7 +192,7 @@ func (f *Service) Report(r p.Reader, q ReportQuery) (*Report, error) {
 		for d := d0; d < d1; d++ {
 			newest = append(newest, l.excerpts[excerptKey{d, sid}]...)
 		}
-		slices.Sort(newest)
+		sort.Slice(newest, func(i, j int) bool { return newest[i] < newest[j] })
 		for i := len(newest) - 1; i >= 0 && len(excerpts[svc]) < excerptSample; i-- {
 			excerpts[svc] = append(excerpts[svc], l.texts[newest[i]].Text)
 		}

@@ -2,6 +2,7 @@ package participation
 
 import (
 	"slices"
+	"sort"
 	"sync"
 	"time"
 )
@@ -382,10 +383,11 @@ func (a *aggregates) dump() any {
 	for k, v := range a.loop {
 		loops = append(loops, loopOut{k.b.res, k.b.n, k.unit, k.service, k.group, k.source, k.level, v.agg()})
 	}
-	slices.SortFunc(loops, func(x, y loopOut) int {
+	sort.Slice(loops, func(i, j int) bool {
+		x, y := &loops[i], &loops[j]
 		return compareKeys(
 			[]any{x.Res, x.Bucket, x.Unit, x.Service, x.Group.String(), x.Source, string(x.Level)},
-			[]any{y.Res, y.Bucket, y.Unit, y.Service, y.Group.String(), y.Source, string(y.Level)})
+			[]any{y.Res, y.Bucket, y.Unit, y.Service, y.Group.String(), y.Source, string(y.Level)}) < 0
 	})
 	houses := make([]houseOut, 0, len(a.house))
 	for k, v := range a.house {
@@ -395,11 +397,14 @@ func (a *aggregates) dump() any {
 				set.each(func(n uint32) { h.People = append(h.People, a.persons[n]) })
 			}
 		}
-		slices.SortFunc(h.People, func(x, y ID) int { return compareKeys([]any{x.String()}, []any{y.String()}) })
+		sort.Slice(h.People, func(i, j int) bool {
+			return compareKeys([]any{h.People[i].String()}, []any{h.People[j].String()}) < 0
+		})
 		houses = append(houses, h)
 	}
-	slices.SortFunc(houses, func(x, y houseOut) int {
-		return compareKeys([]any{x.Res, x.Bucket, string(x.Level), x.Unit, x.Service}, []any{y.Res, y.Bucket, string(y.Level), y.Unit, y.Service})
+	sort.Slice(houses, func(i, j int) bool {
+		x, y := &houses[i], &houses[j]
+		return compareKeys([]any{x.Res, x.Bucket, string(x.Level), x.Unit, x.Service}, []any{y.Res, y.Bucket, string(y.Level), y.Unit, y.Service}) < 0
 	})
 	return map[string]any{"loop": loops, "house": houses}
 }

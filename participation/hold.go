@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"github.com/hashicorp/go-memdb"
 	"slices"
+	"sort"
 	"sync"
 	"time"
 )
@@ -95,7 +96,7 @@ func (m *MemoryInbox) Load(context.Context) ([][]byte, error) {
 	for k := range m.recs {
 		keys = append(keys, k)
 	}
-	slices.SortFunc(keys, func(a, b ID) int { return bytes.Compare(a[:], b[:]) })
+	sort.Slice(keys, func(i, j int) bool { return bytes.Compare(keys[i][:], keys[j][:]) < 0 })
 	out := make([][]byte, len(keys))
 	for i, k := range keys {
 		out[i] = slices.Clone(m.recs[k])

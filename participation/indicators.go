@@ -2,7 +2,6 @@ package participation
 
 import (
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -467,7 +466,7 @@ func PseudoParticipation(r Reader, f WarningFilter) ([]Warning, error) {
 	for g := range groups {
 		gs = append(gs, g)
 	}
-	slices.SortFunc(gs, func(x, y ID) int { return strings.Compare(x.String(), y.String()) })
+	sort.Slice(gs, func(i, j int) bool { return gs[i].String() < gs[j].String() })
 	for _, g := range gs {
 		g := g
 		if err := check(Warning{Group: g}, IndicatorFilter{Period: f.Period, Group: &g, At: f.At}); err != nil {

@@ -8,8 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
-	"strings"
+	"sort"
 	"sync"
 
 	"github.com/osallisuus/osallisuus/internal/vfs"
@@ -66,7 +65,7 @@ func (m *MemoryKeyStore) Subjects() []ID {
 	for id := range m.keys {
 		out = append(out, id)
 	}
-	slices.SortFunc(out, func(a, b ID) int { return strings.Compare(a.String(), b.String()) })
+	sort.Slice(out, func(i, j int) bool { return out[i].String() < out[j].String() })
 	return out
 }
 
