@@ -371,7 +371,7 @@ func Methods() []string {
 	for m := range methods {
 		out = append(out, m)
 	}
-	sort.Strings(out)
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out
 }
 

@@ -449,7 +449,7 @@ func (f *Service) checkThemes(tx *p.Tx, themes []string) ([]string, error) {
 		}
 	}
 	f.l.mu.RUnlock()
-	sort.Strings(out)
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out, nil
 }
 

@@ -233,19 +233,19 @@ type delta struct {
 	// months, in an accumulator of the hour's held commands (see
 	// p.Accumulator), counts their items by service, theme and month;
 	// presses there is each device's last press.
-	months map[monthKey]int
+	months map[string]int
 }
 
-type monthKey struct {
-	service, theme string
-	month          uint32
+// monthKey is the key of delta.months.
+func monthKey(service, theme string, month uint32) string {
+	return service + "\x00" + theme + "\x00" + strconv.FormatUint(uint64(month), 10)
 }
 
 // Empty implements p.Accumulator: the anonymous commands held until the
 // end of their hour share one delta a store, which later ones read
 // through Tx.Pending in constant time.
 func (d *delta) Empty() p.Accumulator {
-	return &delta{l: d.l, presses: map[p.ID]time.Time{}, months: map[monthKey]int{}}
+	return &delta{l: d.l, presses: map[p.ID]time.Time{}, months: map[string]int{}}
 }
 
 // Add implements p.Accumulator.
@@ -262,7 +262,7 @@ func (d *delta) Add(other any) {
 		}
 		_, month := d.l.calendar(it.hour)
 		for _, th := range it.themes {
-			d.months[monthKey{it.service, th, month}]++
+			d.months[monthKey(it.service, th, month)]++
 		}
 	}
 }
@@ -416,7 +416,7 @@ func (l *live) item(i int) Item {
 	for _, th := range l.setIDs[r.themes] {
 		out.Themes = append(out.Themes, l.themes.names[th])
 	}
-	sort.Strings(out.Themes)
+	sort.Slice(out.Themes, func(i, j int) bool { return out.Themes[i] < out.Themes[j] })
 	if r.device != 0 {
 		out.Device = p.MustParseID(l.devices.names[r.device])
 	}
@@ -451,7 +451,7 @@ func (l *live) pendingMonthCount(tx *p.Tx, service, theme string, hour uint32) i
 	n := 0
 	for _, v := range tx.Pending(stageKey{}) {
 		if d := v.(*delta); d.months != nil {
-			n += d.months[monthKey{service, theme, month}]
+			n += d.months[monthKey(service, theme, month)]
 			continue
 		}
 		for _, it := range v.(*delta).items {

@@ -153,7 +153,7 @@ func Check(x *Panel, members []*Member, at time.Time) Composition {
 	for s := range services {
 		c.Services = append(c.Services, s)
 	}
-	sort.Strings(c.Services)
+	sort.Slice(c.Services, func(i, j int) bool { return c.Services[i] < c.Services[j] })
 	if c.Members < x.MinMembers {
 		c.Missing = x.MinMembers - c.Members
 		c.Reasons = append(c.Reasons, Reason{Code: ReasonTooFewMembers, Have: c.Members, Need: x.MinMembers})
@@ -256,7 +256,7 @@ func Draw(volunteers []Volunteer, seats int, seed uint64) ([]int, map[string]int
 		for _, s := range services {
 			alloc[s] = len(strata[s])
 		}
-		sort.Ints(order)
+		sort.Slice(order, func(i, j int) bool { return order[i] < order[j] })
 		return order, alloc
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x6f73616c6c697375))
@@ -305,7 +305,7 @@ func Draw(volunteers []Volunteer, seats int, seed uint64) ([]int, map[string]int
 		rng.Shuffle(len(pool), func(i, j int) { pool[i], pool[j] = pool[j], pool[i] })
 		chosen = append(chosen, pool[:alloc[s]]...)
 	}
-	sort.Ints(chosen)
+	sort.Slice(chosen, func(i, j int) bool { return chosen[i] < chosen[j] })
 	for s, k := range alloc {
 		if k == 0 {
 			delete(alloc, s)

@@ -146,7 +146,7 @@ func (p *Policy) Actions() []Action {
 	for a := range p.rules {
 		out = append(out, a)
 	}
-	slices.Sort(out)
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out
 }
 

@@ -182,29 +182,22 @@ type releasedRow struct {
 	Keys  []ID      `json:"keys"`
 }
 
-func releasedTable() *memdb.TableSchema {
-	return &memdb.TableSchema{Name: tableReleased, Indexes: map[string]*memdb.IndexSchema{
+// releasedTables is tableReleased, where the store keeps it.
+func releasedTables() []*memdb.TableSchema {
+	if !keepReleased {
+		return nil
+	}
+	return []*memdb.TableSchema{{Name: tableReleased, Indexes: map[string]*memdb.IndexSchema{
 		"id": {Name: "id", Unique: true, Indexer: IndexID(func(r *releasedRow) ID { return r.Event })},
 		"at": {Name: "at", Indexer: IndexTime(func(r *releasedRow) time.Time { return r.At })},
-	}}
+	}}}
 }
 
 func applyInboxReleased(tx *Tx, m EventMeta, d InboxReleased) error {
-	var old []any
-	it, err := tx.txn.Get(tableReleased, "at")
-	if err != nil {
-		return Internal(err, "reading released keys")
-	}
-	for obj := it.Next(); obj != nil && obj.(*releasedRow).At.Before(m.Time.Add(-releasedKeep)); obj = it.Next() {
-		old = append(old, obj)
-	}
-	for _, obj := range old {
-		if err := tx.Delete(tableReleased, obj); err != nil {
+	if keepReleased {
+		if err := recordReleased(tx, m, d); err != nil {
 			return err
 		}
-	}
-	if err := tx.Insert(tableReleased, &releasedRow{Event: m.ID, At: m.Time, Keys: d.Keys}); err != nil {
-		return err
 	}
 	// Commands still held that the journal already took — on replay, when
 	// a crash came between the two; on catching up with a shared journal,
@@ -220,6 +213,25 @@ func applyInboxReleased(tx *Tx, m EventMeta, d InboxReleased) error {
 	s.letGo(released)
 	s.restage()
 	return nil
+}
+
+// recordReleased keeps a release's keys in tableReleased, and lets go of
+// those older than releasedKeep.
+func recordReleased(tx *Tx, m EventMeta, d InboxReleased) error {
+	var old []any
+	it, err := tx.txn.Get(tableReleased, "at")
+	if err != nil {
+		return Internal(err, "reading released keys")
+	}
+	for obj := it.Next(); obj != nil && obj.(*releasedRow).At.Before(m.Time.Add(-releasedKeep)); obj = it.Next() {
+		old = append(old, obj)
+	}
+	for _, obj := range old {
+		if err := tx.Delete(tableReleased, obj); err != nil {
+			return err
+		}
+	}
+	return tx.Insert(tableReleased, &releasedRow{Event: m.ID, At: m.Time, Keys: d.Keys})
 }
 
 // letGo drops from the held commands those the journal took, and notes
@@ -626,7 +638,7 @@ func (s *Store) loadHeld(ctx context.Context) error {
 // settleHeld runs after replay: it drops from the inbox what the journal
 // already took, and stages again what the rest staged, for Tx.Pending.
 func (s *Store) settleHeld(ctx context.Context) error {
-	if len(s.held) > 0 {
+	if keepReleased && len(s.held) > 0 {
 		gone := map[ID]bool{}
 		it, err := s.pub.Load().Txn(false).Get(tableReleased, "id")
 		if err != nil {

@@ -2,6 +2,7 @@ package participation
 
 import (
 	"slices"
+	"sort"
 	"strings"
 )
 
@@ -64,7 +65,7 @@ func (t EnumLabels[T]) OneOf() string {
 	for v := range t {
 		values = append(values, string(v))
 	}
-	slices.Sort(values)
+	sort.Slice(values, func(i, j int) bool { return values[i] < values[j] })
 	if len(values) < 2 {
 		return strings.Join(values, "")
 	}

@@ -137,7 +137,7 @@ func kernelModule() Module {
 					"id": {Name: "id", Unique: true, Indexer: IndexID(func(e *Erasure) ID { return e.Subject })},
 				},
 			},
-		}, slices.Concat(familyTables(), codevTables(), goalTables(), outboxTables(), []*memdb.TableSchema{releasedTable()})...),
+		}, slices.Concat(familyTables(), codevTables(), goalTables(), outboxTables(), releasedTables())...),
 		Events: append([]EventType{
 			Handle(applyReceived),
 			Handle(func(tx *Tx, m EventMeta, d ContributionAcknowledged) error {

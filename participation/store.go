@@ -297,7 +297,7 @@ func (s *Store) register(schema *memdb.DBSchema, m Module) error {
 		}
 		s.policy.anonymous[a] = true
 	}
-	sort.Strings(s.tables)
+	sort.Slice(s.tables, func(i, j int) bool { return s.tables[i] < s.tables[j] })
 	return nil
 }
 
