@@ -17,7 +17,7 @@ import (
 
 // Open methods need no sign-in: the anonymous e-form, survey answers,
 // the receipt look-up, the scrubber's preview and the labels.
-var openMethods = []string{"labels", "feedback.preview", "feedback.submit", "feedback.receipt", "survey.list", "survey.answer", "accountability"}
+var openMethods = []string{"labels", "feedback.preview", "feedback.submit", "feedback.receipt", "survey.list", "survey.answer", "accountability", "checkpoint", "consistency"}
 
 // ownMethods read only the caller's own things (their contributions,
 // goals and family consents): any named caller may call them.

@@ -128,6 +128,8 @@ type App struct {
 	caller p.Actor
 	roles  map[p.Action][]p.Role
 	extra  []p.Module
+	// history is an edge's verifiable history (see Config.History).
+	history p.History
 	// served is true for an App made by [New]: the demo's own methods
 	// (see [DemoOnly]) are refused.
 	served bool
@@ -236,7 +238,7 @@ func Open(journal string, keys string) (*App, error) {
 
 func (a *App) open() error {
 	a.ids = p.NewIDGen(a.rand)
-	s, err := p.Open(context.Background(), &p.Config{Journal: a.journal, Keys: a.keys, Clock: a.clock, Rand: a.rand, Roles: a.roles,
+	s, err := p.Open(context.Background(), &p.Config{Journal: a.journal, Keys: a.keys, Clock: a.clock, Rand: a.rand, Roles: a.roles, History: a.history,
 		Modules: append([]p.Module{panel.Module(), feedback.Module(&feedback.Config{ThemeThreshold: 8}), expert.Module(nil)}, a.extra...)})
 	if err != nil {
 		return err

@@ -31,6 +31,11 @@ type Config struct {
 	// a [p.ManualClock] to move past the hour in which anonymous commands
 	// are held (PRIV-1) and call [p.Store.Release].
 	Clock p.Clock
+	// History, if set, is the verifiable history the store keeps and signs
+	// (LOOP-2): package merkle's Tree with the county's signing key. Then
+	// receipts carry proofs, and the methods checkpoint and consistency
+	// answer.
+	History p.History
 }
 
 // New opens an App over cfg's journal and keys for an edge that
@@ -47,7 +52,7 @@ func New(cfg *Config) (*App, error) {
 	if a.keys == nil {
 		a.keys = p.NewMemoryKeyStore()
 	}
-	a.roles, a.extra = cfg.Roles, cfg.Modules
+	a.roles, a.extra, a.history = cfg.Roles, cfg.Modules, cfg.History
 	if err := a.open(); err != nil {
 		return nil, err
 	}

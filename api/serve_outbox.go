@@ -87,6 +87,20 @@ func init() {
 		}
 		return nil, o.Fail(a.ctx(), a.actor(p.ActionOutboxFail), in.Message, in.Reason)
 	})
+	// checkpoint is the county's latest signed checkpoint of its journal
+	// (LOOP-2), and consistency proves that the journal at the larger size
+	// extends the one at the smaller: anyone keeping old checkpoints can
+	// check that nothing was removed or rewritten. Both carry hashes only.
+	method("checkpoint", func(a *App, _ none) (any, error) {
+		note, err := a.store.Checkpoint()
+		if err != nil {
+			return nil, err
+		}
+		return map[string]string{"checkpoint": note}, nil
+	})
+	method("consistency", func(a *App, in struct{ From, To uint64 }) (any, error) {
+		return a.store.ProveConsistency(in.From, in.To)
+	})
 	// accountability is the public accountability data of a period,
 	// suppressed like the social report: open data, no sign-in.
 	method("accountability", func(a *App, in struct{ From, To time.Time }) (any, error) {

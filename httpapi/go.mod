@@ -11,6 +11,7 @@ require (
 	github.com/osallisuus/osallisuus v0.0.0
 	github.com/stretchr/testify v1.12.1
 	github.com/zitadel/oidc/v3 v3.52.0
+	golang.org/x/mod v0.42.0
 	golang.org/x/time v0.16.0
 )
 

@@ -13,10 +13,17 @@
 // tokens must be for, and -claims a JSON file mapping claims to roles
 // (see httpapi.OIDCConfig). Without -issuer no one signs in, and only the
 // open methods and devices answer.
+//
+// With -key FILE the service keeps a verifiable history of its journal
+// and signs its checkpoints (LOOP-2) with the county's key in FILE: the
+// private key on the first line, the public key on the second. A missing
+// FILE is made with a new key named -origin. The public key is printed:
+// publish it, for anyone to verify receipts and checkpoints with.
 package main
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -27,14 +34,17 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/mod/sumdb/note"
 
 	"github.com/osallisuus/osallisuus/api"
 	"github.com/osallisuus/osallisuus/httpapi"
 	p "github.com/osallisuus/osallisuus/participation"
+	"github.com/osallisuus/osallisuus/participation/merkle"
 	"github.com/osallisuus/osallisuus/postgres"
 )
 
@@ -59,8 +69,19 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	issuer := fs.String("issuer", "", "OpenID Connect issuer URL; empty: no one signs in")
 	audience := fs.String("audience", "", "the client id tokens must be issued for")
 	claims := fs.String("claims", "", "JSON file of httpapi.OIDCConfig's claim mapping (roleClaim, roles, personClaim)")
+	key := fs.String("key", "", "file of the county's signing key (private, then public, one a line); made if missing; empty: nothing is signed")
+	origin := fs.String("origin", "osallisuus.example/county", "with -key: the name a new key signs checkpoints as")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	var history p.History
+	public := ""
+	if *key != "" {
+		signer, pub, err := countyKey(*key, *origin)
+		if err != nil {
+			return err
+		}
+		history, public = merkle.New(signer), pub
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -69,9 +90,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	var app *api.App
 	var err error
 	if *pg != "" {
-		app, err = openPostgres(ctx, *pg, *table)
+		app, err = openPostgres(ctx, *pg, *table, history)
 	} else {
-		app, err = httpapi.OpenFiles(*data, &api.Config{Clock: clock})
+		app, err = httpapi.OpenFiles(*data, &api.Config{Clock: clock, History: history})
 	}
 	if err != nil {
 		return err
@@ -106,6 +127,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	srv := httpapi.NewServer(h, ln.Addr().String(), logger)
 	fmt.Fprintf(stdout, "osallisuus service: http://%s/  (contract at /openapi.json)\n", ln.Addr())
+	if public != "" {
+		fmt.Fprintf(stdout, "checkpoints signed with the county's public key %s\n", public)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -121,7 +145,31 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	return nil
 }
 
-func openPostgres(ctx context.Context, url, table string) (*api.App, error) {
+// countyKey reads the county's signing key from path, or makes one named
+// origin and writes it there (readable by its owner only).
+func countyKey(path, origin string) (signer note.Signer, public string, err error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		private, pub, err := merkle.GenerateKey(rand.Reader, origin)
+		if err != nil {
+			return nil, "", err
+		}
+		if err := os.WriteFile(path, []byte(private+"\n"+pub+"\n"), 0o600); err != nil {
+			return nil, "", err
+		}
+		b = []byte(private + "\n" + pub + "\n")
+	} else if err != nil {
+		return nil, "", err
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) != 2 {
+		return nil, "", fmt.Errorf("%s holds %d lines; it holds the private key, then the public key", path, len(lines))
+	}
+	signer, err = merkle.NewSigner(lines[0])
+	return signer, strings.TrimSpace(lines[1]), err
+}
+
+func openPostgres(ctx context.Context, url, table string, history p.History) (*api.App, error) {
 	pool, err := pgxpool.New(ctx, url)
 	if err != nil {
 		return nil, err
@@ -136,5 +184,5 @@ func openPostgres(ctx context.Context, url, table string) (*api.App, error) {
 		pool.Close()
 		return nil, err
 	}
-	return api.New(&api.Config{Journal: journal, Keys: keys, Modules: []p.Module{httpapi.Module()}, Clock: clock})
+	return api.New(&api.Config{Journal: journal, Keys: keys, Modules: []p.Module{httpapi.Module()}, Clock: clock, History: history})
 }
