@@ -50,6 +50,18 @@ func (j *FileJournal) Inbox() (Inbox, error) {
 	return in, nil
 }
 
+// kept is the last event the journal keeps as well as its policy
+// promises: synced, or under SyncNever written. The store lets its inbox
+// go of released commands up to it.
+func (j *FileJournal) kept() uint64 {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.opts.Sync == SyncNever {
+		return j.prog.Written
+	}
+	return j.prog.Synced
+}
+
 // flushInbox writes what the journal's inbox gathered, with the
 // journal's own flush, and syncs it with the journal's sync.
 func (j *FileJournal) flushInbox(sync bool) error {

@@ -17,6 +17,22 @@ type request struct {
 	done   bool // set under Store.mu
 }
 
+// run calls the command's function, turning a panic into an error.
+func (r *request) run(tx *Tx) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = Errorf(EINTERNAL, "command %s failed: %v", r.action, p)
+		}
+	}()
+	return r.fn(tx)
+}
+
+// anonymous reports whether everything a command causes is anonymous
+// (PRIV-1, see [Tx.Anonymous]).
+func (s *Store) anonymous(r *request) bool {
+	return s.policy.Anonymous(r.action) || r.actor.Role == RoleAnonymous || r.actor.Role == RoleDevice
+}
+
 // execGroup queues a command and, unless an earlier caller's group took
 // it meanwhile, leads a group of every command queued: the first caller
 // to get the write path runs all that wait.
@@ -212,14 +228,8 @@ func (s *Store) erases(ran []member) bool {
 func (s *Store) runOne(r *request, pending []staged) (tx *Tx, evs []Event, err error) {
 	txn := s.db.Txn(true)
 	defer txn.Abort()
-	tx = &Tx{txn: txn, s: s, now: s.clock.Now().UTC().Round(0), actor: r.actor, action: r.action, pending: pending,
-		anon: s.policy.Anonymous(r.action) || r.actor.Role == RoleAnonymous || r.actor.Role == RoleDevice}
-	defer func() {
-		if p := recover(); p != nil {
-			tx, evs, err = nil, nil, Errorf(EINTERNAL, "command %s failed: %v", r.action, p)
-		}
-	}()
-	if err := r.fn(tx); err != nil {
+	tx = &Tx{txn: txn, s: s, now: s.clock.Now().UTC().Round(0), actor: r.actor, action: r.action, pending: pending, anon: s.anonymous(r)}
+	if err := r.run(tx); err != nil {
 		return nil, nil, err
 	}
 	if len(tx.events) == 0 {

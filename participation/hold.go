@@ -117,13 +117,6 @@ func (m *MemoryInbox) Drop(_ context.Context, keys []ID) error {
 // Close implements [Inbox].
 func (m *MemoryInbox) Close() error { return nil }
 
-// Len returns how many commands the inbox holds.
-func (m *MemoryInbox) Len() int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return len(m.recs)
-}
-
 // held is an anonymous command waiting for the end of its hour.
 type held struct {
 	Key    ID        `json:"key"`
@@ -261,7 +254,7 @@ func (s *Store) dropReleased(ctx context.Context) error {
 
 // isHeld reports whether a command waits for the end of its hour.
 func (s *Store) isHeld(r *request) bool {
-	return s.inbox != nil && (s.policy.Anonymous(r.action) || r.actor.Role == RoleAnonymous || r.actor.Role == RoleDevice)
+	return s.inbox != nil && s.anonymous(r)
 }
 
 // holdGroup runs anonymous commands and keeps their events in the inbox,
@@ -323,17 +316,12 @@ func (s *Store) holdGroup(group []*request) {
 
 // runHeld runs an anonymous command against the write side without
 // changing it and returns its events to hold (nil when it emitted none).
-func (s *Store) runHeld(r *request, pending []staged) (h *held, err error) {
+func (s *Store) runHeld(r *request, pending []staged) (*held, error) {
 	txn := s.db.Txn(true)
 	defer txn.Abort()
 	now := s.clock.Now().UTC().Round(0)
 	tx := &Tx{txn: txn, s: s, now: now, actor: r.actor, action: r.action, pending: pending, anon: true, keep: true, held: s.heldIndex}
-	defer func() {
-		if p := recover(); p != nil {
-			h, err = nil, Errorf(EINTERNAL, "command %s failed: %v", r.action, p)
-		}
-	}()
-	if err := r.fn(tx); err != nil {
+	if err := r.run(tx); err != nil {
 		return nil, err
 	}
 	if len(tx.events) == 0 {
@@ -456,9 +444,10 @@ func (s *Store) release(ctx context.Context) error {
 	}
 	s.held, s.released = keep, nil
 	s.restage()
-	// What the journal took leaves the inbox once the journal has it on
-	// stable storage — at once under SyncEveryCommit, or on a shared
-	// journal; after the journal's next sync under the gathering policies.
+	// What the journal took leaves the inbox once the journal keeps it as
+	// well as its policy promises — at once under SyncEveryCommit or on a
+	// shared journal; after the journal's next sync under SyncInterval;
+	// once written under SyncNever.
 	// Until then, and if letting go fails, the records stay: the next open
 	// finds them released and drops them.
 	s.toDrop = append(s.toDrop, dropAfter{seq: s.seq, keys: gone})
@@ -479,9 +468,9 @@ func (s *Store) dropSynced(ctx context.Context) {
 	if len(s.toDrop) == 0 {
 		return
 	}
-	synced := s.seq
-	if pj, ok := s.journal.(interface{ Progress() Progress }); ok {
-		synced = pj.Progress().Synced
+	synced := s.seq // the memory journal, or a shared one: kept as appended
+	if fj, ok := s.journal.(interface{ kept() uint64 }); ok {
+		synced = fj.kept()
 	}
 	n := 0
 	var keys []ID
@@ -542,29 +531,43 @@ func (s *Store) releaseOnce(ctx context.Context, due []*held, hour time.Time) (k
 	return keys, dropped, nil
 }
 
+// decodeHeld decodes a held command's payloads, once: a command held
+// before the store opened comes with its events only. Appliers never
+// change a payload, so the release applies the same values again.
+func (s *Store) decodeHeld(h *held) error {
+	if len(h.payloads) == len(h.Events) {
+		return nil
+	}
+	payloads := make([]EventData, len(h.Events))
+	for i, e := range h.Events {
+		et, ok := s.events[e.Type]
+		if !ok {
+			return Errorf(EINTERNAL, "held event type %s is not registered: open the store with the module that wrote it", e.Type)
+		}
+		d, err := et.decode(e.Data)
+		if err != nil {
+			return &CorruptError{Reason: "a held event does not decode: " + err.Error()}
+		}
+		payloads[i] = d
+	}
+	h.payloads = payloads
+	return nil
+}
+
 // applyHeld applies a held command's events to the write side, as the
 // next command of the journal.
 func (s *Store) applyHeld(h *held) (*Tx, []Event, error) {
 	txn := s.db.Txn(true)
 	defer txn.Abort()
 	tx := &Tx{txn: txn, s: s, replaying: true}
+	if err := s.decodeHeld(h); err != nil {
+		return nil, nil, err
+	}
 	evs := slices.Clone(h.Events)
 	seq, prev := s.seq, s.head
 	for i := range evs {
 		e := &evs[i]
-		et, ok := s.events[e.Type]
-		if !ok {
-			return nil, nil, Errorf(EINTERNAL, "held event type %s is not registered", e.Type)
-		}
-		var d EventData
-		if len(h.payloads) == len(evs) {
-			d = h.payloads[i] // as made: appliers never change a payload
-		} else {
-			var err error
-			if d, err = et.decode(e.Data); err != nil {
-				return nil, nil, Internal(err, "decoding a held event")
-			}
-		}
+		et, d := s.events[e.Type], h.payloads[i]
 		seq++
 		e.Seq, e.Prev, e.End = seq, prev, i == len(evs)-1
 		e.Hash = e.ComputeHash()
@@ -657,19 +660,13 @@ func (s *Store) settleHeld(ctx context.Context) error {
 	for _, h := range s.held {
 		txn := s.db.Txn(true)
 		tx := &Tx{txn: txn, s: s, replaying: true}
-		for _, e := range h.Events {
-			et, ok := s.events[e.Type]
-			if !ok {
-				txn.Abort()
-				return Errorf(EINTERNAL, "held event type %s is not registered: open the store with the module that wrote it", e.Type)
-			}
-			d, err := et.decode(e.Data)
-			if err != nil {
-				txn.Abort()
-				return &CorruptError{Reason: "a held event does not decode: " + err.Error()}
-			}
+		if err := s.decodeHeld(h); err != nil {
+			txn.Abort()
+			return err
+		}
+		for i, e := range h.Events {
 			tx.now, tx.actor = e.Time, e.Actor
-			if err := et.apply(tx, EventMeta{ID: e.ID, Time: e.Time, Actor: e.Actor}, d); err != nil {
+			if err := s.events[e.Type].apply(tx, EventMeta{ID: e.ID, Time: e.Time, Actor: e.Actor}, h.payloads[i]); err != nil {
 				break // released later, or dropped then
 			}
 		}
