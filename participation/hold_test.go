@@ -5,6 +5,7 @@ package participation_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -196,13 +197,15 @@ func TestHoldWithSnapshots(t *testing.T) {
 
 	s, fb = open()
 	defer s.Close()
-	assert.NotZero(t, s.Opened().Snapshot.Seq, "the store opened from the snapshot")
-	assert.Zero(t, s.Opened().Replayed, "with nothing to replay after it")
-	assert.Zero(t, s.Held(), "PRIV-1: what the journal took is not held again")
-	clock.Advance(time.Hour)
-	require.NoError(t, s.Release(ctx))
-	assert.Equal(t, 1, countLines(t, path, "feedback.submitted"), "the item is journalled once")
-	assert.Equal(t, 1, fb.Count())
+	t.Run("PRIV-1_a_snapshot_after_a_release_brings_nothing_back", func(t *testing.T) {
+		assert.NotZero(t, s.Opened().Snapshot.Seq, "the store opened from the snapshot")
+		assert.Zero(t, s.Opened().Replayed, "with nothing to replay after it")
+		assert.Zero(t, s.Held(), "what the journal took is not held again")
+		clock.Advance(time.Hour)
+		require.NoError(t, s.Release(ctx))
+		assert.Equal(t, 1, countLines(t, path, "feedback.submitted"), "the item is journalled once")
+		assert.Equal(t, 1, fb.Count())
+	})
 }
 
 // countLines counts the events of type typ in a journal file.
@@ -219,4 +222,36 @@ func countLines(t *testing.T, path, typ string) int {
 		}
 	}
 	return n
+}
+
+// TestInboxLetsGoOnceKept: under the gathering policies the inbox lets go
+// of released commands only once the journal keeps their release as well
+// as its policy promises (synced; under SyncNever written), so a crash in
+// between cannot lose them; and then it does let go, so the inbox does not
+// grow with every hour (PRIV-1 with the journal's durability).
+func TestInboxLetsGoOnceKept(t *testing.T) {
+	for _, policy := range []p.SyncPolicy{p.SyncInterval, p.SyncNever} {
+		t.Run(fmt.Sprintf("PRIV-1_policy_%d", policy), func(t *testing.T) {
+			ctx := context.Background()
+			path := filepath.Join(t.TempDir(), "journal.jsonl")
+			clock := p.NewManualClock(time.Date(2026, 3, 2, 10, 7, 12, 0, time.UTC))
+			j, err := p.OpenFile(path, &p.FileOptions{Sync: policy, Interval: 1 << 40})
+			require.NoError(t, err)
+			s, err := p.Open(ctx, &p.Config{Journal: j, Clock: clock, Modules: []p.Module{feedback.Module(nil)}})
+			require.NoError(t, err)
+			defer s.Close()
+			_, err = feedback.New(s).Submit(ctx, p.Anonymous, feedback.Submission{Channel: feedback.EForm, Service: "palvelu", Rating: feedback.Happy})
+			require.NoError(t, err)
+			require.NoError(t, j.Sync()) // the held command reaches the inbox file
+			endHour(t, s, clock)
+			held, err := os.ReadFile(path + ".inbox")
+			require.NoError(t, err)
+			assert.NotEmpty(t, held, "released, but the release is not yet kept: the inbox holds on")
+			require.NoError(t, j.Sync())
+			require.NoError(t, s.Release(ctx))
+			held, err = os.ReadFile(path + ".inbox")
+			require.NoError(t, err)
+			assert.Empty(t, held, "the release is kept: the inbox lets go")
+		})
+	}
 }
