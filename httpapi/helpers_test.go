@@ -209,7 +209,7 @@ func (s *service) send(req *http.Request, body []byte) answer {
 	if reqErr != nil {
 		// A request the document refuses must be one the service refuses
 		// too.
-		require.GreaterOrEqual(t, a.Status, 400, "the service took a request /openapi.json refuses (%v): %s", reqErr, raw)
+		require.Equal(t, 4, a.Status/100, "the service did not refuse, as a client error, a request /openapi.json refuses (%v): %d %s", reqErr, a.Status, raw)
 	}
 	return a
 }
