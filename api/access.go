@@ -60,7 +60,7 @@ func init() {
 		"goal.write", "goal.replan", "goal.support", "goal.progress", "goal.reach",
 		"family.grant", "family.withdraw", "family.takePart",
 		"panel.raiseTopic", "feedback.retireDevice", "codev.join", "codev.link", "subject.erase",
-		"contact.set", "contact.clear", "outbox.next", "outbox.ack", "outbox.fail"} {
+		"contact.set", "contact.clear", "outbox.next", "outbox.ack", "outbox.fail", "outbox.dead", "outbox.requeue"} {
 		writes[m] = true
 	}
 }

@@ -87,6 +87,26 @@ func init() {
 		}
 		return nil, o.Fail(a.ctx(), a.actor(p.ActionOutboxFail), in.Message, in.Reason)
 	})
+	// outbox.dead lists the dead letters, and outbox.requeue puts one back
+	// in the queue once the cause of its failures is mended.
+	method("outbox.dead", func(a *App, _ none) (any, error) {
+		o, err := a.outbox()
+		if err != nil {
+			return nil, err
+		}
+		ms, err := o.Dead(a.ctx(), a.actor(p.ActionOutboxNext))
+		if ms == nil {
+			ms = []*p.Message{}
+		}
+		return ms, err
+	})
+	method("outbox.requeue", func(a *App, in struct{ Message p.ID }) (any, error) {
+		o, err := a.outbox()
+		if err != nil {
+			return nil, err
+		}
+		return nil, o.Requeue(a.ctx(), a.actor(p.ActionOutboxRequeue), in.Message)
+	})
 	// checkpoint is the county's latest signed checkpoint of its journal
 	// (LOOP-2), and consistency proves that the journal at the larger size
 	// extends the one at the smaller: anyone keeping old checkpoints can

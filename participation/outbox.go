@@ -33,6 +33,8 @@ const (
 	ActionOutboxAck Action = "outbox.ack"
 	// ActionOutboxFail records a failed delivery attempt.
 	ActionOutboxFail Action = "outbox.fail"
+	// ActionOutboxRequeue puts a dead letter back in the queue.
+	ActionOutboxRequeue Action = "outbox.requeue"
 )
 
 // Tables of the outbox.
@@ -222,6 +224,12 @@ type (
 		Message  ID  `json:"message"`
 		Attempts int `json:"attempts"`
 	}
+	// MessageRequeued puts a dead letter back in the queue once the
+	// cause of its failures is mended: it is due at once, with its
+	// attempts counted from zero and the same idempotency key.
+	MessageRequeued struct {
+		Message ID `json:"message"`
+	}
 )
 
 // EventType implements [EventData].
@@ -241,6 +249,9 @@ func (MessageFailed) EventType() string { return "outbox.failed" }
 
 // EventType implements [EventData].
 func (MessageDeadLettered) EventType() string { return "outbox.dead_lettered" }
+
+// EventType implements [EventData].
+func (MessageRequeued) EventType() string { return "outbox.requeued" }
 
 // contactDetails is what ContactSet seals.
 type contactDetails struct {
@@ -397,6 +408,12 @@ func outboxEvents() []EventType {
 				return nil
 			})
 		}),
+		Handle(func(tx *Tx, m EventMeta, d MessageRequeued) error {
+			return updateMessage(tx, d.Message, func(x *Message) error {
+				x.State, x.DueAt, x.Attempts, x.LastError = MessagePending, m.Time, 0, ""
+				return nil
+			})
+		}),
 	}
 }
 
@@ -418,6 +435,7 @@ func outboxActions() []ActionRule {
 		{ActionOutboxNext, []Role{RoleSystem}, "take due messages for delivery (the integration)"},
 		{ActionOutboxAck, []Role{RoleSystem}, "record a message as delivered (the integration)"},
 		{ActionOutboxFail, []Role{RoleSystem}, "record a failed delivery attempt (the integration)"},
+		{ActionOutboxRequeue, []Role{RoleSystem}, "put a dead letter back in the queue once its cause is mended (the integration)"},
 	}
 }
 
@@ -873,6 +891,43 @@ func (o *Outbox) Fail(ctx context.Context, actor Actor, message ID, reason strin
 		o.release(message)
 	}
 	return err
+}
+
+// Dead returns the dead letters, oldest first, for the integration to
+// look into before it requeues them (see [Outbox.Requeue]). It writes
+// nothing.
+func (o *Outbox) Dead(ctx context.Context, actor Actor) ([]*Message, error) {
+	if err := o.s.policy.Authorize(actor, ActionOutboxNext); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return DeadLetters(o.s.View())
+}
+
+// Requeue puts a dead letter back in the queue, once what made its
+// deliveries fail is mended (a mail server, a wrong address the person
+// has since corrected): it is due at once, its attempts count again from
+// zero, and its idempotency key stays the same. Only a dead letter can
+// be requeued, and only while its recipient still has a contact
+// preference.
+func (o *Outbox) Requeue(ctx context.Context, actor Actor, message ID) error {
+	return o.s.Exec(ctx, actor, ActionOutboxRequeue, func(tx *Tx) error {
+		m, err := getMessage(tx, message)
+		if err != nil {
+			return err
+		}
+		if m.State != MessageDead {
+			return Errorf(ECONFLICT, "message %s is %s; only a dead letter can be requeued", message, m.State)
+		}
+		if _, ok, err := ContactOf(tx, m.Recipient); err != nil {
+			return err
+		} else if !ok {
+			return Errorf(ECONFLICT, "the recipient of message %s has no contact preference any more; it cannot be delivered", message)
+		}
+		return tx.Emit(MessageRequeued{Message: message})
+	})
 }
 
 // backoff is the wait after the attempt-th failure.

@@ -516,6 +516,53 @@ func TestOutboxDelivery(t *testing.T) {
 		assert.Equal(t, []string{"outbox.queued", "outbox.failed", "outbox.failed", "outbox.failed", "outbox.dead_lettered"}, types)
 	})
 
+	t.Run("LOOP-1_a_dead_letter_is_requeued_once_its_cause_is_mended", func(t *testing.T) {
+		e := newOutboxScene(t)
+		cfg := &p.OutboxConfig{MaxAttempts: 1}
+		o, err := p.NewOutbox(e.s, cfg)
+		require.NoError(t, err)
+		ds, err := o.Next(e.ctx, integration, 10)
+		require.NoError(t, err)
+		require.Len(t, ds, 3)
+		dead, pending := ds[0], ds[1]
+		require.NoError(t, o.Fail(e.ctx, integration, dead.Message, "550 no such mailbox"))
+
+		before, _ := e.s.Head()
+		assert.Equal(t, p.ECONFLICT, p.ErrorCode(o.Requeue(e.ctx, integration, pending.Message)), "only a dead letter is requeued")
+		assert.Equal(t, p.ENOTFOUND, p.ErrorCode(o.Requeue(e.ctx, integration, outboxPerson(99))))
+		assert.Equal(t, p.EFORBIDDEN, p.ErrorCode(o.Requeue(e.ctx, staff, dead.Message)), "the integration requeues")
+		after, _ := e.s.Head()
+		assert.Equal(t, before, after, "a refused requeue writes nothing")
+
+		require.NoError(t, o.Requeue(e.ctx, integration, dead.Message))
+		m, err := p.GetMessage(e.s.View(), dead.Message)
+		require.NoError(t, err)
+		assert.Equal(t, p.MessagePending, m.State)
+		assert.Zero(t, m.Attempts)
+		assert.Empty(t, m.LastError)
+		assert.Equal(t, e.clock.Now(), m.DueAt, "due at once")
+		e.reopen() // the requeue is in the journal
+		o, err = p.NewOutbox(e.s, cfg)
+		require.NoError(t, err)
+		again, err := o.Next(e.ctx, integration, 10)
+		require.NoError(t, err)
+		i := slices.IndexFunc(again, func(d p.Delivery) bool { return d.Message == dead.Message })
+		require.GreaterOrEqual(t, i, 0, "handed out again after a restart")
+		assert.Equal(t, dead.Key, again[i].Key, "with the same idempotency key")
+		assert.Equal(t, 1, again[i].Attempt, "its attempts count from zero again")
+		left, err := p.DeadLetters(e.s.View())
+		require.NoError(t, err)
+		assert.Empty(t, left)
+
+		// A dead letter whose recipient cleared their contact stays dead.
+		require.NoError(t, o.Fail(e.ctx, integration, pending.Message, "550"))
+		require.NoError(t, e.s.ClearContact(e.ctx, p.Actor{ID: pending.Recipient, Role: p.RoleClient}, pending.Recipient))
+		gone, err := p.GetMessage(e.s.View(), pending.Message)
+		require.NoError(t, err, "clearing a contact drops pending messages; a dead letter stays on record")
+		assert.Equal(t, p.MessageDead, gone.State)
+		assert.Equal(t, p.ECONFLICT, p.ErrorCode(o.Requeue(e.ctx, integration, pending.Message)), "no contact, no delivery")
+	})
+
 	t.Run("LOOP-1_bad_calls_are_refused_and_write_nothing", func(t *testing.T) {
 		e := newOutboxScene(t)
 		o, err := p.NewOutbox(e.s, nil)
