@@ -1,18 +1,22 @@
 // Command social-report writes a month's social report (sosiaalinen
 // raportointi) as JSON and CSV, from a generated month of feedback in
-// six services with the month before it for comparison:
+// six services with the month before it for comparison, and the loop's
+// public accountability data for the two months (what became of
+// clients' proposals, under a checkpoint signed by the county), ready to
+// publish as open data:
 //
 //	go run ./examples/social-report                 # files in a new temporary directory
 //	go run ./examples/social-report -out ./reports  # or where you say
 //
 // The report groups themes under the three tasks of section 7 of the
 // Social Welfare Act; every count under 5 is suppressed, with a second
-// cell where a total would give it away.
+// cell where a total would give it away. The accountability data is
+// suppressed by the same rule; accountability-fields.json documents every
+// field, and county.pub is the key that checks its checkpoint.
 package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -24,6 +28,7 @@ import (
 
 	"github.com/osallisuus/osallisuus/feedback"
 	p "github.com/osallisuus/osallisuus/participation"
+	"github.com/osallisuus/osallisuus/participation/merkle"
 )
 
 func main() {
@@ -67,6 +72,16 @@ type Output struct {
 	JSON   string
 	CSV    string
 	Report *feedback.Report
+	// The public accountability data (LOOP-3) and where it was written:
+	// JSON, CSV, the documentation of its fields, and the county's
+	// public key.
+	Accountability     *feedback.Accountability
+	AccountabilityJSON string
+	AccountabilityCSV  string
+	FieldsJSON         string
+	PublicKey          string
+	// Head is the journal's last sequence number when the data was read.
+	Head uint64
 }
 
 func run(ctx context.Context, args []string, out io.Writer) (*Output, error) {
@@ -93,8 +108,20 @@ func run(ctx context.Context, args []string, out io.Writer) (*Output, error) {
 	if err := os.MkdirAll(*dir, 0o755); err != nil {
 		return nil, p.Internal(err, "making the output directory")
 	}
+	// The county signs its journal's checkpoints; the example's key is
+	// drawn from the seed, so a run can be repeated.
+	var keySeed [32]byte
+	keySeed[0] = byte(*seed)
+	private, public, err := merkle.GenerateKey(rand.NewChaCha8(keySeed), "hyvinvointialue.example/osallisuus")
+	if err != nil {
+		return nil, p.Internal(err, "making the county's key")
+	}
+	signer, err := merkle.NewSigner(private)
+	if err != nil {
+		return nil, err
+	}
 	clock := p.NewManualClock(m)
-	store, err := p.Open(ctx, &p.Config{Clock: clock, Modules: []p.Module{feedback.Module(&feedback.Config{Location: helsinki})}})
+	store, err := p.Open(ctx, &p.Config{Clock: clock, Modules: []p.Module{feedback.Module(&feedback.Config{Location: helsinki})}, History: merkle.New(signer)})
 	if err != nil {
 		return nil, err
 	}
@@ -128,6 +155,9 @@ func run(ctx context.Context, args []string, out io.Writer) (*Output, error) {
 			}
 		}
 	}
+	if err := writeProposals(ctx, store, clock, r, m.AddDate(0, -1, 0), m.AddDate(0, 1, 0)); err != nil {
+		return nil, err
+	}
 	// Anonymous feedback takes effect once its hour is over (PRIV-1): the
 	// report is made after the month, when every hour of it is over.
 	clock.Set(m.AddDate(0, 1, 0))
@@ -139,18 +169,8 @@ func run(ctx context.Context, args []string, out io.Writer) (*Output, error) {
 		return nil, err
 	}
 	o := &Output{Dir: *dir, JSON: filepath.Join(*dir, "report.json"), CSV: filepath.Join(*dir, "report.csv"), Report: rep}
-	jf, err := os.Create(o.JSON)
-	if err != nil {
-		return nil, p.Internal(err, "writing the JSON report")
-	}
-	enc := json.NewEncoder(jf)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(rep); err != nil {
-		jf.Close()
-		return nil, p.Internal(err, "writing the JSON report")
-	}
-	if err := jf.Close(); err != nil {
-		return nil, p.Internal(err, "writing the JSON report")
+	if err := writeJSON(o.JSON, rep); err != nil {
+		return nil, err
 	}
 	cf, err := os.Create(o.CSV)
 	if err != nil {
@@ -163,6 +183,10 @@ func run(ctx context.Context, args []string, out io.Writer) (*Output, error) {
 	if err := cf.Close(); err != nil {
 		return nil, p.Internal(err, "writing the CSV report")
 	}
+	if err := writeAccountability(fb, o, m.AddDate(0, -1, 0), m.AddDate(0, 1, 0), public); err != nil {
+		return nil, err
+	}
+	o.Head, _ = store.Head()
 
 	fmt.Fprintf(out, "Social report %s (compared with %s)\n\n", m.Format("1/2006"), m.AddDate(0, -1, 0).Format("1/2006"))
 	fmt.Fprintf(out, "  %-24s %7s %9s %7s  %s\n", "service", "items", "change", "happy", "top themes")
@@ -180,6 +204,27 @@ func run(ctx context.Context, args []string, out io.Writer) (*Output, error) {
 	for _, g := range rep.Tasks {
 		fmt.Fprintf(out, "  - %s: %s mentions %v\n", g.Labels.En, g.Count, g.Themes)
 	}
-	fmt.Fprintf(out, "\n  written: %s\n           %s\n", o.JSON, o.CSV)
+	fmt.Fprintf(out, "\nWhat became of the proposals of %s and %s (public accountability data)\n\n", m.AddDate(0, -1, 0).Format("1/2006"), m.Format("1/2006"))
+	fmt.Fprintf(out, "  %-24s %13s %14s %15s %8s\n", "service", "contributions", "reported back", "answered in time", "adopted")
+	for _, row := range append(o.Accountability.Services, o.Accountability.Total) {
+		name := row.Service
+		if name == "" {
+			name = "total"
+		}
+		fmt.Fprintf(out, "  %-24s %13s %14s %15s %8s\n", name, row.Contributions, row.ReportedBack, share(row.AnsweredInTime), share(row.Adopted))
+	}
+	fmt.Fprintf(out, "\n  written: %s\n           %s\n           %s\n           %s\n           %s\n           %s (checks the checkpoint)\n",
+		o.JSON, o.CSV, o.AccountabilityJSON, o.AccountabilityCSV, o.FieldsJSON, o.PublicKey)
 	return o, nil
+}
+
+// share writes a share of public data as a percentage.
+func share(f feedback.Figure) string {
+	switch {
+	case f.Suppressed:
+		return "suppressed"
+	case f.Value == nil:
+		return "–"
+	}
+	return fmt.Sprintf("%.0f %%", *f.Value*100)
 }
