@@ -20,9 +20,11 @@ type obj = map[string]any
 // Document returns the OpenAPI 3.1 document of the service, made from
 // the method table (see [api.Describe]) and the service's own routes, so
 // that it cannot drift from them: every method's request is its
-// argument's type, every failure a [Problem].
+// argument's type, its answer the JSON Schema of its result's type
+// (required fields, enumerated values, null where the Go value may be
+// nil, closed objects), every failure a [Problem].
 func Document() ([]byte, error) {
-	paths := obj{}
+	paths, answers := obj{}, newAnswers()
 	for _, m := range api.Describe() {
 		op := obj{
 			"operationId": m.Name,
@@ -30,7 +32,7 @@ func Document() ([]byte, error) {
 			"tags":        []string{strings.SplitN(m.Name, ".", 2)[0]},
 			// No body, or null, means no argument, as in the page.
 			"requestBody": obj{"required": false, "content": obj{"application/json": obj{"schema": orNull(schemaOf(m.Input, 0))}}},
-			"responses":   responses(obj{"description": "the method's answer", "content": obj{"application/json": obj{"schema": obj{"type": []string{"object", "array", "null"}}}}}),
+			"responses":   responses(obj{"description": "the method's answer", "content": obj{"application/json": obj{"schema": answers.of(m.Output, m.Name)}}}),
 			"x-access":    string(m.Access),
 		}
 		if m.Access == api.AccessOpen {
@@ -41,6 +43,8 @@ func Document() ([]byte, error) {
 	for path, item := range routes() {
 		paths[path] = item
 	}
+	schemas := answers.defs
+	schemas["Problem"] = problemSchema()
 	doc := obj{
 		"openapi":           "3.1.0",
 		"jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
@@ -52,7 +56,7 @@ func Document() ([]byte, error) {
 		"components": obj{
 			"securitySchemes": obj{"bearer": obj{"type": "http", "scheme": "bearer",
 				"description": "An OpenID Connect access token (staff and named clients) or a feedback device's token (osd_…)."}},
-			"schemas": obj{"Problem": problemSchema()},
+			"schemas": schemas,
 		},
 	}
 	return json.MarshalIndent(doc, "", "  ")
