@@ -494,16 +494,23 @@ func method[T, R any](name string, fn func(a *App, in T) (R, error)) {
 	if describe { // false in the browser's module, which needs no contract
 		inputs[name], outputs[name] = typeOf[T](), typeOf[R]()
 	}
-	// fn is kept as an interface and decode takes any: the closure is
-	// all that each argument type adds to the module.
-	f := any(fn)
-	methods[name] = func(a *App, arg []byte) (any, error) {
-		var in T
-		if err := decode(arg, &in); err != nil {
+	methods[name] = call(reflect.ValueOf(fn))
+}
+
+// call makes the handler of a method's function: it decodes the argument
+// into a new value of the function's argument type and calls it. It calls
+// through reflect, not a generic wrapper: a wrapper for each pair of
+// argument and answer types would add some 90 KB to the browser's module.
+func call(fn reflect.Value) handler {
+	in := fn.Type().In(1)
+	return func(a *App, arg []byte) (any, error) {
+		v := reflect.New(in)
+		if err := decode(arg, v.Interface()); err != nil {
 			return nil, err
 		}
-		out, err := f.(func(*App, T) (R, error))(a, in)
-		return out, err
+		out := fn.Call([]reflect.Value{reflect.ValueOf(a), v.Elem()})
+		err, _ := out[1].Interface().(error)
+		return out[0].Interface(), err
 	}
 }
 
