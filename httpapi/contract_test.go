@@ -115,7 +115,8 @@ func answerSchema(t *testing.T, doc map[string]any, method string) any {
 // TestContractDescribesEveryAnswer: every method of the table has its
 // answer described in /openapi.json from its Go result type, with no
 // part left as "any value": a method that answers any, or a type the
-// contract cannot describe, fails here.
+// contract cannot describe, fails here. So do the JSON answers of the
+// service's own routes (the devices').
 func TestContractDescribesEveryAnswer(t *testing.T) {
 	s := start(t, options{})
 	doc := s.rawDocument()
@@ -127,6 +128,18 @@ func TestContractDescribesEveryAnswer(t *testing.T) {
 			assert.NotEqual(t, reflect.Interface, m.Output.Kind(), "%s answers %s; declare the type it answers (api.Null for nothing)", m.Name, m.Output)
 			assert.Empty(t, httpapi.AnswerHoles(m.Output), "the contract describes all of %s's answer", m.Name)
 			assert.Empty(t, holes(doc, answerSchema(t, doc, m.Name), m.Name, map[string]bool{}), "/openapi.json describes all of %s's answer", m.Name)
+		})
+	}
+	// The service's own routes too: every JSON answer of a POST.
+	for path, item := range doc["paths"].(map[string]any) {
+		post, ok := item.(map[string]any)["post"].(map[string]any)
+		if !ok || strings.HasPrefix(path, "/api/") {
+			continue
+		}
+		t.Run(strings.TrimPrefix(path, "/"), func(t *testing.T) {
+			schema := post["responses"].(map[string]any)["200"].(map[string]any)["content"].(map[string]any)["application/json"].(map[string]any)["schema"]
+			assert.Empty(t, holes(doc, schema, path, map[string]bool{}), "/openapi.json describes all of the answer of POST %s", path)
+			assert.NotEmpty(t, requiredOf(t, doc, schema), "POST %s answers an object with required fields", path)
 		})
 	}
 	t.Run("AHoleIsFound", func(t *testing.T) {

@@ -40,7 +40,7 @@ func Document() ([]byte, error) {
 		}
 		paths["/api/"+m.Name] = obj{"post": op}
 	}
-	for path, item := range routes() {
+	for path, item := range routes(answers) {
 		paths[path] = item
 	}
 	schemas := answers.defs
@@ -200,13 +200,14 @@ func camel(s string) string {
 	return string(r)
 }
 
-// routes describes the service's own routes, besides the methods.
-func routes() map[string]obj {
+// routes describes the service's own routes, besides the methods; their
+// answers are described as the methods' are, by g.
+func routes(g *answers) map[string]obj {
 	jsonBody := func(t reflect.Type) obj {
 		return obj{"required": true, "content": obj{"application/json": obj{"schema": schemaOf(t, 0)}}}
 	}
 	answer := func(what string, t reflect.Type) obj {
-		return responses(obj{"description": what, "content": obj{"application/json": obj{"schema": schemaOf(t, 0)}}})
+		return responses(obj{"description": what, "content": obj{"application/json": obj{"schema": g.of(t, what)}}})
 	}
 	op := func(id, summary string, in, out reflect.Type, what string) obj {
 		return obj{"post": obj{"operationId": id, "summary": summary, "tags": []string{"devices"},
@@ -218,7 +219,7 @@ func routes() map[string]obj {
 	return map[string]obj{
 		"/devices/register": op("devices.register", "register a feedback device and issue its token (shown once)", reflect.TypeFor[registerIn](), reflect.TypeFor[DeviceToken](), "the device and its token"),
 		"/devices/token":    op("devices.token", "issue a device a new token, revoking the old", reflect.TypeFor[deviceIn](), reflect.TypeFor[DeviceToken](), "the device and its token"),
-		"/devices/revoke":   op("devices.revoke", "revoke a device's tokens", reflect.TypeFor[deviceIn](), reflect.TypeFor[map[string]bool](), "revoked"),
+		"/devices/revoke":   op("devices.revoke", "revoke a device's tokens", reflect.TypeFor[deviceIn](), reflect.TypeFor[revokedOut](), "revoked"),
 		"/devices/presses":  batch,
 		"/events": {"get": obj{"operationId": "events", "summary": "the live feed of committed events as Server-Sent Events, for staff; resumable",
 			"parameters": []obj{
