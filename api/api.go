@@ -483,24 +483,42 @@ func days(n *int, def int) (int, error) {
 	return *n, nil
 }
 
-// inputs holds each method's argument type, for an edge's contract.
-var inputs = map[string]reflect.Type{}
+// inputs and outputs hold each method's argument and result types, for
+// an edge's contract.
+var inputs, outputs = map[string]reflect.Type{}, map[string]reflect.Type{}
 
-func method[T any](name string, fn func(a *App, in T) (any, error)) {
+// method adds a method to the table. R is the type of its answer, which
+// an edge's contract describes: a method declares the type it answers
+// (not any), and one that answers nothing answers [Null].
+func method[T, R any](name string, fn func(a *App, in T) (R, error)) {
 	if describe { // false in the browser's module, which needs no contract
-		inputs[name] = typeOf[T]()
+		inputs[name], outputs[name] = typeOf[T](), typeOf[R]()
 	}
-	// fn is kept as an interface and decode takes any: the closure is
-	// all that each argument type adds to the module.
-	f := any(fn)
-	methods[name] = func(a *App, arg []byte) (any, error) {
-		var in T
-		if err := decode(arg, &in); err != nil {
+	methods[name] = call(reflect.ValueOf(fn))
+}
+
+// call makes the handler of a method's function: it decodes the argument
+// into a new value of the function's argument type and calls it. It calls
+// through reflect, not a generic wrapper: a wrapper for each pair of
+// argument and answer types would add some 90 KB to the browser's module.
+func call(fn reflect.Value) handler {
+	in := fn.Type().In(1)
+	return func(a *App, arg []byte) (any, error) {
+		v := reflect.New(in)
+		if err := decode(arg, v.Interface()); err != nil {
 			return nil, err
 		}
-		return f.(func(*App, T) (any, error))(a, in)
+		out := fn.Call([]reflect.Value{reflect.ValueOf(a), v.Elem()})
+		err, _ := out[1].Interface().(error)
+		return out[0].Interface(), err
 	}
 }
+
+// Null is the answer of a method that answers nothing: JSON null.
+type Null struct{}
+
+// MarshalJSON encodes n as null.
+func (Null) MarshalJSON() ([]byte, error) { return []byte("null"), nil }
 
 func (a *App) ctx() context.Context { return context.Background() }
 

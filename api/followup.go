@@ -25,7 +25,7 @@ func init() {
 	// feedback.followUps reads every press event of the last days and
 	// counts the follow-up answers of each device that asks one; filtered
 	// repeats are not counted.
-	method("feedback.followUps", func(a *App, in struct{ Days int }) (any, error) {
+	method("feedback.followUps", func(a *App, in struct{ Days int }) ([]followUpReport, error) {
 		if in.Days <= 0 {
 			in.Days = 90
 		}

@@ -26,7 +26,7 @@ func labelsOf[T interface {
 }
 
 func init() {
-	method("labels", func(a *App, _ none) (any, error) {
+	method("labels", func(a *App, _ none) (map[string]labelSet, error) {
 		return map[string]labelSet{
 			"levels": labelsOf(p.Levels), "states": labelsOf(p.States), "decisions": labelsOf(p.Decisions),
 			"positions": labelsOf(panel.Positions), "memberTypes": labelsOf(panel.MemberTypes), "panelKinds": labelsOf(panel.Kinds),
@@ -35,26 +35,26 @@ func init() {
 			"roles": labelsOf(p.Roles),
 		}, nil
 	})
-	method("state", func(a *App, _ none) (any, error) {
+	method("state", func(a *App, _ none) (stateView, error) {
 		head, hash := a.store.Head()
 		_, total, err := p.FindContributions(a.store.View(), p.ContributionFilter{Limit: 1}) // only the total
-		return map[string]any{"events": head, "head": hash.String(), "verify": a.Verify, "contributions": total,
-			"feedbackItems": a.fb.Count(), "held": a.store.Held(), "now": a.clock.Now().UTC()}, err
+		return stateView{Events: head, Head: hash.String(), Verify: a.Verify, Contributions: total,
+			FeedbackItems: a.fb.Count(), Held: a.store.Held(), Now: a.clock.Now().UTC()}, err
 	})
 	// Anonymous feedback takes effect once its hour is over (PRIV-1): the
 	// demo lets the evaluator move its clock on instead of waiting.
-	method("clock.nextHour", func(a *App, _ none) (any, error) {
+	method("clock.nextHour", func(a *App, _ none) (nextHourView, error) {
 		held := a.store.Held()
 		a.clock.nextHour()
 		if err := a.store.Release(a.ctx()); err != nil {
-			return nil, err
+			return nextHourView{}, err
 		}
-		return map[string]any{"released": held, "now": a.clock.Now().UTC()}, nil
+		return nextHourView{Released: held, Now: a.clock.Now().UTC()}, nil
 	})
 
 	// Panels.
-	method("panel.status", func(a *App, in struct{ Panel p.ID }) (any, error) { return a.panelStatus(in.Panel) })
-	method("panel.create", func(a *App, in struct{ Name, Unit string }) (any, error) {
+	method("panel.status", func(a *App, in struct{ Panel p.ID }) (panelView, error) { return a.panelStatus(in.Panel) })
+	method("panel.create", func(a *App, in struct{ Name, Unit string }) (panelView, error) {
 		if in.Name == "" {
 			in.Name, in.Unit = "Aikuissosiaalityön asiakasraati", "aikuissosiaalityo"
 		}
@@ -65,7 +65,7 @@ func init() {
 		x, err := a.panels.Create(a.ctx(), actor, panel.PanelInput{Name: in.Name, Kind: panel.KindClientPanel, Unit: in.Unit,
 			Coordinator: coordinator, AnsweringParty: "Palvelujohto"})
 		if err != nil {
-			return nil, err
+			return panelView{}, err
 		}
 		return a.panelStatus(x.ID)
 	})
@@ -76,7 +76,7 @@ func init() {
 		// Person is the member's person id in the county's register; a
 		// new one when absent.
 		Person p.ID
-	}) (any, error) {
+	}) (panelView, error) {
 		if in.Type == "" {
 			in.Type = panel.MemberClient
 		}
@@ -84,40 +84,40 @@ func init() {
 		if person.IsZero() {
 			var err error
 			if person, err = a.newPerson(); err != nil {
-				return nil, err
+				return panelView{}, err
 			}
 		}
 		if _, err := a.panels.AddMember(a.ctx(), a.actor(panel.ActionAddMember), panel.MemberInput{Panel: in.Panel, Person: person, Type: in.Type, Service: in.Service, Name: in.Name}); err != nil {
-			return nil, err
+			return panelView{}, err
 		}
 		return a.panelStatus(in.Panel)
 	})
 	method("panel.appoint", func(a *App, in struct {
 		Panel, Member p.ID
 		Position      panel.Position
-	}) (any, error) {
+	}) (panelView, error) {
 		if err := a.panels.Appoint(a.ctx(), a.actor(panel.ActionAppoint), in.Panel, in.Position, in.Member); err != nil {
-			return nil, err
+			return panelView{}, err
 		}
 		return a.panelStatus(in.Panel)
 	})
 	method("panel.leave", func(a *App, in struct {
 		Panel, Member p.ID
 		Reason        string
-	}) (any, error) {
+	}) (panelView, error) {
 		// Checked first: a refused call must not have ended the membership.
 		if err := a.activeMembers(in.Panel, "member", in.Member); err != nil {
-			return nil, err
+			return panelView{}, err
 		}
 		if err := a.panels.EndMembership(a.ctx(), a.actor(panel.ActionEndMembership), in.Member, in.Reason); err != nil {
-			return nil, err
+			return panelView{}, err
 		}
 		return a.panelStatus(in.Panel)
 	})
 	method("panel.meet", func(a *App, in struct {
 		Panel   p.ID
 		Present []p.ID
-	}) (any, error) {
+	}) (*panel.Meeting, error) {
 		// Checked first: a refused call must not leave a meeting scheduled.
 		if err := a.activeMembers(in.Panel, "present", in.Present...); err != nil {
 			return nil, err
@@ -135,28 +135,28 @@ func init() {
 	method("panel.adopt", func(a *App, in struct {
 		Meeting p.ID
 		Text    string
-	}) (any, error) {
+	}) (*panel.Statement, error) {
 		return a.panels.AdoptStatement(a.ctx(), a.actor(panel.ActionAdoptStatement), panel.StatementInput{Meeting: in.Meeting, Text: in.Text})
 	})
 	method("panel.answer", func(a *App, in struct {
 		Statement        p.ID
 		Decision         p.Decision
 		Reason, Response string
-	}) (any, error) {
+	}) (*panel.Statement, error) {
 		return a.panels.AnswerStatement(a.ctx(), a.actor(panel.ActionAnswerStatement), in.Statement, in.Decision, in.Reason, in.Response)
 	})
 
 	// Feedback.
 	// Listing the devices writes nothing; a coordinator registers the
 	// demo's two devices, each with a follow-up question.
-	method("feedback.devices", func(a *App, _ none) (any, error) {
+	method("feedback.devices", func(a *App, _ none) ([]*feedback.DeviceInfo, error) {
 		ds, err := feedback.Devices(a.store.View())
 		if ds == nil {
 			ds = []*feedback.DeviceInfo{}
 		}
 		return ds, err
 	})
-	method("feedback.registerDevices", func(a *App, _ none) (any, error) {
+	method("feedback.registerDevices", func(a *App, _ none) ([]*feedback.DeviceInfo, error) {
 		for _, pt := range []struct{ s, point string }{{"aikuissosiaalityo", "Hervannan sosiaalitoimisto"}, {"paihdepalvelut", "A-klinikka"}} {
 			if _, err := a.fb.RegisterDevice(a.ctx(), a.actor(feedback.ActionRegisterDevice), feedback.DeviceInput{Service: pt.s, Point: pt.point,
 				FollowUp: demoFollowUp()}); err != nil {
@@ -169,7 +169,7 @@ func init() {
 		Device p.ID
 		Rating feedback.Rating
 		Answer int
-	}) (any, error) {
+	}) (feedback.PressResult, error) {
 		actor := p.Actor{ID: in.Device, Role: p.RoleDevice}
 		if a.caller.Role != "" {
 			// A terminal presses as itself.
@@ -180,27 +180,27 @@ func init() {
 		}
 		return a.fb.Press(a.ctx(), actor, in.Device, feedback.Press{Rating: in.Rating, Answer: in.Answer})
 	})
-	method("feedback.preview", func(a *App, in struct{ Text string }) (any, error) {
+	method("feedback.preview", func(a *App, in struct{ Text string }) (previewView, error) {
 		text, err := p.CheckText("text", in.Text, p.MaxTextLen, false)
 		if err != nil {
-			return nil, err
+			return previewView{}, err
 		}
 		text, n := feedback.Scrub(text)
-		return map[string]any{"text": text, "redactions": n}, nil
+		return previewView{Text: text, Redactions: n}, nil
 	})
 	method("feedback.submit", func(a *App, in struct {
 		Service, Text string
 		Rating        feedback.Rating
 		Themes        []string
 		Receipt       bool
-	}) (any, error) {
+	}) (feedback.SubmitResult, error) {
 		return a.fb.Submit(a.ctx(), p.Anonymous, feedback.Submission{Channel: feedback.EForm, Service: in.Service, Rating: in.Rating,
 			Themes: in.Themes, Text: in.Text, WantReceipt: in.Receipt})
 	})
-	method("feedback.receipt", func(a *App, in struct{ Code string }) (any, error) {
+	method("feedback.receipt", func(a *App, in struct{ Code string }) (feedback.ReceiptView, error) {
 		return feedback.LookupReceipt(a.store.View(), in.Code)
 	})
-	method("feedback.report", func(a *App, in struct{ Days *int }) (any, error) {
+	method("feedback.report", func(a *App, in struct{ Days *int }) (*feedback.Report, error) {
 		n, err := days(in.Days, 90)
 		if err != nil {
 			return nil, err
@@ -210,7 +210,7 @@ func init() {
 	})
 
 	// Experts.
-	method("expert.list", func(a *App, _ none) (any, error) { return a.expertList() })
+	method("expert.list", func(a *App, _ none) ([]expertRow, error) { return a.expertList() })
 	method("expert.register", func(a *App, in struct {
 		Name       string
 		Kind       expert.Kind
@@ -218,7 +218,7 @@ func init() {
 		Areas      []string
 		Languages  []string
 		Trained    bool
-	}) (any, error) {
+	}) ([]expertRow, error) {
 		id, err := a.newPerson()
 		if err != nil {
 			return nil, err
@@ -235,22 +235,18 @@ func init() {
 		}
 		return a.expertList()
 	})
-	method("expert.match", func(a *App, in expert.Need) (any, error) {
+	method("expert.match", func(a *App, in expert.Need) ([]namedCandidate, error) {
 		cs, err := a.experts.Match(in, a.clock.Now().AddDate(0, 0, 7), 5)
 		if err != nil {
 			return nil, err
 		}
-		type named struct {
-			expert.Candidate
-			Name string `json:"name"`
-		}
-		out := []named{}
+		out := []namedCandidate{}
 		for _, c := range cs {
-			out = append(out, named{c, a.nameOf(c.Expert)})
+			out = append(out, namedCandidate{c, a.nameOf(c.Expert)})
 		}
 		return out, nil
 	})
-	method("expert.withdraw", func(a *App, in struct{ Expert p.ID }) (any, error) {
+	method("expert.withdraw", func(a *App, in struct{ Expert p.ID }) ([]expertRow, error) {
 		if err := a.experts.WithdrawConsent(a.ctx(), a.actor(expert.ActionWithdrawConsent), in.Expert); err != nil {
 			return nil, err
 		}
@@ -258,28 +254,16 @@ func init() {
 	})
 
 	// The loop, the house and the indicators.
-	method("loop.board", func(a *App, _ none) (any, error) {
+	method("loop.board", func(a *App, _ none) ([]boardColumn, error) {
 		now := a.clock.Now()
 		cs, _, err := p.FindContributions(a.store.View(), p.ContributionFilter{})
 		if err != nil {
 			return nil, err
 		}
-		type card struct {
-			*p.Contribution
-			Overdue string `json:"overdue,omitempty"`
-		}
-		// Columns in the loop's order, newest first in each; a column
-		// shows 50 cards and counts all of them.
-		type column struct {
-			State   p.State `json:"state"`
-			Count   int     `json:"count"`
-			Overdue int     `json:"overdue"`
-			Cards   []card  `json:"cards"`
-		}
-		board := make([]column, len(p.States))
+		board := make([]boardColumn, len(p.States))
 		at := map[p.State]int{}
 		for i, s := range p.States {
-			board[i], at[s] = column{State: s, Cards: []card{}}, i
+			board[i], at[s] = boardColumn{State: s, Cards: []boardCard{}}, i
 		}
 		for i := len(cs) - 1; i >= 0; i-- {
 			c := cs[i]
@@ -290,7 +274,7 @@ func init() {
 				col.Overdue++
 			}
 			if len(col.Cards) < 50 {
-				col.Cards = append(col.Cards, card{c, od})
+				col.Cards = append(col.Cards, boardCard{c, od})
 			}
 		}
 		return board, nil
@@ -300,7 +284,7 @@ func init() {
 		To       p.State
 		Decision p.Decision
 		Text     string
-	}) (any, error) {
+	}) (*p.Contribution, error) {
 		var out *p.Contribution
 		action := map[p.State]p.Action{p.StateAcknowledged: p.ActionAcknowledge, p.StateUnderConsideration: p.ActionConsider,
 			p.StateDecided: p.ActionDecide, p.StateImplemented: p.ActionImplement, p.StateReportedBack: p.ActionReportBack}[in.To]
@@ -313,25 +297,25 @@ func init() {
 		})
 		return out, err
 	})
-	method("house", func(a *App, in struct{ Days *int }) (any, error) {
+	method("house", func(a *App, in struct{ Days *int }) (houseView, error) {
 		n, err := days(in.Days, 365)
 		if err != nil {
-			return nil, err
+			return houseView{}, err
 		}
 		now := a.clock.Now()
 		today := now.UTC().Truncate(24 * time.Hour)
 		period := p.Period{From: today.AddDate(0, 0, -n), To: today.AddDate(0, 0, 1)}
 		h, err := p.HouseProfile(a.store.View(), p.HouseFilter{Period: period})
 		if err != nil {
-			return nil, err
+			return houseView{}, err
 		}
 		ins, err := p.LoopIndicators(a.store.View(), p.IndicatorFilter{Period: period, At: now.Truncate(time.Hour)})
 		if err != nil {
-			return nil, err
+			return houseView{}, err
 		}
 		ws, err := p.PseudoParticipation(a.store.View(), p.WarningFilter{Period: period, At: now.Truncate(time.Hour)})
 		if err != nil {
-			return nil, err
+			return houseView{}, err
 		}
 		// A warning names its panel or process, not only its id.
 		groups := map[p.ID]string{}
@@ -345,11 +329,11 @@ func init() {
 				groups[w.Group] = pr.Title
 			}
 		}
-		return map[string]any{"house": h, "indicators": ins, "warnings": ws, "groups": groups}, nil
+		return houseView{House: h, Indicators: ins, Warnings: ws, Groups: groups}, nil
 	})
 	// sample draws the sample county with its texts in lang (fi, sv or
 	// en; fi when empty).
-	method("sample", func(a *App, in struct{ Lang string }) (any, error) { return a.sample(in.Lang) })
+	method("sample", func(a *App, in struct{ Lang string }) (sampleView, error) { return a.sample(in.Lang) })
 }
 
 // demoFollowUp is the follow-up question the demo's devices ask after a
@@ -391,22 +375,14 @@ func (a *App) nameOf(id p.ID) string {
 	return prof.Name
 }
 
-func (a *App) expertList() (any, error) {
+func (a *App) expertList() ([]expertRow, error) {
 	xs, err := p.Collect[*expert.Expert](a.store.View(), "experts", "id", nil)
 	if err != nil {
 		return nil, err
 	}
-	type row struct {
-		ID        p.ID            `json:"id"`
-		Name      string          `json:"name"`
-		Kind      expert.Kind     `json:"kind"`
-		Trained   bool            `json:"trained"`
-		Withdrawn bool            `json:"withdrawn"`
-		Profile   *expert.Profile `json:"profile,omitempty"`
-	}
-	out := []row{}
+	out := []expertRow{}
 	for _, x := range xs {
-		r := row{ID: x.ID, Kind: x.Kind, Trained: x.Trained(), Withdrawn: !x.Withdrawn.IsZero()}
+		r := expertRow{ID: x.ID, Kind: x.Kind, Trained: x.Trained(), Withdrawn: !x.Withdrawn.IsZero()}
 		if prof, err := expert.OpenProfile(a.store.Vault(), x); err == nil {
 			r.Name, r.Profile = prof.Name, &prof
 		}
@@ -426,11 +402,11 @@ type panelView struct {
 	Panels      []*panel.Panel        `json:"panels"`
 }
 
-func (a *App) panelStatus(id p.ID) (any, error) {
+func (a *App) panelStatus(id p.ID) (panelView, error) {
 	v := a.store.View()
 	all, err := p.Collect[*panel.Panel](v, "panels", "id", nil)
 	if err != nil {
-		return nil, err
+		return panelView{}, err
 	}
 	if id.IsZero() {
 		if len(all) == 0 {
@@ -440,21 +416,21 @@ func (a *App) panelStatus(id p.ID) (any, error) {
 	}
 	st, err := panel.GetStatus(v, id, a.clock.Now())
 	if err != nil {
-		return nil, err
+		return panelView{}, err
 	}
 	out := panelView{Panel: st.Panel, Composition: st.Composition, Panels: all, Statements: []panel.StatementView{}}
 	for _, r := range st.Composition.Reasons {
 		out.Reasons = append(out.Reasons, p.Labels{Fi: r.Text(p.Finnish), Sv: r.Text(p.Swedish), En: r.Text(p.English)})
 	}
 	if out.Members, err = panel.Members(v, a.store.Vault(), id, a.clock.Now()); err != nil {
-		return nil, err
+		return panelView{}, err
 	}
 	out.Members = slices.DeleteFunc(out.Members, func(m panel.MemberView) bool { return !m.Active })
 	if out.Meetings, err = panel.Meetings(v, id); err != nil {
-		return nil, err
+		return panelView{}, err
 	}
 	if out.Statements, err = panel.Statements(v, id); err != nil {
-		return nil, err
+		return panelView{}, err
 	}
 	// The page reads lists, never nulls.
 	if out.Members == nil {
@@ -467,4 +443,76 @@ func (a *App) panelStatus(id p.ID) (any, error) {
 		out.Reasons = []p.Labels{}
 	}
 	return out, nil
+}
+
+// The answers of the methods above, as the page and an edge's contract
+// read them. Their fields are in the order of their JSON names, so that
+// they read as the maps they replaced did.
+
+// stateView is the model's state: the journal's head and counts.
+type stateView struct {
+	Contributions int        `json:"contributions"`
+	Events        uint64     `json:"events"`
+	FeedbackItems int        `json:"feedbackItems"`
+	Head          string     `json:"head"`
+	Held          int        `json:"held"`
+	Now           time.Time  `json:"now"`
+	Verify        OpenResult `json:"verify"`
+}
+
+// nextHourView is how many held anonymous commands the move to the next
+// hour released, and the time now.
+type nextHourView struct {
+	Now      time.Time `json:"now"`
+	Released int       `json:"released"`
+}
+
+// previewView is a free text as it would be kept: scrubbed of what looks
+// like personal data, with the number of redactions.
+type previewView struct {
+	Redactions int    `json:"redactions"`
+	Text       string `json:"text"`
+}
+
+// namedCandidate is an expert who matches a need, with their name.
+type namedCandidate struct {
+	expert.Candidate
+	Name string `json:"name"`
+}
+
+// boardCard is a contribution on the loop's board, with what it is
+// overdue for.
+type boardCard struct {
+	*p.Contribution
+	Overdue string `json:"overdue,omitempty"`
+}
+
+// boardColumn is a column of the loop's board: columns in the loop's
+// order, newest first in each; a column shows 50 cards and counts all of
+// them.
+type boardColumn struct {
+	State   p.State     `json:"state"`
+	Count   int         `json:"count"`
+	Overdue int         `json:"overdue"`
+	Cards   []boardCard `json:"cards"`
+}
+
+// houseView is the house of participation over a period, with the
+// loop's indicators and the warnings of pseudo-participation, whose
+// panels and processes are named in groups.
+type houseView struct {
+	Groups     map[p.ID]string `json:"groups"`
+	House      p.House         `json:"house"`
+	Indicators []p.Indicator   `json:"indicators"`
+	Warnings   []p.Warning     `json:"warnings"`
+}
+
+// expertRow is an experience expert as the page lists them.
+type expertRow struct {
+	ID        p.ID            `json:"id"`
+	Name      string          `json:"name"`
+	Kind      expert.Kind     `json:"kind"`
+	Trained   bool            `json:"trained"`
+	Withdrawn bool            `json:"withdrawn"`
+	Profile   *expert.Profile `json:"profile,omitempty"`
 }

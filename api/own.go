@@ -12,7 +12,7 @@ import (
 // (contributions they are a contributor of). A caller reads their own
 // and is refused anyone else's.
 func init() {
-	method("mine", func(a *App, _ none) (any, error) {
+	method("mine", func(a *App, _ none) ([]*p.Contribution, error) {
 		me := a.me()
 		if me.ID.IsZero() {
 			return nil, p.Errorf(p.EFORBIDDEN, "an anonymous caller has no list of their own; sign in")
@@ -29,13 +29,13 @@ func init() {
 	method("loop.submit", func(a *App, in struct {
 		Title, Unit, Service string
 		Level                p.Level
-	}) (any, error) {
+	}) (*p.Contribution, error) {
 		if in.Level == "" {
 			in.Level = p.LevelFeedback
 		}
 		return a.store.Submit(a.ctx(), a.actor(p.ActionSubmit), p.ContributionInput{Source: p.Source{Module: "api", Kind: "own"}, Level: in.Level, Origin: p.OriginClient, Unit: in.Unit, Service: in.Service, Title: in.Title})
 	})
-	method("mine.contribution", func(a *App, in struct{ ID p.ID }) (any, error) {
+	method("mine.contribution", func(a *App, in struct{ ID p.ID }) (*p.Contribution, error) {
 		me := a.me()
 		c, err := p.GetContribution(a.store.View(), in.ID)
 		if err != nil {

@@ -135,10 +135,10 @@ func (a *App) panelActor() p.Actor {
 }
 
 func init() {
-	method("session", func(a *App, _ none) (any, error) { return a.session(), nil })
+	method("session", func(a *App, _ none) (sessionView, error) { return a.session(), nil })
 	// policy is the store's role policy: each action with the roles
 	// allowed it (PART-7), for the page to show what a role may do.
-	method("policy", func(a *App, _ none) (any, error) {
+	method("policy", func(a *App, _ none) (map[p.Action][]p.Role, error) {
 		pol := a.store.Policy()
 		out := map[p.Action][]p.Role{}
 		for _, act := range pol.Actions() {
@@ -146,13 +146,19 @@ func init() {
 		}
 		return out, nil
 	})
-	method("session.role", func(a *App, in struct{ Role string }) (any, error) {
+	method("session.role", func(a *App, in struct{ Role string }) (sessionView, error) {
 		if _, ok := roleLabels[in.Role]; !ok {
-			return nil, p.Invalid("role", "%q is not a role of the demo; use one of %v", in.Role, Roles)
+			return sessionView{}, p.Invalid("role", "%q is not a role of the demo; use one of %v", in.Role, Roles)
 		}
 		a.role = in.Role
 		return a.session(), nil
 	})
+}
+
+// sessionView is the page's role and the roles it can switch to.
+type sessionView struct {
+	Role  string     `json:"role"`
+	Roles []roleView `json:"roles"`
 }
 
 type roleView struct {
@@ -162,10 +168,10 @@ type roleView struct {
 
 // session is the page's role and the roles it can switch to, with
 // labels.
-func (a *App) session() map[string]any {
+func (a *App) session() sessionView {
 	list := make([]roleView, 0, len(Roles))
 	for _, r := range Roles {
 		list = append(list, roleView{r, roleLabels[r]})
 	}
-	return map[string]any{"role": a.role, "roles": list}
+	return sessionView{Role: a.role, Roles: list}
 }

@@ -87,18 +87,25 @@ var sampleLangs = map[string]sampleWords{
 // assignments, a co-development process and clients' goals. It is the
 // same county on every load: a fixed seed draws it, over the sixty days
 // before today (UTC).
-func (a *App) sample(lang string) (any, error) { return a.sampleAt(time.Now(), lang) }
+// sampleView is how many events and feedback items the sample county
+// has.
+type sampleView struct {
+	Events uint64 `json:"events"`
+	Items  int    `json:"items"`
+}
+
+func (a *App) sample(lang string) (sampleView, error) { return a.sampleAt(time.Now(), lang) }
 
 // sampleSeed draws the sample county; it never depends on the time.
 const sampleSeed = 2026
 
-func (a *App) sampleAt(today time.Time, lang string) (any, error) {
+func (a *App) sampleAt(today time.Time, lang string) (sampleView, error) {
 	if lang == "" {
 		lang = "fi"
 	}
 	w, ok := sampleLangs[lang]
 	if !ok {
-		return nil, p.Invalid("lang", "%q is not a language of the sample; use fi, sv or en", lang)
+		return sampleView{}, p.Invalid("lang", "%q is not a language of the sample; use fi, sv or en", lang)
 	}
 	ctx := a.ctx()
 	now := today.UTC().Truncate(24 * time.Hour)
@@ -113,7 +120,7 @@ func (a *App) sampleAt(today time.Time, lang string) (any, error) {
 	for _, th := range sampleThemes {
 		if !slicesContainsTheme(existing, th.Code) {
 			if err := a.fb.DefineTheme(ctx, Coordinator, th); err != nil {
-				return nil, err
+				return sampleView{}, err
 			}
 		}
 	}
@@ -121,7 +128,7 @@ func (a *App) sampleAt(today time.Time, lang string) (any, error) {
 	for i, svc := range sampleServices {
 		d, err := a.fb.RegisterDevice(ctx, Coordinator, feedback.DeviceInput{Service: svc, Point: fmt.Sprintf(w.point, i+1), FollowUp: demoFollowUp()})
 		if err != nil {
-			return nil, err
+			return sampleView{}, err
 		}
 		devices = append(devices, d)
 	}
@@ -144,7 +151,7 @@ func (a *App) sampleAt(today time.Time, lang string) (any, error) {
 			}
 			at(open.Add(16 * time.Hour))
 			if _, err := a.fb.PressBatch(ctx, p.Actor{ID: d.ID, Role: p.RoleDevice}, d.ID, batch); err != nil {
-				return nil, err
+				return sampleView{}, err
 			}
 		}
 	}
@@ -160,20 +167,20 @@ func (a *App) sampleAt(today time.Time, lang string) (any, error) {
 		}
 		res, err := a.fb.Submit(ctx, p.Anonymous, s)
 		if err != nil {
-			return nil, err
+			return sampleView{}, err
 		}
 		if !res.Contribution.IsZero() && r.IntN(3) > 0 {
 			at(a.clock.Now().Add(time.Duration(2+r.IntN(20)) * 24 * time.Hour))
 			if a.clock.Now().Before(now) {
 				if _, err := a.store.Acknowledge(ctx, Worker, res.Contribution, ""); err != nil {
-					return nil, err
+					return sampleView{}, err
 				}
 				if r.IntN(2) == 0 {
 					if _, err := a.store.Decide(ctx, Manager, res.Contribution, p.Adopted, ""); err != nil {
-						return nil, err
+						return sampleView{}, err
 					}
 					if _, err := a.store.ReportBack(ctx, Worker, res.Contribution, w.reportBack); err != nil {
-						return nil, err
+						return sampleView{}, err
 					}
 				}
 			}
@@ -184,7 +191,7 @@ func (a *App) sampleAt(today time.Time, lang string) (any, error) {
 	x, err := a.panels.Create(ctx, Coordinator, panel.PanelInput{Name: w.panel, Kind: panel.KindClientPanel,
 		Unit: "aikuissosiaalityo", Coordinator: Coordinator.ID, AnsweringParty: w.answering})
 	if err != nil {
-		return nil, err
+		return sampleView{}, err
 	}
 	var members []*panel.Member
 	firstNames := []string{"Aino", "Eino", "Helmi", "Onni", "Sofia", "Väinö", "Ella", "Leo", "Iida", "Oliver", "Aada", "Elias"}
@@ -193,58 +200,58 @@ func (a *App) sampleAt(today time.Time, lang string) (any, error) {
 		m, err := a.panels.AddMember(ctx, Coordinator, panel.MemberInput{Panel: x.ID, Person: person, Type: panel.MemberTypes[i%4],
 			Service: sampleServices[i%len(sampleServices)], Name: name})
 		if err != nil {
-			return nil, err
+			return sampleView{}, err
 		}
 		members = append(members, m)
 	}
 	if err := a.panels.Appoint(ctx, Coordinator, x.ID, panel.Chair, members[0].ID); err != nil {
-		return nil, err
+		return sampleView{}, err
 	}
 	if err := a.panels.Appoint(ctx, Coordinator, x.ID, panel.Secretary, members[1].ID); err != nil {
-		return nil, err
+		return sampleView{}, err
 	}
 	for _, title := range w.topics {
 		if _, err := a.panels.RaiseTopic(ctx, p.Actor{ID: members[2+r.IntN(8)].Person, Role: p.RoleClient}, panel.TopicInput{Panel: x.ID, Title: title}); err != nil {
-			return nil, err
+			return sampleView{}, err
 		}
 	}
 	if _, err := a.panels.RaiseTopic(ctx, Worker, panel.TopicInput{Panel: x.ID, Title: w.orgTopic}); err != nil {
-		return nil, err
+		return sampleView{}, err
 	}
 	for k, text := range w.statements {
 		at(start.AddDate(0, 0, 14+21*k))
 		m, err := a.panels.ScheduleMeeting(ctx, Coordinator, x.ID, a.clock.Now(), nil)
 		if err != nil {
-			return nil, err
+			return sampleView{}, err
 		}
 		var present []p.ID
 		for _, mb := range members[:9] {
 			present = append(present, mb.ID)
 		}
 		if _, err := a.panels.HoldMeeting(ctx, Coordinator, m.ID, present); err != nil {
-			return nil, err
+			return sampleView{}, err
 		}
 		st, err := a.panels.AdoptStatement(ctx, Coordinator, panel.StatementInput{Meeting: m.ID, Text: text})
 		if err != nil {
-			return nil, err
+			return sampleView{}, err
 		}
 		if k == 0 {
 			at(a.clock.Now().AddDate(0, 0, 20))
 			if _, err := a.panels.AnswerStatement(ctx, Manager, st.ID, p.PartlyAdopted, w.answerReason, w.answerResponse); err != nil {
-				return nil, err
+				return sampleView{}, err
 			}
 		}
 	}
 	y, err := a.panels.Create(ctx, Coordinator, panel.PanelInput{Name: w.council, Kind: panel.KindDisabilityCouncil, Unit: "vammaispalvelut",
 		Coordinator: Coordinator.ID, AnsweringParty: w.councilAnswering})
 	if err != nil {
-		return nil, err
+		return sampleView{}, err
 	}
 	for i := 0; i < 7; i++ {
 		person, _ := a.newPerson()
 		if _, err := a.panels.AddMember(ctx, Coordinator, panel.MemberInput{Panel: y.ID, Person: person, Type: panel.MemberClient,
 			Service: "vammaispalvelut", Name: fmt.Sprintf(w.councilName, i+1)}); err != nil {
-			return nil, err
+			return sampleView{}, err
 		}
 	}
 	// Experience experts with assignments.
@@ -257,11 +264,11 @@ func (a *App) sampleAt(today time.Time, lang string) (any, error) {
 		if _, err := a.experts.Register(ctx, Coordinator, expert.Registration{Person: id, Kind: expert.Kinds[i%3], Languages: [][]string{{"fi"}, {"fi", "sv"}, {"fi", "en"}}[i%3],
 			Profile: expert.Profile{Name: name, Backgrounds: []expert.Background{expert.Backgrounds[i%4]}, Areas: []string{areas[i%6], areas[(i+2)%6]}},
 			Consent: expert.Consent{Purpose: w.purpose}}); err != nil {
-			return nil, err
+			return sampleView{}, err
 		}
 		if i%3 != 2 {
 			if err := a.experts.AddCourse(ctx, Coordinator, id, expert.Course{Name: w.course, Provider: "Kokemus ry", Completed: start.AddDate(-1, 0, 0)}); err != nil {
-				return nil, err
+				return sampleView{}, err
 			}
 		}
 		experts = append(experts, id)
@@ -275,21 +282,21 @@ func (a *App) sampleAt(today time.Time, lang string) (any, error) {
 		}
 		as, err := a.experts.RequestAssignment(ctx, Worker, expert.Request{Type: expert.AssignmentTypes[k%len(expert.AssignmentTypes)], Date: date, Need: need, Unit: "aikuissosiaalityo"})
 		if err != nil {
-			return nil, err
+			return sampleView{}, err
 		}
 		if err := a.experts.Offer(ctx, Coordinator, as.ID, found[0].Expert); err != nil {
-			return nil, err
+			return sampleView{}, err
 		}
 		if err := a.experts.Accept(ctx, p.Actor{ID: found[0].Expert, Role: p.RoleExpert}, as.ID); err != nil {
-			return nil, err
+			return sampleView{}, err
 		}
 		at(date.Add(20 * time.Hour))
 		if err := a.experts.Complete(ctx, Worker, as.ID, float64(2+k%4), 800); err != nil {
-			return nil, err
+			return sampleView{}, err
 		}
 		if k%2 == 0 {
 			if err := a.experts.Pay(ctx, Manager, as.ID); err != nil {
-				return nil, err
+				return sampleView{}, err
 			}
 		}
 	}
@@ -298,36 +305,36 @@ func (a *App) sampleAt(today time.Time, lang string) (any, error) {
 	proc, err := a.store.StartProcess(ctx, Worker, p.ProcessInput{Title: w.process, Level: p.LevelDevelopment,
 		Scope: p.ScopeServices, Unit: "aikuissosiaalityo"})
 	if err != nil {
-		return nil, err
+		return sampleView{}, err
 	}
 	if err := a.store.JoinProcess(ctx, Coordinator, proc.ID, p.Participant{Person: members[0].Person, Role: p.ProcessClient}); err != nil {
-		return nil, err
+		return sampleView{}, err
 	}
 	if err := a.store.JoinProcess(ctx, Coordinator, proc.ID, p.Participant{Person: experts[0], Role: p.ProcessExpert}); err != nil {
-		return nil, err
+		return sampleView{}, err
 	}
 	if err := a.store.AdvanceProcess(ctx, Worker, proc.ID); err != nil {
-		return nil, err
+		return sampleView{}, err
 	}
 	for i := 0; i < 3; i++ {
 		person, _ := a.newPerson()
 		client := p.Actor{ID: person, Role: p.RoleClient}
 		g, err := a.store.WriteGoal(ctx, client, w.goals[i], w.goalPart)
 		if err != nil {
-			return nil, err
+			return sampleView{}, err
 		}
 		if err := a.store.NoteProgress(ctx, client, g.ID, w.progress); err != nil {
-			return nil, err
+			return sampleView{}, err
 		}
 	}
 	// The sample's feedback is of hours that are over: released now, it
 	// counts at once (PRIV-1).
 	a.clock.set(time.Time{})
 	if err := a.store.Release(ctx); err != nil {
-		return nil, err
+		return sampleView{}, err
 	}
 	head, _ := a.store.Head()
-	return map[string]any{"events": head, "items": a.fb.Count()}, nil
+	return sampleView{Events: head, Items: a.fb.Count()}, nil
 }
 
 func slicesContainsTheme(ts []*feedback.Theme, code string) bool {

@@ -6,6 +6,9 @@ import (
 	"reflect"
 	"sync"
 
+	"github.com/osallisuus/osallisuus/expert"
+	"github.com/osallisuus/osallisuus/feedback"
+	"github.com/osallisuus/osallisuus/panel"
 	p "github.com/osallisuus/osallisuus/participation"
 )
 
@@ -109,6 +112,9 @@ type MethodInfo struct {
 	// struct whose fields the argument may hold, spelt in camelCase (or
 	// as their json tags say), and no other.
 	Input reflect.Type
+	// Output is the type of the method's answer, as encoding/json
+	// writes it; [Null] for a method that answers nothing.
+	Output reflect.Type
 	// Access says who may call the method.
 	Access Access
 }
@@ -121,7 +127,7 @@ func Describe() []MethodInfo {
 		if DemoOnly(m) {
 			continue
 		}
-		out = append(out, MethodInfo{Name: m, Input: inputs[m], Access: AccessOf(m)})
+		out = append(out, MethodInfo{Name: m, Input: inputs[m], Output: outputs[m], Access: AccessOf(m)})
 	}
 	return out
 }
@@ -130,3 +136,43 @@ func Describe() []MethodInfo {
 const describe = true
 
 func typeOf[T any]() reflect.Type { return reflect.TypeFor[T]() }
+
+// Enums returns, for each enumerated type a method's argument or answer
+// may hold, the values it has, for an edge's contract: the same lists
+// the page labels (see the method labels).
+func Enums() map[reflect.Type][]any {
+	out := map[reflect.Type][]any{}
+	add := func(t reflect.Type, n int, at func(int) any) {
+		vals := make([]any, n)
+		for i := range vals {
+			vals[i] = at(i)
+		}
+		out[t] = vals
+	}
+	enum(add, p.Levels)
+	enum(add, p.States)
+	enum(add, p.Decisions)
+	enum(add, p.Roles)
+	enum(add, p.Phases)
+	enum(add, p.FamilyScopes)
+	enum(add, p.Scopes)
+	enum(add, p.Langs)
+	enum(add, p.Channels)
+	enum(add, []p.GoalState{p.GoalActive, p.GoalReached})
+	enum(add, []p.ProcessRole{p.ProcessClient, p.ProcessFamily, p.ProcessExpert, p.ProcessDeveloperClient, p.ProcessStaff, p.ProcessManagement})
+	enum(add, panel.Positions)
+	enum(add, panel.MemberTypes)
+	enum(add, panel.Kinds)
+	enum(add, feedback.Channels)
+	enum(add, feedback.Ratings)
+	enum(add, feedback.Tasks)
+	enum(add, expert.Kinds)
+	enum(add, expert.Backgrounds)
+	enum(add, expert.AssignmentTypes)
+	enum(add, assignmentStates)
+	return out
+}
+
+func enum[T any](add func(reflect.Type, int, func(int) any), vals []T) {
+	add(reflect.TypeFor[T](), len(vals), func(i int) any { return vals[i] })
+}

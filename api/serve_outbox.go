@@ -39,14 +39,14 @@ func init() {
 		Channel p.Channel
 		Address string
 		Lang    p.Lang
-	}) (any, error) {
-		return nil, a.store.SetContact(a.ctx(), a.actor(p.ActionContactSet), p.ContactInput{Person: in.Person, Channel: in.Channel, Address: in.Address, Lang: in.Lang})
+	}) (Null, error) {
+		return Null{}, a.store.SetContact(a.ctx(), a.actor(p.ActionContactSet), p.ContactInput{Person: in.Person, Channel: in.Channel, Address: in.Address, Lang: in.Lang})
 	})
-	method("contact.clear", func(a *App, in struct{ Person p.ID }) (any, error) {
-		return nil, a.store.ClearContact(a.ctx(), a.actor(p.ActionContactClear), in.Person)
+	method("contact.clear", func(a *App, in struct{ Person p.ID }) (Null, error) {
+		return Null{}, a.store.ClearContact(a.ctx(), a.actor(p.ActionContactClear), in.Person)
 	})
 	// inbox is the named caller's own messages, newest last.
-	method("inbox", func(a *App, _ none) (any, error) {
+	method("inbox", func(a *App, _ none) ([]*p.Message, error) {
 		me := a.me()
 		if me.ID.IsZero() {
 			return nil, p.Errorf(p.EFORBIDDEN, "an anonymous caller has no inbox; sign in")
@@ -59,7 +59,7 @@ func init() {
 	})
 	// The mailer's side: due messages with their idempotency keys, and
 	// what became of each.
-	method("outbox.next", func(a *App, in struct{ Max int }) (any, error) {
+	method("outbox.next", func(a *App, in struct{ Max int }) ([]p.Delivery, error) {
 		o, err := a.outbox()
 		if err != nil {
 			return nil, err
@@ -70,22 +70,22 @@ func init() {
 		}
 		return ds, err
 	})
-	method("outbox.ack", func(a *App, in struct{ Message p.ID }) (any, error) {
+	method("outbox.ack", func(a *App, in struct{ Message p.ID }) (Null, error) {
 		o, err := a.outbox()
 		if err != nil {
-			return nil, err
+			return Null{}, err
 		}
-		return nil, o.Ack(a.ctx(), a.actor(p.ActionOutboxAck), in.Message)
+		return Null{}, o.Ack(a.ctx(), a.actor(p.ActionOutboxAck), in.Message)
 	})
 	method("outbox.fail", func(a *App, in struct {
 		Message p.ID
 		Reason  string
-	}) (any, error) {
+	}) (Null, error) {
 		o, err := a.outbox()
 		if err != nil {
-			return nil, err
+			return Null{}, err
 		}
-		return nil, o.Fail(a.ctx(), a.actor(p.ActionOutboxFail), in.Message, in.Reason)
+		return Null{}, o.Fail(a.ctx(), a.actor(p.ActionOutboxFail), in.Message, in.Reason)
 	})
 	// outbox.dead lists the dead letters, and outbox.requeue puts one back
 	// in the queue once the cause of its failures is mended.
@@ -111,19 +111,25 @@ func init() {
 	// (LOOP-2), and consistency proves that the journal at the larger size
 	// extends the one at the smaller: anyone keeping old checkpoints can
 	// check that nothing was removed or rewritten. Both carry hashes only.
-	method("checkpoint", func(a *App, _ none) (any, error) {
+	method("checkpoint", func(a *App, _ none) (checkpointView, error) {
 		note, err := a.store.Checkpoint()
 		if err != nil {
-			return nil, err
+			return checkpointView{}, err
 		}
-		return map[string]string{"checkpoint": note}, nil
+		return checkpointView{Checkpoint: note}, nil
 	})
-	method("consistency", func(a *App, in struct{ From, To uint64 }) (any, error) {
+	method("consistency", func(a *App, in struct{ From, To uint64 }) (p.ConsistencyProof, error) {
 		return a.store.ProveConsistency(in.From, in.To)
 	})
 	// accountability is the public accountability data of a period,
 	// suppressed like the social report: open data, no sign-in.
-	method("accountability", func(a *App, in struct{ From, To time.Time }) (any, error) {
+	method("accountability", func(a *App, in struct{ From, To time.Time }) (*feedback.Accountability, error) {
 		return a.fb.Accountability(feedback.AccountabilityQuery{From: in.From, To: in.To})
 	})
+}
+
+// checkpointView is the county's latest signed checkpoint of its
+// journal, as a signed note.
+type checkpointView struct {
+	Checkpoint string `json:"checkpoint"`
 }

@@ -12,16 +12,16 @@ import (
 // the social report (FB-5).
 
 func init() {
-	method("survey.list", func(a *App, _ none) (any, error) {
+	method("survey.list", func(a *App, _ none) (surveysView, error) {
 		ss, err := p.Collect[*feedback.SurveyInfo](a.store.View(), "feedback_surveys", "id", nil)
 		if err != nil {
-			return nil, err
+			return surveysView{}, err
 		}
 		out := []feedback.SurveyResults{}
 		for _, s := range ss {
 			r, err := a.fb.Results(s.ID)
 			if err != nil {
-				return nil, err
+				return surveysView{}, err
 			}
 			out = append(out, r)
 		}
@@ -29,9 +29,9 @@ func init() {
 		for _, c := range []feedback.Category{feedback.CategoryAccess, feedback.CategoryMet, feedback.CategorySafety, feedback.CategoryInformation, feedback.CategoryUsefulness, feedback.CategoryOwn} {
 			cats[string(c)] = p.Labels{Fi: c.Label(p.Finnish), Sv: c.Label(p.Swedish), En: c.Label(p.English)}
 		}
-		return map[string]any{"surveys": out, "categories": cats}, nil
+		return surveysView{Surveys: out, Categories: cats}, nil
 	})
-	method("survey.createNational", func(a *App, _ none) (any, error) {
+	method("survey.createNational", func(a *App, _ none) (*feedback.SurveyInfo, error) {
 		return a.fb.CreateSurvey(a.ctx(), a.actor(feedback.ActionCreateSurvey), feedback.SurveyInput{
 			Title:     feedback.Text{"fi": "Asiakaspalaute: aikuissosiaalityö", "sv": "Klientrespons: socialt arbete för vuxna", "en": "Client feedback: adult social work"},
 			Service:   "aikuissosiaalityo",
@@ -43,9 +43,16 @@ func init() {
 	method("survey.answer", func(a *App, in struct {
 		Survey  p.ID
 		Answers []feedback.Answer
-	}) (any, error) {
-		return nil, a.fb.AnswerSurvey(a.ctx(), p.Anonymous, in.Survey, in.Answers)
+	}) (Null, error) {
+		return Null{}, a.fb.AnswerSurvey(a.ctx(), p.Anonymous, in.Survey, in.Answers)
 	})
+}
+
+// surveysView is every survey with its results, and the labels of the
+// statements' categories.
+type surveysView struct {
+	Categories labelSet                 `json:"categories"`
+	Surveys    []feedback.SurveyResults `json:"surveys"`
 }
 
 // nationalTexts are the demo's wordings of the national shape's questions.

@@ -371,6 +371,11 @@ type DeviceToken struct {
 	Token  string `json:"token"`
 }
 
+// revokedOut is the answer of /devices/revoke.
+type revokedOut struct {
+	Revoked bool `json:"revoked"`
+}
+
 type deviceIn struct {
 	Device p.ID `json:"device"`
 }
@@ -497,7 +502,7 @@ func (h *Handler) revokeDevice(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, err, who, ActionRevokeDeviceToken)
 		return
 	}
-	writeJSON(w, map[string]bool{"revoked": true})
+	writeJSON(w, revokedOut{Revoked: true})
 }
 
 // MaxBatchBody is the most bytes a device's batch may have: room for

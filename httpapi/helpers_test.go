@@ -98,6 +98,8 @@ type options struct {
 	// clock is the store's clock; nil means a new one at the present
 	// time. A restart passes the clock on.
 	clock *p.ManualClock
+	// history is the store's verifiable history (LOOP-2); nil means none.
+	history p.History
 }
 
 // start opens an App over a file journal in o.dir (a new temporary
@@ -113,7 +115,7 @@ func start(t *testing.T, o options) *service {
 	if o.clock == nil {
 		o.clock = p.NewManualClock(time.Now())
 	}
-	app, err := httpapi.OpenFiles(o.dir, &api.Config{Clock: o.clock})
+	app, err := httpapi.OpenFiles(o.dir, &api.Config{Clock: o.clock, History: o.history})
 	require.NoError(t, err)
 	logs := &logBuffer{}
 	h, err := httpapi.New(&httpapi.Config{App: app, Authenticator: o.auth, Logger: slog.New(slog.NewJSONHandler(logs, nil)), Anonymous: o.anonymous})

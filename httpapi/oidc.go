@@ -82,7 +82,17 @@ func NewOIDC(ctx context.Context, cfg OIDCConfig) (*OIDC, error) {
 	return &OIDC{cfg: cfg, verifier: prov.Verifier(&oidc.Config{ClientID: cfg.Audience})}, nil
 }
 
-// Authenticate verifies token and returns its actor.
+// idTokenClaims are the claims only an ID token carries (OpenID Connect
+// Core 1.0, sections 2, 3.1.3.6 and 3.3.2.11; RFC 9068 has none of them
+// in an access token). An ID token is signed by the same keys and may be
+// issued for the same audience as an access token, so these tell the
+// two apart.
+var idTokenClaims = []string{"nonce", "at_hash", "c_hash", "s_hash"}
+
+// Authenticate verifies token and returns its actor. An ID token is
+// refused: it tells the client who signed in, and is not a credential
+// for the service (a token with a claim only ID tokens carry — nonce,
+// at_hash, c_hash, s_hash — is one).
 func (o *OIDC) Authenticate(ctx context.Context, token string) (p.Actor, error) {
 	if o.cfg.Client != nil {
 		ctx = oidc.ClientContext(ctx, o.cfg.Client)
@@ -94,6 +104,11 @@ func (o *OIDC) Authenticate(ctx context.Context, token string) (p.Actor, error) 
 	var claims map[string]any
 	if err := tok.Claims(&claims); err != nil {
 		return p.Actor{}, p.Errorf(p.EFORBIDDEN, "the token's claims do not read")
+	}
+	for _, c := range idTokenClaims {
+		if _, ok := claims[c]; ok {
+			return p.Actor{}, p.Errorf(p.EFORBIDDEN, "the token is an ID token (it has the %s claim), which is for the client that signed the person in; send the access token", c)
+		}
 	}
 	role, ok := o.role(claims[o.cfg.RoleClaim])
 	if !ok {

@@ -6,6 +6,8 @@ import (
 	"crypto/rsa"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -27,7 +29,8 @@ import (
 // A real OpenID provider on loopback: zitadel's provider package over
 // its example storage, with the test's people as clients that sign in
 // with the client credentials grant and get JWT access tokens carrying
-// a roles claim.
+// a roles claim, and as users who sign in at its login page through the
+// county portal with the authorization code flow (see signin_test.go).
 
 const audience = "osallisuus"
 
@@ -41,6 +44,63 @@ type person struct {
 type provider struct {
 	*storage.Storage
 	people map[string]person
+}
+
+// people is the provider's user store: each person signs in with their
+// name as username and their secret as password; their name is the
+// token's subject.
+type people map[string]person
+
+func (ps people) GetUserByID(id string) *storage.User {
+	who, ok := ps[id]
+	if !ok {
+		return nil
+	}
+	return &storage.User{ID: id, Username: id, Password: who.secret, FirstName: id}
+}
+
+func (ps people) GetUserByUsername(name string) *storage.User { return ps.GetUserByID(name) }
+func (ps people) ExampleClientID() string                     { return portalID }
+
+// The county portal: a web client that signs people in with the
+// authorization code flow and PKCE, and gets JWT access tokens for the
+// service.
+const (
+	portalID       = "osallisuus-portal"
+	portalSecret   = "portal-secret"
+	portalCallback = "https://portal.example/callback"
+)
+
+type portalClient struct{ op.Client }
+
+func (portalClient) AccessTokenType() op.AccessTokenType { return op.AccessTokenTypeJWT }
+
+func (s *provider) GetClientByClientID(ctx context.Context, id string) (op.Client, error) {
+	if id == portalID {
+		return portalClient{storage.WebClient(portalID, portalSecret, portalCallback)}, nil
+	}
+	return s.Storage.GetClientByClientID(ctx, id)
+}
+
+func (s *provider) AuthorizeClientIDSecret(ctx context.Context, id, secret string) error {
+	if id == portalID {
+		if secret != portalSecret {
+			return errors.New("wrong client secret")
+		}
+		return nil
+	}
+	return s.Storage.AuthorizeClientIDSecret(ctx, id, secret)
+}
+
+// SetUserinfoFromRequest puts the roles claim in the ID token too, as
+// providers commonly do, so that only its being an ID token tells it
+// from an access token.
+func (s *provider) SetUserinfoFromRequest(ctx context.Context, info *oidc.UserInfo, r op.IDTokenRequest, scopes []string) error {
+	if err := s.Storage.SetUserinfoFromRequest(ctx, info, r, scopes); err != nil {
+		return err
+	}
+	info.AppendClaims("roles", []string{s.people[r.GetSubject()].role})
+	return nil
 }
 
 type jwtClient struct{ op.Client }
@@ -87,18 +147,37 @@ func (s *provider) GetPrivateClaimsFromScopes(ctx context.Context, userID, clien
 }
 
 // startProvider runs the provider on loopback and returns its issuer.
-func startProvider(t *testing.T, people map[string]person) string {
+func startProvider(t *testing.T, who map[string]person) string {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
 	srv.Start()
 	t.Cleanup(srv.Close)
 	issuer := srv.URL
-	st := &provider{Storage: storage.NewStorage(storage.NewUserStore(issuer)), people: people}
+	st := &provider{Storage: storage.NewStorage(people(who)), people: who}
 	var key [32]byte
 	_, _ = rand.Read(key[:])
-	prov, err := op.NewProvider(&op.Config{CryptoKey: key, AuthMethodPost: true}, st, op.StaticIssuer(issuer), op.WithAllowInsecure())
+	prov, err := op.NewProvider(&op.Config{CryptoKey: key, AuthMethodPost: true, CodeMethodS256: true}, st, op.StaticIssuer(issuer), op.WithAllowInsecure())
 	require.NoError(t, err)
-	srv.Config.Handler = prov
+	// The provider's login page: a form of username and password for the
+	// authorization request; a right password finishes the request and
+	// sends the browser back to the provider, which redirects it to the
+	// client with a code.
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /login/username", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<form method="post" action="/login/username"><input type="hidden" name="id" value="%s">`+
+			`<input name="username"><input name="password" type="password"><button>Kirjaudu</button></form>`, html.EscapeString(r.FormValue("authRequestID")))
+	})
+	mux.Handle("POST /login/username", op.NewIssuerInterceptor(prov.IssuerFromRequest).HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.FormValue("id")
+		if err := st.CheckUsernamePassword(r.FormValue("username"), r.FormValue("password"), id); err != nil {
+			http.Error(w, "wrong username or password", http.StatusUnauthorized)
+			return
+		}
+		http.Redirect(w, r, op.AuthCallbackURL(prov)(r.Context(), id), http.StatusFound)
+	}))
+	mux.Handle("/", prov)
+	srv.Config.Handler = mux
 	return issuer
 }
 

@@ -20,9 +20,11 @@ type obj = map[string]any
 // Document returns the OpenAPI 3.1 document of the service, made from
 // the method table (see [api.Describe]) and the service's own routes, so
 // that it cannot drift from them: every method's request is its
-// argument's type, every failure a [Problem].
+// argument's type, its answer the JSON Schema of its result's type
+// (required fields, enumerated values, null where the Go value may be
+// nil, closed objects), every failure a [Problem].
 func Document() ([]byte, error) {
-	paths := obj{}
+	paths, answers := obj{}, newAnswers()
 	for _, m := range api.Describe() {
 		op := obj{
 			"operationId": m.Name,
@@ -30,7 +32,7 @@ func Document() ([]byte, error) {
 			"tags":        []string{strings.SplitN(m.Name, ".", 2)[0]},
 			// No body, or null, means no argument, as in the page.
 			"requestBody": obj{"required": false, "content": obj{"application/json": obj{"schema": orNull(schemaOf(m.Input, 0))}}},
-			"responses":   responses(obj{"description": "the method's answer", "content": obj{"application/json": obj{"schema": obj{"type": []string{"object", "array", "null"}}}}}),
+			"responses":   responses(obj{"description": "the method's answer", "content": obj{"application/json": obj{"schema": answers.of(m.Output, m.Name)}}}),
 			"x-access":    string(m.Access),
 		}
 		if m.Access == api.AccessOpen {
@@ -38,9 +40,11 @@ func Document() ([]byte, error) {
 		}
 		paths["/api/"+m.Name] = obj{"post": op}
 	}
-	for path, item := range routes() {
+	for path, item := range routes(answers) {
 		paths[path] = item
 	}
+	schemas := answers.defs
+	schemas["Problem"] = problemSchema()
 	doc := obj{
 		"openapi":           "3.1.0",
 		"jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
@@ -52,7 +56,7 @@ func Document() ([]byte, error) {
 		"components": obj{
 			"securitySchemes": obj{"bearer": obj{"type": "http", "scheme": "bearer",
 				"description": "An OpenID Connect access token (staff and named clients) or a feedback device's token (osd_…)."}},
-			"schemas": obj{"Problem": problemSchema()},
+			"schemas": schemas,
 		},
 	}
 	return json.MarshalIndent(doc, "", "  ")
@@ -196,13 +200,14 @@ func camel(s string) string {
 	return string(r)
 }
 
-// routes describes the service's own routes, besides the methods.
-func routes() map[string]obj {
+// routes describes the service's own routes, besides the methods; their
+// answers are described as the methods' are, by g.
+func routes(g *answers) map[string]obj {
 	jsonBody := func(t reflect.Type) obj {
 		return obj{"required": true, "content": obj{"application/json": obj{"schema": schemaOf(t, 0)}}}
 	}
 	answer := func(what string, t reflect.Type) obj {
-		return responses(obj{"description": what, "content": obj{"application/json": obj{"schema": schemaOf(t, 0)}}})
+		return responses(obj{"description": what, "content": obj{"application/json": obj{"schema": g.of(t, what)}}})
 	}
 	op := func(id, summary string, in, out reflect.Type, what string) obj {
 		return obj{"post": obj{"operationId": id, "summary": summary, "tags": []string{"devices"},
@@ -214,7 +219,7 @@ func routes() map[string]obj {
 	return map[string]obj{
 		"/devices/register": op("devices.register", "register a feedback device and issue its token (shown once)", reflect.TypeFor[registerIn](), reflect.TypeFor[DeviceToken](), "the device and its token"),
 		"/devices/token":    op("devices.token", "issue a device a new token, revoking the old", reflect.TypeFor[deviceIn](), reflect.TypeFor[DeviceToken](), "the device and its token"),
-		"/devices/revoke":   op("devices.revoke", "revoke a device's tokens", reflect.TypeFor[deviceIn](), reflect.TypeFor[map[string]bool](), "revoked"),
+		"/devices/revoke":   op("devices.revoke", "revoke a device's tokens", reflect.TypeFor[deviceIn](), reflect.TypeFor[revokedOut](), "revoked"),
 		"/devices/presses":  batch,
 		"/events": {"get": obj{"operationId": "events", "summary": "the live feed of committed events as Server-Sent Events, for staff; resumable",
 			"parameters": []obj{
