@@ -89,7 +89,7 @@ func init() {
 	})
 	// outbox.dead lists the dead letters, and outbox.requeue puts one back
 	// in the queue once the cause of its failures is mended.
-	method("outbox.dead", func(a *App, _ none) (any, error) {
+	method("outbox.dead", func(a *App, _ none) ([]*p.Message, error) {
 		o, err := a.outbox()
 		if err != nil {
 			return nil, err
@@ -100,12 +100,12 @@ func init() {
 		}
 		return ms, err
 	})
-	method("outbox.requeue", func(a *App, in struct{ Message p.ID }) (any, error) {
+	method("outbox.requeue", func(a *App, in struct{ Message p.ID }) (Null, error) {
 		o, err := a.outbox()
 		if err != nil {
-			return nil, err
+			return Null{}, err
 		}
-		return nil, o.Requeue(a.ctx(), a.actor(p.ActionOutboxRequeue), in.Message)
+		return Null{}, o.Requeue(a.ctx(), a.actor(p.ActionOutboxRequeue), in.Message)
 	})
 	// checkpoint is the county's latest signed checkpoint of its journal
 	// (LOOP-2), and consistency proves that the journal at the larger size
