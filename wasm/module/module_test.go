@@ -61,6 +61,13 @@ func TestGlue(t *testing.T) {
 	if pending.Get("lines").String() == "" {
 		t.Fatal("a committed command leaves lines to save")
 	}
+	// Each role's inbox is in the module (LOOP-1): the page's person sets
+	// a contact preference and reads their messages.
+	for _, m := range []string{"contact", "inbox"} {
+		if _, code = await(o.Call("call", m)); code != "" {
+			t.Fatalf("LOOP-1: %s is served by the module, got %q", m, code)
+		}
+	}
 	if o.Get("methods").Length() < 20 {
 		t.Fatal("methods are listed")
 	}

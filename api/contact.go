@@ -1,0 +1,65 @@
+package api
+
+import (
+	p "github.com/osallisuus/osallisuus/participation"
+)
+
+// A person's own side of the outbox (LOOP-1): their contact preference
+// and the messages the loop wrote for them. Both edges serve these; the
+// browser's page shows them as each role's inbox, as that role's person.
+
+// inboxView is a person's contact preference (nil when they left none)
+// and the messages written for them, oldest first.
+type inboxView struct {
+	Contact  *p.Contact   `json:"contact"`
+	Messages []*p.Message `json:"messages"`
+}
+
+func init() {
+	// contact.set sets a person's contact preference: the caller's own,
+	// or, for staff, a client's (recorded as set for them).
+	method("contact.set", func(a *App, in struct {
+		Person  p.ID
+		Channel p.Channel
+		Address string
+		Lang    p.Lang
+	}) (any, error) {
+		return nil, a.store.SetContact(a.ctx(), a.actor(p.ActionContactSet), p.ContactInput{Person: in.Person, Channel: in.Channel, Address: in.Address, Lang: in.Lang})
+	})
+	method("contact.clear", func(a *App, in struct{ Person p.ID }) (any, error) {
+		return nil, a.store.ClearContact(a.ctx(), a.actor(p.ActionContactClear), in.Person)
+	})
+	// inbox is the named caller's own messages, newest last.
+	method("inbox", func(a *App, _ none) (any, error) {
+		v, err := a.inbox()
+		if err != nil {
+			return nil, err
+		}
+		return v.Messages, nil
+	})
+	// contact is the named caller's own contact preference and messages.
+	method("contact", func(a *App, _ none) (any, error) { return a.inbox() })
+}
+
+// inbox reads the caller's (in the demo, the page's role's person's)
+// contact preference and messages.
+func (a *App) inbox() (*inboxView, error) {
+	me := a.me()
+	if me.ID.IsZero() {
+		return nil, p.Errorf(p.EFORBIDDEN, "an anonymous caller has no inbox; sign in")
+	}
+	v := a.store.View()
+	c, ok, err := p.ContactOf(v, me.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := &inboxView{Messages: []*p.Message{}}
+	if ok {
+		out.Contact = c
+	}
+	ms, err := p.MessagesOf(v, me.ID)
+	if ms != nil {
+		out.Messages = ms
+	}
+	return out, err
+}
