@@ -4,9 +4,10 @@ import (
 	p "github.com/osallisuus/osallisuus/participation"
 )
 
-// A person's own side of the outbox (LOOP-1): their contact preference
-// and the messages the loop wrote for them. Both edges serve these; the
-// browser's page shows them as each role's inbox, as that role's person.
+// A person's own side of the outbox (LOOP-1): their contact preference,
+// the messages the loop wrote for them, and a contribution of their own
+// to follow round the loop. Both edges serve these; the browser's page
+// shows them as each role's inbox, as that role's person.
 
 // inboxView is a person's contact preference (nil when they left none)
 // and the messages written for them, oldest first.
@@ -36,6 +37,18 @@ func init() {
 			return nil, err
 		}
 		return v.Messages, nil
+	})
+	// loop.submit brings a named caller's own contribution into the loop
+	// (PRIV-3: as themselves, with the origin client); the library's
+	// policy decides who may.
+	method("loop.submit", func(a *App, in struct {
+		Title, Unit, Service string
+		Level                p.Level
+	}) (any, error) {
+		if in.Level == "" {
+			in.Level = p.LevelFeedback
+		}
+		return a.store.Submit(a.ctx(), a.actor(p.ActionSubmit), p.ContributionInput{Source: p.Source{Module: "api", Kind: "own"}, Level: in.Level, Origin: p.OriginClient, Unit: in.Unit, Service: in.Service, Title: in.Title})
 	})
 	// contact is the named caller's own contact preference and messages.
 	method("contact", func(a *App, _ none) (any, error) { return a.inbox() })
