@@ -19,24 +19,11 @@ type inboxView struct {
 func init() {
 	// contact.set sets a person's contact preference: the caller's own,
 	// or, for staff, a client's (recorded as set for them).
-	method("contact.set", func(a *App, in struct {
-		Person  p.ID
-		Channel p.Channel
-		Address string
-		Lang    p.Lang
-	}) (any, error) {
-		return nil, a.store.SetContact(a.ctx(), a.actor(p.ActionContactSet), p.ContactInput{Person: in.Person, Channel: in.Channel, Address: in.Address, Lang: in.Lang})
+	method("contact.set", func(a *App, in p.ContactInput) (any, error) {
+		return nil, a.store.SetContact(a.ctx(), a.actor(p.ActionContactSet), in)
 	})
 	method("contact.clear", func(a *App, in struct{ Person p.ID }) (any, error) {
 		return nil, a.store.ClearContact(a.ctx(), a.actor(p.ActionContactClear), in.Person)
-	})
-	// inbox is the named caller's own messages, newest last.
-	method("inbox", func(a *App, _ none) (any, error) {
-		v, err := a.inbox()
-		if err != nil {
-			return nil, err
-		}
-		return v.Messages, nil
 	})
 	// loop.submit brings a named caller's own contribution into the loop
 	// (PRIV-3: as themselves, with the origin client); the library's

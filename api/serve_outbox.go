@@ -13,8 +13,9 @@ import (
 // Closing the loop out loud over an edge (LOOP-1, LOOP-3): the outbox an
 // integrator's mailer drains, the signed checkpoints and consistency
 // proofs, and the public accountability data. Left out of the browser's
-// module, like the rest of the service side; a person's own contact
-// preference and messages are in contact.go, served by both.
+// module, like the rest of the service side, with inbox: the page reads
+// a person's messages with their contact preference (contact.go, served
+// by both).
 
 // outboxes keeps one outbox a store: its leases live in memory, so every
 // call of an App must reach the same one.
@@ -33,6 +34,15 @@ func (a *App) outbox() (*p.Outbox, error) {
 }
 
 func init() {
+	// inbox is the named caller's own messages, oldest first (the page
+	// reads them with its contact preference: method contact).
+	method("inbox", func(a *App, _ none) (any, error) {
+		v, err := a.inbox()
+		if err != nil {
+			return nil, err
+		}
+		return v.Messages, nil
+	})
 	// The mailer's side: due messages with their idempotency keys, and
 	// what became of each.
 	method("outbox.next", func(a *App, in struct{ Max int }) (any, error) {

@@ -61,12 +61,16 @@ func TestGlue(t *testing.T) {
 	if pending.Get("lines").String() == "" {
 		t.Fatal("a committed command leaves lines to save")
 	}
-	// Each role's inbox is in the module (LOOP-1): the page's person sets
-	// a contact preference and reads their messages.
-	for _, m := range []string{"contact", "inbox"} {
-		if _, code = await(o.Call("call", m)); code != "" {
-			t.Fatalf("LOOP-1: %s is served by the module, got %q", m, code)
-		}
+	// Each role's inbox is in the module (LOOP-1): the page's person
+	// reads their contact preference and messages, and sets a preference
+	// (a bad channel is invalid, not an unknown method).
+	if _, code = await(o.Call("call", "contact")); code != "" {
+		t.Fatalf("LOOP-1: contact is served by the module, got %q", code)
+	}
+	ch := js.Global().Get("Object").New()
+	ch.Set("channel", "pigeon")
+	if _, code = await(o.Call("call", "contact.set", ch)); code != "invalid" {
+		t.Fatalf("LOOP-1: contact.set is served by the module and refuses a bad channel, got %q", code)
 	}
 	if o.Get("methods").Length() < 20 {
 		t.Fatal("methods are listed")
