@@ -277,6 +277,18 @@ func TestBrowser(t *testing.T) {
 			key("#tab-journal", kb.Home), until(`document.activeElement.id === 'tab-panel' && !!document.querySelector('#create-panel')`),
 			is(`[...document.querySelectorAll('[role=tab]')].filter(b => b.tabIndex === 0).length === 1`, "one tab in the tab order"),
 		}},
+		{"a view drawn late never replaces the view chosen after it", []step{
+			// The journal view waits for the saved journal, held here until
+			// the panel view is drawn; then the journal's read goes on, and
+			// once the page has drawn everything it started (#view is no
+			// longer aria-busy) the panel is still the view shown.
+			eval(`(() => { const read = osallisuusStore.read; window.heldRead = new Promise((go) => { window.releaseRead = go; }); osallisuusStore.read = async function () { await window.heldRead; osallisuusStore.read = read; return read.call(this); }; return true })()`),
+			press("#tab-journal"), until(`document.querySelector('#tab-journal').getAttribute('aria-selected') === 'true'`),
+			press("#tab-panel"), until(`!!document.querySelector('#create-panel') && document.querySelector('#view').getAttribute('aria-labelledby') === 'tab-panel'`),
+			eval(`window.releaseRead(); true`),
+			until(`!document.querySelector('#view').hasAttribute('aria-busy')`),
+			is(`!!document.querySelector('#create-panel') && !document.querySelector('#verify-journal')`, "the panel view stays; the journal view drawn late is dropped"),
+		}},
 		{"panel forms by keyboard", []step{
 			key("#create-panel", kb.Enter), until(`!!document.querySelector('#add-five')`),
 			is(`document.activeElement.id === 'composition'`, "focus moves to the composition check"),

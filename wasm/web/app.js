@@ -552,14 +552,26 @@ function renderChrome() {
 
 // render draws the current view; focus, when given, is a selector of the
 // element that gets focus afterwards (an action's result).
+// Only the latest render draws: a view whose data came in after another
+// render began (a slower tab left for a quicker one) is dropped. #view is
+// aria-busy while any render is under way.
+let renders = 0, drawing = 0;
 async function render(focus) {
-  renderChrome();
+  const mine = ++renders;
   const view = $("#view");
-  const [, key, intro] = TABS.find(([id]) => id === tab);
-  const body = await VIEWS[tab]();
-  view.replaceChildren(h("h2", { text: t(key) }), h("p", { class: "intro", text: t(intro) }), rights(), body);
-  if (focus) focusOn(typeof focus === "string" ? $(focus) : focus);
-  await status();
+  drawing++;
+  view.setAttribute("aria-busy", "true");
+  try {
+    renderChrome();
+    const [, key, intro] = TABS.find(([id]) => id === tab);
+    const body = await VIEWS[tab]();
+    if (mine !== renders) return;
+    view.replaceChildren(h("h2", { text: t(key) }), h("p", { class: "intro", text: t(intro) }), rights(), body);
+    if (focus) focusOn(typeof focus === "string" ? $(focus) : focus);
+    await status();
+  } finally {
+    if (--drawing === 0) view.removeAttribute("aria-busy");
+  }
 }
 
 // rights lists what the chosen role may and may not do in this view,
