@@ -49,6 +49,26 @@ func TestDemoInbox(t *testing.T) {
 		assert.Nil(t, got["contact"])
 		assert.Empty(t, got["messages"])
 	})
+	t.Run("LOOP-1_the_expert_role_s_person_hears_of_the_assignment_offered_to_them", func(t *testing.T) {
+		b, err := api.Open("", "")
+		require.NoError(t, err)
+		call(t, b, "expert.register", map[string]any{"name": "Anna", "kind": "experience_expert", "background": "service_use", "languages": []string{"fi", "en"}, "trained": true})
+		call(t, b, "session.role", map[string]any{"role": "experience_expert"})
+		call(t, b, "contact.set", map[string]any{"channel": "email", "address": "anna@example.fi", "lang": "en"})
+		call(t, b, "session.role", map[string]any{"role": "staff"})
+		req := call(t, b, "expert.request", map[string]any{"type": "individual_meeting"})
+		id := req["list"].([]any)[0].(map[string]any)["id"]
+		call(t, b, "session.role", map[string]any{"role": "coordinator"})
+		call(t, b, "expert.offer", map[string]any{"assignment": id})
+		call(t, b, "session.role", map[string]any{"role": "experience_expert"})
+		ms := call(t, b, "contact", nil)["messages"].([]any)
+		require.Len(t, ms, 1)
+		m := ms[0].(map[string]any)
+		assert.Equal(t, "assignment_offered", m["kind"])
+		assert.Equal(t, id, m["ref"], "the message names the assignment")
+		assert.Equal(t, "en", m["lang"])
+		assert.Contains(t, m["body"], "You are offered an assignment as an experience expert")
+	})
 	labels := call(t, a, "labels", nil)
 	for _, set := range []string{"messageKinds", "messageStates", "contactChannels"} {
 		for k, l := range labels[set].(map[string]any) {
