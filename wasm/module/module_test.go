@@ -3,8 +3,12 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"syscall/js"
 	"testing"
+
+	p "github.com/osallisuus/osallisuus/participation"
 )
 
 // await waits for a Promise and returns its value or its error's code.
@@ -74,5 +78,19 @@ func TestGlue(t *testing.T) {
 	}
 	if o.Get("methods").Length() < 20 {
 		t.Fatal("methods are listed")
+	}
+}
+
+// TestExportRefused: the browser's module carries no dumps of module
+// state, so Store.Export refuses rather than write a snapshot without them.
+func TestExportRefused(t *testing.T) {
+	s, err := p.Open(context.Background(), &p.Config{Journal: p.NewMemoryJournal(), Keys: p.NewMemoryKeyStore()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var b bytes.Buffer
+	if err := s.Export(&b); p.ErrorCode(err) != p.EINVALID || b.Len() != 0 {
+		t.Fatalf("Export in the browser's module: %v, %d bytes written", err, b.Len())
 	}
 }
