@@ -21,7 +21,7 @@ var openMethods = []string{"labels", "feedback.preview", "feedback.submit", "fee
 
 // ownMethods read only the caller's own things (their contributions,
 // goals and family consents): any named caller may call them.
-var ownMethods = []string{"mine", "mine.contribution", "goal.list", "family.list", "inbox"}
+var ownMethods = []string{"mine", "mine.contribution", "goal.list", "family.list", "inbox", "contact"}
 
 // staffReaders are the roles that read the organisation's views: the
 // loop's board, panels with their members, the experts, the reports, the

@@ -32,7 +32,8 @@ func init() {
 			"positions": labelsOf(panel.Positions), "memberTypes": labelsOf(panel.MemberTypes), "panelKinds": labelsOf(panel.Kinds),
 			"channels": labelsOf(feedback.Channels), "ratings": labelsOf(feedback.Ratings), "tasks": labelsOf(feedback.Tasks),
 			"expertKinds": labelsOf(expert.Kinds), "backgrounds": labelsOf(expert.Backgrounds), "assignmentTypes": labelsOf(expert.AssignmentTypes),
-			"roles": labelsOf(p.Roles),
+			"roles": labelsOf(p.Roles), "messageKinds": labelsOf(p.MessageKinds), "messageStates": labelsOf(p.MessageStates),
+			"contactChannels": labelsOf(p.Channels),
 		}, nil
 	})
 	method("state", func(a *App, _ none) (stateView, error) {

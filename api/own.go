@@ -23,18 +23,6 @@ func init() {
 		}
 		return cs, err
 	})
-	// loop.submit brings a named caller's own contribution into the loop
-	// (PRIV-3: as themselves, with the origin client); the library's
-	// policy decides who may.
-	method("loop.submit", func(a *App, in struct {
-		Title, Unit, Service string
-		Level                p.Level
-	}) (*p.Contribution, error) {
-		if in.Level == "" {
-			in.Level = p.LevelFeedback
-		}
-		return a.store.Submit(a.ctx(), a.actor(p.ActionSubmit), p.ContributionInput{Source: p.Source{Module: "api", Kind: "own"}, Level: in.Level, Origin: p.OriginClient, Unit: in.Unit, Service: in.Service, Title: in.Title})
-	})
 	method("mine.contribution", func(a *App, in struct{ ID p.ID }) (*p.Contribution, error) {
 		me := a.me()
 		c, err := p.GetContribution(a.store.View(), in.ID)

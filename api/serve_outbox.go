@@ -10,10 +10,12 @@ import (
 	p "github.com/osallisuus/osallisuus/participation"
 )
 
-// Closing the loop out loud over an edge (LOOP-1, LOOP-3): a person's
-// contact preference and their messages, the outbox an integrator's
-// mailer drains, and the public accountability data. Left out of the
-// browser's module, like the rest of the service side.
+// Closing the loop out loud over an edge (LOOP-1, LOOP-3): the outbox an
+// integrator's mailer drains, the signed checkpoints and consistency
+// proofs, and the public accountability data. Left out of the browser's
+// module, like the rest of the service side, with inbox: the page reads
+// a person's messages with their contact preference (contact.go, served
+// by both).
 
 // outboxes keeps one outbox a store: its leases live in memory, so every
 // call of an App must reach the same one.
@@ -32,30 +34,14 @@ func (a *App) outbox() (*p.Outbox, error) {
 }
 
 func init() {
-	// contact.set sets a person's contact preference: the caller's own,
-	// or, for staff, a client's (recorded as set for them).
-	method("contact.set", func(a *App, in struct {
-		Person  p.ID
-		Channel p.Channel
-		Address string
-		Lang    p.Lang
-	}) (Null, error) {
-		return Null{}, a.store.SetContact(a.ctx(), a.actor(p.ActionContactSet), p.ContactInput{Person: in.Person, Channel: in.Channel, Address: in.Address, Lang: in.Lang})
-	})
-	method("contact.clear", func(a *App, in struct{ Person p.ID }) (Null, error) {
-		return Null{}, a.store.ClearContact(a.ctx(), a.actor(p.ActionContactClear), in.Person)
-	})
-	// inbox is the named caller's own messages, newest last.
+	// inbox is the named caller's own messages, oldest first (the page
+	// reads them with its contact preference: method contact).
 	method("inbox", func(a *App, _ none) ([]*p.Message, error) {
-		me := a.me()
-		if me.ID.IsZero() {
-			return nil, p.Errorf(p.EFORBIDDEN, "an anonymous caller has no inbox; sign in")
+		v, err := a.inbox()
+		if err != nil {
+			return nil, err
 		}
-		ms, err := p.MessagesOf(a.store.View(), me.ID)
-		if ms == nil {
-			ms = []*p.Message{}
-		}
-		return ms, err
+		return v.Messages, nil
 	})
 	// The mailer's side: due messages with their idempotency keys, and
 	// what became of each.

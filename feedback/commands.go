@@ -563,6 +563,11 @@ type ReceiptView struct {
 	// hashes only; verify it with package merkle's VerifyProofs and the
 	// county's public key. Nil when the store keeps no verifiable history.
 	Proof *p.EventProofs `json:"proof,omitempty"`
+	// Events are the sequence numbers of the journal events Proof proves,
+	// in the same order: set also when the store keeps no history, so
+	// that whoever keeps the journal's tree (the demo's page) can prove
+	// them.
+	Events []uint64 `json:"events"`
 }
 
 // LookupReceipt shows what became of the feedback a receipt code was
@@ -593,6 +598,7 @@ func LookupReceipt(r p.Reader, code string) (ReceiptView, error) {
 			seqs = append(seqs, step.Seq)
 		}
 	}
+	view.Events = seqs
 	if view.Proof, err = p.ProveEvents(r, seqs...); err != nil {
 		return ReceiptView{}, err
 	}

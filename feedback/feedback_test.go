@@ -337,6 +337,16 @@ func TestReceipts(t *testing.T) {
 		require.NoError(t, err)
 		v, err = feedback.LookupReceipt(e.s.View(), res.Receipt)
 		require.NoError(t, err)
+		// Events name the journal events a proof is of, in order: the
+		// item's, the decision's and the response's (LOOP-2), also
+		// without a verifiable history to prove them.
+		types := map[uint64]string{}
+		require.NoError(t, j.Read(e.ctx, 1, func(ev p.Event) error { types[ev.Seq] = ev.Type; return nil }))
+		require.Len(t, v.Events, 3)
+		assert.Equal(t, "feedback.submitted", types[v.Events[0]])
+		assert.Equal(t, "contribution.decided", types[v.Events[1]])
+		assert.Equal(t, "contribution.reported_back", types[v.Events[2]])
+		v.Events = nil
 		assert.Equal(t, feedback.ReceiptView{State: p.StateReportedBack, Decision: p.Adopted, Response: "Kokeilemme iltavastaanottoa keväällä.", Updated: "2026-03-02"}, v)
 		b, _ := json.Marshal(v)
 		assert.NotContains(t, string(b), "iltavastaanottoa\"", "the receipt shows the response, not the feedback")

@@ -599,8 +599,12 @@ func Verify(ctx context.Context, j Journal) (Head, error) {
 // Export writes every table as JSON: an object with the head of the
 // journal, per table its rows in id order, and per module that keeps
 // state outside memdb, its dump. Two stores with the same
-// history export the same bytes, which is how replay is tested.
+// history export the same bytes, which is how replay is tested. The
+// browser's WebAssembly module carries no module dumps and refuses.
 func (s *Store) Export(w io.Writer) error {
+	if !keepDumps {
+		return Errorf(EINVALID, "the browser's module exports no state: export from a store built for a server")
+	}
 	out := struct {
 		Head    Head                         `json:"head"`
 		Tables  map[string][]json.RawMessage `json:"tables"`

@@ -27,6 +27,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/osallisuus/osallisuus/api"
+	"github.com/osallisuus/osallisuus/feedback"
+	"github.com/osallisuus/osallisuus/participation/merkle"
 )
 
 // chromium finds Debian's Chromium. Under CI its absence fails the test;
@@ -250,6 +252,18 @@ func TestBrowser(t *testing.T) {
 		})
 	}
 	var damaged string
+	dir := screenshotDir(t)
+	// shot photographs the page as it stands into the screenshots.
+	shot := func(name string) step {
+		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			b, err := chromedp.FullScreenshot(100)(ctx, tg)
+			if err != nil {
+				return err
+			}
+			return os.WriteFile(filepath.Join(dir, name), b, 0o644)
+		})
+	}
+	var receipt, countyKey string
 	steps := []struct {
 		name string
 		act  []step
@@ -262,6 +276,18 @@ func TestBrowser(t *testing.T) {
 			key("#tab-feedback", kb.End), until(`document.activeElement.id === 'tab-journal'`),
 			key("#tab-journal", kb.Home), until(`document.activeElement.id === 'tab-panel' && !!document.querySelector('#create-panel')`),
 			is(`[...document.querySelectorAll('[role=tab]')].filter(b => b.tabIndex === 0).length === 1`, "one tab in the tab order"),
+		}},
+		{"a view drawn late never replaces the view chosen after it", []step{
+			// The journal view waits for the saved journal, held here until
+			// the panel view is drawn; then the journal's read goes on, and
+			// once the page has drawn everything it started (#view is no
+			// longer aria-busy) the panel is still the view shown.
+			eval(`(() => { const read = osallisuusStore.read; window.heldRead = new Promise((go) => { window.releaseRead = go; }); osallisuusStore.read = async function () { await window.heldRead; osallisuusStore.read = read; return read.call(this); }; return true })()`),
+			press("#tab-journal"), until(`document.querySelector('#tab-journal').getAttribute('aria-selected') === 'true'`),
+			press("#tab-panel"), until(`!!document.querySelector('#create-panel') && document.querySelector('#view').getAttribute('aria-labelledby') === 'tab-panel'`),
+			eval(`window.releaseRead(); true`),
+			until(`!document.querySelector('#view').hasAttribute('aria-busy')`),
+			is(`!!document.querySelector('#create-panel') && !document.querySelector('#verify-journal')`, "the panel view stays; the journal view drawn late is dropped"),
 		}},
 		{"panel forms by keyboard", []step{
 			key("#create-panel", kb.Enter), until(`!!document.querySelector('#add-five')`),
@@ -349,11 +375,55 @@ func TestBrowser(t *testing.T) {
 			until(`document.querySelector('#receipt-result').textContent.includes('Vastaanotettu')`),
 			is(`document.activeElement.id === 'receipt-state'`, "focus moves to the result"),
 		}},
+		{"LOOP-2_the_page_verifies_a_receipt", []step{
+			// The page plays the county (county.js): it proves the
+			// receipt's events over the journal it saved and signs a
+			// checkpoint; verify.js checks them with the public key alone.
+			until(`document.querySelector('#receipt-proof').className !== ''`),
+			is(`document.querySelector('#receipt-proof').className === 'ok'`, "the receipt's proof verifies"),
+			is(`osallisuus.call('state', {}).then(s => document.querySelector('#receipt-proof').textContent === 'Todiste tarkistettu: kuitin tapahtumat sisältyvät tarkistuspisteeseen ' + new Intl.NumberFormat('fi-FI').format(s.events) + ', jonka on allekirjoittanut hyvinvointialue.example/osallisuus ✓')`,
+				"verified against the checkpoint of the whole journal, signed by the county's key, in Finnish"),
+			chromedp.Func(func(ctx context.Context, tg *chromedp.Target) (err error) {
+				receipt, err = chromedp.Evaluate[string](`(() => { const a = document.querySelector('#receipt-key a[download$=".json"]'); return decodeURIComponent(a.href.slice(a.href.indexOf(',') + 1)) })()`)(ctx, tg)
+				if err == nil {
+					countyKey, err = chromedp.Evaluate[string](`(() => { const a = document.querySelector('#receipt-key a[download="county.pub"]'); return decodeURIComponent(a.href.slice(a.href.indexOf(',') + 1)) })()`)(ctx, tg)
+				}
+				return err
+			}),
+			// Chromium's WebCrypto refuses what was altered.
+			is(`import('/verify.js').then(async (v) => { const href = document.querySelector('#receipt-key a[download$=".json"]').href; const r = JSON.parse(decodeURIComponent(href.slice(href.indexOf(',') + 1))); const key = document.querySelector('#receipt-key code').textContent;
+				const leaf = structuredClone(r.proof); leaf.events[0].leaf = (leaf.events[0].leaf[0] === '0' ? '1' : '0') + leaf.events[0].leaf.slice(1);
+				const size = structuredClone(r.proof); size.events[0].size += 1;
+				const sig = structuredClone(r.proof); const lines = sig.checkpoint.split('\n'); lines[1] = String(Number(lines[1]) - 1); sig.checkpoint = lines.join('\n');
+				const why = (p) => v.verifyProofs(p, key).then(() => 'accepted', (e) => e.reason);
+				return (await why(r.proof)) === 'accepted' && (await why(leaf)) === 'proof' && (await why(size)) === 'size' && (await why(sig)) === 'signature' })`, "an altered leaf, size or checkpoint is refused in the browser"),
+			shot("receipt-verified-1366.png"),
+		}},
 		{"a failed look-up clears the old result", []step{
 			eval(`document.querySelector('#receipt-input').value = 'AAAA-AAAA-AAAA-AAAA-AAAA'; true`), key("#receipt-input", kb.Enter),
 			until(`document.querySelector('#receipt-error').textContent.length > 0`),
 			is(`document.querySelector('#receipt-result').textContent === ''`, "no stale result under the error"),
 			is(`!document.querySelector('#receipt-error').textContent.startsWith('not_found')`, "the error is in Finnish, not a code"),
+		}},
+		{"LOOP-1_a_client_sees_the_message_about_their_contribution", []step{
+			role("client"), press("#tab-inbox"), until(`!!document.querySelector('#save-contact')`),
+			is(`document.querySelector('#messages').textContent === 'Ei viestejä.' && document.querySelector('#contact-now').textContent.startsWith('Et ole jättänyt')`, "no contact preference and no messages yet"),
+			press("#save-contact"), until(`document.querySelector('#contact-now').textContent.includes('asiakas@example.fi')`),
+			until(`document.querySelector('#contact-done').textContent === 'Yhteystietotoive tallennettiin.'`),
+			is(`document.activeElement.id === 'contact-done'`, "focus moves to the result"),
+			press("#submit-own"), until(`document.querySelector('#own-done').textContent.length > 0`),
+			role("coordinator"), press("#tab-loop"), until(`!!document.querySelector('#board')`),
+			eval(`(() => { const li = [...document.querySelectorAll('section[aria-labelledby="col-received"] li')].find(li => li.querySelector('.title').textContent === 'Iltavastaanotto myös torstaisin'); if (!li) throw new Error('no card of the contribution'); li.querySelector('button').click(); return true })()`),
+			until(`[...document.querySelectorAll('section[aria-labelledby="col-acknowledged"] li .title')].some(e => e.textContent === 'Iltavastaanotto myös torstaisin')`),
+			role("client"), press("#tab-inbox"), until(`!!document.querySelector('#messages .message')`),
+			is(`document.querySelectorAll('#messages .message').length === 1`, "one message for the one change"),
+			is(`(() => { const m = document.querySelector('#messages .message'); return m.dataset.kind === 'acknowledged' && m.querySelector('h4').textContent === 'Osallistumisesi on kuitattu' && m.querySelector('.about').textContent === 'Koskee: Ehdotus' && m.querySelector('.body').lang === 'fi' && m.querySelector('.body').textContent.startsWith('Ehdotuksesi ”Iltavastaanotto myös torstaisin” on kuitattu vastaanotetuksi') })()`,
+				"the message says what changed and what it refers to, in the language chosen"),
+			shot("inbox-client-1366.png"),
+			lang("sv"), until(`document.querySelector('#messages .message h4').textContent === 'Ditt deltagande har kvitterats'`),
+			is(`(() => { const m = document.querySelector('#messages .message'); return m.querySelector('.about').textContent === 'Gäller: Förslag' && m.querySelector('.body').lang === 'fi' && m.querySelector('.msg-title').textContent === 'Osallistumisesi on kuitattu' })()`,
+				"the page's words follow the page; the message stays in the language it was written in, marked so"),
+			lang("fi"), role("coordinator"),
 		}},
 		{"small cells are hidden, and told from cells hidden to protect them", []step{
 			press("#tab-report"), until(`!!document.querySelector('#report-table td.supp')`),
@@ -501,8 +571,16 @@ func TestBrowser(t *testing.T) {
 	require.Equal(t, "same", damaged, "the damaged journal is offered for download as it was")
 	require.NotEmpty(t, once)
 	require.JSONEq(t, once, twice, "the sample loaded twice is the sample loaded once")
+	t.Run("LOOP-2_the_page_s_receipt_verifies_with_package_merkle", func(t *testing.T) {
+		var v feedback.ReceiptView
+		require.NoError(t, json.Unmarshal([]byte(receipt), &v), "the page offers the receipt as the library writes it")
+		require.NotNil(t, v.Proof)
+		cp, err := merkle.VerifyProofs(v.Proof, countyKey)
+		require.NoError(t, err, "the receipt the page proved verifies offline with the county's public key")
+		require.Equal(t, "hyvinvointialue.example/osallisuus", cp.Origin)
+		require.Len(t, v.Proof.Events, 1, "the received item's event; no decision or response yet")
+	})
 
-	dir := screenshotDir(t)
 	for _, width := range []int64{1366, 390} {
 		for _, l := range []string{"fi", "sv", "en"} {
 			shots := ""
@@ -590,7 +668,7 @@ func screenshotDir(t *testing.T) string {
 func views(t *testing.T, ctx context.Context, dir, shots string, width int64, l string) {
 	src := axeSource(t)
 	require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(width, 900), lang(l), eval(src)))
-	for _, tab := range []string{"panel", "feedback", "receipt", "report", "experts", "loop", "house", "codev", "goals", "family", "survey", "journal"} {
+	for _, tab := range []string{"panel", "feedback", "receipt", "report", "experts", "loop", "inbox", "house", "codev", "goals", "family", "survey", "journal"} {
 		require.NoError(t, chromedp.Do(ctx, press("#tab-"+tab), until(fmt.Sprintf(`document.querySelector('#view').getAttribute('aria-labelledby') === 'tab-%s' && !!document.querySelector('#view h2') && document.querySelector('#view h2').textContent === document.querySelector('#tab-%s').textContent`, tab, tab))), tab)
 		if width < 500 {
 			wide, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const w = document.documentElement.scrollWidth; if (w <= window.innerWidth) return ''; return w + ' px: ' + [...document.querySelectorAll('#view *, header *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.scroll')).slice(0, 5).map(e => e.tagName + '.' + e.className + '#' + e.id).join(', ') })()`))

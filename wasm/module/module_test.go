@@ -3,8 +3,12 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"syscall/js"
 	"testing"
+
+	p "github.com/osallisuus/osallisuus/participation"
 )
 
 // await waits for a Promise and returns its value or its error's code.
@@ -61,7 +65,32 @@ func TestGlue(t *testing.T) {
 	if pending.Get("lines").String() == "" {
 		t.Fatal("a committed command leaves lines to save")
 	}
+	// Each role's inbox is in the module (LOOP-1): the page's person
+	// reads their contact preference and messages, and sets a preference
+	// (a bad channel is invalid, not an unknown method).
+	if _, code = await(o.Call("call", "contact")); code != "" {
+		t.Fatalf("LOOP-1: contact is served by the module, got %q", code)
+	}
+	ch := js.Global().Get("Object").New()
+	ch.Set("channel", "pigeon")
+	if _, code = await(o.Call("call", "contact.set", ch)); code != "invalid" {
+		t.Fatalf("LOOP-1: contact.set is served by the module and refuses a bad channel, got %q", code)
+	}
 	if o.Get("methods").Length() < 20 {
 		t.Fatal("methods are listed")
+	}
+}
+
+// TestExportRefused: the browser's module carries no dumps of module
+// state, so Store.Export refuses rather than write a snapshot without them.
+func TestExportRefused(t *testing.T) {
+	s, err := p.Open(context.Background(), &p.Config{Journal: p.NewMemoryJournal(), Keys: p.NewMemoryKeyStore()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var b bytes.Buffer
+	if err := s.Export(&b); p.ErrorCode(err) != p.EINVALID || b.Len() != 0 {
+		t.Fatalf("Export in the browser's module: %v, %d bytes written", err, b.Len())
 	}
 }

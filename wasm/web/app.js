@@ -6,6 +6,9 @@
 // never deleted. The storage is globalThis.osallisuusStore, for anyone
 // inspecting the demo and for its end-to-end test.
 
+import { verifyProofs } from "./verify.js";
+import * as county from "./county.js";
+
 const JOURNAL = "osallisuus.journal", KEYS = "osallisuus.keys", LANG = "osallisuus.lang", ROLE = "osallisuus.role", DAMAGED = "osallisuus.damaged.";
 const SERVICES = ["aikuissosiaalityo", "sosiaalinen_kuntoutus", "paihdepalvelut", "asumispalvelut"];
 const AREAS = ["mental_health", "substance_use", "homelessness", "disability", "elderly_care", "child_welfare"];
@@ -549,14 +552,26 @@ function renderChrome() {
 
 // render draws the current view; focus, when given, is a selector of the
 // element that gets focus afterwards (an action's result).
+// Only the latest render draws: a view whose data came in after another
+// render began (a slower tab left for a quicker one) is dropped. #view is
+// aria-busy while any render is under way.
+let renders = 0, drawing = 0;
 async function render(focus) {
-  renderChrome();
+  const mine = ++renders;
   const view = $("#view");
-  const [, key, intro] = TABS.find(([id]) => id === tab);
-  const body = await VIEWS[tab]();
-  view.replaceChildren(h("h2", { text: t(key) }), h("p", { class: "intro", text: t(intro) }), rights(), body);
-  if (focus) focusOn(typeof focus === "string" ? $(focus) : focus);
-  await status();
+  drawing++;
+  view.setAttribute("aria-busy", "true");
+  try {
+    renderChrome();
+    const [, key, intro] = TABS.find(([id]) => id === tab);
+    const body = await VIEWS[tab]();
+    if (mine !== renders) return;
+    view.replaceChildren(h("h2", { text: t(key) }), h("p", { class: "intro", text: t(intro) }), rights(), body);
+    if (focus) focusOn(typeof focus === "string" ? $(focus) : focus);
+    await status();
+  } finally {
+    if (--drawing === 0) view.removeAttribute("aria-busy");
+  }
 }
 
 // rights lists what the chosen role may and may not do in this view,
@@ -707,9 +722,11 @@ async function receiptView() {
     run(btn, err, async () => {
       out.replaceChildren();
       const v = await call("feedback.receipt", { code: code.value });
+      const proof = h("p", { id: "receipt-proof", text: t("verifying") });
       out.replaceChildren(h("p", { id: "receipt-state" }, `${t("state")}: `, h("strong", { text: L("states", v.state) })), v.decision ? h("p", { text: `${t("decision")}: ${L("decisions", v.decision)}` }) : "",
-        v.response ? h("p", { text: `${t("response")}: ${v.response}` }) : "", h("p", { text: `${t("updated")}: ${date(v.updated)}` }));
+        v.response ? h("p", { text: `${t("response")}: ${v.response}` }) : "", h("p", { text: `${t("updated")}: ${date(v.updated)}` }), proof);
       focusOn($("#receipt-state"));
+      await checkReceipt(v, proof);
     }, [out]);
   });
   return form;
@@ -1237,5 +1254,141 @@ async function journalView() {
 
 TABS.push(["codev", "tabCodev", "introCodev"], ["goals", "tabGoals", "introGoals"], ["family", "tabFamily", "introFamily"], ["survey", "tabSurvey", "introSurvey"], ["journal", "tabJournal", "introJournal"]);
 Object.assign(VIEWS, { codev: codevView, goals: goalsView, family: familyView, survey: surveyView, journal: journalView });
+
+// ---- Closing the loop out loud: each role's inbox (LOOP-1) and the receipt's proof (LOOP-2) ----
+
+Object.assign(T.fi, {
+  tabInbox: "Omat viestit",
+  introInbox: "Kun ehdotus, jossa olet mukana, kuitataan, siitä päätetään tai siihen vastataan, kun raadin kannanottoon vastataan, kun yhteiskehittämisprosessi, johon osallistuit, päättyy tai kun sinulle tarjotaan kokemusasiantuntijan tehtävää, sinulle kirjoitetaan viesti samassa tapahtumassa ja valitsemallasi kielellä – jos olet jättänyt yhteystietotoiveen (LOOP-1). Hyvinvointialueen viestipalvelu toimittaa viestit; tässä näet, mitä valitun roolin henkilölle on kirjoitettu.",
+  contactPref: "Yhteystietotoive", noContact: "Et ole jättänyt yhteystietotoivetta, joten sinulle ei kirjoiteta viestejä.",
+  contactNow: (ch, addr, l) => `Viestit tulevat: ${ch}, ${addr} – kieli: ${l}`, contactBy: "Työntekijä kirjasi toiveen asiakkaan puolesta.",
+  channel: "Viestintätapa", address: "Osoite", msgLang: "Viestien kieli", addressDefault: "asiakas@example.fi",
+  saveContact: "Tallenna yhteystietotoive", clearContact: "Poista yhteystietotoive", contactSaved: "Yhteystietotoive tallennettiin.", contactCleared: "Yhteystietotoive poistettiin, ja lähettämättömät viestit poistettiin sen mukana.",
+  ownContribution: "Oma ehdotus", contributionTitle: "Ehdotuksesi", contributionDefault: "Iltavastaanotto myös torstaisin", submitOwn: "Lähetä ehdotus", submittedOwn: "Ehdotus lähetettiin. Se näkyy osallisuuden kehällä, ja kun sitä käsitellään, saat siitä viestin.",
+  messagesTo: (who) => `Viestit henkilölle: ${who}`, noMessages: "Ei viestejä.", about: "Koskee", written: "Kirjoitettu", deliveredAt: "toimitettu",
+  refs: { contribution: "Ehdotus", statement: "Raadin kannanotto", process: "Yhteiskehittämisprosessi", assignment: "Kokemusasiantuntijan tehtävä" },
+  verifying: "Tarkistetaan todistetta…",
+  verifiedAgainst: (n, key) => `Todiste tarkistettu: kuitin tapahtumat sisältyvät tarkistuspisteeseen ${n}, jonka on allekirjoittanut ${key} ✓`,
+  proofFailed: (why) => `Todistetta ei voitu tarkistaa: ${why}`,
+  proofNote: "Todiste osoittaa, että palautteesi ja, kun ne on annettu, siitä tehty päätös ja vastaus on kirjattu tapahtumaketjuun, jonka hyvinvointialue on allekirjoittanut, eikä niitä voi myöhemmin poistaa tai muuttaa huomaamatta (LOOP-2). Todisteessa on vain tiivisteitä. Demossa sivu toimii hyvinvointialueena: se rakentaa puun tallennetusta tapahtumaketjusta ja allekirjoittaa sen julkisella demoavaimella.",
+  countyKey: "Hyvinvointialueen julkinen avain", downloadReceipt: "Lataa kuitti todisteineen (JSON)", downloadKey: "Lataa julkinen avain",
+  proofWhy: { key: "julkinen avain ei kelpaa", note: "tarkistuspiste ei ole allekirjoitettu muistio", signature: "allekirjoitus ei täsmää: tarkistuspistettä on muutettu tai sen on allekirjoittanut toinen avain", origin: "tarkistuspiste koskee toista tapahtumaketjua", checkpoint: "tarkistuspisteen rivit eivät ole oikeassa muodossa", size: "todiste koskee eri kokoista puuta kuin tarkistuspiste", seq: "tapahtuma ei kuulu puuhun", proof: "todiste ei johda tarkistuspisteen juureen: tapahtumaa, todistetta tai tarkistuspistettä on muutettu", journal: "tallennettua tapahtumaketjua ei voitu lukea", crypto: "selain ei tue Ed25519-allekirjoituksia" },
+});
+Object.assign(T.sv, {
+  tabInbox: "Mina meddelanden",
+  introInbox: "När ett förslag som du är med i kvitteras, beslutas eller besvaras, när rådets ställningstagande besvaras, när en samutvecklingsprocess som du deltog i avslutas eller när du erbjuds ett uppdrag som erfarenhetsexpert, skrivs ett meddelande till dig i samma händelse och på det språk du valt – om du har lämnat en kontaktönskan (LOOP-1). Välfärdsområdets meddelandetjänst levererar meddelandena; här ser du vad som skrivits till personen i den valda rollen.",
+  contactPref: "Kontaktönskan", noContact: "Du har inte lämnat någon kontaktönskan, så inga meddelanden skrivs till dig.",
+  contactNow: (ch, addr, l) => `Meddelanden kommer: ${ch}, ${addr} – språk: ${l}`, contactBy: "En anställd registrerade önskan för klientens räkning.",
+  channel: "Kontaktsätt", address: "Adress", msgLang: "Meddelandenas språk", addressDefault: "klient@example.fi",
+  saveContact: "Spara kontaktönskan", clearContact: "Ta bort kontaktönskan", contactSaved: "Kontaktönskan sparades.", contactCleared: "Kontaktönskan togs bort, och meddelanden som inte skickats togs bort med den.",
+  ownContribution: "Eget förslag", contributionTitle: "Ditt förslag", contributionDefault: "Kvällsmottagning också på torsdagar", submitOwn: "Skicka förslaget", submittedOwn: "Förslaget skickades. Det syns i delaktighetscykeln, och när det behandlas får du ett meddelande.",
+  messagesTo: (who) => `Meddelanden till: ${who}`, noMessages: "Inga meddelanden.", about: "Gäller", written: "Skrivet", deliveredAt: "levererat",
+  refs: { contribution: "Förslag", statement: "Rådets ställningstagande", process: "Samutvecklingsprocess", assignment: "Uppdrag som erfarenhetsexpert" },
+  verifying: "Beviset kontrolleras…",
+  verifiedAgainst: (n, key) => `Beviset har kontrollerats: kvittots händelser ingår i kontrollpunkt ${n}, signerad av ${key} ✓`,
+  proofFailed: (why) => `Beviset kunde inte kontrolleras: ${why}`,
+  proofNote: "Beviset visar att din respons och, när de har getts, beslutet och svaret på den har förts in i händelsekedjan som välfärdsområdet har signerat, och att de inte senare kan tas bort eller ändras utan att det märks (LOOP-2). Beviset innehåller bara hashvärden. I demon spelar sidan välfärdsområdet: den bygger trädet av den sparade händelsekedjan och signerar det med en offentlig demonyckel.",
+  countyKey: "Välfärdsområdets offentliga nyckel", downloadReceipt: "Ladda ner kvittot med beviset (JSON)", downloadKey: "Ladda ner den offentliga nyckeln",
+  proofWhy: { key: "den offentliga nyckeln duger inte", note: "kontrollpunkten är inte en signerad anteckning", signature: "signaturen stämmer inte: kontrollpunkten har ändrats eller signerats av en annan nyckel", origin: "kontrollpunkten gäller en annan händelsekedja", checkpoint: "kontrollpunktens rader har fel form", size: "beviset gäller ett träd av annan storlek än kontrollpunkten", seq: "händelsen ingår inte i trädet", proof: "beviset leder inte till kontrollpunktens rot: händelsen, beviset eller kontrollpunkten har ändrats", journal: "den sparade händelsekedjan kunde inte läsas", crypto: "webbläsaren stöder inte Ed25519-signaturer" },
+});
+Object.assign(T.en, {
+  tabInbox: "My messages",
+  introInbox: "When a contribution you are part of is acknowledged, decided or answered, when the panel's statement is answered, when a co-development process you took part in closes, or when you are offered an assignment as an experience expert, a message is written for you in the same event and in the language you chose – if you left a contact preference (LOOP-1). The county's messaging service delivers them; here you see what was written for the person in the chosen role.",
+  contactPref: "Contact preference", noContact: "You have left no contact preference, so no messages are written for you.",
+  contactNow: (ch, addr, l) => `Messages go by: ${ch}, ${addr} – language: ${l}`, contactBy: "A worker recorded the preference for the client.",
+  channel: "Channel", address: "Address", msgLang: "Language of the messages", addressDefault: "client@example.fi",
+  saveContact: "Save the contact preference", clearContact: "Remove the contact preference", contactSaved: "The contact preference was saved.", contactCleared: "The contact preference was removed, and the messages not yet sent went with it.",
+  ownContribution: "Your own contribution", contributionTitle: "Your contribution", contributionDefault: "Evening hours on Thursdays too", submitOwn: "Send the contribution", submittedOwn: "The contribution was sent. It shows in the loop, and you get a message when it is dealt with.",
+  messagesTo: (who) => `Messages to: ${who}`, noMessages: "No messages.", about: "About", written: "Written", deliveredAt: "delivered",
+  refs: { contribution: "Contribution", statement: "Panel statement", process: "Co-development process", assignment: "Experience expert assignment" },
+  verifying: "Checking the proof…",
+  verifiedAgainst: (n, key) => `Proof checked: the receipt's events are in checkpoint ${n}, signed by ${key} ✓`,
+  proofFailed: (why) => `The proof could not be checked: ${why}`,
+  proofNote: "The proof shows that your feedback, and once given the decision and response to it, are recorded in the chain of events the county signed, and cannot later be removed or changed unnoticed (LOOP-2). The proof holds hashes only. In the demo the page plays the county: it builds the tree from the saved chain of events and signs it with a published demo key.",
+  countyKey: "The county's public key", downloadReceipt: "Download the receipt with its proof (JSON)", downloadKey: "Download the public key",
+  proofWhy: { key: "the public key does not read", note: "the checkpoint is not a signed note", signature: "the signature does not match: the checkpoint was altered or another key signed it", origin: "the checkpoint is of another chain of events", checkpoint: "the checkpoint's lines are not in their form", size: "the proof is for a tree of another size than the checkpoint's", seq: "the event is not in the tree", proof: "the proof does not lead to the checkpoint's root: the event, the proof or the checkpoint was altered", journal: "the saved chain of events could not be read", crypto: "the browser does not support Ed25519 signatures" },
+});
+const LANG_NAMES = { fi: "suomi", sv: "svenska", en: "English" };
+const REF_OF = { acknowledged: "contribution", decided: "contribution", reported_back: "contribution", statement_answered: "statement", process_closed: "process", assignment_offered: "assignment" };
+
+// checkReceipt proves a receipt's events and checks the proof as its
+// holder would (LOOP-2): a county's server sends the proof with the
+// look-up; in the demo the page plays the county (county.js) over the
+// journal it saved. Either way verify.js checks it with the county's
+// public key alone.
+async function checkReceipt(v, line) {
+  let proofs = v.proof, reason;
+  try {
+    if (!proofs) {
+      let journal;
+      try { journal = (await store.read()).journal + unsaved.lines; } catch (e) { reason = "journal"; throw e; }
+      let leaves;
+      try { leaves = county.leavesOf(journal); } catch (e) { reason = "journal"; throw e; }
+      try { proofs = await county.prove(leaves, v.events); } catch (e) { reason = e.name === "NotSupportedError" ? "crypto" : "journal"; throw e; }
+    }
+    const cp = await verifyProofs(proofs, county.PUBLIC_KEY);
+    line.className = "ok";
+    line.textContent = t("verifiedAgainst")(num(cp.size), cp.origin);
+    const receipt = JSON.stringify({ ...v, proof: proofs }, null, 2) + "\n";
+    line.after(h("div", { class: "note", id: "receipt-key" }, h("p", { text: t("proofNote") }),
+      h("p", {}, `${t("countyKey")}: `, h("code", { class: "code", text: county.PUBLIC_KEY })),
+      h("p", {}, download(t("downloadReceipt"), `receipt-${v.events[0]}-${cp.size}.json`, receipt), " · ", download(t("downloadKey"), "county.pub", county.PUBLIC_KEY + "\n"))));
+  } catch (e) {
+    line.className = "bad";
+    line.textContent = t("proofFailed")(t("proofWhy")[e.reason || reason] || (e.name === "NotSupportedError" ? t("proofWhy").crypto : e.message));
+  }
+}
+
+// inboxView is the chosen role's person's own side of the loop: their
+// contact preference, a contribution of their own to follow, and the
+// messages the loop wrote for them (LOOP-1).
+async function inboxView() {
+  const res = await call("contact");
+  const c = res.contact;
+  const channels = Object.keys(labels.contactChannels);
+  const channel = select(channels.map((k) => [k, L("contactChannels", k)]), c ? c.channel : "email");
+  const address = textInput(c ? c.address : t("addressDefault"), { id: "contact-address" });
+  const msgLang = select(Object.entries(LANG_NAMES), c ? c.lang : lang);
+  channel.id = "contact-channel"; msgLang.id = "contact-lang";
+  const done = h("p", { id: "contact-done", class: "ok", "aria-live": "polite" });
+  const contact = h("div", { class: "card", id: "contact" }, h("h3", { text: t("contactPref") }),
+    h("p", { id: "contact-now", text: c ? t("contactNow")(L("contactChannels", c.channel), c.address, LANG_NAMES[c.lang] || c.lang) : t("noContact") }),
+    c && c.recordedBy ? h("p", { class: "note", text: t("contactBy") }) : "",
+    h("div", { class: "grid" }, field(t("channel"), channel), field(t("address"), address), field(t("msgLang"), msgLang)),
+    ...act(t("saveContact"), async () => {
+      await call("contact.set", { channel: channel.value, address: address.value, lang: msgLang.value });
+      await render("#contact-done");
+      $("#contact-done").textContent = t("contactSaved");
+    }, { id: "save-contact" }),
+    c ? act(t("clearContact"), async () => {
+      await call("contact.clear");
+      await render("#contact-done");
+      $("#contact-done").textContent = t("contactCleared");
+    }, { class: "secondary", id: "clear-contact" }) : "", done);
+  const title = textInput(t("contributionDefault"), { id: "own-title" });
+  const service = select(SERVICES.map((sv) => [sv, W("services", sv)]), SERVICES[0]);
+  const sent = h("p", { id: "own-done", class: "ok", "aria-live": "polite" });
+  const own = h("div", { class: "card" }, h("h3", { text: t("ownContribution") }), h("div", { class: "grid" }, field(t("contributionTitle"), title), field(t("service"), service)),
+    ...act(t("submitOwn"), async () => {
+      sent.textContent = "";
+      await call("loop.submit", { title: title.value, unit: service.value, service: service.value });
+      sent.textContent = t("submittedOwn");
+      focusOn(sent);
+    }, { id: "submit-own" }, [sent]), sent);
+  const list = res.messages.slice().reverse();
+  const messages = h("section", { "aria-labelledby": "messages-h" }, h("h3", { id: "messages-h", text: t("messagesTo")(roleLabel(role)) }),
+    list.length ? h("ol", { id: "messages" }, list.map((m) => {
+      return h("li", { class: "card message", "data-kind": m.kind },
+        h("h4", { text: L("messageKinds", m.kind) }),
+        h("p", { class: "meta" }, h("span", { class: "tag" }, L("messageStates", m.state)), " ", `${t("written")} ${dateTime(new Date(m.queuedAt))}`, m.deliveredAt ? `, ${t("deliveredAt")} ${date(m.deliveredAt)}` : ""),
+        h("p", { class: "about", text: `${t("about")}: ${t("refs")[REF_OF[m.kind]] || m.kind}` }),
+        h("div", { class: "body", lang: m.lang }, m.lang !== lang ? h("p", { class: "msg-title" }, h("strong", { text: m.title })) : "", m.body.split("\n\n").map((para) => h("p", { text: para }))));
+    })) : h("p", { id: "messages", text: t("noMessages") }));
+  return h("div", {}, h("div", { class: "grid" }, contact, own), messages);
+}
+
+// After the loop board: where its messages arrive.
+TABS.splice(TABS.findIndex(([id]) => id === "loop") + 1, 0, ["inbox", "tabInbox", "introInbox"]);
+Object.assign(VIEWS, { inbox: inboxView });
 
 boot().catch((e) => showError(e));

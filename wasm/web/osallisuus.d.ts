@@ -25,7 +25,8 @@ export type Method =
   | "panel.status" | "panel.create" | "panel.addMember" | "panel.appoint" | "panel.leave" | "panel.meet" | "panel.adopt" | "panel.answer"
   | "feedback.devices" | "feedback.registerDevices" | "feedback.press" | "feedback.preview" | "feedback.submit" | "feedback.receipt" | "feedback.report" | "feedback.followUps"
   | "expert.list" | "expert.register" | "expert.match" | "expert.withdraw"
-  | "loop.board" | "loop.advance";
+  | "loop.board" | "loop.advance" | "loop.submit"
+  | "contact" | "contact.set" | "contact.clear";
 
 export interface Osallisuus {
   /** Replays a saved journal (lines of JSON) with its keys; the hash chain is verified. */

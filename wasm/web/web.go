@@ -5,7 +5,9 @@ package web
 
 import "embed"
 
-// Files are index.html, app.js, style.css, osallisuus.d.ts and favicon.svg.
+// Files are index.html, app.js, style.css, osallisuus.d.ts, favicon.svg,
+// and the receipt's verifier (verify.js) with the demo county that
+// proves and signs for it (county.js).
 //
-//go:embed index.html app.js style.css osallisuus.d.ts favicon.svg
+//go:embed index.html app.js style.css osallisuus.d.ts favicon.svg verify.js county.js
 var Files embed.FS
