@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	mrand "math/rand/v2"
+	"slices"
 	"time"
+
+	"github.com/hashicorp/go-memdb"
 )
 
 // request is a command waiting for the write path.
@@ -13,8 +16,16 @@ type request struct {
 	actor  Actor
 	action Action
 	fn     func(tx *Tx) error
-	err    error
-	done   bool // set under Store.mu
+	err    error // what the command's last run came to
+	// alone: the command's events made a journal refuse an append of
+	// several commands (EINVALID), so it runs in a group of its own.
+	alone bool
+	// wake is signalled when the request is answered or put back in the
+	// queue; its caller then reads answered and out under Store.qmu.
+	wake     chan struct{}
+	queued   bool  // in Store.queue, guarded by Store.qmu
+	answered bool  // guarded by Store.qmu
+	out      error // the answer, once answered
 }
 
 // run calls the command's function, turning a panic into an error.
@@ -33,30 +44,90 @@ func (s *Store) anonymous(r *request) bool {
 	return s.policy.Anonymous(r.action) || r.actor.Role == RoleAnonymous || r.actor.Role == RoleDevice
 }
 
-// execGroup queues a command and, unless an earlier caller's group took
-// it meanwhile, leads a group of every command queued: the first caller
-// to get the write path runs all that wait.
+// execGroup queues a command and waits for its answer. Unless an earlier
+// caller's group took it meanwhile, the caller leads a group of every
+// command queued: the first caller to get the write path runs all that
+// wait (see [Store.lead]).
 func (s *Store) execGroup(ctx context.Context, actor Actor, action Action, fn func(tx *Tx) error) error {
-	r := &request{ctx: ctx, actor: actor, action: action, fn: fn}
+	r := &request{ctx: ctx, actor: actor, action: action, fn: fn, wake: make(chan struct{}, 1)}
 	s.qmu.Lock()
 	s.queue = append(s.queue, r)
+	r.queued = true
 	s.qmu.Unlock()
+	for {
+		s.qmu.Lock()
+		queued := r.queued
+		s.qmu.Unlock()
+		if queued && s.lead() {
+			s.appendLoop(r)
+		}
+		<-r.wake
+		s.qmu.Lock()
+		answered, out := r.answered, r.out
+		s.qmu.Unlock()
+		if answered {
+			return out
+		}
+		// Put back in the queue: an append it was to follow failed.
+	}
+}
 
+// answer gives a command its answer and wakes its caller.
+func (s *Store) answer(r *request, err error) {
+	s.qmu.Lock()
+	r.answered, r.out = true, err
+	s.qmu.Unlock()
+	signal(r.wake)
+}
+
+// requeue puts commands back at the head of the queue, in order, to run
+// again, and wakes their callers, so that one of them leads.
+func (s *Store) requeue(rs []*request) {
+	if len(rs) == 0 {
+		return
+	}
+	s.qmu.Lock()
+	for _, r := range rs {
+		r.queued = true
+	}
+	s.queue = append(slices.Clone(rs), s.queue...)
+	s.qmu.Unlock()
+	for _, r := range rs {
+		signal(r.wake)
+	}
+}
+
+func signal(c chan struct{}) {
+	select {
+	case c <- struct{}{}:
+	default:
+	}
+}
+
+// lead takes every queued command and runs them under the write lock:
+// anonymous ones to be held until their hour ends, the rest as a group.
+// It reports whether the caller is to append the groups handed to the
+// journal (see [Store.appendLoop]).
+func (s *Store) lead() (appender bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if r.done {
-		return r.err
-	}
 	s.qmu.Lock()
 	group := s.queue
 	s.queue = nil
+	for _, q := range group {
+		q.queued = false
+	}
 	s.qmu.Unlock()
+	if len(group) == 0 {
+		return false
+	}
 	if s.closed {
 		for _, q := range group {
-			q.err, q.done = Errorf(EINTERNAL, "the store is closed"), true
+			s.answer(q, Errorf(EINTERNAL, "the store is closed"))
 		}
-		return r.err
+		return false
 	}
+	s.recoverPipe()
 	if s.inbox != nil {
 		// Anonymous commands of an hour that is over go first: a failure
 		// is retried before the next command.
@@ -70,17 +141,37 @@ func (s *Store) execGroup(ctx context.Context, actor Actor, action Action, fn fu
 			}
 		}
 		if len(anon) > 0 {
+			// Held commands run against what readers see.
+			s.settle()
 			s.holdGroup(anon)
 			for _, q := range anon {
-				q.done = true
+				s.answer(q, q.err)
 			}
 		}
 		group = named
 	}
-	if len(group) > 0 {
-		s.commitGroup(group)
+	var rest []*request
+	for _, q := range group {
+		if !q.alone {
+			rest = append(rest, q)
+			continue
+		}
+		s.settle()
+		q.err = s.alone(q)
+		s.answer(q, q.err)
 	}
-	return r.err
+	group = rest
+	if len(group) == 0 {
+		return false
+	}
+	if s.synchronous.Load() {
+		s.commitGroup(group)
+		for _, q := range group {
+			s.answer(q, q.err)
+		}
+		return false
+	}
+	return s.runGroup(group)
 }
 
 // member is a command of a group that ran and emitted events.
@@ -92,15 +183,12 @@ type member struct {
 
 // commitGroup runs the commands of a group one after another on the
 // write side, appends all their events at once, and then makes them
-// visible and answers every caller. When another store took the journal's
-// next sequence number first, it catches up and runs the group again.
-// Call with s.mu held.
+// visible; each command's answer is left in its err. When another store
+// took the journal's next sequence number first, it catches up and runs
+// the group again. This is the synchronous path, for shared journals and
+// commands that run alone: call with s.mu held and nothing in flight
+// (see [Store.settle]).
 func (s *Store) commitGroup(group []*request) {
-	defer func() {
-		for _, r := range group {
-			r.done = true
-		}
-	}()
 	var unlock func()
 	defer func() {
 		if unlock != nil {
@@ -200,7 +288,7 @@ func (s *Store) tryGroup(group []*request) (ran []member, all []Event, err error
 		s.seq, s.head = seq, head
 		return ran, all, err
 	}
-	s.publishGroup(ran, all)
+	s.publishGroup(ran, all, s.db.Snapshot(), s.seq, s.head)
 	return ran, all, nil
 }
 
@@ -249,15 +337,16 @@ func (s *Store) runOne(r *request, pending []staged) (tx *Tx, evs []Event, err e
 }
 
 // publishGroup makes a journalled group visible: it merges what the
-// commands kept outside memdb, publishes the write side to readers,
-// destroys the keys of erased subjects and wakes the change feed. Call
-// with s.mu held.
-func (s *Store) publishGroup(ran []member, all []Event) {
+// commands kept outside memdb, makes snap (the write side at the group's
+// end, at seq) what readers see, destroys the keys of erased subjects and
+// wakes the change feed. Call with s.mu held and nothing in flight, or
+// from the appender with pmu held.
+func (s *Store) publishGroup(ran []member, all []Event, snap *memdb.MemDB, seq uint64, head Hash) {
 	for _, m := range ran {
 		m.tx.runHooks()
 	}
 	s.appendHistory(all)
-	s.pub.Store(s.db.Snapshot())
+	s.setPublished(snap, seq, head)
 	for _, m := range ran {
 		for _, subject := range m.tx.erased {
 			// The erasure is journalled and the key leaves memory whatever
@@ -268,5 +357,7 @@ func (s *Store) publishGroup(ran []member, all []Event) {
 			}
 		}
 	}
-	s.publish(all)
+	if len(all) > 0 {
+		s.publish(all)
+	}
 }

@@ -127,9 +127,11 @@ type Store struct {
 	mu     sync.Mutex // the write path
 	qmu    sync.Mutex // guards queue
 	queue  []*request // commands waiting for the write path
-	seq    uint64
+	seq    uint64     // the write side's head, ahead of readers' while groups are in flight
 	head   Hash
 	closed bool
+
+	pipeState
 
 	feedMu    sync.Mutex
 	committed uint64
@@ -185,6 +187,7 @@ func Open(ctx context.Context, cfg *Config) (*Store, error) {
 		done:    make(chan struct{}),
 		history: c.History,
 	}
+	s.initPipe(c.Journal)
 	schema := &memdb.DBSchema{Tables: map[string]*memdb.TableSchema{}}
 	modules := append([]Module{kernelModule()}, c.Modules...)
 	for _, m := range modules {
@@ -212,7 +215,7 @@ func Open(ctx context.Context, cfg *Config) (*Store, error) {
 	// tracking made every large commit (a replay batch) walk whole index
 	// trees to find what to notify.
 	s.db = db.Snapshot()
-	s.pub.Store(s.db.Snapshot())
+	s.setPublished(s.db.Snapshot(), 0, Hash{})
 	if err := s.openInbox(ctx, c); err != nil {
 		return nil, err
 	}
@@ -346,8 +349,8 @@ func (s *Store) apply(ctx context.Context, batch int, live bool) error {
 		tx.runHooks()
 		txn.Commit()
 		s.appendHistory(pending)
-		s.pub.Store(s.db.Snapshot())
 		s.seq, s.head = seq, head
+		s.setPublished(s.db.Snapshot(), seq, head)
 		if live && len(pending) > 0 {
 			for _, subject := range tx.erased {
 				_ = s.vault.Erase(subject)
@@ -418,6 +421,7 @@ func (s *Store) CatchUp(ctx context.Context) error {
 	if s.closed {
 		return Errorf(EINTERNAL, "the store is closed")
 	}
+	s.settle()
 	if err := s.apply(ctx, 1, true); err != nil {
 		return err
 	}
@@ -462,11 +466,11 @@ func checkLink(e Event, prevSeq uint64, prev Hash) error {
 	return nil
 }
 
-// Head returns the sequence number and hash of the last committed event.
+// Head returns the sequence number and hash of the last committed event:
+// the last one readers see.
 func (s *Store) Head() (uint64, Hash) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.seq, s.head
+	h := s.published.Load()
+	return h.Seq, h.Hash
 }
 
 // State returns the per-store state of a module (see [Module.NewState]).
@@ -555,6 +559,8 @@ func (s *Store) Close() error {
 	if s.closed {
 		return nil
 	}
+	// Groups in flight are published or failed first.
+	s.settle()
 	s.closed = true
 	close(s.done)
 	err := s.journal.Close()
@@ -609,17 +615,21 @@ func (s *Store) Export(w io.Writer) error {
 	// Module dumps are taken under the write lock, so they match the
 	// memdb snapshot and the head exactly.
 	// They are encoded there too: commands change module state in place.
+	// pmu keeps the commit pipeline from publishing meanwhile.
 	s.mu.Lock()
+	s.pmu.Lock()
 	txn := s.pub.Load().Txn(false)
-	out.Head = Head{Seq: s.seq, Hash: s.head}
+	out.Head = *s.published.Load()
 	for name, dump := range s.dumps {
 		b, err := json.Marshal(dump(s.states[name]))
 		if err != nil {
+			s.pmu.Unlock()
 			s.mu.Unlock()
 			return Internal(err, "exporting the state of module %s", name)
 		}
 		out.Modules[name] = json.RawMessage(b)
 	}
+	s.pmu.Unlock()
 	s.mu.Unlock()
 	for _, t := range s.tables {
 		it, err := txn.Get(t, "id")
