@@ -16,13 +16,20 @@ func OpenDirKeyStoreFS(fsys vfs.FS, dir string) (*DirKeyStore, error) {
 // Queued says how many commands wait for the write path or, run on the
 // write side, for the journal to take their group.
 func Queued(s *Store) int {
+	n := InFlight(s)
+	s.qmu.Lock()
+	defer s.qmu.Unlock()
+	return n + len(s.queue)
+}
+
+// InFlight says how many commands ran on the write side and wait, in
+// groups handed to the journal, for an append to take them.
+func InFlight(s *Store) int {
 	s.pmu.Lock()
 	defer s.pmu.Unlock()
 	n := 0
 	for _, b := range s.pipe[s.inAppend:] {
 		n += len(b.reqs)
 	}
-	s.qmu.Lock()
-	defer s.qmu.Unlock()
-	return n + len(s.queue)
+	return n
 }
