@@ -3,6 +3,7 @@ package participation
 import (
 	"context"
 	"errors"
+	"runtime"
 	"sync"
 	"sync/atomic"
 
@@ -46,6 +47,10 @@ type pipeState struct {
 	pipe      []*batch
 	inAppend  int
 	appending bool // someone runs appendLoop
+	// running: a leader runs a group that is not yet handed over; pushes
+	// counts the groups handed over.
+	running bool
+	pushes  uint64
 	// reset: an append failed, and the write side goes back to what
 	// readers see before the next group runs.
 	reset bool
@@ -86,6 +91,9 @@ func (s *Store) setPublished(db *memdb.MemDB, seq uint64, head Hash) {
 // held.
 func (s *Store) runGroup(group []*request) (appender bool) {
 	b := &batch{reqs: group}
+	s.pmu.Lock()
+	s.running = true
+	s.pmu.Unlock()
 	for _, r := range group {
 		r.err = nil
 		if err := r.ctx.Err(); err != nil {
@@ -109,6 +117,9 @@ func (s *Store) runGroup(group []*request) (appender bool) {
 	b.snap, b.seq, b.head = s.db.Snapshot(), s.seq, s.head
 	s.pmu.Lock()
 	defer s.pmu.Unlock()
+	s.running = false
+	s.pushes++
+	s.pcond.Broadcast()
 	switch {
 	case s.reset:
 		// An append that this group followed failed while it ran.
@@ -163,6 +174,16 @@ func (s *Store) appendLoop(own *request) {
 				return
 			}
 		}
+		if s.running {
+			// A group is being run: its commands — often those of the
+			// callers the last append answered — share this append if
+			// it waits for them, rather than the next one. It waits for
+			// that one group only.
+			n := s.pushes
+			for s.running && s.pushes == n {
+				s.pcond.Wait()
+			}
+		}
 		todo := s.pipe[:len(s.pipe):len(s.pipe)]
 		s.inAppend = len(todo)
 		s.pmu.Unlock()
@@ -204,6 +225,9 @@ func (s *Store) appendLoop(own *request) {
 		}
 		s.pcond.Broadcast()
 		s.pmu.Unlock()
+		// The callers just answered come back with their next commands
+		// before the next append starts, if they have any.
+		runtime.Gosched()
 	}
 }
 
