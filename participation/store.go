@@ -502,14 +502,19 @@ func (s *Store) Now() time.Time { return s.clock.Now().UTC() }
 // committed together (group commit): they run one after another, their
 // events go to the journal in one append — one write and one fsync under
 // SyncEveryCommit — and each caller is answered once that append
-// returns. Nothing of a group is visible before then: readers ([View])
-// see a snapshot taken after the append, and effects kept outside memdb
-// ([Tx.OnCommit]) are merged only then. If the append fails, every
-// command of the group fails and the write side goes back to what
-// readers see. A shared journal may refuse the append because another
-// store appended first: then the store catches up on what it appended
-// and runs the group again, against the new state, under the journal's
-// append lock ([Locker]) after two losses.
+// returns. The next group runs while an append is in flight, against the
+// state the groups in flight leave (a pipeline, see README "Design
+// notes"). Nothing of a group is visible before its append returns:
+// readers ([View]) see a snapshot taken at the group's end and published
+// after the append, and effects kept outside memdb ([Tx.OnCommit]) are
+// merged only then; a command that read state still in flight is
+// answered only once that state is durable. If an append fails, every
+// command of its groups that emitted events fails, every other command of
+// those groups and of the groups run after them runs again, and the write
+// side goes back to what readers see. A shared journal may refuse the
+// append because another store appended first: then the store catches up
+// on what it appended and runs the group again, against the new state,
+// under the journal's append lock ([Locker]) after two losses.
 func (s *Store) Exec(ctx context.Context, actor Actor, action Action, fn func(tx *Tx) error) error {
 	if err := s.policy.Authorize(actor, action); err != nil {
 		return err
