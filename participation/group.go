@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	mrand "math/rand/v2"
-	"slices"
 	"time"
 
 	"github.com/hashicorp/go-memdb"
@@ -24,7 +23,7 @@ type request struct {
 	// queue; its caller then reads answered and out under Store.qmu.
 	wake     chan struct{}
 	queued   bool  // in Store.queue, guarded by Store.qmu
-	answered bool  // guarded by Store.qmu
+	answered bool  // guarded by Store.qmu (Store.mu in the browser)
 	out      error // the answer, once answered
 }
 
@@ -42,136 +41,6 @@ func (r *request) run(tx *Tx) (err error) {
 // (PRIV-1, see [Tx.Anonymous]).
 func (s *Store) anonymous(r *request) bool {
 	return s.policy.Anonymous(r.action) || r.actor.Role == RoleAnonymous || r.actor.Role == RoleDevice
-}
-
-// execGroup queues a command and waits for its answer. Unless an earlier
-// caller's group took it meanwhile, the caller leads a group of every
-// command queued: the first caller to get the write path runs all that
-// wait (see [Store.lead]).
-func (s *Store) execGroup(ctx context.Context, actor Actor, action Action, fn func(tx *Tx) error) error {
-	r := &request{ctx: ctx, actor: actor, action: action, fn: fn, wake: make(chan struct{}, 1)}
-	s.qmu.Lock()
-	s.queue = append(s.queue, r)
-	r.queued = true
-	s.qmu.Unlock()
-	for {
-		s.qmu.Lock()
-		queued := r.queued
-		s.qmu.Unlock()
-		if queued && s.lead() {
-			s.appendLoop(r)
-		}
-		<-r.wake
-		s.qmu.Lock()
-		answered, out := r.answered, r.out
-		s.qmu.Unlock()
-		if answered {
-			return out
-		}
-		// Put back in the queue: an append it was to follow failed.
-	}
-}
-
-// answer gives a command its answer and wakes its caller.
-func (s *Store) answer(r *request, err error) {
-	s.qmu.Lock()
-	r.answered, r.out = true, err
-	s.qmu.Unlock()
-	signal(r.wake)
-}
-
-// requeue puts commands back at the head of the queue, in order, to run
-// again, and wakes their callers, so that one of them leads.
-func (s *Store) requeue(rs []*request) {
-	if len(rs) == 0 {
-		return
-	}
-	s.qmu.Lock()
-	for _, r := range rs {
-		r.queued = true
-	}
-	s.queue = append(slices.Clone(rs), s.queue...)
-	s.qmu.Unlock()
-	for _, r := range rs {
-		signal(r.wake)
-	}
-}
-
-func signal(c chan struct{}) {
-	select {
-	case c <- struct{}{}:
-	default:
-	}
-}
-
-// lead takes every queued command and runs them under the write lock:
-// anonymous ones to be held until their hour ends, the rest as a group.
-// It reports whether the caller is to append the groups handed to the
-// journal (see [Store.appendLoop]).
-func (s *Store) lead() (appender bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.qmu.Lock()
-	group := s.queue
-	s.queue = nil
-	for _, q := range group {
-		q.queued = false
-	}
-	s.qmu.Unlock()
-	if len(group) == 0 {
-		return false
-	}
-	if s.closed {
-		for _, q := range group {
-			s.answer(q, Errorf(EINTERNAL, "the store is closed"))
-		}
-		return false
-	}
-	s.recoverPipe()
-	if s.inbox != nil {
-		// Anonymous commands of an hour that is over go first: a failure
-		// is retried before the next command.
-		_ = s.release(context.Background())
-		var named, anon []*request
-		for _, q := range group {
-			if s.isHeld(q) {
-				anon = append(anon, q)
-			} else {
-				named = append(named, q)
-			}
-		}
-		if len(anon) > 0 {
-			// Held commands run against what readers see.
-			s.settle()
-			s.holdGroup(anon)
-			for _, q := range anon {
-				s.answer(q, q.err)
-			}
-		}
-		group = named
-	}
-	var rest []*request
-	for _, q := range group {
-		if !q.alone {
-			rest = append(rest, q)
-			continue
-		}
-		s.settle()
-		q.err = s.alone(q)
-		s.answer(q, q.err)
-	}
-	group = rest
-	if len(group) == 0 {
-		return false
-	}
-	if s.synchronous.Load() {
-		s.commitGroup(group)
-		for _, q := range group {
-			s.answer(q, q.err)
-		}
-		return false
-	}
-	return s.runGroup(group)
 }
 
 // member is a command of a group that ran and emitted events.
