@@ -105,6 +105,23 @@ func TestPipelineAppendFailure(t *testing.T) {
 		later(fmt.Sprintf("B%d", i))
 	}
 	waitFor(t, func() bool { return p.InFlight(s) == 3 })
+	// A command that records nothing but answers from what it read: it
+	// reads the three in flight, so its answer waits for them, and it
+	// runs again when they fail.
+	sawDone := make(chan error, 1)
+	go func() {
+		sawDone <- s.Exec(ctx, client, p.ActionSubmit, func(tx *p.Tx) error {
+			rows, err := p.Collect[*p.Contribution](tx, p.TableContributions, "id", nil)
+			if err != nil {
+				return err
+			}
+			if len(rows) != 3 {
+				return p.Errorf(p.ECONFLICT, "%d contributions, not 3", len(rows))
+			}
+			return nil
+		})
+	}()
+	waitFor(t, func() bool { return p.InFlight(s) == 4 })
 
 	// A is journalled; the three go to the journal in one append, held
 	// in turn, and two more commands run on top of them.
@@ -123,6 +140,7 @@ func TestPipelineAppendFailure(t *testing.T) {
 	j.release(second)
 	wg.Wait()
 	require.Len(t, lost, 5)
+	assert.NoError(t, <-sawDone, "the reader is answered from the durable state: A and the two before it")
 	for title, err := range lost {
 		assert.Equal(t, p.EUNAVAILABLE, p.ErrorCode(err), "%s: %v", title, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 
@@ -287,4 +288,94 @@ func TestPipeline(t *testing.T) {
 		defer s2.Close()
 		assert.Equal(t, after.export, export(t, s2), "the state readers see is what the journal replays to")
 	})
+}
+
+// refusingJournal is a held memory journal that refuses, as a journal
+// refuses an event over its size limit, every append holding an event
+// that names a chosen id.
+type refusingJournal struct {
+	*heldJournal
+	bad string
+}
+
+func (j *refusingJournal) Append(ctx context.Context, evs []p.Event) error {
+	for _, e := range evs {
+		if strings.Contains(string(e.Data), j.bad) {
+			return p.Invalid("event", "event %d is over the journal's limit", e.Seq)
+		}
+	}
+	return j.heldJournal.Append(ctx, evs)
+}
+
+// TestPipelineRefusedCommand: an append of several groups is refused for
+// one command's event. Each command runs again alone, so only that one
+// fails; a command that found that command's row on the write side runs
+// again too and is answered by the state that became durable.
+func TestPipelineRefusedCommand(t *testing.T) {
+	ctx := context.Background()
+	ids := p.NewIDGen(&rng{x: 78})
+	bad, err := ids.New(t0)
+	require.NoError(t, err)
+	j := &refusingJournal{heldJournal: &heldJournal{MemoryJournal: p.NewMemoryJournal(), entered: make(chan int, 16)}, bad: bad.String()}
+	keys := p.NewMemoryKeyStore()
+	modules := func() []p.Module { return []p.Module{personModule(), tallyModule()} }
+	s, err := p.Open(ctx, &p.Config{Journal: j, Keys: keys, Rand: &rng{x: 6}, Modules: modules()})
+	require.NoError(t, err)
+	defer s.Close()
+
+	first := j.holdNext()
+	firstDone := make(chan error, 1)
+	go func() { firstDone <- addTally(ctx, s) }()
+	require.Equal(t, 1, <-j.entered)
+	before := export(t, s)
+
+	// One after another, each in a group of its own on top of the last.
+	names := []string{"tally", "refused", "tally_after", "reads_the_refused_row"}
+	calls := []func() error{
+		func() error { return addTally(ctx, s) },
+		func() error { return sealPerson(ctx, s, bad, "Liian pitkä", nil) },
+		func() error { return addTally(ctx, s) },
+		func() error {
+			return s.Exec(ctx, staff, actRegister, func(tx *p.Tx) error {
+				obj, err := tx.First("people", "id", bad)
+				if err != nil {
+					return err
+				}
+				if obj == nil {
+					return p.Errorf(p.ENOTFOUND, "person %s not found", bad)
+				}
+				return nil // found: nothing to record
+			})
+		},
+	}
+	errs := make([]error, len(calls))
+	var wg sync.WaitGroup
+	for i, call := range calls {
+		wg.Add(1)
+		go func() { defer wg.Done(); errs[i] = call() }()
+		waitFor(t, func() bool { return p.InFlight(s) == i+1 })
+	}
+	assert.Equal(t, before, export(t, s), "nothing in flight is visible")
+	j.release(first)
+	require.NoError(t, <-firstDone)
+	wg.Wait()
+
+	assert.NoError(t, errs[0], names[0])
+	assert.Equal(t, p.EINVALID, p.ErrorCode(errs[1]), "%s: %v", names[1], errs[1])
+	assert.NoError(t, errs[2], names[2])
+	assert.Equal(t, p.ENOTFOUND, p.ErrorCode(errs[3]), "%s ran again once the row it found was refused: %v", names[3], errs[3])
+	var ns []int
+	for _, e := range journalLines(t, j.MemoryJournal) {
+		assert.NotContains(t, string(e.Data), bad.String(), "the refused command is not journalled")
+		if e.Type == (tallied{}).EventType() {
+			var d tallied
+			require.NoError(t, json.Unmarshal(e.Data, &d))
+			ns = append(ns, d.N)
+		}
+	}
+	assert.Equal(t, []int{1, 2, 3}, ns)
+	s2, err := p.Open(ctx, &p.Config{Journal: j.MemoryJournal, Keys: keys, Modules: modules()})
+	require.NoError(t, err)
+	defer s2.Close()
+	assert.Equal(t, export(t, s), export(t, s2), "the state readers see is what the journal replays to")
 }
