@@ -5,6 +5,8 @@ import (
 	"errors"
 	mrand "math/rand/v2"
 	"time"
+
+	"github.com/hashicorp/go-memdb"
 )
 
 // request is a command waiting for the write path.
@@ -13,8 +15,16 @@ type request struct {
 	actor  Actor
 	action Action
 	fn     func(tx *Tx) error
-	err    error
-	done   bool // set under Store.mu
+	err    error // what the command's last run came to
+	// alone: the command's events made a journal refuse an append of
+	// several commands (EINVALID), so it runs in a group of its own.
+	alone bool
+	// wake is signalled when the request is answered or put back in the
+	// queue; its caller then reads answered and out under Store.qmu.
+	wake     chan struct{}
+	queued   bool  // in Store.queue, guarded by Store.qmu
+	answered bool  // guarded by Store.qmu (Store.mu in the browser)
+	out      error // the answer, once answered
 }
 
 // run calls the command's function, turning a panic into an error.
@@ -33,56 +43,6 @@ func (s *Store) anonymous(r *request) bool {
 	return s.policy.Anonymous(r.action) || r.actor.Role == RoleAnonymous || r.actor.Role == RoleDevice
 }
 
-// execGroup queues a command and, unless an earlier caller's group took
-// it meanwhile, leads a group of every command queued: the first caller
-// to get the write path runs all that wait.
-func (s *Store) execGroup(ctx context.Context, actor Actor, action Action, fn func(tx *Tx) error) error {
-	r := &request{ctx: ctx, actor: actor, action: action, fn: fn}
-	s.qmu.Lock()
-	s.queue = append(s.queue, r)
-	s.qmu.Unlock()
-
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if r.done {
-		return r.err
-	}
-	s.qmu.Lock()
-	group := s.queue
-	s.queue = nil
-	s.qmu.Unlock()
-	if s.closed {
-		for _, q := range group {
-			q.err, q.done = Errorf(EINTERNAL, "the store is closed"), true
-		}
-		return r.err
-	}
-	if s.inbox != nil {
-		// Anonymous commands of an hour that is over go first: a failure
-		// is retried before the next command.
-		_ = s.release(context.Background())
-		var named, anon []*request
-		for _, q := range group {
-			if s.isHeld(q) {
-				anon = append(anon, q)
-			} else {
-				named = append(named, q)
-			}
-		}
-		if len(anon) > 0 {
-			s.holdGroup(anon)
-			for _, q := range anon {
-				q.done = true
-			}
-		}
-		group = named
-	}
-	if len(group) > 0 {
-		s.commitGroup(group)
-	}
-	return r.err
-}
-
 // member is a command of a group that ran and emitted events.
 type member struct {
 	r      *request
@@ -92,15 +52,12 @@ type member struct {
 
 // commitGroup runs the commands of a group one after another on the
 // write side, appends all their events at once, and then makes them
-// visible and answers every caller. When another store took the journal's
-// next sequence number first, it catches up and runs the group again.
-// Call with s.mu held.
+// visible; each command's answer is left in its err. When another store
+// took the journal's next sequence number first, it catches up and runs
+// the group again. This is the synchronous path, for shared journals and
+// commands that run alone: call with s.mu held and nothing in flight
+// (see [Store.settle]).
 func (s *Store) commitGroup(group []*request) {
-	defer func() {
-		for _, r := range group {
-			r.done = true
-		}
-	}()
 	var unlock func()
 	defer func() {
 		if unlock != nil {
@@ -200,7 +157,7 @@ func (s *Store) tryGroup(group []*request) (ran []member, all []Event, err error
 		s.seq, s.head = seq, head
 		return ran, all, err
 	}
-	s.publishGroup(ran, all)
+	s.publishGroup(ran, all, s.db.Snapshot(), s.seq, s.head)
 	return ran, all, nil
 }
 
@@ -249,15 +206,16 @@ func (s *Store) runOne(r *request, pending []staged) (tx *Tx, evs []Event, err e
 }
 
 // publishGroup makes a journalled group visible: it merges what the
-// commands kept outside memdb, publishes the write side to readers,
-// destroys the keys of erased subjects and wakes the change feed. Call
-// with s.mu held.
-func (s *Store) publishGroup(ran []member, all []Event) {
+// commands kept outside memdb, makes snap (the write side at the group's
+// end, at seq) what readers see, destroys the keys of erased subjects and
+// wakes the change feed. Call with s.mu held and nothing in flight, or
+// from the appender with pmu held.
+func (s *Store) publishGroup(ran []member, all []Event, snap *memdb.MemDB, seq uint64, head Hash) {
 	for _, m := range ran {
 		m.tx.runHooks()
 	}
 	s.appendHistory(all)
-	s.pub.Store(s.db.Snapshot())
+	s.setPublished(snap, seq, head)
 	for _, m := range ran {
 		for _, subject := range m.tx.erased {
 			// The erasure is journalled and the key leaves memory whatever
@@ -268,5 +226,7 @@ func (s *Store) publishGroup(ran []member, all []Event) {
 			}
 		}
 	}
-	s.publish(all)
+	if len(all) > 0 {
+		s.publish(all)
+	}
 }

@@ -400,6 +400,8 @@ func (s *Store) release(ctx context.Context) error {
 	if s.heldFrom.IsZero() || !s.heldFrom.Before(hour) {
 		return nil
 	}
+	// The release is journalled after every group in flight.
+	s.settle()
 	var keys, dropped []ID
 	var err error
 	for attempt := 0; ; attempt++ {
@@ -526,7 +528,7 @@ func (s *Store) releaseOnce(ctx context.Context, due []*held, hour time.Time) (k
 		tx.runHooks()
 	}
 	s.appendHistory(all)
-	s.pub.Store(s.db.Snapshot())
+	s.setPublished(s.db.Snapshot(), s.seq, s.head)
 	s.publish(all)
 	return keys, dropped, nil
 }

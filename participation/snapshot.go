@@ -211,7 +211,9 @@ func encodeSnapshotAt(s *Store, ctx context.Context) ([]byte, Head, uint64, erro
 		s.mu.Unlock()
 		return nil, Head{}, 0, Errorf(EINTERNAL, "the store is closed")
 	}
-	h := Head{Seq: s.seq, Hash: s.head}
+	// What readers see: the commit pipeline publishes nothing meanwhile.
+	s.pmu.Lock()
+	h := *s.published.Load()
 	erasures := s.snapErasures.Load()
 	txn := s.pub.Load().Txn(false)
 	e.uvarint(h.Seq)
@@ -224,10 +226,12 @@ func encodeSnapshotAt(s *Store, ctx context.Context) ([]byte, Head, uint64, erro
 	for _, name := range names {
 		se.bytes([]byte(name))
 		if err := se.value(reflect.ValueOf(s.states[name]).Elem(), name); err != nil {
+			s.pmu.Unlock()
 			s.mu.Unlock()
 			return nil, Head{}, 0, Internal(err, "snapshot of module %s", name)
 		}
 	}
+	s.pmu.Unlock()
 	s.mu.Unlock()
 	e.bytes(se.buf)
 	se = nil
@@ -517,11 +521,11 @@ func loadSnapshot(s *Store, ctx context.Context, cfg *SnapshotConfig, newState m
 			continue
 		}
 		s.db = l.db
-		s.pub.Store(s.db.Snapshot())
 		for name, st := range l.states {
 			s.states[name] = st
 		}
 		s.seq, s.head = l.head.Seq, l.head.Hash
+		s.setPublished(s.db.Snapshot(), s.seq, s.head)
 		s.opened.Snapshot = l.head
 		return nil
 	}

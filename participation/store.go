@@ -127,9 +127,11 @@ type Store struct {
 	mu     sync.Mutex // the write path
 	qmu    sync.Mutex // guards queue
 	queue  []*request // commands waiting for the write path
-	seq    uint64
+	seq    uint64     // the write side's head, ahead of readers' while groups are in flight
 	head   Hash
 	closed bool
+
+	pipeState
 
 	feedMu    sync.Mutex
 	committed uint64
@@ -185,6 +187,7 @@ func Open(ctx context.Context, cfg *Config) (*Store, error) {
 		done:    make(chan struct{}),
 		history: c.History,
 	}
+	s.initPipe(c.Journal)
 	schema := &memdb.DBSchema{Tables: map[string]*memdb.TableSchema{}}
 	modules := append([]Module{kernelModule()}, c.Modules...)
 	for _, m := range modules {
@@ -212,7 +215,7 @@ func Open(ctx context.Context, cfg *Config) (*Store, error) {
 	// tracking made every large commit (a replay batch) walk whole index
 	// trees to find what to notify.
 	s.db = db.Snapshot()
-	s.pub.Store(s.db.Snapshot())
+	s.setPublished(s.db.Snapshot(), 0, Hash{})
 	if err := s.openInbox(ctx, c); err != nil {
 		return nil, err
 	}
@@ -346,8 +349,8 @@ func (s *Store) apply(ctx context.Context, batch int, live bool) error {
 		tx.runHooks()
 		txn.Commit()
 		s.appendHistory(pending)
-		s.pub.Store(s.db.Snapshot())
 		s.seq, s.head = seq, head
+		s.setPublished(s.db.Snapshot(), seq, head)
 		if live && len(pending) > 0 {
 			for _, subject := range tx.erased {
 				_ = s.vault.Erase(subject)
@@ -418,6 +421,7 @@ func (s *Store) CatchUp(ctx context.Context) error {
 	if s.closed {
 		return Errorf(EINTERNAL, "the store is closed")
 	}
+	s.settle()
 	if err := s.apply(ctx, 1, true); err != nil {
 		return err
 	}
@@ -462,11 +466,11 @@ func checkLink(e Event, prevSeq uint64, prev Hash) error {
 	return nil
 }
 
-// Head returns the sequence number and hash of the last committed event.
+// Head returns the sequence number and hash of the last committed event:
+// the last one readers see.
 func (s *Store) Head() (uint64, Hash) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.seq, s.head
+	h := s.published.Load()
+	return h.Seq, h.Hash
 }
 
 // State returns the per-store state of a module (see [Module.NewState]).
@@ -498,14 +502,19 @@ func (s *Store) Now() time.Time { return s.clock.Now().UTC() }
 // committed together (group commit): they run one after another, their
 // events go to the journal in one append — one write and one fsync under
 // SyncEveryCommit — and each caller is answered once that append
-// returns. Nothing of a group is visible before then: readers ([View])
-// see a snapshot taken after the append, and effects kept outside memdb
-// ([Tx.OnCommit]) are merged only then. If the append fails, every
-// command of the group fails and the write side goes back to what
-// readers see. A shared journal may refuse the append because another
-// store appended first: then the store catches up on what it appended
-// and runs the group again, against the new state, under the journal's
-// append lock ([Locker]) after two losses.
+// returns. The next group runs while an append is in flight, against the
+// state the groups in flight leave (a pipeline, see README "Design
+// notes"). Nothing of a group is visible before its append returns:
+// readers ([View]) see a snapshot taken at the group's end and published
+// after the append, and effects kept outside memdb ([Tx.OnCommit]) are
+// merged only then; a command that read state still in flight is
+// answered only once that state is durable. If an append fails, every
+// command of its groups that emitted events fails, every other command of
+// those groups and of the groups run after them runs again, and the write
+// side goes back to what readers see. A shared journal may refuse the
+// append because another store appended first: then the store catches up
+// on what it appended and runs the group again, against the new state,
+// under the journal's append lock ([Locker]) after two losses.
 func (s *Store) Exec(ctx context.Context, actor Actor, action Action, fn func(tx *Tx) error) error {
 	if err := s.policy.Authorize(actor, action); err != nil {
 		return err
@@ -555,6 +564,8 @@ func (s *Store) Close() error {
 	if s.closed {
 		return nil
 	}
+	// Groups in flight are published or failed first.
+	s.settle()
 	s.closed = true
 	close(s.done)
 	err := s.journal.Close()
@@ -613,17 +624,21 @@ func (s *Store) Export(w io.Writer) error {
 	// Module dumps are taken under the write lock, so they match the
 	// memdb snapshot and the head exactly.
 	// They are encoded there too: commands change module state in place.
+	// pmu keeps the commit pipeline from publishing meanwhile.
 	s.mu.Lock()
+	s.pmu.Lock()
 	txn := s.pub.Load().Txn(false)
-	out.Head = Head{Seq: s.seq, Hash: s.head}
+	out.Head = *s.published.Load()
 	for name, dump := range s.dumps {
 		b, err := json.Marshal(dump(s.states[name]))
 		if err != nil {
+			s.pmu.Unlock()
 			s.mu.Unlock()
 			return Internal(err, "exporting the state of module %s", name)
 		}
 		out.Modules[name] = json.RawMessage(b)
 	}
+	s.pmu.Unlock()
 	s.mu.Unlock()
 	for _, t := range s.tables {
 		it, err := txn.Get(t, "id")

@@ -149,9 +149,9 @@ func (tx *Tx) Pending(key any) []any {
 
 // OnCommit registers fn to run once the command's events are journalled
 // (with the rest of its group, see [Store.Exec]), before readers see the
-// command, still under the write lock. Hooks run in the order registered
-// and must not fail. They are dropped when the command or its group
-// fails.
+// command and never while another command runs. Hooks run in the order
+// registered and must not fail. They are dropped when the command or its
+// group fails.
 func (tx *Tx) OnCommit(fn func()) { tx.hooks = append(tx.hooks, fn) }
 
 // runHooks runs and clears the commit hooks and the staged values.

@@ -1,0 +1,63 @@
+//go:build js && wasm
+
+package participation
+
+import "context"
+
+// pipelining: in the browser one goroutine runs at a time, and the
+// module's size is budgeted: every group commits on the synchronous path
+// (see pipeline.go), and the pipeline is left out.
+const pipelining = false
+
+// execGroup queues a command and, unless an earlier caller's group took
+// it meanwhile, leads a group of every command queued, on the synchronous
+// path: the first caller to get the write path runs all that wait.
+func (s *Store) execGroup(ctx context.Context, actor Actor, action Action, fn func(tx *Tx) error) error {
+	r := &request{ctx: ctx, actor: actor, action: action, fn: fn}
+	s.qmu.Lock()
+	s.queue = append(s.queue, r)
+	s.qmu.Unlock()
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r.answered {
+		return r.err
+	}
+	s.qmu.Lock()
+	group := s.queue
+	s.queue = nil
+	s.qmu.Unlock()
+	for _, q := range group {
+		q.answered = true // once s.mu is let go
+	}
+	if s.closed {
+		for _, q := range group {
+			q.err = Errorf(EINTERNAL, "the store is closed")
+		}
+		return r.err
+	}
+	if s.inbox != nil {
+		// Anonymous commands of an hour that is over go first: a failure
+		// is retried before the next command.
+		_ = s.release(context.Background())
+		var named, anon []*request
+		for _, q := range group {
+			if s.isHeld(q) {
+				anon = append(anon, q)
+			} else {
+				named = append(named, q)
+			}
+		}
+		if len(anon) > 0 {
+			s.holdGroup(anon)
+		}
+		group = named
+	}
+	if len(group) > 0 {
+		s.commitGroup(group)
+	}
+	return r.err
+}
+
+// settle has nothing to wait for: no group is ever in flight.
+func (s *Store) settle() {}

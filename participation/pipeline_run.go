@@ -1,0 +1,378 @@
+//go:build !(js && wasm)
+
+package participation
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"slices"
+)
+
+// pipelining: groups are run while the groups before them are appended
+// (see pipeline.go).
+const pipelining = true
+
+// execGroup queues a command and waits for its answer. Unless an earlier
+// caller's group took it meanwhile, the caller leads a group of every
+// command queued: the first caller to get the write path runs all that
+// wait (see [Store.lead]).
+func (s *Store) execGroup(ctx context.Context, actor Actor, action Action, fn func(tx *Tx) error) error {
+	r := &request{ctx: ctx, actor: actor, action: action, fn: fn, wake: make(chan struct{}, 1)}
+	s.qmu.Lock()
+	s.queue = append(s.queue, r)
+	r.queued = true
+	s.qmu.Unlock()
+	for {
+		s.qmu.Lock()
+		queued := r.queued
+		s.qmu.Unlock()
+		if queued && s.lead() {
+			s.appendLoop(r)
+		}
+		<-r.wake
+		s.qmu.Lock()
+		answered, out := r.answered, r.out
+		s.qmu.Unlock()
+		if answered {
+			return out
+		}
+		// Put back in the queue: an append it was to follow failed.
+	}
+}
+
+// answer gives a command its answer and wakes its caller.
+func (s *Store) answer(r *request, err error) {
+	s.qmu.Lock()
+	r.answered, r.out = true, err
+	s.qmu.Unlock()
+	signal(r.wake)
+}
+
+// requeue puts commands back at the head of the queue, in order, to run
+// again, and wakes their callers, so that one of them leads.
+func (s *Store) requeue(rs []*request) {
+	if len(rs) == 0 {
+		return
+	}
+	s.qmu.Lock()
+	for _, r := range rs {
+		r.queued = true
+	}
+	s.queue = append(slices.Clone(rs), s.queue...)
+	s.qmu.Unlock()
+	for _, r := range rs {
+		signal(r.wake)
+	}
+}
+
+func signal(c chan struct{}) {
+	select {
+	case c <- struct{}{}:
+	default:
+	}
+}
+
+// lead takes every queued command and runs them under the write lock:
+// anonymous ones to be held until their hour ends, the rest as a group.
+// It reports whether the caller is to append the groups handed to the
+// journal (see [Store.appendLoop]).
+func (s *Store) lead() (appender bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.qmu.Lock()
+	group := s.queue
+	s.queue = nil
+	for _, q := range group {
+		q.queued = false
+	}
+	s.qmu.Unlock()
+	if len(group) == 0 {
+		return false
+	}
+	if s.closed {
+		for _, q := range group {
+			s.answer(q, Errorf(EINTERNAL, "the store is closed"))
+		}
+		return false
+	}
+	s.recoverPipe()
+	if s.inbox != nil {
+		// Anonymous commands of an hour that is over go first: a failure
+		// is retried before the next command.
+		_ = s.release(context.Background())
+		var named, anon []*request
+		for _, q := range group {
+			if s.isHeld(q) {
+				anon = append(anon, q)
+			} else {
+				named = append(named, q)
+			}
+		}
+		if len(anon) > 0 {
+			// Held commands run against what readers see.
+			s.settle()
+			s.holdGroup(anon)
+			for _, q := range anon {
+				s.answer(q, q.err)
+			}
+		}
+		group = named
+	}
+	var rest []*request
+	for _, q := range group {
+		if !q.alone {
+			rest = append(rest, q)
+			continue
+		}
+		s.settle()
+		q.err = s.alone(q)
+		s.answer(q, q.err)
+	}
+	group = rest
+	if len(group) == 0 {
+		return false
+	}
+	if s.synchronous.Load() {
+		s.settle()
+		s.commitGroup(group)
+		for _, q := range group {
+			s.answer(q, q.err)
+		}
+		return false
+	}
+	return s.runGroup(group)
+}
+
+// runGroup runs a group on the write side and hands it to the journal.
+// It reports whether the caller is to run the appender. Call with s.mu
+// held.
+func (s *Store) runGroup(group []*request) (appender bool) {
+	b := &batch{reqs: group}
+	s.pmu.Lock()
+	s.running = true
+	s.pmu.Unlock()
+	for _, r := range group {
+		r.err = nil
+		if err := r.ctx.Err(); err != nil {
+			r.err = err
+			continue
+		}
+		s.pmu.Lock()
+		tx, evs, err := s.runOne(r, s.inflightStaged(b.staged))
+		s.pmu.Unlock()
+		if err != nil {
+			r.err = err
+			continue
+		}
+		if len(evs) == 0 {
+			continue
+		}
+		b.ran = append(b.ran, member{r, tx, evs})
+		b.all = append(b.all, evs...)
+		b.staged = append(b.staged, tx.staged...)
+	}
+	b.snap, b.seq, b.head = s.db.Snapshot(), s.seq, s.head
+	s.pmu.Lock()
+	defer s.pmu.Unlock()
+	s.running = false
+	s.pushes++
+	s.pcond.Broadcast()
+	switch {
+	case s.reset:
+		// An append that this group followed failed while it ran.
+		s.requeue(group)
+		return false
+	case len(s.pipe) == 0 && len(b.all) == 0:
+		// Nothing to journal, and it read nothing that is not durable.
+		for _, r := range group {
+			s.answer(r, r.err)
+		}
+		return false
+	}
+	s.pipe = append(s.pipe, b)
+	if s.appending {
+		return false
+	}
+	s.appending = true
+	return true
+}
+
+// inflightStaged is what the groups in flight staged, followed by own.
+// Call with pmu held.
+func (s *Store) inflightStaged(own []staged) []staged {
+	if len(s.pipe) == 0 {
+		return own
+	}
+	var out []staged
+	for _, b := range s.pipe {
+		out = append(out, b.staged...)
+	}
+	return append(out, own...)
+}
+
+// appendLoop appends and publishes the batches in the pipe until it is
+// empty. A caller runs it while its own command is in flight and hands
+// what remains to a goroutine of its own once it is not.
+func (s *Store) appendLoop(own *request) {
+	for {
+		s.pmu.Lock()
+		if len(s.pipe) == 0 {
+			s.appending = false
+			s.pmu.Unlock()
+			return
+		}
+		if own != nil {
+			s.qmu.Lock()
+			gone := own.answered || own.queued
+			s.qmu.Unlock()
+			if gone {
+				s.pmu.Unlock()
+				go s.appendLoop(nil)
+				return
+			}
+		}
+		if s.running {
+			// A group is being run: its commands — often those of the
+			// callers the last append answered — share this append if
+			// it waits for them, rather than the next one. It waits for
+			// that one group only.
+			n := s.pushes
+			for s.running && s.pushes == n {
+				s.pcond.Wait()
+			}
+		}
+		todo := s.pipe[:len(s.pipe):len(s.pipe)]
+		s.inAppend = len(todo)
+		s.pmu.Unlock()
+
+		all := todo[0].all
+		if len(todo) > 1 {
+			all = nil
+			for _, b := range todo {
+				all = append(all, b.all...)
+			}
+		}
+		var err error
+		if len(all) > 0 {
+			err = s.journal.Append(context.Background(), all)
+		}
+		if err == nil && s.batchesErase(todo) {
+			// A key is destroyed only once its erasure is on stable
+			// storage, whatever the sync policy.
+			if sj, ok := s.journal.(Syncer); ok {
+				if serr := sj.Sync(); serr != nil {
+					err = erasureNotDurable(serr)
+				}
+			}
+		}
+
+		s.pmu.Lock()
+		s.inAppend = 0
+		if err != nil {
+			s.failPipe(len(todo), err)
+		} else {
+			for _, b := range todo {
+				s.publishGroup(b.ran, b.all, b.snap, b.seq, b.head)
+				for _, r := range b.reqs {
+					s.answer(r, r.err)
+				}
+			}
+			clear(s.pipe[:len(todo)])
+			s.pipe = s.pipe[len(todo):]
+		}
+		s.pcond.Broadcast()
+		s.pmu.Unlock()
+		// The callers just answered come back with their next commands
+		// before the next append starts, if they have any.
+		runtime.Gosched()
+	}
+}
+
+func (s *Store) batchesErase(bs []*batch) bool {
+	for _, b := range bs {
+		if s.erases(b.ran) {
+			return true
+		}
+	}
+	return false
+}
+
+// failPipe handles the failure of the append of the first n batches:
+// nothing of them or of the batches after them is published (see the
+// top of this file). Call with pmu held.
+func (s *Store) failPipe(n int, err error) {
+	var again []*request
+	emitting := 0
+	for _, b := range s.pipe[:n] {
+		emitting += len(b.ran)
+	}
+	switch code := ErrorCode(err); {
+	case code == ECONFLICT:
+		// Another store appended to the journal first: it is shared.
+		s.synchronous.Store(true)
+		for _, b := range s.pipe[:n] {
+			again = append(again, b.reqs...)
+		}
+	case code == EINVALID && emitting > 1:
+		// One command's events were refused (a payload over the
+		// journal's limit): each runs again alone, so only that one fails.
+		for _, b := range s.pipe[:n] {
+			for _, m := range b.ran {
+				m.r.alone = true
+			}
+			again = append(again, b.reqs...)
+		}
+	default:
+		var e *Error
+		if !errors.As(err, &e) {
+			err = Internal(err, "the journal refused the events")
+		}
+		for _, b := range s.pipe[:n] {
+			emitted := make(map[*request]bool, len(b.ran))
+			for _, m := range b.ran {
+				emitted[m.r] = true
+				s.answer(m.r, err)
+			}
+			for _, r := range b.reqs {
+				if !emitted[r] {
+					// It read state that is gone: it runs again.
+					again = append(again, r)
+				}
+			}
+		}
+	}
+	for _, b := range s.pipe[n:] {
+		again = append(again, b.reqs...)
+	}
+	clear(s.pipe)
+	s.pipe = nil
+	s.reset = true
+	s.requeue(again)
+}
+
+// recoverPipe sets the write side back to what readers see after a
+// failed append, once nothing is in flight. Call with s.mu held.
+func (s *Store) recoverPipe() {
+	s.pmu.Lock()
+	defer s.pmu.Unlock()
+	if s.reset && len(s.pipe) == 0 {
+		h := s.published.Load()
+		s.db = s.pub.Load().Snapshot()
+		s.seq, s.head = h.Seq, h.Hash
+		s.reset = false
+	}
+}
+
+// settle waits until every batch in flight is published or failed, and
+// sets the write side back after a failure: the synchronous paths (held
+// commands, their release, catching up, closing) start from what readers
+// see. Call with s.mu held.
+func (s *Store) settle() {
+	s.pmu.Lock()
+	for len(s.pipe) > 0 {
+		s.pcond.Wait()
+	}
+	s.pmu.Unlock()
+	s.recoverPipe()
+}
