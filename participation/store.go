@@ -606,13 +606,18 @@ func (s *Store) Export(w io.Writer) error {
 		Tables  map[string][]json.RawMessage `json:"tables"`
 		Modules map[string]any               `json:"modules,omitempty"`
 	}{Tables: map[string][]json.RawMessage{}, Modules: map[string]any{}}
-	// Module dumps are taken under the write lock, so they match the
-	// memdb snapshot and the head exactly.
-	// They are encoded there too: commands change module state in place.
+	// Module states are taken under the write lock, so they match the
+	// memdb snapshot and the head exactly: frozen there ([Freezer]) and
+	// dumped after, or dumped there when they cannot freeze.
 	s.mu.Lock()
 	txn := s.pub.Load().Txn(false)
 	out.Head = Head{Seq: s.seq, Hash: s.head}
+	frozen := map[string]any{}
 	for name, dump := range s.dumps {
+		if f, ok := s.states[name].(Freezer); ok {
+			frozen[name] = f.Freeze()
+			continue
+		}
 		b, err := json.Marshal(dump(s.states[name]))
 		if err != nil {
 			s.mu.Unlock()
@@ -621,6 +626,13 @@ func (s *Store) Export(w io.Writer) error {
 		out.Modules[name] = json.RawMessage(b)
 	}
 	s.mu.Unlock()
+	for name, st := range frozen {
+		b, err := json.Marshal(s.dumps[name](st))
+		if err != nil {
+			return Internal(err, "exporting the state of module %s", name)
+		}
+		out.Modules[name] = json.RawMessage(b)
+	}
 	for _, t := range s.tables {
 		it, err := txn.Get(t, "id")
 		if err != nil {
