@@ -3,8 +3,10 @@
 package participation_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -115,6 +117,12 @@ func TestSnapshotWhileWriting(t *testing.T) {
 	reopen(p.SnapshotsIn(sd))
 	fw := newFeedbackWriter(t, e.s, clock)
 	fw.round()
+	// Contributions before the snapshot, so that the cells and sets of
+	// people that commands change while it is written were there before.
+	for i := range 3 {
+		_, err := e.s.Submit(e.ctx, staff, input(fmt.Sprintf("Ennen %d", i)))
+		require.NoError(t, err)
+	}
 
 	frozen, resume := make(chan bool), make(chan struct{})
 	p.OnSnapshotEncode(e.s, func() {
@@ -145,7 +153,11 @@ func TestSnapshotWhileWriting(t *testing.T) {
 				return
 			default:
 			}
-			if _, err := e.s.Submit(e.ctx, staff, input(fmt.Sprintf("Ehdotus %d", i))); err != nil {
+			// Each from someone new, whom the kernel numbers and adds to
+			// the month's sets of people.
+			in := input(fmt.Sprintf("Ehdotus %d", i))
+			in.Contributors = []p.ID{p.MustParseID(fmt.Sprintf("0190a000-0000-7000-8000-%012d", 9000+i))}
+			if _, err := e.s.Submit(e.ctx, staff, in); err != nil {
 				werr <- err
 				return
 			}
@@ -186,7 +198,35 @@ func TestSnapshotWhileWriting(t *testing.T) {
 	require.NoError(t, e.s.Close())
 	assert.Equal(t, live, fromSnapshot, "snapshot and tail rebuild the state the store had")
 	assert.Equal(t, live, replayedExport(t, e.path), "a replay of the whole journal agrees")
+
+	// The snapshot alone is the state at its position: the journal cut
+	// there and opened from the snapshot (nothing to replay) exports what
+	// a replay of the cut journal does. This also catches a command after
+	// the position leaking into the snapshot whose replay over it would
+	// change nothing (a person added to a set twice).
+	cut := filepath.Join(t.TempDir(), "journal.jsonl")
+	cutJournal(t, e.path, cut, got.h.Seq)
+	s1, err := openSnapStoreAt(cut, p.SnapshotsIn(sd), clock)
+	require.NoError(t, err)
+	assert.Equal(t, got.h, s1.Opened().Snapshot)
+	assert.Zero(t, s1.Opened().Replayed)
+	atPosition := export(t, s1)
+	require.NoError(t, s1.Close())
+	assert.Equal(t, replayedExport(t, cut), atPosition, "the snapshot holds the state at its position, nothing later")
+
 	for _, module := range []string{`"participation"`, `"feedback"`, `"expert"`} {
 		assert.Contains(t, live, module, "the export holds the state of module %s", module)
 	}
+}
+
+// cutJournal copies the first n events of the file journal at from (one
+// a line) to to, with its keys.
+func cutJournal(t *testing.T, from, to string, n uint64) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	require.NoError(t, err)
+	lines := bytes.SplitAfter(b, []byte("\n"))
+	require.Greater(t, uint64(len(lines)), n)
+	require.NoError(t, os.WriteFile(to, bytes.Join(lines[:n], nil), 0o600))
+	require.NoError(t, os.CopyFS(to+".keys", os.DirFS(from+".keys")))
 }
