@@ -12,13 +12,15 @@ import (
 // without holding up writers. What only grows is shared up to its
 // present length — the item chunks, the texts, the interned names and
 // theme sets (nothing rewrites an item or a text once stored; erasure
-// does not reach this anonymous store) — and what commands change in
-// place is copied: the aggregate cells (one block for all), the excerpt
-// samples, the surveys' counts and the lookup maps. Its cost grows with
-// the cells, not with the items.
+// does not reach this anonymous store). The aggregate cells are shared
+// shard by shard, a command copying a shard before its first change
+// after the freeze (see live.cell); the excerpt samples are replaced,
+// never changed, so only the maps are copied; the surveys' counts are
+// copied. Its cost grows with the days and months of cells, the devices
+// and the surveys, not with the items.
 func (l *live) Freeze() any {
-	l.mu.RLock()
-	defer l.mu.RUnlock()
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	f := &live{
 		cfg:      l.cfg,
 		chunks:   slices.Clone(l.chunks), // each chunk's header keeps its present length
@@ -28,27 +30,13 @@ func (l *live) Freeze() any {
 		sets:     l.sets.freeze(),
 		setIDs:   l.setIDs[:len(l.setIDs):len(l.setIDs)],
 		devices:  l.devices.freeze(),
+		epoch:    l.epoch,
+		buckets:  maps.Clone(l.buckets),
 		texts:    l.texts[:len(l.texts):len(l.texts)],
+		excerpts: maps.Clone(l.excerpts),
 		defined:  maps.Clone(l.defined),
 	}
-	// The cells, in one block, reached from the map and from the buckets
-	// as in the live state.
-	block := make([]aggCell, 0, len(l.cells))
-	f.cells = make(map[aggKey]*aggCell, len(l.cells))
-	f.buckets = make(map[bucketKey][]*aggCell, len(l.buckets))
-	for bk, cs := range l.buckets {
-		out := make([]*aggCell, len(cs))
-		for i, c := range cs {
-			block = append(block, *c)
-			out[i] = &block[len(block)-1]
-			f.cells[c.key] = out[i]
-		}
-		f.buckets[bk] = out
-	}
-	f.excerpts = make(map[excerptKey][]uint32, len(l.excerpts))
-	for k, v := range l.excerpts {
-		f.excerpts[k] = slices.Clone(v)
-	}
+	l.epoch++
 	f.surveys = make(map[p.ID]*surveyAgg, len(l.surveys))
 	for id, sa := range l.surveys {
 		c := *sa

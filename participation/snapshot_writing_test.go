@@ -78,7 +78,7 @@ func newFeedbackWriter(t *testing.T, s *p.Store, clock *p.ManualClock) *feedback
 func (w *feedbackWriter) round() {
 	t := w.t
 	w.n++
-	_, err := w.fb.Submit(w.ctx, p.Anonymous, feedback.Submission{Channel: feedback.EForm, Service: fmt.Sprintf("palvelu_%d", w.n%3),
+	_, err := w.fb.Submit(w.ctx, p.Anonymous, feedback.Submission{Channel: feedback.EForm, Service: "palvelu",
 		Themes: []string{"jonot", "kohtelu"}[:1+w.n%2], Rating: feedback.Rating(1 + w.n%4), Text: fmt.Sprintf("Jonotin %d tuntia", w.n)})
 	require.NoError(t, err)
 	_, err = w.fb.Submit(w.ctx, staff, feedback.Submission{Channel: feedback.InPerson, Service: "neuvola", Rating: feedback.Happy})
@@ -108,7 +108,9 @@ func TestSnapshotWhileWriting(t *testing.T) {
 	sd := filepath.Join(t.TempDir(), "snapshots")
 	e := newWholeEnv(t)
 	require.NoError(t, e.s.Close())
-	clock := p.NewManualClock(time.Now().UTC().Add(time.Hour))
+	// Early on a day to come, so that every round of feedback (an hour
+	// each) falls on one local day, and shares its samples of excerpts.
+	clock := p.NewManualClock(time.Now().UTC().Add(24 * time.Hour).Truncate(24 * time.Hour).Add(3 * time.Hour))
 	reopen := func(snaps *p.SnapshotConfig) {
 		s, err := openSnapStoreAt(e.path, snaps, clock)
 		require.NoError(t, err)
@@ -116,7 +118,9 @@ func TestSnapshotWhileWriting(t *testing.T) {
 	}
 	reopen(p.SnapshotsIn(sd))
 	fw := newFeedbackWriter(t, e.s, clock)
-	fw.round()
+	for range 3 { // a day's sample of excerpts full
+		fw.round()
+	}
 	// Contributions before the snapshot, so that the cells and sets of
 	// people that commands change while it is written were there before.
 	for i := range 3 {
