@@ -30,7 +30,9 @@ type Module struct {
 	Actions []ActionRule
 	// NewState, if set, makes the module's own state for one store: data
 	// kept outside memdb, such as compact stores of high-volume items.
-	// Appliers reach it with [Tx.State], services with [Store.State].
+	// Appliers reach it with [Tx.State], services with [Store.State]. A
+	// state that implements [Freezer] holds up writers, while a snapshot
+	// or an export is taken, only for as long as it takes to freeze.
 	NewState func() any
 	// Dump, if set, returns the module's state outside memdb for
 	// [Store.Export], as a value that encodes to JSON in a fixed order.
