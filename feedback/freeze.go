@@ -19,8 +19,11 @@ import (
 // copied. Its cost grows with the days and months of cells, the devices
 // and the surveys, not with the items.
 func (l *live) Freeze() any {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+	// A read lock, so as not to wait for a report: commands change the
+	// state (and the epoch) only under the store's write lock, which the
+	// caller holds.
+	l.mu.RLock()
+	defer l.mu.RUnlock()
 	f := &live{
 		cfg:      l.cfg,
 		chunks:   slices.Clone(l.chunks), // each chunk's header keeps its present length

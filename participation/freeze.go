@@ -4,14 +4,14 @@ import "maps"
 
 // Freezer is implemented by a module's state ([Module.NewState]) that can
 // make a frozen copy of itself: a value of the same type that later
-// commands do not change, made in a time that grows with what commands
-// change in place (aggregate cells, indexes) and not with what only
-// grows (items, texts), which the copy shares up to its present length.
-// A snapshot and [Store.Export] take the frozen copy under the write
+// commands do not change, made quickly because it shares what only grows
+// (items, texts) up to its present length and what commands copy before
+// changing (copy-on-write shards), and copies only the rest. A snapshot and [Store.Export] take the frozen copy under the write
 // lock, with the journal position it matches, and encode it once they
 // have let go, so that writers wait only for the freeze; a state without
 // Freeze is encoded under the lock. Freeze is called with the write lock
-// held; it must take the state's own locks as its readers do.
+// held, which orders it with commands and with other freezes; it takes
+// the state's own locks as its readers do.
 type Freezer interface {
 	Freeze() any
 }
@@ -22,8 +22,11 @@ type Freezer interface {
 // the numbering of people, and moves the epoch on, so that a command
 // copies a shard before its first change after the freeze.
 func (a *aggregates) Freeze() any {
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	// A read lock, so as not to wait for readers: commands change the
+	// aggregates (and the epoch) only under the store's write lock,
+	// which the caller holds.
+	a.mu.RLock()
+	defer a.mu.RUnlock()
 	f := &aggregates{
 		epoch:    a.epoch,
 		loopBy:   maps.Clone(a.loopBy),
