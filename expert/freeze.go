@@ -1,9 +1,9 @@
+//go:build !js
+
 package expert
 
 import (
 	"slices"
-	"sort"
-	"time"
 
 	p "github.com/osallisuus/osallisuus/participation"
 )
@@ -28,30 +28,4 @@ func (ix *index) Freeze() any {
 		f.entries[e.id] = c
 	}
 	return f
-}
-
-// entryOut is an entry of the index in an export.
-type entryOut struct {
-	ID          p.ID         `json:"id"`
-	Kind        Kind         `json:"kind"`
-	Languages   []string     `json:"languages,omitempty"`
-	Trained     bool         `json:"trained"`
-	Available   bool         `json:"available"`
-	Backgrounds []Background `json:"backgrounds,omitempty"`
-	Areas       []string     `json:"areas,omitempty"`
-	Dates       []time.Time  `json:"dates,omitempty"`
-}
-
-// dump is the module's part of [p.Store.Export]: every entry of the
-// matching index, by id, so that replay and snapshots are checked on it
-// too.
-func (ix *index) dump() any {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	out := make([]entryOut, 0, len(ix.entries))
-	for _, e := range ix.entries {
-		out = append(out, entryOut{e.id, e.kind, e.languages, e.trained, e.available, e.backgrounds, e.areas, e.dates})
-	}
-	sort.Slice(out, func(i, j int) bool { return idLess(out[i].ID, out[j].ID) })
-	return map[string]any{"index": out}
 }

@@ -202,7 +202,7 @@ func Module(cfg *Config) p.Module {
 	return p.Module{
 		Name:     "feedback",
 		NewState: func() any { return newLive(c) },
-		Dump:     func(s any) any { return s.(*live).dump() },
+		Dump:     dumpLive,
 		Tables: []*memdb.TableSchema{
 			{Name: tableDevices, Indexes: map[string]*memdb.IndexSchema{
 				"id": {Name: "id", Unique: true, Indexer: p.IndexID(func(d *DeviceInfo) p.ID { return d.ID })},

@@ -1,3 +1,5 @@
+//go:build !js
+
 package feedback
 
 import (
@@ -6,6 +8,12 @@ import (
 
 	p "github.com/osallisuus/osallisuus/participation"
 )
+
+// dumpLive is the module's Dump, for [p.Store.Export].
+var dumpLive = func(s any) any { return s.(*live).dump() }
+
+// freezes says that this build freezes the state (see live.cell).
+const freezes = true
 
 // Freeze implements [p.Freezer]: it returns a copy of the state that
 // later commands do not change, for a snapshot or an export to encode

@@ -430,7 +430,7 @@ func (l *live) cell(k aggKey) *aggCell {
 	case sh == nil:
 		sh = &cellShard{epoch: l.epoch, cells: map[aggKey]*aggCell{}}
 		l.buckets[bk] = sh
-	case sh.epoch != l.epoch:
+	case freezes && sh.epoch != l.epoch:
 		n := &cellShard{epoch: l.epoch, cells: make(map[aggKey]*aggCell, len(sh.list)), list: make([]*aggCell, len(sh.list))}
 		block := make([]aggCell, len(sh.list))
 		for i, c := range sh.list {

@@ -248,7 +248,7 @@ func (a *aggregates) loopCell(k loopKey) *loopCell {
 	case sh == nil:
 		sh = &loopShard{epoch: a.epoch, cells: map[loopKey]*loopCell{}}
 		a.loopBy[k.b] = sh
-	case sh.epoch != a.epoch:
+	case freezes && sh.epoch != a.epoch:
 		sh = sh.thaw(a.epoch)
 		a.loopBy[k.b] = sh
 	}
@@ -280,7 +280,7 @@ func (a *aggregates) houseCell(k houseKey) *houseAgg {
 	case sh == nil:
 		sh = &houseShard{epoch: a.epoch, cells: map[houseKey]*houseAgg{}}
 		a.houseBy[k.b] = sh
-	case sh.epoch != a.epoch:
+	case freezes && sh.epoch != a.epoch:
 		sh = sh.thaw(a.epoch)
 		a.houseBy[k.b] = sh
 	}

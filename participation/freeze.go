@@ -1,7 +1,5 @@
 package participation
 
-import "maps"
-
 // Freezer is implemented by a module's state ([Module.NewState]) that can
 // make a frozen copy of itself: a value of the same type that later
 // commands do not change, made quickly because it shares what only grows
@@ -14,33 +12,4 @@ import "maps"
 // the state's own locks as its readers do.
 type Freezer interface {
 	Freeze() any
-}
-
-// Freeze implements [Freezer] for the kernel's aggregates. The copy
-// shares every shard of cells and of people's sets: Freeze copies only
-// the maps of shards (one entry per day, month or month of people) and
-// the numbering of people, and moves the epoch on, so that a command
-// copies a shard before its first change after the freeze.
-func (a *aggregates) Freeze() any {
-	// A read lock, so as not to wait for readers: commands change the
-	// aggregates (and the epoch) only under the store's write lock,
-	// which the caller holds.
-	a.mu.RLock()
-	defer a.mu.RUnlock()
-	f := &aggregates{
-		epoch:    a.epoch,
-		loopBy:   maps.Clone(a.loopBy),
-		houseBy:  maps.Clone(a.houseBy),
-		personNo: maps.Clone(a.personNo),
-		persons:  a.persons[:len(a.persons):len(a.persons)],
-		first:    a.first, last: a.last, haveRange: a.haveRange,
-	}
-	for i := range a.people {
-		f.people[i] = maps.Clone(a.people[i])
-	}
-	a.codesMu.Lock()
-	f.codes = maps.Clone(a.codes)
-	a.codesMu.Unlock()
-	a.epoch++
-	return f
 }

@@ -127,7 +127,7 @@ func kernelModule() Module {
 	return Module{
 		Name:     "participation",
 		NewState: func() any { return newAggregates() },
-		Dump:     func(s any) any { return s.(*aggregates).dump() },
+		Dump:     dumpAggregates,
 		Tables: append([]*memdb.TableSchema{
 			contributionsTable(),
 			{

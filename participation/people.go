@@ -138,7 +138,7 @@ func (a *aggregates) addPeople(month uint32, level Level, unit, service string, 
 		case sh == nil:
 			sh = &peopleShard{epoch: a.epoch, sets: map[peopleKey]*personSet{}}
 			a.people[f][month] = sh
-		case sh.epoch != a.epoch:
+		case freezes && sh.epoch != a.epoch:
 			sh = sh.thaw(a.epoch)
 			a.people[f][month] = sh
 		}

@@ -302,6 +302,23 @@ func encodeState(st any, name string) ([]byte, error) {
 	return se.buf, nil
 }
 
+// dumpAggregates is the kernel module's Dump, for [Store.Export].
+var dumpAggregates = func(s any) any { return s.(*aggregates).dump() }
+
+// freezes says that this build freezes module state: shards of
+// aggregates made before a freeze are copied before they change.
+const freezes = true
+
+// freezeState returns a frozen copy of a module's state if it can freeze
+// ([Freezer]). (In the browser, whose module counts its bytes, no state
+// is frozen: an export there dumps under the lock.)
+func freezeState(st any) (any, bool) {
+	if f, ok := st.(Freezer); ok {
+		return f.Freeze(), true
+	}
+	return nil, false
+}
+
 // loaded is a snapshot decoded into fresh tables and module states.
 type loaded struct {
 	head   Head

@@ -616,8 +616,8 @@ func (s *Store) Export(w io.Writer) error {
 	out.Head = Head{Seq: s.seq, Hash: s.head}
 	frozen := map[string]any{}
 	for name, dump := range s.dumps {
-		if f, ok := s.states[name].(Freezer); ok {
-			frozen[name] = f.Freeze()
+		if f, ok := freezeState(s.states[name]); ok {
+			frozen[name] = f
 			continue
 		}
 		b, err := json.Marshal(dump(s.states[name]))
