@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -129,6 +130,14 @@ func TestSnapshotWhileWriting(t *testing.T) {
 	}
 
 	frozen, resume := make(chan bool), make(chan struct{})
+	stop, werr := make(chan struct{}), make(chan error, 1)
+	// Should the test fail half way, the snapshot and the writer are let
+	// go all the same.
+	var resumed, stopped sync.Once
+	release := func() { resumed.Do(func() { close(resume) }) }
+	halt := func() { stopped.Do(func() { close(stop) }) }
+	defer release()
+	defer halt()
 	p.OnSnapshotEncode(e.s, func() {
 		frozen <- p.WriteLockFree(e.s)
 		<-resume
@@ -143,12 +152,11 @@ func TestSnapshotWhileWriting(t *testing.T) {
 		done <- saved{h, err}
 	}()
 	if !<-frozen {
-		close(resume)
+		release()
 		<-done
 		t.Fatal("the write lock is held while the modules' states are encoded: writers wait for the whole snapshot")
 	}
 	// A writer of its own, committing until the snapshot is written.
-	stop, werr := make(chan struct{}), make(chan error, 1)
 	go func() {
 		for i := 0; ; i++ {
 			select {
@@ -179,9 +187,9 @@ func TestSnapshotWhileWriting(t *testing.T) {
 	for range 3 {
 		fw.round()
 	}
-	close(resume)
+	release()
 	got := <-done
-	close(stop)
+	halt()
 	require.NoError(t, <-werr)
 	require.NoError(t, got.err)
 	p.OnSnapshotEncode(e.s, nil)
