@@ -308,6 +308,7 @@ func Module(cfg *Config) p.Module {
 	return p.Module{
 		Name:     "expert",
 		NewState: func() any { return &index{entries: map[p.ID]*entry{}, cfg: c} },
+		Dump:     dumpIndex,
 		Tables: []*memdb.TableSchema{
 			{Name: tableExperts, Indexes: map[string]*memdb.IndexSchema{
 				"id": {Name: "id", Unique: true, Indexer: p.IndexID(func(e *Expert) p.ID { return e.ID })},

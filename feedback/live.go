@@ -146,12 +146,16 @@ type live struct {
 	sets     interner // theme sets, as sorted theme ids joined
 	setIDs   [][]uint32
 	devices  interner // device ids as strings
-	cells    map[aggKey]*aggCell
-	buckets  map[bucketKey][]*aggCell
-	texts    []textItem
+	// buckets holds the aggregate cells, one shard per day or month,
+	// copy-on-write (see Freeze): a shard of an epoch older than the
+	// state's may be shared with a frozen copy.
+	epoch   uint32
+	buckets map[bucketKey]*cellShard
+	texts   []textItem
 	// excerpts holds, per local day and service, the indexes into texts
 	// of the newest excerptSample texts: what a report shows comes from
-	// these bounded samples, never from a scan of all texts.
+	// these bounded samples, never from a scan of all texts. A sample is
+	// never changed in place, but replaced.
 	excerpts map[excerptKey][]uint32
 	surveys  map[p.ID]*surveyAgg
 	defined  map[string]bool // themes, to check items without a memdb read
@@ -171,7 +175,7 @@ type live struct {
 func newLive(cfg Config) *live {
 	return &live{
 		cfg: cfg, services: newInterner(), themes: newInterner(), sets: newInterner(), setIDs: [][]uint32{nil},
-		devices: newInterner(), cells: map[aggKey]*aggCell{}, buckets: map[bucketKey][]*aggCell{},
+		devices: newInterner(), buckets: map[bucketKey]*cellShard{},
 		excerpts: map[excerptKey][]uint32{},
 		surveys:  map[p.ID]*surveyAgg{}, defined: map[string]bool{}, lastPress: map[p.ID]time.Time{}, calHour: ^uint32(0),
 	}
@@ -363,11 +367,10 @@ func (l *live) addItem(it *pending) {
 	day, month := l.calendar(r.hour)
 	if r.text > 0 {
 		k := excerptKey{day, r.service}
-		sample := append(l.excerpts[k], r.text-1)
-		if len(sample) > excerptSample {
-			sample = append(sample[:0], sample[len(sample)-excerptSample:]...)
-		}
-		l.excerpts[k] = sample
+		old := l.excerpts[k]
+		sample := make([]uint32, 0, excerptSample)
+		sample = append(sample, old[max(0, len(old)+1-excerptSample):]...)
+		l.excerpts[k] = append(sample, r.text-1)
 	}
 	var one agg
 	one.Count = 1
@@ -395,13 +398,54 @@ func (l *live) addItem(it *pending) {
 	}
 }
 
+// cellShard holds the aggregate cells of one bucket.
+type cellShard struct {
+	epoch uint32
+	cells map[aggKey]*aggCell
+	list  []*aggCell // in the order they came
+}
+
+// all returns the shard's cells; none for a nil shard.
+func (sh *cellShard) all() []*aggCell {
+	if sh == nil {
+		return nil
+	}
+	return sh.list
+}
+
+// get returns the cell of k; nil when there is none.
+func (sh *cellShard) get(k aggKey) *aggCell {
+	if sh == nil {
+		return nil
+	}
+	return sh.cells[k]
+}
+
+// cell returns the cell of k to change, making it (and copying its
+// shard, if a frozen copy may share it) as needed.
 func (l *live) cell(k aggKey) *aggCell {
-	c, ok := l.cells[k]
+	bk := bucketKey{k.bucket, k.res}
+	sh := l.buckets[bk]
+	switch {
+	case sh == nil:
+		sh = &cellShard{epoch: l.epoch, cells: map[aggKey]*aggCell{}}
+		l.buckets[bk] = sh
+	case freezes && sh.epoch != l.epoch:
+		n := &cellShard{epoch: l.epoch, cells: make(map[aggKey]*aggCell, len(sh.list)), list: make([]*aggCell, len(sh.list))}
+		block := make([]aggCell, len(sh.list))
+		for i, c := range sh.list {
+			block[i] = *c
+			n.list[i] = &block[i]
+			n.cells[c.key] = &block[i]
+		}
+		sh = n
+		l.buckets[bk] = sh
+	}
+	c, ok := sh.cells[k]
 	if !ok {
 		c = &aggCell{key: k}
-		l.cells[k] = c
-		bk := bucketKey{k.bucket, k.res}
-		l.buckets[bk] = append(l.buckets[bk], c)
+		sh.cells[k] = c
+		sh.list = append(sh.list, c)
 	}
 	return c
 }
@@ -436,7 +480,7 @@ func (l *live) monthCount(service, theme string, hour uint32) int {
 	_, month := l.calendar(hour)
 	n := 0
 	for ch := range Channels {
-		if c, ok := l.cells[aggKey{bucket: month, service: svc, channel: uint8(ch), theme: th, res: byMonth}]; ok {
+		if c := l.buckets[bucketKey{month, byMonth}].get(aggKey{bucket: month, service: svc, channel: uint8(ch), theme: th, res: byMonth}); c != nil {
 			n += int(c.agg.Count)
 		}
 	}
@@ -466,8 +510,8 @@ func (l *live) pendingMonthCount(tx *p.Tx, service, theme string, hour uint32) i
 	return n
 }
 
-// dump is the module's part of Store.Export: every item, text and
-// aggregate, in a fixed order.
+// dump is the module's part of Store.Export: every item, text,
+// aggregate, survey and sample of excerpts, in a fixed order.
 func (l *live) dump() any {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
@@ -483,14 +527,16 @@ func (l *live) dump() any {
 		Theme   string `json:"theme,omitempty"`
 		agg
 	}
-	cells := make([]cellOut, 0, len(l.cells))
-	for _, c := range l.cells {
-		theme := "(none)"
-		if c.key.theme != noTheme {
-			theme = l.themes.names[c.key.theme]
+	cells := []cellOut{}
+	for _, sh := range l.buckets {
+		for _, c := range sh.list {
+			theme := "(none)"
+			if c.key.theme != noTheme {
+				theme = l.themes.names[c.key.theme]
+			}
+			cells = append(cells, cellOut{Res: c.key.res, Bucket: c.key.bucket, Service: l.services.names[c.key.service],
+				Channel: string(Channels[c.key.channel]), Theme: theme, agg: c.agg})
 		}
-		cells = append(cells, cellOut{Res: c.key.res, Bucket: c.key.bucket, Service: l.services.names[c.key.service],
-			Channel: string(Channels[c.key.channel]), Theme: theme, agg: c.agg})
 	}
 	sort.Slice(cells, func(i, j int) bool {
 		a, b := cells[i], cells[j]
@@ -517,5 +563,21 @@ func (l *live) dump() any {
 	for i, id := range ids {
 		surveys[i] = l.surveys[id]
 	}
-	return map[string]any{"items": items, "texts": l.texts, "aggregates": cells, "surveys": surveys}
+	type excerptOut struct {
+		Day     uint32   `json:"day"`
+		Service string   `json:"service"`
+		Texts   []uint32 `json:"texts"` // indexes into texts
+	}
+	excerpts := make([]excerptOut, 0, len(l.excerpts))
+	for k, v := range l.excerpts {
+		excerpts = append(excerpts, excerptOut{k.day, l.services.names[k.service], v})
+	}
+	sort.Slice(excerpts, func(i, j int) bool {
+		a, b := excerpts[i], excerpts[j]
+		if a.Day != b.Day {
+			return a.Day < b.Day
+		}
+		return a.Service < b.Service
+	})
+	return map[string]any{"items": items, "texts": l.texts, "aggregates": cells, "surveys": surveys, "excerpts": excerpts}
 }

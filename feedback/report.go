@@ -131,12 +131,12 @@ func (l *live) collect(d0, d1 uint32, keep func(string) bool) counts {
 		if t.Day() == 1 {
 			next := civilDay(t.AddDate(0, 1, 0))
 			if next <= d1 {
-				add(l.buckets[bucketKey{civilMonth(t), byMonth}])
+				add(l.buckets[bucketKey{civilMonth(t), byMonth}].all())
 				d = next
 				continue
 			}
 		}
-		add(l.buckets[bucketKey{d, byDay}])
+		add(l.buckets[bucketKey{d, byDay}].all())
 		d++
 	}
 	return c

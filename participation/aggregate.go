@@ -154,27 +154,65 @@ type houseAgg struct {
 	Contributions int
 }
 
-// aggregates is the kernel's module state.
+// aggregates is the kernel's module state. Its cells are kept in shards,
+// one per bucket (and people's sets one per month), that are
+// copy-on-write: [aggregates.Freeze] shares them with the frozen copy in
+// the time it takes to copy the maps of shards, and a command copies a
+// shard made before the last freeze (its epoch older than the
+// aggregates') before changing it.
 type aggregates struct {
 	mu        sync.RWMutex
-	loop      map[loopKey]*loopCell
-	house     map[houseKey]*houseAgg
-	loopBy    map[bucket][]*loopCell
-	houseBy   map[bucket][]*houseAgg
+	epoch     uint32 // freezes so far
+	loopBy    map[bucket]*loopShard
+	houseBy   map[bucket]*houseShard
 	codesMu   sync.Mutex
-	codes     map[string]string           // one copy of each code string, see code
-	people    [4]map[peopleKey]*personSet // named people by month, floor and scope
-	personNo  map[ID]uint32               // dense numbers of people
-	persons   []ID                        // and back
-	first     uint32                      // first and last day with data
+	codes     map[string]string          // one copy of each code string, see code
+	people    [4]map[uint32]*peopleShard // named people by family, month, floor and scope
+	personNo  map[ID]uint32              // dense numbers of people
+	persons   []ID                       // and back
+	first     uint32                     // first and last day with data
 	last      uint32
 	haveRange bool
 }
 
+// loopShard holds the loop cells of one bucket.
+type loopShard struct {
+	epoch uint32
+	cells map[loopKey]*loopCell
+	list  []*loopCell // in the order they came
+}
+
+// all returns the shard's cells; none for a nil shard.
+func (sh *loopShard) all() []*loopCell {
+	if sh == nil {
+		return nil
+	}
+	return sh.list
+}
+
+// houseShard holds the activity cells of one bucket.
+type houseShard struct {
+	epoch uint32
+	cells map[houseKey]*houseAgg
+	list  []*houseAgg
+}
+
+func (sh *houseShard) all() []*houseAgg {
+	if sh == nil {
+		return nil
+	}
+	return sh.list
+}
+
+// peopleShard holds one family's sets of people of one month.
+type peopleShard struct {
+	epoch uint32
+	sets  map[peopleKey]*personSet
+}
+
 func newAggregates() *aggregates {
-	return &aggregates{loop: map[loopKey]*loopCell{}, house: map[houseKey]*houseAgg{},
-		loopBy: map[bucket][]*loopCell{}, houseBy: map[bucket][]*houseAgg{},
-		people: [4]map[peopleKey]*personSet{{}, {}, {}, {}}, personNo: map[ID]uint32{}, codes: map[string]string{}}
+	return &aggregates{loopBy: map[bucket]*loopShard{}, houseBy: map[bucket]*houseShard{},
+		people: [4]map[uint32]*peopleShard{{}, {}, {}, {}}, personNo: map[ID]uint32{}, codes: map[string]string{}}
 }
 
 // maxCodes bounds the table of shared code strings.
@@ -205,23 +243,65 @@ func (a *aggregates) see(t time.Time) {
 }
 
 func (a *aggregates) loopCell(k loopKey) *loopCell {
-	c, ok := a.loop[k]
+	sh := a.loopBy[k.b]
+	switch {
+	case sh == nil:
+		sh = &loopShard{epoch: a.epoch, cells: map[loopKey]*loopCell{}}
+		a.loopBy[k.b] = sh
+	case freezes && sh.epoch != a.epoch:
+		sh = sh.thaw(a.epoch)
+		a.loopBy[k.b] = sh
+	}
+	c, ok := sh.cells[k]
 	if !ok {
 		c = &loopCell{key: k}
-		a.loop[k] = c
-		a.loopBy[k.b] = append(a.loopBy[k.b], c)
+		sh.cells[k] = c
+		sh.list = append(sh.list, c)
 	}
 	return c
 }
 
+// thaw returns a copy of a shard that a frozen copy may share, to change.
+func (sh *loopShard) thaw(epoch uint32) *loopShard {
+	n := &loopShard{epoch: epoch, cells: make(map[loopKey]*loopCell, len(sh.list)), list: make([]*loopCell, len(sh.list))}
+	block := make([]loopCell, len(sh.list))
+	for i, c := range sh.list {
+		block[i] = *c
+		block[i].AckDays, block[i].RespDays = slices.Clone(c.AckDays), slices.Clone(c.RespDays)
+		n.list[i] = &block[i]
+		n.cells[c.key] = &block[i]
+	}
+	return n
+}
+
 func (a *aggregates) houseCell(k houseKey) *houseAgg {
-	c, ok := a.house[k]
+	sh := a.houseBy[k.b]
+	switch {
+	case sh == nil:
+		sh = &houseShard{epoch: a.epoch, cells: map[houseKey]*houseAgg{}}
+		a.houseBy[k.b] = sh
+	case freezes && sh.epoch != a.epoch:
+		sh = sh.thaw(a.epoch)
+		a.houseBy[k.b] = sh
+	}
+	c, ok := sh.cells[k]
 	if !ok {
 		c = &houseAgg{key: k}
-		a.house[k] = c
-		a.houseBy[k.b] = append(a.houseBy[k.b], c)
+		sh.cells[k] = c
+		sh.list = append(sh.list, c)
 	}
 	return c
+}
+
+func (sh *houseShard) thaw(epoch uint32) *houseShard {
+	n := &houseShard{epoch: epoch, cells: make(map[houseKey]*houseAgg, len(sh.list)), list: make([]*houseAgg, len(sh.list))}
+	cells := make([]houseAgg, len(sh.list))
+	for i, c := range sh.list {
+		cells[i] = *c
+		n.list[i] = &cells[i]
+		n.cells[c.key] = &cells[i]
+	}
+	return n
 }
 
 // loopChange applies fn to the day and month cells of a contribution.
@@ -325,7 +405,7 @@ func (a *aggregates) eachLoop(f aggFilter, fn func(*loopCell)) {
 		return
 	}
 	for _, b := range buckets(f.Period.From, f.Period.To, a.first, a.last) {
-		for _, c := range a.loopBy[b] {
+		for _, c := range a.loopBy[b].all() {
 			if f.keepLoop(c.key) {
 				fn(c)
 			}
@@ -379,9 +459,12 @@ func (a *aggregates) dump() any {
 		Contributions int    `json:"contributions"`
 		People        []ID   `json:"people,omitempty"`
 	}
-	loops := make([]loopOut, 0, len(a.loop))
-	for k, v := range a.loop {
-		loops = append(loops, loopOut{k.b.res, k.b.n, k.unit, k.service, k.group, k.source, k.level, v.agg()})
+	loops := []loopOut{}
+	for _, sh := range a.loopBy {
+		for _, v := range sh.list {
+			k := v.key
+			loops = append(loops, loopOut{k.b.res, k.b.n, k.unit, k.service, k.group, k.source, k.level, v.agg()})
+		}
 	}
 	sort.Slice(loops, func(i, j int) bool {
 		x, y := &loops[i], &loops[j]
@@ -389,18 +472,21 @@ func (a *aggregates) dump() any {
 			[]any{x.Res, x.Bucket, x.Unit, x.Service, x.Group.String(), x.Source, string(x.Level)},
 			[]any{y.Res, y.Bucket, y.Unit, y.Service, y.Group.String(), y.Source, string(y.Level)}) < 0
 	})
-	houses := make([]houseOut, 0, len(a.house))
-	for k, v := range a.house {
-		h := houseOut{k.b.res, k.b.n, k.level, k.unit, k.service, v.Events, v.Contributions, nil}
-		if k.b.res == byMonth {
-			if set := a.people[peopleByUnitService][peopleKey{k.b.n, k.level, k.unit, k.service}]; set != nil {
-				set.each(func(n uint32) { h.People = append(h.People, a.persons[n]) })
+	houses := []houseOut{}
+	for _, sh := range a.houseBy {
+		for _, v := range sh.list {
+			k := v.key
+			h := houseOut{k.b.res, k.b.n, k.level, k.unit, k.service, v.Events, v.Contributions, nil}
+			if k.b.res == byMonth {
+				if set := a.peopleSet(peopleByUnitService, peopleKey{k.b.n, k.level, k.unit, k.service}); set != nil {
+					set.each(func(n uint32) { h.People = append(h.People, a.persons[n]) })
+				}
 			}
+			sort.Slice(h.People, func(i, j int) bool {
+				return compareKeys([]any{h.People[i].String()}, []any{h.People[j].String()}) < 0
+			})
+			houses = append(houses, h)
 		}
-		sort.Slice(h.People, func(i, j int) bool {
-			return compareKeys([]any{h.People[i].String()}, []any{h.People[j].String()}) < 0
-		})
-		houses = append(houses, h)
 	}
 	sort.Slice(houses, func(i, j int) bool {
 		x, y := &houses[i], &houses[j]

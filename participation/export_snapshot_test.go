@@ -14,3 +14,17 @@ func SnapshotsOverFS(cfg *SnapshotConfig, fsys vfs.FS) *SnapshotConfig {
 // WaitSnapshotter waits until the store's background snapshotter has
 // handled every event up to seq.
 func WaitSnapshotter(s *Store, seq uint64) { waitSnapshotterAt(s, seq) }
+
+// OnSnapshotEncode makes fn run in every snapshot the store writes, just
+// before the modules' states are encoded.
+func OnSnapshotEncode(s *Store, fn func()) { s.snapHook = fn }
+
+// WriteLockFree reports whether a command could take the write path at
+// this moment.
+func WriteLockFree(s *Store) bool {
+	if s.mu.TryLock() {
+		s.mu.Unlock()
+		return true
+	}
+	return false
+}

@@ -288,7 +288,7 @@ func (a *aggregates) sumHouse(f aggFilter) map[Level]houseAgg {
 		return out
 	}
 	for _, b := range buckets(f.Period.From, f.Period.To, a.first, a.last) {
-		for _, c := range a.houseBy[b] {
+		for _, c := range a.houseBy[b].all() {
 			k := c.key
 			if !f.keepHouse(k) {
 				continue
@@ -331,7 +331,7 @@ func (a *aggregates) peopleByLevel(f aggFilter) map[Level]int {
 		k.level = l
 		for m := m0; m <= m1 && m1 >= m0; m++ {
 			k.month = m
-			if set := family[k]; set != nil {
+			if set := family[m].set(k); set != nil {
 				union = set.orInto(union)
 			}
 		}
@@ -416,7 +416,7 @@ func PseudoParticipation(r Reader, f WarningFilter) ([]Warning, error) {
 	a.mu.RLock()
 	if a.haveRange {
 		for _, b := range buckets(f.Period.From, f.Period.To, a.first, a.last) {
-			for _, c := range a.loopBy[b] {
+			for _, c := range a.loopBy[b].all() {
 				units[c.key.unit] = true
 				if !c.key.group.IsZero() {
 					groups[c.key.group] = true

@@ -133,10 +133,19 @@ func (a *aggregates) addPeople(month uint32, level Level, unit, service string, 
 	}
 	var sets [4]*personSet
 	for f, k := range keys {
-		s := a.people[f][k]
+		sh := a.people[f][month]
+		switch {
+		case sh == nil:
+			sh = &peopleShard{epoch: a.epoch, sets: map[peopleKey]*personSet{}}
+			a.people[f][month] = sh
+		case freezes && sh.epoch != a.epoch:
+			sh = sh.thaw(a.epoch)
+			a.people[f][month] = sh
+		}
+		s := sh.sets[k]
 		if s == nil {
 			s = &personSet{}
-			a.people[f][k] = s
+			sh.sets[k] = s
 		}
 		sets[f] = s
 	}
@@ -146,4 +155,28 @@ func (a *aggregates) addPeople(month uint32, level Level, unit, service string, 
 			s.add(n)
 		}
 	}
+}
+
+// set returns the shard's set of key; nil when there is none.
+func (sh *peopleShard) set(k peopleKey) *personSet {
+	if sh == nil {
+		return nil
+	}
+	return sh.sets[k]
+}
+
+// peopleSet returns the set of family f at k; nil when there is none.
+func (a *aggregates) peopleSet(f int, k peopleKey) *personSet {
+	return a.people[f][k.month].set(k)
+}
+
+// thaw returns a copy of a shard that a frozen copy may share, to change.
+func (sh *peopleShard) thaw(epoch uint32) *peopleShard {
+	n := &peopleShard{epoch: epoch, sets: make(map[peopleKey]*personSet, len(sh.sets))}
+	block := make([]personSet, 0, len(sh.sets))
+	for k, s := range sh.sets {
+		block = append(block, personSet{list: slices.Clone(s.list), bits: slices.Clone(s.bits)})
+		n.sets[k] = &block[len(block)-1]
+	}
+	return n
 }

@@ -114,7 +114,7 @@ const snapshotMagic = "osallisuus snapshot 1\n"
 
 // snapshotCodec is the version of the codec's encoding (snapcodec.go),
 // part of the layout fingerprint: change it with the encoding.
-const snapshotCodec = 3
+const snapshotCodec = 4
 
 // snapshotLayout is the fingerprint of the layout of every type a
 // snapshot of this store holds: its tables' rows and the modules' states.
@@ -174,8 +174,9 @@ func stateNames(s *Store) []string {
 // journal position it reflects. Placed in a snapshot directory as
 // snapshot-<the position's sequence number in 20 digits>.bin, it is loaded
 // like one the store wrote. Writers wait only while the modules'
-// state outside memdb is copied; the tables are read from a published,
-// unchanging view. A snapshot holds, in clear, texts sealed under
+// states outside memdb are frozen ([Freezer]); the tables are read from
+// a published, unchanging view, and everything is encoded once writers
+// may go on. A snapshot holds, in clear, texts sealed under
 // subjects' keys: keep it as safe as the key store, and delete it when
 // one of those subjects is erased (the store does this for its own
 // snapshot directory, see [SnapshotConfig]).
@@ -218,21 +219,45 @@ func encodeSnapshotAt(s *Store, ctx context.Context) ([]byte, Head, uint64, erro
 	txn := s.pub.Load().Txn(false)
 	e.uvarint(h.Seq)
 	e.buf = append(e.buf, h.Hash[:]...)
-	// The modules' states are a section of their own, with pointers of
-	// their own, so that loading decodes it beside the tables.
-	se := newStateEncoder()
+	// The modules' states are a section of their own, each state in
+	// bytes of its own, so that loading decodes them beside the tables.
+	// A state that can freeze is frozen here, at the tables' position,
+	// and encoded once writers may go on; another is encoded now.
 	names := stateNames(s)
-	se.uvarint(uint64(len(names)))
-	for _, name := range names {
-		se.bytes([]byte(name))
-		if err := se.value(reflect.ValueOf(s.states[name]).Elem(), name); err != nil {
+	blobs := make([][]byte, len(names))
+	frozen := make([]any, len(names))
+	for i, name := range names {
+		if f, ok := s.states[name].(Freezer); ok {
+			frozen[i] = f.Freeze()
+			continue
+		}
+		b, err := encodeState(s.states[name], name)
+		if err != nil {
 			s.pmu.Unlock()
 			s.mu.Unlock()
-			return nil, Head{}, 0, Internal(err, "snapshot of module %s", name)
+			return nil, Head{}, 0, err
 		}
+		blobs[i] = b
 	}
 	s.pmu.Unlock()
 	s.mu.Unlock()
+	if s.snapHook != nil {
+		s.snapHook()
+	}
+	se := newStateEncoder()
+	se.uvarint(uint64(len(names)))
+	for i, name := range names {
+		if frozen[i] != nil {
+			b, err := encodeState(frozen[i], name)
+			if err != nil {
+				return nil, Head{}, 0, err
+			}
+			blobs[i], frozen[i] = b, nil
+		}
+		se.bytes([]byte(name))
+		se.bytes(blobs[i])
+		blobs[i] = nil
+	}
 	e.bytes(se.buf)
 	se = nil
 
@@ -269,6 +294,30 @@ func encodeSnapshotAt(s *Store, ctx context.Context) ([]byte, Head, uint64, erro
 	}
 	sum := sha256.Sum256(e.buf)
 	return append(e.buf, sum[:]...), h, erasures, nil
+}
+
+// encodeState encodes a module's state (a pointer to it) with pointers
+// of its own.
+func encodeState(st any, name string) ([]byte, error) {
+	se := newStateEncoder()
+	if err := se.value(reflect.ValueOf(st).Elem(), name); err != nil {
+		return nil, Internal(err, "snapshot of module %s", name)
+	}
+	return se.buf, nil
+}
+
+// freezes says that this build freezes module state: shards of
+// aggregates made before a freeze are copied before they change.
+const freezes = true
+
+// freezeState returns a frozen copy of a module's state if it can freeze
+// ([Freezer]). (In the browser, whose module counts its bytes, no state
+// is frozen: an export there dumps under the lock.)
+func freezeState(st any) (any, bool) {
+	if f, ok := st.(Freezer); ok {
+		return f.Freeze(), true
+	}
+	return nil, false
 }
 
 // loaded is a snapshot decoded into fresh tables and module states.
@@ -430,9 +479,17 @@ func decodeStates(s *Store, section []byte, newState map[string]func() any, out 
 		if string(got) != name {
 			return fmt.Errorf("it holds module %q where %q belongs", got, name)
 		}
+		b, err := d.bytes()
+		if err != nil {
+			return err
+		}
 		st := newState[name]()
-		if err := d.value(reflect.ValueOf(st).Elem()); err != nil {
+		sd := newStateDecoder(b)
+		if err := sd.value(reflect.ValueOf(st).Elem()); err != nil {
 			return fmt.Errorf("module %s: %w", name, err)
+		}
+		if sd.off != len(b) {
+			return fmt.Errorf("module %s: its state holds more than it decodes to", name)
 		}
 		out[name] = st
 	}
@@ -740,6 +797,9 @@ type snapshotState struct {
 	snapDone     chan struct{}
 	opened       OpenInfo
 	schema       *memdb.DBSchema
+	// snapHook, set only by tests, runs in every snapshot just before
+	// the modules' states are encoded.
+	snapHook func()
 }
 
 // openSnapshots loads the newest usable snapshot, if the store keeps

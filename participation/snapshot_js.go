@@ -39,6 +39,14 @@ type OpenInfo struct {
 // Opened returns how the store was built when it opened.
 func (s *Store) Opened() OpenInfo { return s.opened }
 
+// freezes is false in the browser: no shard of aggregates is ever
+// shared, and the code that copies one is left out.
+const freezes = false
+
+// freezeState freezes nothing in the browser: its exports dump module
+// state under the lock, and leave the code of freezing out.
+func freezeState(any) (any, bool) { return nil, false }
+
 type snapshotState struct {
 	opened OpenInfo
 	schema *memdb.DBSchema

@@ -30,7 +30,9 @@ type Module struct {
 	Actions []ActionRule
 	// NewState, if set, makes the module's own state for one store: data
 	// kept outside memdb, such as compact stores of high-volume items.
-	// Appliers reach it with [Tx.State], services with [Store.State].
+	// Appliers reach it with [Tx.State], services with [Store.State]. A
+	// state that implements [Freezer] holds up writers, while a snapshot
+	// or an export is taken, only for as long as it takes to freeze.
 	NewState func() any
 	// Dump, if set, returns the module's state outside memdb for
 	// [Store.Export], as a value that encodes to JSON in a fixed order.
@@ -621,15 +623,20 @@ func (s *Store) Export(w io.Writer) error {
 		Tables  map[string][]json.RawMessage `json:"tables"`
 		Modules map[string]any               `json:"modules,omitempty"`
 	}{Tables: map[string][]json.RawMessage{}, Modules: map[string]any{}}
-	// Module dumps are taken under the write lock, so they match the
-	// memdb snapshot and the head exactly.
-	// They are encoded there too: commands change module state in place.
-	// pmu keeps the commit pipeline from publishing meanwhile.
+	// Module states are taken under the write lock, so they match the
+	// memdb snapshot and the head exactly: frozen there ([Freezer]) and
+	// dumped after, or dumped there when they cannot freeze. pmu keeps
+	// the commit pipeline from publishing meanwhile.
 	s.mu.Lock()
 	s.pmu.Lock()
 	txn := s.pub.Load().Txn(false)
 	out.Head = *s.published.Load()
+	frozen := map[string]any{}
 	for name, dump := range s.dumps {
+		if f, ok := freezeState(s.states[name]); ok {
+			frozen[name] = f
+			continue
+		}
 		b, err := json.Marshal(dump(s.states[name]))
 		if err != nil {
 			s.pmu.Unlock()
@@ -640,6 +647,13 @@ func (s *Store) Export(w io.Writer) error {
 	}
 	s.pmu.Unlock()
 	s.mu.Unlock()
+	for name, st := range frozen {
+		b, err := json.Marshal(s.dumps[name](st))
+		if err != nil {
+			return Internal(err, "exporting the state of module %s", name)
+		}
+		out.Modules[name] = json.RawMessage(b)
+	}
 	for _, t := range s.tables {
 		it, err := txn.Get(t, "id")
 		if err != nil {
