@@ -1,0 +1,4 @@
+package postgres
+
+// Signals is how many times j's Changes was signalled, for the tests.
+func Signals(j *Journal) int64 { return j.signals.Load() }
