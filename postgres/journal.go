@@ -30,7 +30,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -51,7 +50,9 @@ type Journal struct {
 	table string
 	key   int64 // the advisory lock that serialises appends
 
-	lockSQL, appendSQL string
+	// The statement of an append, with the advisory lock and without
+	// (on the connection that holds it).
+	appendSQL, heldSQL string
 	// token starts the payload of this journal's notifications, which
 	// its own listener passes over: its store has applied those events.
 	token   string
@@ -80,15 +81,23 @@ func Migration(table string) string {
 
 // appendSQL is the statement of an append: $1 the sequence numbers, $2
 // the lines, $3 the sequence number before the first ($3 = 0: the
-// journal's first event), $4 the notification channel and $5 its
-// payload, the last sequence number. It returns how many events it
-// inserted: all or none, as the condition does not depend on the row.
-// The notification goes out only with a commit that inserted.
-func appendSQL(table string) string {
-	return fmt.Sprintf(`WITH ins AS (
+// journal's first event), $4 the notification channel, $5 its payload
+// and, with lock, $6 the advisory lock that serialises appends. It
+// returns how many events it inserted: all or none, as the condition
+// does not depend on the row. The lock is taken before the first row
+// passes the condition, so before anything is inserted; the
+// notification goes out only with a commit that inserted.
+func appendSQL(table string, lock bool) string {
+	cond := "$3::bigint = 0 OR EXISTS (SELECT 1 FROM %[1]s WHERE seq = $3::bigint)"
+	with := ""
+	if lock {
+		with = "lock AS MATERIALIZED (SELECT pg_advisory_xact_lock($6::bigint)),\n"
+		cond = "EXISTS (SELECT FROM lock) AND (" + cond + ")"
+	}
+	return fmt.Sprintf(`WITH `+with+`ins AS (
 	INSERT INTO %[1]s (seq, line)
 	SELECT * FROM unnest($1::bigint[], $2::text[])
-	WHERE $3::bigint = 0 OR EXISTS (SELECT 1 FROM %[1]s WHERE seq = $3::bigint)
+	WHERE `+cond+`
 	RETURNING 1
 )
 SELECT n FROM (SELECT count(*) AS n FROM ins) c, LATERAL (SELECT CASE WHEN c.n > 0 THEN pg_notify($4, $5) END) nt`, table)
@@ -110,9 +119,8 @@ func Open(ctx context.Context, pool *pgxpool.Pool, opts *Options) (*Journal, err
 	h := fnv.New64a()
 	h.Write([]byte("osallisuus journal " + table))
 	j := &Journal{pool: pool, table: table, key: int64(h.Sum64()), changes: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
-	j.lockSQL = "SELECT pg_advisory_xact_lock($1)"
 	j.token = rand.Text() + " "
-	j.appendSQL = appendSQL(table)
+	j.appendSQL, j.heldSQL = appendSQL(table, true), appendSQL(table, false)
 	go j.listen()
 	return j, nil
 }
@@ -143,30 +151,23 @@ func (j *Journal) Append(ctx context.Context, events []p.Event) error {
 	j.lockMu.Lock()
 	held := j.locked
 	j.lockMu.Unlock()
-	// One round trip, one transaction. A batch runs as one implicit
-	// transaction, which any error rolls back whole: it takes the
-	// advisory lock that serialises appends (unless this journal holds it
-	// already), then inserts every event in one statement that also
-	// notifies the other instances. That statement inserts all or none:
-	// all when the event before the first is stored (or the first is the
-	// journal's first), none otherwise. The primary key refuses a
-	// sequence number taken by another instance, and an instance whose
-	// append is in flight makes the other wait on the key and then fail
-	// (or go on, if it rolled back); so the stored events always run
-	// 1, 2, … without a gap.
-	batch := &pgx.Batch{}
-	if held == nil {
-		batch.Queue(j.lockSQL, j.key)
-	}
+	// One statement, so one round trip and one transaction: it takes
+	// the advisory lock that serialises appends (unless this journal
+	// holds it already), inserts every event and notifies the other
+	// instances — all of it or, on any error, nothing. It inserts when
+	// the event before the first is stored (or the first is the
+	// journal's first). The primary key refuses a sequence number taken
+	// by another instance, and an instance whose append is in flight
+	// makes the other wait on the key and then fail (or go on, if it
+	// rolled back); so the stored events always run 1, 2, … without a
+	// gap, whether or not the appends meet at the lock.
+	payload := j.token + strconv.FormatInt(seqs[len(seqs)-1], 10)
 	var n int64
-	batch.Queue(j.appendSQL, seqs, lines, seqs[0]-1, j.table, j.token+strconv.FormatInt(seqs[len(seqs)-1], 10)).QueryRow(func(row pgx.Row) error {
-		return row.Scan(&n)
-	})
 	var err error
 	if held != nil {
-		err = held.SendBatch(ctx, batch).Close()
+		err = held.QueryRow(ctx, j.heldSQL, seqs, lines, seqs[0]-1, j.table, payload).Scan(&n)
 	} else {
-		err = j.pool.SendBatch(ctx, batch).Close()
+		err = j.pool.QueryRow(ctx, j.appendSQL, seqs, lines, seqs[0]-1, j.table, payload, j.key).Scan(&n)
 	}
 	if err != nil {
 		var pe *pgconn.PgError
