@@ -83,24 +83,19 @@ func Migration(table string) string {
 // the lines, $3 the sequence number before the first ($3 = 0: the
 // journal's first event), $4 the notification channel, $5 its payload
 // and, with lock, $6 the advisory lock that serialises appends. It
-// returns how many events it inserted: all or none, as the condition
-// does not depend on the row. The lock is taken before the first row
-// passes the condition, so before anything is inserted; the
-// notification goes out only with a commit that inserted.
+// inserts all the events or none, as the condition on the predecessor
+// does not depend on the row; the lock is taken, and the notification
+// queued, as the first row passes, before anything is inserted.
+// PostgreSQL sends the notification when the transaction commits, once
+// however many rows queued it.
 func appendSQL(table string, lock bool) string {
-	cond := "$3::bigint = 0 OR EXISTS (SELECT 1 FROM %[1]s WHERE seq = $3::bigint)"
-	with := ""
+	cond := fmt.Sprintf("($3::bigint = 0 OR EXISTS (SELECT 1 FROM %s WHERE seq = $3::bigint))", table)
 	if lock {
-		with = "lock AS MATERIALIZED (SELECT pg_advisory_xact_lock($6::bigint)),\n"
-		cond = "EXISTS (SELECT FROM lock) AND (" + cond + ")"
+		cond = "pg_advisory_xact_lock($6::bigint) IS NOT NULL AND " + cond
 	}
-	return fmt.Sprintf(`WITH `+with+`ins AS (
-	INSERT INTO %[1]s (seq, line)
+	return fmt.Sprintf(`INSERT INTO %s (seq, line)
 	SELECT * FROM unnest($1::bigint[], $2::text[])
-	WHERE `+cond+`
-	RETURNING 1
-)
-SELECT n FROM (SELECT count(*) AS n FROM ins) c, LATERAL (SELECT CASE WHEN c.n > 0 THEN pg_notify($4, $5) END) nt`, table)
+	WHERE %s AND pg_notify($4, $5) IS NOT NULL`, table, cond)
 }
 
 // Open creates the journal's table if it is missing and starts listening
@@ -162,12 +157,12 @@ func (j *Journal) Append(ctx context.Context, events []p.Event) error {
 	// rolled back); so the stored events always run 1, 2, … without a
 	// gap, whether or not the appends meet at the lock.
 	payload := j.token + strconv.FormatInt(seqs[len(seqs)-1], 10)
-	var n int64
+	var tag pgconn.CommandTag
 	var err error
 	if held != nil {
-		err = held.QueryRow(ctx, j.heldSQL, seqs, lines, seqs[0]-1, j.table, payload).Scan(&n)
+		tag, err = held.Exec(ctx, j.heldSQL, seqs, lines, seqs[0]-1, j.table, payload)
 	} else {
-		err = j.pool.QueryRow(ctx, j.appendSQL, seqs, lines, seqs[0]-1, j.table, payload, j.key).Scan(&n)
+		tag, err = j.pool.Exec(ctx, j.appendSQL, seqs, lines, seqs[0]-1, j.table, payload, j.key)
 	}
 	if err != nil {
 		var pe *pgconn.PgError
@@ -179,7 +174,7 @@ func (j *Journal) Append(ctx context.Context, events []p.Event) error {
 		j.signal()
 		return p.Internal(err, "appending to the journal")
 	}
-	if n != int64(len(events)) {
+	if n := tag.RowsAffected(); n != int64(len(events)) {
 		return p.Errorf(p.ECONFLICT, "event sequence %d does not continue the journal: its predecessor is not stored", events[0].Seq)
 	}
 	return nil

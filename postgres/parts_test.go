@@ -23,8 +23,9 @@ import (
 //   - old: the former append — advisory lock, max(seq) check, an INSERT
 //     per line, pg_notify, four or more statements in one batch;
 //   - old-lock, old-max, old-notify: the former append without that part;
-//   - append: this journal's append, one statement that takes the lock,
-//     checks the predecessor, inserts every line and notifies;
+//   - append: this journal's append, one INSERT … SELECT FROM unnest
+//     that takes the lock, checks the predecessor, inserts every line
+//     and notifies;
 //   - append-nolock: that statement without the lock (a journal holding
 //     it).
 //
