@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/osallisuus/osallisuus/panel"
 	p "github.com/osallisuus/osallisuus/participation"
 	"github.com/osallisuus/osallisuus/postgres"
 )
@@ -158,4 +159,80 @@ func inParallel(b *testing.B, writers, n int, op func(w int) func() error) {
 	if err := <-errs; err != nil {
 		b.Fatal(err)
 	}
+}
+
+// timedJournal times the appends of the journal it wraps.
+type timedJournal struct {
+	*postgres.Journal
+	spent time.Duration
+	n     int
+}
+
+func (t *timedJournal) Append(ctx context.Context, events []p.Event) error {
+	start := time.Now()
+	err := t.Journal.Append(ctx, events)
+	t.spent += time.Since(start)
+	t.n++
+	return err
+}
+
+// BenchmarkCommitParts: where one writer's commit goes. One instance's
+// store.Submit, one writer, in turn with a plain INSERT of the store's
+// line; the journal is timed inside, so a command's time splits into its
+// append and the store's own part (running the command, hashing, making
+// it visible). Reported in µs per command.
+//
+//	OSALLISUUS_POSTGRES=… go test -run '^$' -bench CommitParts -benchtime 3000x -count 3 .
+func BenchmarkCommitParts(b *testing.B) {
+	ctx := context.Background()
+	name := table(b)
+	pool := newPool(b, "bench-parts-store")
+	j := &timedJournal{Journal: openJournal(b, pool, name)}
+	keys, err := postgres.OpenKeyStore(ctx, pool, &postgres.KeyOptions{Table: name + "_keys"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := p.Open(ctx, &p.Config{Journal: j, Keys: keys, Modules: []p.Module{panel.Module()}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	if _, err := s.Submit(ctx, client, idea(-1)); err != nil {
+		b.Fatal(err)
+	}
+	var line string
+	if err := pool.QueryRow(ctx, "SELECT line FROM "+name+" ORDER BY seq DESC LIMIT 1").Scan(&line); err != nil {
+		b.Fatal(err)
+	}
+	other := table(b)
+	if _, err := pool.Exec(ctx, postgres.Migration(other)); err != nil {
+		b.Fatal(err)
+	}
+	j.spent, j.n = 0, 0
+	var submit, insert time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		if _, err := s.Submit(ctx, client, idea(i)); err != nil {
+			b.Fatal(err)
+		}
+		submit += time.Since(start)
+		start = time.Now()
+		if _, err := pool.Exec(ctx, "INSERT INTO "+other+" (seq, line) VALUES ($1, $2)", i+1, line); err != nil {
+			b.Fatal(err)
+		}
+		insert += time.Since(start)
+	}
+	b.StopTimer()
+	if j.n != b.N {
+		b.Fatalf("%d appends for %d commands", j.n, b.N)
+	}
+	us := func(d time.Duration) float64 { return d.Seconds() * 1e6 / float64(b.N) }
+	b.ReportMetric(us(submit), "submit-µs")
+	b.ReportMetric(us(j.spent), "append-µs")
+	b.ReportMetric(us(submit-j.spent), "store-µs")
+	b.ReportMetric(us(insert), "insert-µs")
+	b.ReportMetric(insert.Seconds()/j.spent.Seconds(), "append/insert")
+	b.ReportMetric(insert.Seconds()/submit.Seconds(), "submit/insert")
+	b.ReportMetric(0, "ns/op")
 }
