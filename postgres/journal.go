@@ -19,15 +19,17 @@ package postgres
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"hash/fnv"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -47,6 +49,14 @@ type Journal struct {
 	pool  *pgxpool.Pool
 	table string
 	key   int64 // the advisory lock that serialises appends
+
+	// The statement of an append, with the advisory lock and without
+	// (on the connection that holds it).
+	appendSQL, heldSQL string
+	// token starts the payload of this journal's notifications, which
+	// its own listener passes over: its store has applied those events.
+	token   string
+	signals atomic.Int64 // how many times Changes was signalled
 
 	lockMu  sync.Mutex
 	locked  *pgxpool.Conn // held by LockAppends
@@ -69,6 +79,25 @@ func Migration(table string) string {
 )`, table)
 }
 
+// appendSQL is the statement of an append: $1 the sequence numbers, $2
+// the lines, $3 the sequence number before the first ($3 = 0: the
+// journal's first event), $4 the notification channel, $5 its payload
+// and, with lock, $6 the advisory lock that serialises appends. It
+// inserts all the events or none, as the condition on the predecessor
+// does not depend on the row; the lock is taken, and the notification
+// queued, as the first row passes, before anything is inserted.
+// PostgreSQL sends the notification when the transaction commits, once
+// however many rows queued it.
+func appendSQL(table string, lock bool) string {
+	cond := fmt.Sprintf("($3::bigint = 0 OR EXISTS (SELECT 1 FROM %s WHERE seq = $3::bigint))", table)
+	if lock {
+		cond = "pg_advisory_xact_lock($6::bigint) IS NOT NULL AND " + cond
+	}
+	return fmt.Sprintf(`INSERT INTO %s (seq, line)
+	SELECT * FROM unnest($1::bigint[], $2::text[])
+	WHERE %s AND pg_notify($4, $5) IS NOT NULL`, table, cond)
+}
+
 // Open creates the journal's table if it is missing and starts listening
 // for the other instances' appends.
 func Open(ctx context.Context, pool *pgxpool.Pool, opts *Options) (*Journal, error) {
@@ -85,6 +114,8 @@ func Open(ctx context.Context, pool *pgxpool.Pool, opts *Options) (*Journal, err
 	h := fnv.New64a()
 	h.Write([]byte("osallisuus journal " + table))
 	j := &Journal{pool: pool, table: table, key: int64(h.Sum64()), changes: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+	j.token = rand.Text() + " "
+	j.appendSQL, j.heldSQL = appendSQL(table, true), appendSQL(table, false)
 	go j.listen()
 	return j, nil
 }
@@ -99,37 +130,52 @@ func (j *Journal) Append(ctx context.Context, events []p.Event) error {
 	if !events[len(events)-1].End {
 		return p.Errorf(p.EINVALID, "the last event of an append must end the command")
 	}
+	for i := range events {
+		if events[i].Seq != events[0].Seq+uint64(i) {
+			return p.Errorf(p.ECONFLICT, "event sequence %d does not continue the append, which ends at %d", events[i].Seq, events[0].Seq+uint64(i)-1)
+		}
+	}
+	seqs := make([]int64, len(events))
+	lines := make([]string, len(events))
+	var buf []byte
+	for i := range events {
+		seqs[i] = int64(events[i].Seq)
+		buf = events[i].AppendJSON(buf[:0])
+		lines[i] = string(buf)
+	}
 	j.lockMu.Lock()
 	held := j.locked
 	j.lockMu.Unlock()
-	// One round trip: the statements of a batch run as one implicit
-	// transaction, which any error rolls back whole. It takes the
-	// advisory lock that serialises appends (unless this store holds it
-	// already), checks that the first event continues the journal — a
-	// division by zero otherwise, the one way plain SQL has to fail a
-	// statement on a condition — inserts every event, and notifies the
-	// other instances.
-	batch := &pgx.Batch{}
-	if held == nil {
-		batch.Queue("SELECT pg_advisory_xact_lock($1)", j.key)
-	}
-	batch.Queue("SELECT 1 / (CASE WHEN coalesce(max(seq), 0) = $1 THEN 1 ELSE 0 END) FROM "+j.table, int64(events[0].Seq)-1)
-	for i := range events {
-		batch.Queue("INSERT INTO "+j.table+" (seq, line) VALUES ($1, $2)", int64(events[i].Seq), string(events[i].AppendJSON(nil)))
-	}
-	batch.Queue("SELECT pg_notify($1, $2)", j.table, strconv.FormatUint(events[len(events)-1].Seq, 10))
+	// One statement, so one round trip and one transaction: it takes
+	// the advisory lock that serialises appends (unless this journal
+	// holds it already), inserts every event and notifies the other
+	// instances — all of it or, on any error, nothing. It inserts when
+	// the event before the first is stored (or the first is the
+	// journal's first). The primary key refuses a sequence number taken
+	// by another instance, and an instance whose append is in flight
+	// makes the other wait on the key and then fail (or go on, if it
+	// rolled back); so the stored events always run 1, 2, … without a
+	// gap, whether or not the appends meet at the lock.
+	payload := j.token + strconv.FormatInt(seqs[len(seqs)-1], 10)
+	var tag pgconn.CommandTag
 	var err error
 	if held != nil {
-		err = held.SendBatch(ctx, batch).Close()
+		tag, err = held.Exec(ctx, j.heldSQL, seqs, lines, seqs[0]-1, j.table, payload)
 	} else {
-		err = j.pool.SendBatch(ctx, batch).Close()
+		tag, err = j.pool.Exec(ctx, j.appendSQL, seqs, lines, seqs[0]-1, j.table, payload, j.key)
 	}
 	if err != nil {
 		var pe *pgconn.PgError
-		if errors.As(err, &pe) && (pe.Code == "23505" || pe.Code == "22012") {
-			return p.Errorf(p.ECONFLICT, "event sequence %d does not continue the journal: another instance appended first", events[0].Seq)
+		if errors.As(err, &pe) && pe.Code == "23505" {
+			return p.Errorf(p.ECONFLICT, "event sequence %d is taken: another instance appended first", events[0].Seq)
 		}
+		// The append may have been stored all the same (the connection
+		// broke after the commit went out): the store is to read back.
+		j.signal()
 		return p.Internal(err, "appending to the journal")
+	}
+	if n := tag.RowsAffected(); n != int64(len(events)) {
+		return p.Errorf(p.ECONFLICT, "event sequence %d does not continue the journal: its predecessor is not stored", events[0].Seq)
 	}
 	return nil
 }
@@ -223,10 +269,14 @@ func (j *Journal) Read(ctx context.Context, from uint64, fn func(p.Event) error)
 }
 
 // Changes implements participation.Notifier: it signals when another
-// instance appended, and after every reconnection of the listener.
+// instance appended, after every reconnection of the listener, and after
+// an append of this journal whose outcome is unknown; not after this
+// journal's own appends, which its store has applied. A journal serves
+// one store.
 func (j *Journal) Changes() <-chan struct{} { return j.changes }
 
 func (j *Journal) signal() {
+	j.signals.Add(1)
 	select {
 	case j.changes <- struct{}{}:
 	default:
@@ -249,8 +299,9 @@ func (j *Journal) listen() {
 				backoff = 50 * time.Millisecond
 				j.signal()
 				for err == nil {
-					_, err = conn.Conn().WaitForNotification(ctx)
-					if err == nil {
+					var n *pgconn.Notification
+					n, err = conn.Conn().WaitForNotification(ctx)
+					if err == nil && !strings.HasPrefix(n.Payload, j.token) {
 						j.signal()
 					}
 				}

@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -296,69 +295,6 @@ func TestTwoProcesses(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, uint64(len(ours)+len(theirs)), head.Seq)
 	t.Logf("two processes: %d + %d commands, one chain of %d events", len(ours), len(theirs), head.Seq)
-}
-
-// BenchmarkCommit: one-event commands per second on the local PostgreSQL,
-// from 1 and 8 writers of one instance, beside the baseline of a plain
-// INSERT of the same line in autocommit from as many connections.
-//
-//	OSALLISUUS_POSTGRES=… go test -run '^$' -bench Commit -benchtime 2000x -count 3 .
-func BenchmarkCommit(b *testing.B) {
-	for _, writers := range []int{1, 8} {
-		b.Run(fmt.Sprintf("osallisuus/writers=%d", writers), func(b *testing.B) {
-			s := instance(b, table(b), "bench")
-			ctx := context.Background()
-			if _, err := s.Submit(ctx, client, idea(-1)); err != nil { // the client's key
-				b.Fatal(err)
-			}
-			parallel(b, writers, func(i int) error {
-				_, err := s.Submit(ctx, client, idea(i))
-				return err
-			})
-		})
-		b.Run(fmt.Sprintf("plain-insert/writers=%d", writers), func(b *testing.B) {
-			name := table(b)
-			pool := newPool(b, "bench-insert")
-			ctx := context.Background()
-			if _, err := pool.Exec(ctx, postgres.Migration(name)); err != nil {
-				b.Fatal(err)
-			}
-			line := strings.Repeat("x", 900)
-			var seq atomic.Int64
-			parallel(b, writers, func(i int) error {
-				_, err := pool.Exec(ctx, "INSERT INTO "+name+" (seq, line) VALUES ($1, $2)", seq.Add(1), line)
-				return err
-			})
-		})
-	}
-}
-
-// parallel runs b.N operations over writers goroutines and reports
-// commits/s.
-func parallel(b *testing.B, writers int, op func(i int) error) {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	errs := make(chan error, writers)
-	b.ResetTimer()
-	for w := 0; w < writers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1)) - 1; i < b.N; i = int(next.Add(1)) - 1 {
-				if err := op(i); err != nil {
-					errs <- err
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	b.StopTimer()
-	close(errs)
-	if err := <-errs; err != nil {
-		b.Fatal(err)
-	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "commits/s")
 }
 
 // TestKeyStore: the first key stored for a subject wins and every store
