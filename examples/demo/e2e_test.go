@@ -791,7 +791,7 @@ func serveBaseline(t *testing.T) string {
 	out := filepath.Join(dir, "empty.wasm")
 	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-gcflags=all=-l", "-o", out, ".")
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "GOWORK=off", "GOFLAGS=")
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "GOWASM=satconv,signext", "GOWORK=off", "GOFLAGS=")
 	b, err := cmd.CombinedOutput()
 	require.NoError(t, err, "%s", b)
 	mod := module(t) // for its wasm_exec.js
