@@ -43,6 +43,22 @@ func (s *Store) anonymous(r *request) bool {
 	return s.policy.Anonymous(r.action) || r.actor.Role == RoleAnonymous || r.actor.Role == RoleDevice
 }
 
+// splitHeld releases what an hour that is over holds — a failure is
+// retried before the next command — and parts a group into its named
+// commands and the anonymous ones to hold (PRIV-1). Call with s.mu held
+// and an inbox.
+func (s *Store) splitHeld(group []*request) (named, anon []*request) {
+	_ = s.release(context.Background())
+	for _, q := range group {
+		if s.isHeld(q) {
+			anon = append(anon, q)
+		} else {
+			named = append(named, q)
+		}
+	}
+	return named, anon
+}
+
 // member is a command of a group that ran and emitted events.
 type member struct {
 	r      *request

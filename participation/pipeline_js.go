@@ -37,17 +37,7 @@ func (s *Store) execGroup(ctx context.Context, actor Actor, action Action, fn fu
 		return r.err
 	}
 	if s.inbox != nil {
-		// Anonymous commands of an hour that is over go first: a failure
-		// is retried before the next command.
-		_ = s.release(context.Background())
-		var named, anon []*request
-		for _, q := range group {
-			if s.isHeld(q) {
-				anon = append(anon, q)
-			} else {
-				named = append(named, q)
-			}
-		}
+		named, anon := s.splitHeld(group)
 		if len(anon) > 0 {
 			s.holdGroup(anon)
 		}
