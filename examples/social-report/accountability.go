@@ -40,13 +40,37 @@ type step struct {
 	run func(ctx context.Context, s *p.Store, c p.ID) error
 }
 
+// stage is a step of the loop after receipt: one proposal in stop stops
+// short of it, and it comes lo to hi days after the step before.
+type stage struct {
+	stop, lo, hi int
+	run          func(ctx context.Context, s *p.Store, c p.ID, d p.Decision) error
+}
+
+var stages = []stage{
+	{20, 1, 4, func(ctx context.Context, s *p.Store, c p.ID, _ p.Decision) error {
+		_, err := s.Acknowledge(ctx, worker, c, "Kiitos ehdotuksesta, se käsitellään tiimissä.")
+		return err
+	}},
+	{6, 2, 10, func(ctx context.Context, s *p.Store, c p.ID, _ p.Decision) error {
+		_, err := s.Consider(ctx, worker, c, "")
+		return err
+	}},
+	{8, 5, 20, func(ctx context.Context, s *p.Store, c p.ID, d p.Decision) error {
+		_, err := s.Decide(ctx, manager, c, d, "Päätös perustuu tiimin arvioon ja resursseihin.")
+		return err
+	}},
+	{7, 2, 15, func(ctx context.Context, s *p.Store, c p.ID, _ p.Decision) error {
+		_, err := s.ReportBack(ctx, manager, c, "Kerromme, mitä ehdotuksesta seurasi.")
+		return err
+	}},
+}
+
 // writeProposals has clients make proposals in the services over the
 // two months, a sixth as many as feedback items, and takes them through
-// the loop: most are acknowledged within days, many considered and
-// decided, and some reported back — each step only when its time has
-// come by the end of the month.
+// the loop's stages — each step only when its time has come by the end
+// of the month.
 func writeProposals(ctx context.Context, s *p.Store, clock *p.ManualClock, r *rand.Rand, from, end time.Time) error {
-	days := func(lo, hi int) time.Duration { return time.Duration(lo*24+r.IntN((hi-lo)*24+1)) * time.Hour }
 	var steps []step
 	var ids []p.ID
 	n := 0
@@ -65,39 +89,14 @@ func writeProposals(ctx context.Context, s *p.Store, clock *p.ManualClock, r *ra
 				}
 				return err
 			}})
-			if r.IntN(20) == 0 {
-				continue // not yet acknowledged
-			}
-			at = at.Add(days(1, 4))
-			steps = append(steps, step{at: at, id: id, run: func(ctx context.Context, s *p.Store, c p.ID) error {
-				_, err := s.Acknowledge(ctx, worker, c, "Kiitos ehdotuksesta, se käsitellään tiimissä.")
-				return err
-			}})
-			if r.IntN(6) == 0 {
-				continue
-			}
-			at = at.Add(days(2, 10))
-			steps = append(steps, step{at: at, id: id, run: func(ctx context.Context, s *p.Store, c p.ID) error {
-				_, err := s.Consider(ctx, worker, c, "")
-				return err
-			}})
-			if r.IntN(8) == 0 {
-				continue
-			}
 			d := p.Decisions[r.IntN(len(p.Decisions))]
-			at = at.Add(days(5, 20))
-			steps = append(steps, step{at: at, id: id, run: func(ctx context.Context, s *p.Store, c p.ID) error {
-				_, err := s.Decide(ctx, manager, c, d, "Päätös perustuu tiimin arvioon ja resursseihin.")
-				return err
-			}})
-			if r.IntN(7) == 0 {
-				continue
+			for _, st := range stages {
+				if r.IntN(st.stop) == 0 {
+					break
+				}
+				at = at.Add(time.Duration(st.lo*24+r.IntN((st.hi-st.lo)*24+1)) * time.Hour)
+				steps = append(steps, step{at: at, id: id, run: func(ctx context.Context, s *p.Store, c p.ID) error { return st.run(ctx, s, c, d) }})
 			}
-			at = at.Add(days(2, 15))
-			steps = append(steps, step{at: at, id: id, run: func(ctx context.Context, s *p.Store, c p.ID) error {
-				_, err := s.ReportBack(ctx, manager, c, "Kerromme, mitä ehdotuksesta seurasi.")
-				return err
-			}})
 		}
 	}
 	ids = make([]p.ID, n)
