@@ -154,7 +154,7 @@ func TestPipelineExportMatchesHead(t *testing.T) {
 					continue
 				}
 				var out struct {
-					Head    p.Head         `json:"head"`
+					Head    p.Head                     `json:"head"`
 					Modules map[string]json.RawMessage `json:"modules"`
 				}
 				if err := json.Unmarshal(b.Bytes(), &out); err != nil {
