@@ -8,8 +8,10 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -192,4 +194,73 @@ func TestPipelineExportMatchesHead(t *testing.T) {
 	require.NoError(t, err)
 	defer s2.Close()
 	assert.Equal(t, export(t, s2), export(t, s), "the state readers see is what the journal replays to")
+}
+
+// TestPipelineReleaseAfterGroupsInFlight: the end of an hour releases the
+// anonymous commands held for it while a named group's append is in
+// flight. The release is journalled after that group, both are answered,
+// and the journal replays to what readers see (PRIV-1: the anonymous
+// command still follows every named command of its hour).
+func TestPipelineReleaseAfterGroupsInFlight(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "journal.jsonl")
+	fj, err := p.OpenFile(path, nil)
+	require.NoError(t, err)
+	j := &gatedFile{FileJournal: fj, entered: make(chan int, 16)}
+	clock := p.NewManualClock(time.Date(2026, 3, 2, 10, 7, 12, 0, time.UTC))
+	modules := func() []p.Module { return []p.Module{feedback.Module(&feedback.Config{ThemeThreshold: -1})} }
+	keys := p.NewMemoryKeyStore()
+	s, err := p.Open(ctx, &p.Config{Journal: j, Keys: keys, Clock: clock, Rand: &rng{x: 7}, Modules: modules()})
+	require.NoError(t, err)
+	fb := feedback.New(s)
+
+	res, err := fb.Submit(ctx, p.Anonymous, feedback.Submission{Channel: feedback.EForm, Service: "palvelu", Text: "Palautetta"})
+	require.NoError(t, err)
+	require.Equal(t, 1, s.Held())
+	c, err := s.Submit(ctx, client, input("ennen"))
+	require.NoError(t, err)
+	_ = c
+
+	// A named group's append is held at the door when the hour ends.
+	gate := j.holdNext()
+	named := make(chan error, 1)
+	go func() { _, err := s.Submit(ctx, client, input("lennossa")); named <- err }()
+	require.Equal(t, 1, <-j.entered)
+	clock.Set(clock.Now().Truncate(time.Hour).Add(time.Hour))
+	released := make(chan error, 1)
+	go func() { released <- s.Release(ctx) }()
+	// Release has the write lock while the named group's append is held.
+	waitFor(t, func() bool { return p.WriteLocked(s) })
+	j.release(gate)
+	require.NoError(t, <-named)
+	require.NoError(t, <-released)
+	require.Equal(t, 0, s.Held())
+	assert.Empty(t, j.entered, "the release went to the journal only after the append in flight returned")
+
+	t.Run("PRIV-1_the_release_follows_the_named_group_in_flight", func(t *testing.T) {
+		namedAt, itemAt := uint64(0), itemSeq(t, path, res.Item)
+		for _, e := range journalLines(t, j) {
+			if e.Type == "contribution.submitted" {
+				namedAt = e.Seq
+			}
+		}
+		assert.Greater(t, itemAt, namedAt, "the anonymous command follows the named command in flight")
+		h, err := s.Verify(ctx)
+		require.NoError(t, err)
+		seq, _ := s.Head()
+		assert.Equal(t, h.Seq, seq, "readers see the whole journal")
+	})
+	before := export(t, s)
+	require.NoError(t, s.Close())
+	s2, err := p.Open(ctx, &p.Config{Journal: mustOpenFile(t, path), Keys: keys, Clock: clock, Modules: modules()})
+	require.NoError(t, err)
+	defer s2.Close()
+	assert.Equal(t, before, export(t, s2), "the journal replays to what readers saw")
+}
+
+func mustOpenFile(t *testing.T, path string) *p.FileJournal {
+	t.Helper()
+	j, err := p.OpenFile(path, nil)
+	require.NoError(t, err)
+	return j
 }
