@@ -264,3 +264,45 @@ func mustOpenFile(t *testing.T, path string) *p.FileJournal {
 	require.NoError(t, err)
 	return j
 }
+
+// syncFailsOnce is a memory journal whose next Sync fails, as a disk
+// that took the write but not the flush.
+type syncFailsOnce struct {
+	*p.MemoryJournal
+	fail bool
+}
+
+func (j *syncFailsOnce) Sync() error {
+	if j.fail {
+		j.fail = false
+		return errors.New("sync failed")
+	}
+	return nil
+}
+
+// TestErasureNotDurableHalts: an erasure whose sync fails is answered
+// with an error that says the key is kept and the store takes no more
+// changes — and so it is: the next command is refused, the key still
+// opens, and readers never see the erasure in this store.
+func TestErasureNotDurableHalts(t *testing.T) {
+	ctx := context.Background()
+	j := &syncFailsOnce{MemoryJournal: p.NewMemoryJournal()}
+	s, err := p.Open(ctx, &p.Config{Journal: j, Keys: p.NewMemoryKeyStore(), Clock: p.NewManualClock(t0), Rand: &rng{x: 5}, Modules: []p.Module{personModule(), tallyModule()}})
+	require.NoError(t, err)
+	defer s.Close()
+	ids := p.NewIDGen(&rng{x: 77})
+	id, err := ids.New(t0)
+	require.NoError(t, err)
+	require.NoError(t, sealPerson(ctx, s, id, "Maija", nil))
+	head, _ := s.Head()
+	j.fail = true
+	err = s.EraseSubject(ctx, admin, id, "pyyntö")
+	require.Equal(t, p.EUNAVAILABLE, p.ErrorCode(err), "%v", err)
+
+	err = addTally(ctx, s)
+	assert.Equal(t, p.EUNAVAILABLE, p.ErrorCode(err), "the store took a change after an erasure it could not make durable: %v", err)
+	after, _ := s.Head()
+	assert.Equal(t, head, after, "readers see nothing after the erasure that failed")
+	_, err = s.Vault().Open(sealedNameOf(t, s, id))
+	assert.NoError(t, err, "the key is kept")
+}
