@@ -33,3 +33,12 @@ func InFlight(s *Store) int {
 	}
 	return n
 }
+
+// WriteLocked says whether someone holds the store's write lock.
+func WriteLocked(s *Store) bool {
+	if s.mu.TryLock() {
+		s.mu.Unlock()
+		return false
+	}
+	return true
+}

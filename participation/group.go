@@ -162,7 +162,7 @@ func (s *Store) tryGroup(group []*request) (ran []member, all []Event, err error
 		// whose key is gone without a recorded erasure.
 		if sj, ok := s.journal.(Syncer); ok {
 			if serr := sj.Sync(); serr != nil {
-				err = erasureNotDurable(serr)
+				err = s.erasureNotDurable(serr)
 			}
 		}
 	}

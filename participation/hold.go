@@ -402,6 +402,9 @@ func (s *Store) release(ctx context.Context) error {
 	}
 	// The release is journalled after every group in flight.
 	s.settle()
+	if err := s.haltedErr(); err != nil {
+		return err
+	}
 	var keys, dropped []ID
 	var err error
 	for attempt := 0; ; attempt++ {

@@ -36,6 +36,12 @@ func (s *Store) execGroup(ctx context.Context, actor Actor, action Action, fn fu
 		}
 		return r.err
 	}
+	if err := s.haltedErr(); err != nil {
+		for _, q := range group {
+			q.err = err
+		}
+		return r.err
+	}
 	if s.inbox != nil {
 		named, anon := s.splitHeld(group)
 		if len(anon) > 0 {

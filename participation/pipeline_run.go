@@ -97,6 +97,12 @@ func (s *Store) lead() (appender bool) {
 		return false
 	}
 	s.recoverPipe()
+	if err := s.haltedErr(); err != nil {
+		for _, q := range group {
+			s.answer(q, err)
+		}
+		return false
+	}
 	if s.inbox != nil {
 		named, anon := s.splitHeld(group)
 		if len(anon) > 0 {
@@ -252,7 +258,7 @@ func (s *Store) appendLoop(own *request) {
 			// storage, whatever the sync policy.
 			if sj, ok := s.journal.(Syncer); ok {
 				if serr := sj.Sync(); serr != nil {
-					err = erasureNotDurable(serr)
+					err = s.erasureNotDurable(serr)
 				}
 			}
 		}

@@ -132,6 +132,9 @@ type Store struct {
 	seq    uint64     // the write side's head, ahead of readers' while groups are in flight
 	head   Hash
 	closed bool
+	// halted: an erasure could not be made durable; the store takes no
+	// more changes (see erasureNotDurable).
+	halted atomic.Pointer[Error]
 
 	pipeState
 
@@ -529,8 +532,19 @@ func (s *Store) Exec(ctx context.Context, actor Actor, action Action, fn func(tx
 
 // erasureNotDurable is the answer to an erasure whose journal could not
 // make it durable before its key would be destroyed.
-func erasureNotDurable(err error) error {
-	return Unavailable(err, "the erasure could not be made durable, so the key is kept and the store takes no more changes; the erasure is carried out when the store next opens if the journal wrote it on closing, and otherwise must be asked for again")
+func (s *Store) erasureNotDurable(err error) error {
+	e := Unavailable(err, "the erasure could not be made durable, so the key is kept and the store takes no more changes; the erasure is carried out when the store next opens if the journal wrote it on closing, and otherwise must be asked for again")
+	s.halted.CompareAndSwap(nil, e)
+	return e
+}
+
+// haltedErr is the answer to every command once an erasure could not be
+// made durable.
+func (s *Store) haltedErr() error {
+	if e := s.halted.Load(); e != nil {
+		return Unavailable(e, "the store takes no more changes since an erasure could not be made durable; close it and open it again")
+	}
+	return nil
 }
 
 // Syncer is implemented by journals that may acknowledge an append before
