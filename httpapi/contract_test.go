@@ -407,3 +407,62 @@ func newHistory(t *testing.T) p.History {
 	require.NoError(t, err)
 	return merkle.New(signer)
 }
+
+// TestContractListsRequestEnums reads every method's argument type from
+// the method table: a field of one of the library's enumerated types is
+// described in /openapi.json with every value it may take, and the zero
+// that leaves it to its default; a request with another value is refused
+// by the document and, as a client error, by the service.
+func TestContractListsRequestEnums(t *testing.T) {
+	s := start(t, options{})
+	doc := s.rawDocument()
+	enums := api.Enums()
+	checked := 0
+	for _, m := range api.Describe() {
+		if m.Input == nil || m.Input.Kind() != reflect.Struct {
+			continue
+		}
+		body := doc["paths"].(map[string]any)["/api/"+m.Name].(map[string]any)["post"].(map[string]any)["requestBody"].(map[string]any)
+		props, _ := body["content"].(map[string]any)["application/json"].(map[string]any)["schema"].(map[string]any)["properties"].(map[string]any)
+		for i := range m.Input.NumField() {
+			f := m.Input.Field(i)
+			vals, ok := enums[f.Type]
+			if !ok || !f.IsExported() {
+				continue
+			}
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "" {
+				name = strings.ToLower(f.Name[:1]) + f.Name[1:]
+			}
+			prop, ok := props[name].(map[string]any)
+			if !assert.True(t, ok, "%s: the request describes %s", m.Name, name) {
+				continue
+			}
+			got, _ := json.Marshal(prop["enum"])
+			want, _ := json.Marshal(append([]any{reflect.Zero(f.Type).Interface()}, vals...))
+			assert.JSONEq(t, string(want), string(got), "%s.%s lists every value of %s", m.Name, name, f.Type)
+			checked++
+		}
+	}
+	assert.Greater(t, checked, 5, "methods take enumerated arguments")
+
+	// A value outside the list: the document refuses it, and so does the
+	// service, as a client error.
+	for _, to := range []string{"acknowledged", "pondered"} {
+		body := []byte(`{"id":"0190e000-0000-7000-8000-000000000001","to":"` + to + `"}`)
+		req, err := http.NewRequest(http.MethodPost, s.srv.URL+"/api/loop.advance", bytes.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/json")
+		route, params, err := s.router.FindRoute(req)
+		require.NoError(t, err)
+		opts := &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}
+		verr := openapi3filter.ValidateRequest(context.Background(), &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: opts})
+		if to == "pondered" {
+			assert.Error(t, verr, "the document refuses a state that is not one")
+		} else {
+			assert.NoError(t, verr, "the document takes a state that is one")
+		}
+	}
+	a := s.call("coordinator", "loop.advance", map[string]any{"id": "0190e000-0000-7000-8000-000000000001", "to": "pondered"})
+	assert.Equal(t, 4, a.Status/100)
+}

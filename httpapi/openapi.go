@@ -31,7 +31,7 @@ func Document() ([]byte, error) {
 			"summary":     summaries[m.Access] + ": " + m.Name,
 			"tags":        []string{strings.SplitN(m.Name, ".", 2)[0]},
 			// No body, or null, means no argument, as in the page.
-			"requestBody": obj{"required": false, "content": obj{"application/json": obj{"schema": orNull(schemaOf(m.Input, 0))}}},
+			"requestBody": obj{"required": false, "content": obj{"application/json": obj{"schema": orNull(requestOf(m.Input))}}},
 			"responses":   responses(obj{"description": "the method's answer", "content": obj{"application/json": obj{"schema": answers.of(m.Output, m.Name)}}}),
 			"x-access":    string(m.Access),
 		}
@@ -103,10 +103,25 @@ var (
 	idType        = reflect.TypeFor[p.ID]()
 )
 
+// requestOf is the JSON Schema of a request read into t: as schemaOf,
+// and a field of one of the library's enumerated types lists its values,
+// with the zero value, which leaves an optional field to its default (the
+// library refuses a zero where a value is needed, saying which).
+func requestOf(t reflect.Type) obj { return reading{enums: api.Enums()}.schema(t, 0) }
+
 // schemaOf is the JSON Schema of what encoding/json reads into t.
-func schemaOf(t reflect.Type, depth int) obj {
+func schemaOf(t reflect.Type, depth int) obj { return reading{}.schema(t, depth) }
+
+// reading makes the schemas of what encoding/json reads; with enums, of
+// a request.
+type reading struct{ enums map[reflect.Type][]any }
+
+func (r reading) schema(t reflect.Type, depth int) obj {
 	if depth > 12 {
 		return obj{}
+	}
+	if vals, ok := r.enums[t]; ok {
+		return obj{"type": jsonType(t), "enum": append([]any{reflect.Zero(t).Interface()}, vals...)}
 	}
 	switch {
 	case t == idType:
@@ -120,7 +135,7 @@ func schemaOf(t reflect.Type, depth int) obj {
 	}
 	switch t.Kind() {
 	case reflect.Pointer:
-		s := schemaOf(t.Elem(), depth+1)
+		s := r.schema(t.Elem(), depth+1)
 		return orNull(s)
 	case reflect.String:
 		return obj{"type": "string"}
@@ -135,14 +150,14 @@ func schemaOf(t reflect.Type, depth int) obj {
 		if t.Elem().Kind() == reflect.Uint8 { // encoding/json writes bytes in base64
 			return orNull(obj{"type": "string", "contentEncoding": "base64"})
 		}
-		return orNull(obj{"type": "array", "items": schemaOf(t.Elem(), depth+1)})
+		return orNull(obj{"type": "array", "items": r.schema(t.Elem(), depth+1)})
 	case reflect.Array:
-		return orNull(obj{"type": "array", "items": schemaOf(t.Elem(), depth+1)})
+		return orNull(obj{"type": "array", "items": r.schema(t.Elem(), depth+1)})
 	case reflect.Map:
-		return orNull(obj{"type": "object", "additionalProperties": schemaOf(t.Elem(), depth+1)})
+		return orNull(obj{"type": "object", "additionalProperties": r.schema(t.Elem(), depth+1)})
 	case reflect.Struct:
 		props := obj{}
-		fields(t, props, depth)
+		r.fields(t, props, depth)
 		return obj{"type": "object", "properties": props, "additionalProperties": false}
 	}
 	return obj{}
@@ -159,7 +174,7 @@ func orNull(s obj) obj {
 
 // fields adds t's exported fields to props as encoding/json reads them,
 // flattening embedded structs.
-func fields(t reflect.Type, props obj, depth int) {
+func (r reading) fields(t reflect.Type, props obj, depth int) {
 	for i := range t.NumField() {
 		f := t.Field(i)
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
@@ -172,14 +187,14 @@ func fields(t reflect.Type, props obj, depth int) {
 				ft = ft.Elem()
 			}
 			if ft.Kind() == reflect.Struct && !ft.Implements(textMarshaler) && ft != timeType {
-				fields(ft, props, depth+1)
+				r.fields(ft, props, depth+1)
 				continue
 			}
 		}
 		if name == "" {
 			name = camel(f.Name)
 		}
-		props[name] = schemaOf(f.Type, depth+1)
+		props[name] = r.schema(f.Type, depth+1)
 	}
 }
 
@@ -204,7 +219,7 @@ func camel(s string) string {
 // answers are described as the methods' are, by g.
 func routes(g *answers) map[string]obj {
 	jsonBody := func(t reflect.Type) obj {
-		return obj{"required": true, "content": obj{"application/json": obj{"schema": schemaOf(t, 0)}}}
+		return obj{"required": true, "content": obj{"application/json": obj{"schema": requestOf(t)}}}
 	}
 	answer := func(what string, t reflect.Type) obj {
 		return responses(obj{"description": what, "content": obj{"application/json": obj{"schema": g.of(t, what)}}})
