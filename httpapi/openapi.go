@@ -31,7 +31,7 @@ func Document() ([]byte, error) {
 			"summary":     summaries[m.Access] + ": " + m.Name,
 			"tags":        []string{strings.SplitN(m.Name, ".", 2)[0]},
 			// No body, or null, means no argument, as in the page.
-			"requestBody": obj{"required": false, "content": obj{"application/json": obj{"schema": orNull(requestOf(m.Input))}}},
+			"requestBody": obj{"required": false, "content": obj{"application/json": obj{"schema": orNull(answers.request(m.Input))}}},
 			"responses":   responses(obj{"description": "the method's answer", "content": obj{"application/json": obj{"schema": answers.of(m.Output, m.Name)}}}),
 			"x-access":    string(m.Access),
 		}
@@ -103,11 +103,11 @@ var (
 	idType        = reflect.TypeFor[p.ID]()
 )
 
-// requestOf is the JSON Schema of a request read into t: as schemaOf,
-// and a field of one of the library's enumerated types lists its values,
-// with the zero value, which leaves an optional field to its default (the
+// request is the JSON Schema of a request read into t: as schemaOf, and
+// a field of one of the library's enumerated types lists its values, with
+// the zero value, which leaves an optional field to its default (the
 // library refuses a zero where a value is needed, saying which).
-func requestOf(t reflect.Type) obj { return reading{enums: api.Enums()}.schema(t, 0) }
+func (g *answers) request(t reflect.Type) obj { return reading{enums: g.enums}.schema(t, 0) }
 
 // schemaOf is the JSON Schema of what encoding/json reads into t.
 func schemaOf(t reflect.Type, depth int) obj { return reading{}.schema(t, depth) }
@@ -219,7 +219,7 @@ func camel(s string) string {
 // answers are described as the methods' are, by g.
 func routes(g *answers) map[string]obj {
 	jsonBody := func(t reflect.Type) obj {
-		return obj{"required": true, "content": obj{"application/json": obj{"schema": requestOf(t)}}}
+		return obj{"required": true, "content": obj{"application/json": obj{"schema": g.request(t)}}}
 	}
 	answer := func(what string, t reflect.Type) obj {
 		return responses(obj{"description": what, "content": obj{"application/json": obj{"schema": g.of(t, what)}}})

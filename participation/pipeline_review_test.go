@@ -285,24 +285,26 @@ func (j *syncFailsOnce) Sync() error {
 // changes — and so it is: the next command is refused, the key still
 // opens, and readers never see the erasure in this store.
 func TestErasureNotDurableHalts(t *testing.T) {
-	ctx := context.Background()
-	j := &syncFailsOnce{MemoryJournal: p.NewMemoryJournal()}
-	s, err := p.Open(ctx, &p.Config{Journal: j, Keys: p.NewMemoryKeyStore(), Clock: p.NewManualClock(t0), Rand: &rng{x: 5}, Modules: []p.Module{personModule(), tallyModule()}})
-	require.NoError(t, err)
-	defer s.Close()
-	ids := p.NewIDGen(&rng{x: 77})
-	id, err := ids.New(t0)
-	require.NoError(t, err)
-	require.NoError(t, sealPerson(ctx, s, id, "Maija", nil))
-	head, _ := s.Head()
-	j.fail = true
-	err = s.EraseSubject(ctx, admin, id, "pyyntö")
-	require.Equal(t, p.EUNAVAILABLE, p.ErrorCode(err), "%v", err)
+	t.Run("PRIV-2_an_erasure_that_cannot_be_made_durable_keeps_the_key_and_halts_the_store", func(t *testing.T) {
+		ctx := context.Background()
+		j := &syncFailsOnce{MemoryJournal: p.NewMemoryJournal()}
+		s, err := p.Open(ctx, &p.Config{Journal: j, Keys: p.NewMemoryKeyStore(), Clock: p.NewManualClock(t0), Rand: &rng{x: 5}, Modules: []p.Module{personModule(), tallyModule()}})
+		require.NoError(t, err)
+		defer s.Close()
+		ids := p.NewIDGen(&rng{x: 77})
+		id, err := ids.New(t0)
+		require.NoError(t, err)
+		require.NoError(t, sealPerson(ctx, s, id, "Maija", nil))
+		head, _ := s.Head()
+		j.fail = true
+		err = s.EraseSubject(ctx, admin, id, "pyyntö")
+		require.Equal(t, p.EUNAVAILABLE, p.ErrorCode(err), "%v", err)
 
-	err = addTally(ctx, s)
-	assert.Equal(t, p.EUNAVAILABLE, p.ErrorCode(err), "the store took a change after an erasure it could not make durable: %v", err)
-	after, _ := s.Head()
-	assert.Equal(t, head, after, "readers see nothing after the erasure that failed")
-	_, err = s.Vault().Open(sealedNameOf(t, s, id))
-	assert.NoError(t, err, "the key is kept")
+		err = addTally(ctx, s)
+		assert.Equal(t, p.EUNAVAILABLE, p.ErrorCode(err), "the store took a change after an erasure it could not make durable: %v", err)
+		after, _ := s.Head()
+		assert.Equal(t, head, after, "readers see nothing after the erasure that failed")
+		_, err = s.Vault().Open(sealedNameOf(t, s, id))
+		assert.NoError(t, err, "the key is kept")
+	})
 }
