@@ -67,7 +67,7 @@ func BenchmarkCommitFileSyncInterval(b *testing.B) {
 // table with the same indexes, one transaction per insert: the floor the
 // kernel's overhead is measured against.
 func BenchmarkRawMemdbInsert(b *testing.B) {
-	db, err := memdb.NewMemDB(&memdb.DBSchema{Tables: map[string]*memdb.TableSchema{TableContributions: contributionsTable()}})
+	db, err := memdb.NewMemDB(&memdb.DBSchema{Tables: map[string]*memdb.TableSchema{TableContributions: memdbContributionsTable()}})
 	if err != nil {
 		b.Fatal(err)
 	}

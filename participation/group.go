@@ -199,7 +199,7 @@ func (s *Store) erases(ran []member) bool {
 // for the group's append. pending is what earlier commands of the group
 // staged.
 func (s *Store) runOne(r *request, pending []staged) (tx *Tx, evs []Event, err error) {
-	txn := s.db.Txn(true)
+	txn := writeTxn(s.db)
 	defer txn.Abort()
 	tx = &Tx{txn: txn, s: s, now: s.clock.Now().UTC().Round(0), actor: r.actor, action: r.action, pending: pending, anon: s.anonymous(r)}
 	if err := r.run(tx); err != nil {

@@ -317,7 +317,7 @@ func (s *Store) holdGroup(group []*request) {
 // runHeld runs an anonymous command against the write side without
 // changing it and returns its events to hold (nil when it emitted none).
 func (s *Store) runHeld(r *request, pending []staged) (*held, error) {
-	txn := s.db.Txn(true)
+	txn := writeTxn(s.db)
 	defer txn.Abort()
 	now := s.clock.Now().UTC().Round(0)
 	tx := &Tx{txn: txn, s: s, now: now, actor: r.actor, action: r.action, pending: pending, anon: true, keep: true, held: s.heldIndex}
@@ -562,7 +562,7 @@ func (s *Store) decodeHeld(h *held) error {
 // applyHeld applies a held command's events to the write side, as the
 // next command of the journal.
 func (s *Store) applyHeld(h *held) (*Tx, []Event, error) {
-	txn := s.db.Txn(true)
+	txn := writeTxn(s.db)
 	defer txn.Abort()
 	tx := &Tx{txn: txn, s: s, replaying: true}
 	if err := s.decodeHeld(h); err != nil {
@@ -590,7 +590,7 @@ func (s *Store) applyHeld(h *held) (*Tx, []Event, error) {
 // applyRelease applies the release event to the write side, as replay
 // will.
 func (s *Store) applyRelease(e Event) error {
-	txn := s.db.Txn(true)
+	txn := writeTxn(s.db)
 	defer txn.Abort()
 	tx := &Tx{txn: txn, s: s, replaying: true, now: e.Time, actor: e.Actor}
 	et := s.events[e.Type]
@@ -663,7 +663,7 @@ func (s *Store) settleHeld(ctx context.Context) error {
 		return err
 	}
 	for _, h := range s.held {
-		txn := s.db.Txn(true)
+		txn := writeTxn(s.db)
 		tx := &Tx{txn: txn, s: s, replaying: true}
 		if err := s.decodeHeld(h); err != nil {
 			txn.Abort()

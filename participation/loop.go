@@ -129,7 +129,6 @@ func kernelModule() Module {
 		NewState: func() any { return newAggregates() },
 		Dump:     dumpAggregates,
 		Tables: append([]*memdb.TableSchema{
-			contributionsTable(),
 			{
 				Name: tableErasures,
 				Indexes: map[string]*memdb.IndexSchema{
@@ -250,40 +249,6 @@ func eraseTitles(tx *Tx, subject ID) error {
 		}
 	}
 	return nil
-}
-
-func contributionsTable() *memdb.TableSchema {
-	return &memdb.TableSchema{
-		Name: TableContributions,
-		Indexes: map[string]*memdb.IndexSchema{
-			// id: look-up and stable export order (UUIDv7, so also arrival order; only to the hour for anonymous ones).
-			"id": {Name: "id", Unique: true, Indexer: IndexID(func(c *Contribution) ID { return c.ID })},
-			// source: from a module's thing to its contribution.
-			"source": {Name: "source", AllowMissing: true, Indexer: IndexID(func(c *Contribution) ID { return c.Source.Ref })},
-			// title_by: titles sealed under a person's key, for erasure.
-			"title_by": {Name: "title_by", AllowMissing: true, Indexer: IndexID(func(c *Contribution) ID { return c.TitleBy })},
-			// contributor: a named participant's own list.
-			"contributor": {Name: "contributor", AllowMissing: true, Indexer: IndexIDs(func(c *Contribution) []ID { return c.Contributors })},
-			// unit_received: a unit's contributions of a period are a short
-			// range scan; all units' in time order are a merge of the units'
-			// ranges (one index serves both, see eachReceived).
-			"unit_received": {Name: "unit_received", Indexer: &stringTimeIndex[*Contribution]{Of: func(c *Contribution) (string, time.Time) { return c.Unit, c.ReceivedAt }}},
-			// ack_due: only unacknowledged rows, by deadline, for the overdue query.
-			"ack_due": {Name: "ack_due", AllowMissing: true, Indexer: IndexTime(func(c *Contribution) time.Time {
-				if c.State != StateReceived {
-					return time.Time{}
-				}
-				return c.AcknowledgeBy
-			})},
-			// respond_due: only rows not yet reported back, by deadline.
-			"respond_due": {Name: "respond_due", AllowMissing: true, Indexer: IndexTime(func(c *Contribution) time.Time {
-				if c.State == StateReportedBack {
-					return time.Time{}
-				}
-				return c.RespondBy
-			})},
-		},
-	}
 }
 
 func applyReceived(tx *Tx, m EventMeta, d ContributionReceived) error {

@@ -151,6 +151,9 @@ func (x *StringIndex[T]) rowType() reflect.Type { return reflect.TypeOf(x.Of).In
 
 // rowType returns the type of table's rows, read from its id index.
 func rowType(s *Store, table string) (reflect.Type, error) {
+	if table == TableContributions {
+		return reflect.TypeOf((*Contribution)(nil)), nil
+	}
 	ts := s.schema.Tables[table]
 	if rt, ok := ts.Indexes["id"].Indexer.(rowTyper); ok {
 		return rt.rowType(), nil
@@ -216,7 +219,7 @@ func encodeSnapshotAt(s *Store, ctx context.Context) ([]byte, Head, uint64, erro
 	s.pmu.Lock()
 	h := *s.published.Load()
 	erasures := s.snapErasures.Load()
-	txn := s.pub.Load().Txn(false)
+	txn := readTxn(s.pub.Load())
 	e.uvarint(h.Seq)
 	e.buf = append(e.buf, h.Hash[:]...)
 	// The modules' states are a section of their own, each state in
@@ -381,7 +384,7 @@ func decodeSnapshot(s *Store, b []byte, newState map[string]func() any) (*loaded
 	batches := make(chan batch, 4)
 	inserted := make(chan error, 1)
 	go func() {
-		txn := out.db.Txn(true)
+		txn := writeTxn(out.db)
 		defer txn.Abort()
 		var err error
 		for b := range batches {

@@ -200,6 +200,11 @@ func Open(ctx context.Context, cfg *Config) (*Store, error) {
 			return nil, err
 		}
 	}
+	// The contributions are a table of their own kind (contribs.go),
+	// whose state is one row of memdb.
+	schema.Tables[tableContribRoot] = contribRootTable()
+	s.tables = append(s.tables, TableContributions)
+	sort.Strings(s.tables)
 	for action, roles := range c.Roles {
 		if _, ok := s.policy.rules[action]; !ok {
 			return nil, Invalid("roles", "no module registers the action %q", action)
@@ -344,7 +349,7 @@ func (s *Store) erasureRecorded(subject ID) bool {
 // destroying the keys of subjects they erase. Call with s.mu held (or
 // before the store is shared).
 func (s *Store) apply(ctx context.Context, batch int, live bool) error {
-	txn := s.db.Txn(true)
+	txn := writeTxn(s.db)
 	defer func() { txn.Abort() }()
 	tx := &Tx{txn: txn, s: s, replaying: true}
 	var pending []Event
@@ -366,7 +371,7 @@ func (s *Store) apply(ctx context.Context, batch int, live bool) error {
 		if tx.overlay != nil {
 			tx.overlay.reset(s.db)
 		}
-		txn = s.db.Txn(true)
+		txn = writeTxn(s.db)
 		tx.txn = txn
 		n = 0
 	}
@@ -569,7 +574,7 @@ const maxRetries = 200
 
 // View returns a consistent snapshot for reading. It never blocks writers
 // and sees none of their later changes.
-func (s *Store) View() *View { return &View{txn: s.pub.Load().Txn(false), s: s} }
+func (s *Store) View() *View { return &View{txn: readTxn(s.pub.Load()), s: s} }
 
 // Close stops the store and closes its journal. Subscribers' Next returns
 // an error afterwards.
@@ -643,7 +648,7 @@ func (s *Store) Export(w io.Writer) error {
 	// the commit pipeline from publishing meanwhile.
 	s.mu.Lock()
 	s.pmu.Lock()
-	txn := s.pub.Load().Txn(false)
+	txn := readTxn(s.pub.Load())
 	out.Head = *s.published.Load()
 	frozen := map[string]any{}
 	for name, dump := range s.dumps {

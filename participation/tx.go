@@ -3,8 +3,6 @@ package participation
 import (
 	"encoding/json"
 	"time"
-
-	"github.com/hashicorp/go-memdb"
 )
 
 // Iterator walks the rows a query found; Next returns nil at the end.
@@ -30,7 +28,7 @@ type Reader interface {
 // and never writes a table itself: tables change only in appliers, which
 // the store calls with the same Tx while an event is applied.
 type Tx struct {
-	txn       *memdb.Txn
+	txn       *dbTxn
 	s         *Store
 	now       time.Time
 	actor     Actor
@@ -311,7 +309,7 @@ func (tx *Tx) ReverseLowerBound(table, index string, args ...any) (Iterator, err
 
 // View is a read-only snapshot of the store.
 type View struct {
-	txn *memdb.Txn
+	txn *dbTxn
 	s   *Store
 }
 

@@ -1,0 +1,214 @@
+package participation
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/go-memdb"
+)
+
+// TestContribTable checks the contributions' own store against the
+// go-memdb table it replaced, query for query: random inserts, steps,
+// erasures and deletes in transactions that commit or abort, and after
+// each transaction every index is read whole and from every key, in the
+// live state and in every earlier committed state (which a later write
+// must leave as it was, since readers still hold it).
+func TestContribTable(t *testing.T) {
+	for seed := range uint64(3) {
+		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) { checkContribTable(t, seed) })
+	}
+}
+
+func checkContribTable(t *testing.T, seed uint64) {
+	rnd := rand.New(rand.NewPCG(seed, 7))
+	schema := &memdb.DBSchema{Tables: map[string]*memdb.TableSchema{
+		TableContributions: memdbContributionsTable(),
+		tableContribRoot:   contribRootTable(),
+	}}
+	raw, err := memdb.NewMemDB(schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mdb, ours := raw.Snapshot(), raw.Snapshot()
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	pick := func(n int) ID { return ID{1, byte(rnd.IntN(n))} }
+	units := []string{"", "A", "A\x01", "B", "Bb", "C"}
+	var ids []ID
+	type version struct{ mdb, ours *memdb.MemDB }
+	var versions []version
+	for step := range 160 {
+		mt, ot := mdb.Txn(true), writeTxn(ours)
+		for range 1 + rnd.IntN(6) {
+			var c *Contribution
+			if len(ids) == 0 || rnd.IntN(3) == 0 {
+				// A new row; ids are random, not in arrival order.
+				id := ID{byte(rnd.IntN(256)), byte(rnd.IntN(256)), byte(step), 9}
+				received := base.Add(time.Duration(rnd.IntN(2000)) * time.Hour)
+				c = &Contribution{ID: id, Unit: units[rnd.IntN(len(units))], ReceivedAt: received, State: StateReceived}
+				if rnd.IntN(2) == 0 {
+					c.Source.Ref = pick(12)
+				}
+				if rnd.IntN(2) == 0 {
+					c.TitleBy = pick(8)
+				}
+				for range rnd.IntN(3) {
+					c.Contributors = append(c.Contributors, pick(10))
+				}
+				if rnd.IntN(5) > 0 {
+					c.AcknowledgeBy = received.Add(time.Duration(rnd.IntN(200)) * time.Hour)
+				}
+				if rnd.IntN(5) > 0 {
+					c.RespondBy = received.Add(time.Duration(rnd.IntN(2000)) * time.Hour)
+				}
+				ids = append(ids, id)
+			} else {
+				obj, err := mt.First(TableContributions, "id", ids[rnd.IntN(len(ids))])
+				if err != nil || obj == nil {
+					continue // deleted
+				}
+				c = obj.(*Contribution).clone()
+				switch rnd.IntN(6) {
+				case 0:
+					if err := mt.Delete(TableContributions, c); err != nil {
+						t.Fatal(err)
+					}
+					if err := ot.Delete(TableContributions, c); err != nil {
+						t.Fatal(err)
+					}
+					continue
+				case 1:
+					c.Title = "erased"
+				case 2:
+					c.Contributors = append(c.Contributors, pick(10))
+				case 3:
+					c.State = StateReportedBack
+				default:
+					c.State = []State{StateAcknowledged, StateUnderConsideration, StateDecided}[rnd.IntN(3)]
+				}
+			}
+			if err := mt.Insert(TableContributions, c); err != nil {
+				t.Fatal(err)
+			}
+			if err := ot.Insert(TableContributions, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sameContributions(t, mt, ot, units)
+		if rnd.IntN(4) == 0 {
+			mt.Abort()
+			ot.Abort()
+		} else {
+			mt.Commit()
+			ot.Commit()
+			versions = append(versions, version{mdb.Snapshot(), ours.Snapshot()})
+		}
+		for i, v := range versions {
+			if i%13 == 0 || i == len(versions)-1 {
+				sameContributions(t, v.mdb.Txn(false), readTxn(v.ours), units)
+			}
+		}
+		if t.Failed() {
+			t.Fatalf("after transaction %d", step)
+		}
+	}
+}
+
+// sameContributions fails unless every read of the contributions answers
+// the same rows in the same order from both.
+func sameContributions(t *testing.T, m *memdb.Txn, o *dbTxn, units []string) {
+	t.Helper()
+	read := func(it memdb.ResultIterator, err error) []ID {
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []ID
+		for obj := it.Next(); obj != nil; obj = it.Next() {
+			out = append(out, obj.(*Contribution).ID)
+		}
+		return out
+	}
+	ours := func(it Iterator, err error) []ID {
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []ID
+		for obj := it.Next(); obj != nil; obj = it.Next() {
+			out = append(out, obj.(*Contribution).ID)
+		}
+		return out
+	}
+	first := func(obj any, err error) ID {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if obj == nil {
+			return ID{}
+		}
+		return obj.(*Contribution).ID
+	}
+	check := func(what string, want, got []ID) {
+		t.Helper()
+		if !slices.Equal(want, got) {
+			t.Errorf("%s: go-memdb reads %d rows %v, the contributions' store %d %v", what, len(want), want, len(got), got)
+		}
+	}
+	all := read(m.Get(TableContributions, "id"))
+	check("every row by id", all, ours(o.Get(TableContributions, "id")))
+	for _, index := range []string{"ack_due", "respond_due", "unit_received"} {
+		check(index, read(m.Get(TableContributions, index)), ours(o.Get(TableContributions, index)))
+	}
+	for _, id := range all {
+		if got := first(o.First(TableContributions, "id", id)); got != id {
+			t.Errorf("id %v reads %v", id, got)
+		}
+	}
+	for k := range 12 {
+		key := ID{1, byte(k)}
+		for _, index := range []string{"source", "title_by", "contributor"} {
+			what := fmt.Sprintf("%s %v", index, key)
+			check(what, read(m.Get(TableContributions, index, key)), ours(o.Get(TableContributions, index, key)))
+			if w, g := first(m.First(TableContributions, index, key)), first(o.First(TableContributions, index, key)); w != g {
+				t.Errorf("first of %s: %v against %v", what, w, g)
+			}
+		}
+	}
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, u := range units {
+		check("unit "+u, read(m.LowerBound(TableContributions, "unit_received", u)), ours(o.LowerBound(TableContributions, "unit_received", u)))
+		check("unit "+u+" +\\x01", read(m.LowerBound(TableContributions, "unit_received", u+"\x01")), ours(o.LowerBound(TableContributions, "unit_received", u+"\x01")))
+		for h := 0; h < 2200; h += 450 {
+			from := at.Add(time.Duration(h) * time.Hour)
+			check(fmt.Sprintf("unit %q from %d h", u, h), read(m.LowerBound(TableContributions, "unit_received", u, from)), ours(o.LowerBound(TableContributions, "unit_received", u, from)))
+		}
+	}
+}
+
+// TestContribTableRefusesBadReads: an index the table does not have, or
+// arguments of the wrong kind, are errors, as go-memdb's were.
+func TestContribTableRefusesBadReads(t *testing.T) {
+	ct := newContribTable()
+	for _, bad := range []struct {
+		index string
+		args  []any
+	}{
+		{"nope", nil},
+		{"id", []any{"x"}},
+		{"contributor", []any{ID{}, ID{}}},
+		{"unit_received", []any{1}},
+		{"unit_received", []any{"A", "today"}},
+		{"ack_due", []any{ID{}}},
+	} {
+		if _, err := ct.get(bad.index, bad.args); err == nil {
+			t.Errorf("get %s %v: no error", bad.index, bad.args)
+		}
+	}
+	if _, err := ct.lowerBound("respond_due", []any{"x"}); err == nil {
+		t.Error("lower bound of respond_due from a string: no error")
+	}
+	if err := ct.put(&Contribution{}); err == nil {
+		t.Error("a row without an id was taken")
+	}
+}
