@@ -1,33 +1,40 @@
+//go:build !(js && wasm)
+
 package participation
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
+	"sort"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-memdb"
-	"github.com/tidwall/btree"
 )
 
 // Contributions are the store's largest table: a county gathers a million
 // over the years, each changed four or five times. They are not go-memdb
 // rows. go-memdb keeps each index in a radix tree of its own, about 440
 // bytes an entry, and a replay inserted every row into seven of them; at
-// a million contributions the trees alone outweighed the rows. Here the
-// rows sit in copy-on-write B-trees (github.com/tidwall/btree): one of the
-// rows by id, and one per index whose entries are 56 bytes — a key and the
-// contribution's id, resolved through the first tree.
+// a million contributions the trees alone outweighed the rows, and a
+// *Contribution with its history takes about 1.2 KB. Here each row is a
+// crow, about half that, and the rows and their indexes sit in
+// copy-on-write B-trees (cowTree) of 24- and 32-byte entries: the rows by
+// id, and per index a key and the contribution's id, resolved through the
+// rows.
 //
-// The tables stay one state: the trees' roots are a single row of a
+// The table stays part of one state: its trees are a single row of a
 // go-memdb table of their own (tableContribRoot), so every memdb snapshot
 // — the write side, what readers see, a batch in the commit pipeline —
 // holds the contributions of exactly its commands, and a transaction that
 // is aborted leaves them as they were. A write transaction copies the
-// roots on its first change (a B-tree copy is O(1): its nodes are shared
-// and copied on their first change, once per transaction), and its commit
-// stores the new roots in the same memdb commit. Readers read through
-// [Reader] with the index names and arguments the memdb table took, so
-// queries are written as for any table.
+// table on its first change (O(1): the trees' nodes are shared and copied
+// on their first change, once per transaction), and its commit stores the
+// new table in the same memdb commit. Readers read through [Reader] with
+// the index names and arguments the memdb table took, and get a
+// *Contribution of their own for each row.
 
 // tableContribRoot holds the one row that is the contributions' state.
 const tableContribRoot = "contributions.root"
@@ -35,161 +42,356 @@ const tableContribRoot = "contributions.root"
 // contribRootKey is that row's id.
 const contribRootKey = "contributions"
 
-// contribDegree is the B-trees' degree: nodes of up to 2×degree−1
-// entries. A write copies the nodes on its path once per transaction,
-// so small nodes copy less; 8 keeps trees of a million rows 7 levels deep.
-const contribDegree = 8
-
-// ckey is an entry of a secondary index: its key (k, at, unit; what the
-// index does not use is zero) and the contribution's id, which orders
-// entries of the same key, as go-memdb orders them.
-type ckey struct {
-	k    ID
-	at   int64 // Unix nanoseconds
-	unit string
-	id   ID
+// crow is a contribution as the table keeps it: strings that come from a
+// small set (states, levels, roles, sources) as numbers into rowCodes,
+// times as seconds and nanoseconds in UTC, steps likewise.
+type crow struct {
+	id, ref, titleBy, group                ID
+	unit, service, title, reason, response string
+	contributors                           []ID
+	history                                []cstep
+	secs                                   [rowTimes]int64
+	nsecs                                  [rowTimes]uint32
+	module, kind, level, scope, origin     uint16
+	recordedBy, state, decision            uint16
 }
 
-func lessByK(a, b ckey) bool {
+// The times of a row, in crow.secs and crow.nsecs.
+const (
+	tReceived = iota
+	tAcknowledgeBy
+	tRespondBy
+	tAcknowledged
+	tDecided
+	tImplemented
+	tReported
+	rowTimes
+)
+
+// cstep is a Step as a row keeps it.
+type cstep struct {
+	by       ID
+	note     string
+	seq      uint64
+	sec      int64
+	nsec     uint32
+	state    uint16
+	role     uint16
+	implicit bool
+}
+
+// codeTable numbers the strings rows hold as codes. Numbers are never
+// reused or changed, so a row's codes mean the same in every state, and
+// the table is shared by every store in the process. It only grows: its
+// strings are the values of the library's enumerations and the names of
+// modules' sources, a few dozen. Readers read it without a lock.
+type codeTable struct {
+	mu    sync.Mutex
+	ids   map[string]uint16
+	names atomic.Pointer[[]string]
+}
+
+var rowCodes = newCodeTable()
+
+func newCodeTable() *codeTable {
+	c := &codeTable{ids: map[string]uint16{"": 0}}
+	names := []string{""}
+	c.names.Store(&names)
+	return c
+}
+
+// code returns s's number, giving it one if it has none.
+func (c *codeTable) code(s string) (uint16, error) {
+	if s == "" {
+		return 0, nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if id, ok := c.ids[s]; ok {
+		return id, nil
+	}
+	names := *c.names.Load()
+	if len(names) > 1<<16-1 {
+		return 0, Errorf(EINTERNAL, "contributions hold more than %d distinct states, levels, roles and sources", 1<<16-1)
+	}
+	id := uint16(len(names))
+	names = append(names, s)
+	c.names.Store(&names)
+	c.ids[s] = id
+	return id, nil
+}
+
+// all returns the strings by number.
+func (c *codeTable) all() []string { return *c.names.Load() }
+
+func splitTime(t time.Time) (int64, uint32) { return t.Unix(), uint32(t.Nanosecond()) }
+
+func joinTime(sec int64, nsec uint32) time.Time { return time.Unix(sec, int64(nsec)).UTC() }
+
+// newCrow packs c.
+func newCrow(c *Contribution) (*crow, error) {
+	r := &crow{
+		id: c.ID, ref: c.Source.Ref, titleBy: c.TitleBy, group: c.Group,
+		unit: c.Unit, service: c.Service, title: c.Title, reason: c.Reason, response: c.Response,
+		contributors: c.Contributors,
+	}
+	for i, t := range [rowTimes]time.Time{c.ReceivedAt, c.AcknowledgeBy, c.RespondBy, c.AcknowledgedAt, c.DecidedAt, c.ImplementedAt, c.ReportedAt} {
+		r.secs[i], r.nsecs[i] = splitTime(t)
+	}
+	var err error
+	code := func(s string) uint16 {
+		n, e := rowCodes.code(s)
+		if e != nil {
+			err = e
+		}
+		return n
+	}
+	r.module, r.kind, r.level, r.scope, r.origin = code(c.Source.Module), code(c.Source.Kind), code(string(c.Level)), code(string(c.Scope)), code(string(c.Origin))
+	r.recordedBy, r.state, r.decision = code(string(c.RecordedBy)), code(string(c.State)), code(string(c.Decision))
+	if c.History != nil {
+		r.history = make([]cstep, len(c.History))
+	}
+	for i, st := range c.History {
+		h := &r.history[i]
+		h.by, h.note, h.seq, h.implicit = st.By.ID, st.Note, st.Seq, st.Implicit
+		h.sec, h.nsec = splitTime(st.At)
+		h.state, h.role = code(string(st.State)), code(string(st.By.Role))
+	}
+	return r, err
+}
+
+// contribution unpacks the row into a Contribution of the caller's own
+// (its Contributors are shared with the row: read them, don't change them).
+func (r *crow) contribution() *Contribution {
+	names := rowCodes.all()
+	c := &Contribution{
+		ID: r.id, Source: Source{Module: names[r.module], Kind: names[r.kind], Ref: r.ref},
+		Level: Level(names[r.level]), Scope: Scope(names[r.scope]), Origin: Origin(names[r.origin]),
+		Unit: r.unit, Service: r.service, Title: r.title, TitleBy: r.titleBy, Contributors: r.contributors,
+		Group: r.group, RecordedBy: Role(names[r.recordedBy]),
+		State: State(names[r.state]), Decision: Decision(names[r.decision]), Reason: r.reason, Response: r.response,
+	}
+	for i, t := range [rowTimes]*time.Time{&c.ReceivedAt, &c.AcknowledgeBy, &c.RespondBy, &c.AcknowledgedAt, &c.DecidedAt, &c.ImplementedAt, &c.ReportedAt} {
+		*t = joinTime(r.secs[i], r.nsecs[i])
+	}
+	if r.history != nil {
+		c.History = make([]Step, len(r.history))
+	}
+	for i, h := range r.history {
+		c.History[i] = Step{State: State(names[h.state]), At: joinTime(h.sec, h.nsec), By: Actor{ID: h.by, Role: Role(names[h.role])}, Note: h.note, Implicit: h.implicit, Seq: h.seq}
+	}
+	return c
+}
+
+// time returns one of the row's times.
+func (r *crow) time(i int) time.Time { return joinTime(r.secs[i], r.nsecs[i]) }
+
+// is reports whether the row's code is s's (a string no row holds has no
+// code, and matches nothing but the empty string).
+func (r *crow) is(code uint16, s string) bool { return rowCodes.all()[code] == s }
+
+// centry is an entry of the table's trees. In the rows' tree, k is the
+// contribution's id and row the row; in an index, k is the key and id
+// the contribution's, which orders entries of the same key as go-memdb
+// orders them. Times are keys by timeID, so that byte order is time
+// order. (One type for every tree keeps one copy of the tree's code in
+// the browser's module.)
+type centry struct {
+	k, id ID
+	row   *crow
+}
+
+// cmpRow orders the rows' tree by id.
+func cmpRow(a, b centry) int { return bytes.Compare(a.k[:], b.k[:]) }
+
+// cmpKid orders an index by key, then id.
+func cmpKid(a, b centry) int {
 	if c := bytes.Compare(a.k[:], b.k[:]); c != 0 {
-		return c < 0
+		return c
 	}
-	return bytes.Compare(a.id[:], b.id[:]) < 0
+	return bytes.Compare(a.id[:], b.id[:])
 }
 
-func lessByUnit(a, b ckey) bool {
-	if a.unit != b.unit {
-		return a.unit < b.unit
-	}
-	if a.at != b.at {
-		return a.at < b.at
-	}
-	return bytes.Compare(a.id[:], b.id[:]) < 0
+// timeID is a time as an index key.
+func timeID(t time.Time) ID {
+	var k ID
+	binary.BigEndian.PutUint64(k[:], uint64(t.UnixNano())^(1<<63))
+	return k
 }
-
-func lessByAt(a, b ckey) bool {
-	if a.at != b.at {
-		return a.at < b.at
-	}
-	return bytes.Compare(a.id[:], b.id[:]) < 0
-}
-
-func lessRow(a, b *Contribution) bool { return bytes.Compare(a.ID[:], b.ID[:]) < 0 }
 
 // contribTable is the contributions' state: the rows by id and an index
 // for each way they are found. A committed table is never changed; a
 // write transaction changes a copy (see dbTxn).
 type contribTable struct {
-	rows *btree.BTreeG[*Contribution]
+	rows cowTree
 	// source: from a module's thing to its contribution.
-	source *btree.BTreeG[ckey]
+	source cowTree
 	// titleBy: titles sealed under a person's key, for erasure.
-	titleBy *btree.BTreeG[ckey]
+	titleBy cowTree
 	// contributor: a named participant's own list.
-	contributor *btree.BTreeG[ckey]
-	// unitReceived: a unit's contributions of a period are a short range
-	// scan; all units' in time order are a merge of the units' ranges
-	// (one index serves both, see eachReceived). Every row is in it.
-	unitReceived *btree.BTreeG[ckey]
+	contributor cowTree
 	// ackDue: only unacknowledged rows, by deadline, for the overdue query.
-	ackDue *btree.BTreeG[ckey]
+	ackDue cowTree
 	// respondDue: only rows not yet reported back, by deadline.
-	respondDue *btree.BTreeG[ckey]
+	respondDue cowTree
+	// units hold, by unit, its rows by time received: a unit's period is
+	// a short range scan, and all units' in time order a merge of the
+	// units' ranges (see eachReceived). Every row is in one; sorted by
+	// name.
+	units []unitIndex
+}
+
+type unitIndex struct {
+	name     string
+	received cowTree
 }
 
 func newContribTable() *contribTable {
-	opt := btree.Options{Degree: contribDegree, NoLocks: true}
-	return &contribTable{
-		rows:         btree.NewBTreeGOptions(lessRow, opt),
-		source:       btree.NewBTreeGOptions(lessByK, opt),
-		titleBy:      btree.NewBTreeGOptions(lessByK, opt),
-		contributor:  btree.NewBTreeGOptions(lessByK, opt),
-		unitReceived: btree.NewBTreeGOptions(lessByUnit, opt),
-		ackDue:       btree.NewBTreeGOptions(lessByAt, opt),
-		respondDue:   btree.NewBTreeGOptions(lessByAt, opt),
+	g := cowGens.Add(1)
+	t := &contribTable{}
+	t.rows = cowTree{gen: g, cmp: cmpRow}
+	for _, tr := range t.keyTrees() {
+		*tr = cowTree{gen: g, cmp: cmpKid}
 	}
+	return t
+}
+
+func (t *contribTable) keyTrees() []*cowTree {
+	return []*cowTree{&t.source, &t.titleBy, &t.contributor, &t.ackDue, &t.respondDue}
 }
 
 // copy returns a table that shares t's nodes and copies each on its first
-// change. t is no longer changed in place after it.
+// change. t must not change after it.
 func (t *contribTable) copy() *contribTable {
-	return &contribTable{
-		rows: t.rows.Copy(), source: t.source.Copy(), titleBy: t.titleBy.Copy(), contributor: t.contributor.Copy(),
-		unitReceived: t.unitReceived.Copy(), ackDue: t.ackDue.Copy(), respondDue: t.respondDue.Copy(),
+	c := *t
+	g := cowGens.Add(1)
+	c.rows.gen = g
+	for _, tr := range c.keyTrees() {
+		tr.gen = g
 	}
+	c.units = append([]unitIndex(nil), t.units...)
+	for i := range c.units {
+		c.units[i].received.gen = g
+	}
+	return &c
 }
 
-// contribRootTable is the memdb table holding the table's roots.
+// unit returns the index of the unit named name in t.units, and whether
+// it is there (if not, where it belongs).
+func (t *contribTable) unit(name string) (int, bool) {
+	i := sort.Search(len(t.units), func(i int) bool { return t.units[i].name >= name })
+	return i, i < len(t.units) && t.units[i].name == name
+}
+
+// contribRootTable is the memdb table holding the table.
 func contribRootTable() *memdb.TableSchema {
 	return &memdb.TableSchema{Name: tableContribRoot, Indexes: map[string]*memdb.IndexSchema{
 		"id": {Name: "id", Unique: true, Indexer: IndexString(func(*contribTable) string { return contribRootKey })},
 	}}
 }
 
-// The keys a row has in each index; ok false when it is not in it.
+// The key a row has in each single-key index; false when it is not in it.
 
-func sourceKey(c *Contribution) (ckey, bool) {
-	return ckey{k: c.Source.Ref, id: c.ID}, !c.Source.Ref.IsZero()
+func sourceKey(r *crow) (centry, bool) { return centry{k: r.ref, id: r.id}, !r.ref.IsZero() }
+
+func titleKey(r *crow) (centry, bool) { return centry{k: r.titleBy, id: r.id}, !r.titleBy.IsZero() }
+
+func ackKey(r *crow) (centry, bool) {
+	due := r.time(tAcknowledgeBy)
+	return centry{k: timeID(due), id: r.id}, r.is(r.state, string(StateReceived)) && !due.IsZero()
 }
 
-func titleKey(c *Contribution) (ckey, bool) { return ckey{k: c.TitleBy, id: c.ID}, !c.TitleBy.IsZero() }
-
-func unitKey(c *Contribution) (ckey, bool) {
-	return ckey{unit: c.Unit, at: c.ReceivedAt.UnixNano(), id: c.ID}, true
+func respondKey(r *crow) (centry, bool) {
+	due := r.time(tRespondBy)
+	return centry{k: timeID(due), id: r.id}, !r.is(r.state, string(StateReportedBack)) && !due.IsZero()
 }
 
-func ackKey(c *Contribution) (ckey, bool) {
-	return ckey{at: c.AcknowledgeBy.UnixNano(), id: c.ID}, c.State == StateReceived && !c.AcknowledgeBy.IsZero()
-}
+func receivedKey(r *crow) centry { return centry{k: timeID(r.time(tReceived)), id: r.id} }
 
-func respondKey(c *Contribution) (ckey, bool) {
-	return ckey{at: c.RespondBy.UnixNano(), id: c.ID}, c.State != StateReportedBack && !c.RespondBy.IsZero()
-}
-
-// reindex moves a row's entries in one single-key index from old's keys
-// to c's (either may be nil), writing only what differs.
-func reindex(tr *btree.BTreeG[ckey], key func(*Contribution) (ckey, bool), old, c *Contribution) {
-	var ok, nk ckey
+// reindex moves a row's entry in one index from old's key to r's (either
+// row may be nil), writing only what differs.
+func reindex(tr *cowTree, key func(*crow) (centry, bool), old, r *crow) {
+	var ok, nk centry
 	var had, has bool
 	if old != nil {
 		ok, had = key(old)
 	}
-	if c != nil {
-		nk, has = key(c)
+	if r != nil {
+		nk, has = key(r)
 	}
 	if had && has && ok == nk {
 		return
 	}
 	if had {
-		tr.Delete(ok)
+		tr.delete(ok)
 	}
 	if has {
-		tr.Set(nk)
+		tr.set(nk)
 	}
 }
 
-// reindexContributors does the same for the contributors, a row's many
-// keys.
-func reindexContributors(tr *btree.BTreeG[ckey], old, c *Contribution) {
+// put inserts c or replaces the row of its id.
+func (t *contribTable) put(c *Contribution) error {
+	if c.ID.IsZero() {
+		return Errorf(EINTERNAL, "a contribution without an id")
+	}
+	r, err := newCrow(c)
+	if err != nil {
+		return err
+	}
+	old, _ := t.rows.set(centry{k: r.id, row: r})
+	t.index(old.row, r)
+	return nil
+}
+
+// remove deletes the row of c's id, if there is one.
+func (t *contribTable) remove(c *Contribution) {
+	if old, had := t.rows.delete(centry{k: c.ID}); had {
+		t.index(old.row, nil)
+	}
+}
+
+func (t *contribTable) index(old, r *crow) {
+	reindex(&t.source, sourceKey, old, r)
+	reindex(&t.titleBy, titleKey, old, r)
+	reindex(&t.ackDue, ackKey, old, r)
+	reindex(&t.respondDue, respondKey, old, r)
 	var was, is []ID
 	if old != nil {
-		was = old.Contributors
+		was = old.contributors
 	}
-	if c != nil {
-		is = c.Contributors
+	if r != nil {
+		is = r.contributors
 	}
-	if idsEqual(was, is) {
+	if !idsEqual(was, is) {
+		for _, p := range was {
+			if !p.IsZero() {
+				t.contributor.delete(centry{k: p, id: old.id})
+			}
+		}
+		for _, p := range is {
+			if !p.IsZero() {
+				t.contributor.set(centry{k: p, id: r.id})
+			}
+		}
+	}
+	if old != nil && r != nil && old.unit == r.unit && receivedKey(old) == receivedKey(r) {
 		return
 	}
-	for _, p := range was {
-		if !p.IsZero() {
-			tr.Delete(ckey{k: p, id: old.ID})
+	if old != nil {
+		if i, ok := t.unit(old.unit); ok {
+			t.units[i].received.delete(receivedKey(old))
+			if t.units[i].received.len() == 0 {
+				t.units = removeAt(t.units, i)
+			}
 		}
 	}
-	for _, p := range is {
-		if !p.IsZero() {
-			tr.Set(ckey{k: p, id: c.ID})
+	if r != nil {
+		i, ok := t.unit(r.unit)
+		if !ok {
+			t.units = insertAt(t.units, i, unitIndex{name: r.unit, received: cowTree{gen: t.rows.gen, cmp: cmpKid}})
 		}
+		t.units[i].received.set(receivedKey(r))
 	}
 }
 
@@ -205,42 +407,10 @@ func idsEqual(a, b []ID) bool {
 	return true
 }
 
-// put inserts c or replaces the row of its id.
-func (t *contribTable) put(c *Contribution) error {
-	if c.ID.IsZero() {
-		return Errorf(EINTERNAL, "a contribution without an id")
-	}
-	old, had := t.rows.Set(c)
-	if !had {
-		old = nil
-	}
-	t.index(old, c)
-	return nil
-}
-
-// remove deletes the row of c's id, if there is one.
-func (t *contribTable) remove(c *Contribution) {
-	if old, had := t.rows.Delete(c); had {
-		t.index(old, nil)
-	}
-}
-
-func (t *contribTable) index(old, c *Contribution) {
-	reindex(t.source, sourceKey, old, c)
-	reindex(t.titleBy, titleKey, old, c)
-	reindexContributors(t.contributor, old, c)
-	reindex(t.unitReceived, unitKey, old, c)
-	reindex(t.ackDue, ackKey, old, c)
-	reindex(t.respondDue, respondKey, old, c)
-}
-
-// byID returns the row of id, or nil.
-func (t *contribTable) byID(id ID) *Contribution {
-	c, ok := t.rows.Get(&Contribution{ID: id})
-	if !ok {
-		return nil
-	}
-	return c
+// row returns the row of id, or nil.
+func (t *contribTable) row(id ID) *crow {
+	r, _ := t.rows.get(centry{k: id})
+	return r.row
 }
 
 // The index names and arguments are those the memdb table took, so that
@@ -263,43 +433,49 @@ func (t *contribTable) get(index string, args []any) (Iterator, error) {
 	switch index {
 	case "id":
 		if len(args) == 0 {
-			return &rowIter{it: t.rows.Iter()}, nil
+			return &rowIter{it: t.rows.iter(centry{}, false)}, nil
 		}
 		id, err := oneID(index, args)
 		if err != nil {
 			return nil, err
 		}
-		if c := t.byID(id); c != nil {
-			return &sliceIter{rows: []*Contribution{c}}, nil
+		var rows []*crow
+		if r := t.row(id); r != nil {
+			rows = append(rows, r)
 		}
-		return &sliceIter{}, nil
+		return &sliceIter{rows: rows}, nil
 	case "source", "title_by", "contributor":
-		tr := t.byKTree(index)
+		tr := t.byKey(index)
 		if len(args) == 0 {
-			return t.keyIter(tr, ckey{}, false, nil), nil
+			return t.keyIter(tr, centry{}, false, false), nil
 		}
 		k, err := oneID(index, args)
 		if err != nil {
 			return nil, err
 		}
-		return t.keyIter(tr, ckey{k: k}, true, func(e ckey) bool { return e.k == k }), nil
+		return t.keyIter(tr, centry{k: k}, true, true), nil
 	case "ack_due", "respond_due":
 		if len(args) != 0 {
 			return nil, fmt.Errorf("index %s of %s is read whole, in deadline order", index, TableContributions)
 		}
-		return t.keyIter(t.dueTree(index), ckey{}, false, nil), nil
+		return t.keyIter(t.due(index), centry{}, false, false), nil
 	case "unit_received":
 		if len(args) == 0 {
-			return t.keyIter(t.unitReceived, ckey{}, false, nil), nil
+			return &unitIter{t: t}, nil
 		}
-		pivot, err := unitPivot(args)
+		u, at, err := unitArgs(args)
 		if err != nil {
 			return nil, err
 		}
-		if len(args) == 1 {
-			return t.keyIter(t.unitReceived, pivot, true, func(e ckey) bool { return e.unit == pivot.unit }), nil
+		i, ok := t.unit(u)
+		if !ok {
+			return &sliceIter{}, nil
 		}
-		return t.keyIter(t.unitReceived, pivot, true, func(e ckey) bool { return e.unit == pivot.unit && e.at == pivot.at }), nil
+		tr := &t.units[i].received
+		if len(args) == 1 {
+			return t.keyIter(tr, centry{}, false, false), nil
+		}
+		return t.keyIter(tr, centry{k: timeID(at)}, true, true), nil
 	}
 	return nil, fmt.Errorf("table %s has no index %q", TableContributions, index)
 }
@@ -312,45 +488,49 @@ func (t *contribTable) lowerBound(index string, args []any) (Iterator, error) {
 		if err != nil {
 			return nil, err
 		}
-		it := t.rows.Iter()
-		return &rowIter{it: it, pivot: &Contribution{ID: id}}, nil
+		return &rowIter{it: t.rows.iter(centry{k: id}, true)}, nil
 	case "source", "title_by", "contributor":
 		k, err := oneID(index, args)
 		if err != nil {
 			return nil, err
 		}
-		return t.keyIter(t.byKTree(index), ckey{k: k}, true, nil), nil
+		return t.keyIter(t.byKey(index), centry{k: k}, true, false), nil
 	case "ack_due", "respond_due":
 		at, err := oneTime(index, args)
 		if err != nil {
 			return nil, err
 		}
-		return t.keyIter(t.dueTree(index), ckey{at: at.UnixNano()}, true, nil), nil
+		return t.keyIter(t.due(index), centry{k: timeID(at)}, true, false), nil
 	case "unit_received":
-		pivot, err := unitPivot(args)
+		u, at, err := unitArgs(args)
 		if err != nil {
 			return nil, err
 		}
-		return t.keyIter(t.unitReceived, pivot, true, nil), nil
+		it := &unitIter{t: t}
+		it.i, _ = t.unit(u)
+		if it.i < len(t.units) && t.units[it.i].name == u && len(args) == 2 {
+			it.cur = t.units[it.i].received.iter(centry{k: timeID(at)}, true)
+		}
+		return it, nil
 	}
 	return nil, fmt.Errorf("table %s has no index %q", TableContributions, index)
 }
 
-func (t *contribTable) byKTree(index string) *btree.BTreeG[ckey] {
+func (t *contribTable) byKey(index string) *cowTree {
 	switch index {
 	case "source":
-		return t.source
+		return &t.source
 	case "title_by":
-		return t.titleBy
+		return &t.titleBy
 	}
-	return t.contributor
+	return &t.contributor
 }
 
-func (t *contribTable) dueTree(index string) *btree.BTreeG[ckey] {
+func (t *contribTable) due(index string) *cowTree {
 	if index == "ack_due" {
-		return t.ackDue
+		return &t.ackDue
 	}
-	return t.respondDue
+	return &t.respondDue
 }
 
 func oneID(index string, args []any) (ID, error) {
@@ -375,239 +555,91 @@ func oneTime(index string, args []any) (time.Time, error) {
 	return t, nil
 }
 
-// unitPivot reads a unit and an optional time: the first entry of that
-// unit (at or after the time).
-func unitPivot(args []any) (ckey, error) {
+// unitArgs reads a unit and an optional time.
+func unitArgs(args []any) (string, time.Time, error) {
 	if len(args) != 1 && len(args) != 2 {
-		return ckey{}, fmt.Errorf("index unit_received: a unit and an optional time wanted, got %d arguments", len(args))
+		return "", time.Time{}, fmt.Errorf("index unit_received: a unit and an optional time wanted, got %d arguments", len(args))
 	}
 	u, ok := args[0].(string)
 	if !ok {
-		return ckey{}, fmt.Errorf("index unit_received: a string argument wanted, got %T", args[0])
+		return "", time.Time{}, fmt.Errorf("index unit_received: a string argument wanted, got %T", args[0])
 	}
-	pivot := ckey{unit: u, at: -1 << 63}
-	if len(args) == 2 {
-		at, ok := args[1].(time.Time)
-		if !ok {
-			return ckey{}, fmt.Errorf("index unit_received: a time argument wanted, got %T", args[1])
-		}
-		pivot.at = at.UnixNano()
+	if len(args) == 1 {
+		return u, time.Time{}, nil
 	}
-	return pivot, nil
+	at, ok := args[1].(time.Time)
+	if !ok {
+		return "", time.Time{}, fmt.Errorf("index unit_received: a time argument wanted, got %T", args[1])
+	}
+	return u, at, nil
 }
 
 // keyIter iterates tr's entries from pivot (from the first when seek is
-// false) while match holds (nil: to the end), as rows.
-func (t *contribTable) keyIter(tr *btree.BTreeG[ckey], pivot ckey, seek bool, match func(ckey) bool) Iterator {
-	return &keyIter{rows: t, it: tr.Iter(), pivot: pivot, seek: seek, match: match}
+// false), while the key is pivot's when same is true, as rows.
+func (t *contribTable) keyIter(tr *cowTree, pivot centry, seek, same bool) Iterator {
+	it := &keyIter{t: t, it: tr.iter(pivot, seek)}
+	if same {
+		it.k = &pivot.k
+	}
+	return it
 }
 
 type keyIter struct {
-	rows    *contribTable
-	it      btree.IterG[ckey]
-	pivot   ckey
-	seek    bool
-	started bool
-	done    bool
-	match   func(ckey) bool
+	t  *contribTable
+	it *cowIter
+	k  *ID
 }
 
 func (k *keyIter) Next() any {
-	if k.done {
+	e, ok := k.it.next()
+	if !ok || (k.k != nil && e.k != *k.k) {
 		return nil
 	}
-	var ok bool
-	switch {
-	case k.started:
-		ok = k.it.Next()
-	case k.seek:
-		ok = k.it.Seek(k.pivot)
-	default:
-		ok = k.it.First()
+	if r := k.t.row(e.id); r != nil {
+		return r.contribution()
 	}
-	k.started = true
-	if ok && (k.match == nil || k.match(k.it.Item())) {
-		if c := k.rows.byID(k.it.Item().id); c != nil {
-			return c
-		}
-	}
-	k.done = true
-	k.it.Release()
 	return nil
 }
 
-type rowIter struct {
-	it      btree.IterG[*Contribution]
-	pivot   *Contribution
-	started bool
-	done    bool
+// unitIter walks the units' indexes from unit i on, each by time.
+type unitIter struct {
+	t   *contribTable
+	i   int
+	cur *cowIter
 }
+
+func (u *unitIter) Next() any {
+	for u.i < len(u.t.units) {
+		if u.cur == nil {
+			u.cur = u.t.units[u.i].received.iter(centry{}, false)
+		}
+		if e, ok := u.cur.next(); ok {
+			if r := u.t.row(e.id); r != nil {
+				return r.contribution()
+			}
+			return nil
+		}
+		u.i, u.cur = u.i+1, nil
+	}
+	return nil
+}
+
+type rowIter struct{ it *cowIter }
 
 func (r *rowIter) Next() any {
-	if r.done {
-		return nil
+	if e, ok := r.it.next(); ok {
+		return e.row.contribution()
 	}
-	var ok bool
-	switch {
-	case r.started:
-		ok = r.it.Next()
-	case r.pivot != nil:
-		ok = r.it.Seek(r.pivot)
-	default:
-		ok = r.it.First()
-	}
-	r.started = true
-	if ok {
-		return r.it.Item()
-	}
-	r.done = true
-	r.it.Release()
 	return nil
 }
 
-type sliceIter struct{ rows []*Contribution }
+type sliceIter struct{ rows []*crow }
 
 func (s *sliceIter) Next() any {
 	if len(s.rows) == 0 {
 		return nil
 	}
-	c := s.rows[0]
+	r := s.rows[0]
 	s.rows = s.rows[1:]
-	return c
-}
-
-// dbTxn is a go-memdb transaction that also reads and writes the
-// contributions (see contribTable): the one kind of transaction the store
-// runs commands, replay and snapshots in.
-type dbTxn struct {
-	*memdb.Txn
-	ct    *contribTable // loaded on first use
-	owned bool          // ct is this transaction's copy, changed in place
-}
-
-// readTxn and writeTxn open transactions on db.
-func readTxn(db *memdb.MemDB) *dbTxn  { return &dbTxn{Txn: db.Txn(false)} }
-func writeTxn(db *memdb.MemDB) *dbTxn { return &dbTxn{Txn: db.Txn(true)} }
-
-// contributions returns the contributions the transaction sees, its own
-// copy when it is about to change them.
-func (d *dbTxn) contributions(write bool) (*contribTable, error) {
-	if d.ct == nil {
-		obj, err := d.Txn.First(tableContribRoot, "id", contribRootKey)
-		if err != nil {
-			return nil, err
-		}
-		if obj == nil {
-			d.ct, d.owned = newContribTable(), true
-		} else {
-			d.ct = obj.(*contribTable)
-		}
-	}
-	if write && !d.owned {
-		d.ct, d.owned = d.ct.copy(), true
-	}
-	return d.ct, nil
-}
-
-// Commit stores the contributions this transaction changed and commits.
-func (d *dbTxn) Commit() {
-	if d.owned && d.ct != nil {
-		if err := d.Txn.Insert(tableContribRoot, d.ct); err != nil {
-			// The table and its indexer are the store's own: an error is
-			// a defect, not something a command or a journal can cause.
-			panic(fmt.Sprintf("storing the contributions: %v", err))
-		}
-		d.owned = false
-	}
-	d.Txn.Commit()
-}
-
-// Insert writes a row.
-func (d *dbTxn) Insert(table string, obj any) error {
-	if table != TableContributions {
-		return d.Txn.Insert(table, obj)
-	}
-	c, ok := obj.(*Contribution)
-	if !ok {
-		return fmt.Errorf("table %s takes *Contribution, not %T", table, obj)
-	}
-	ct, err := d.contributions(true)
-	if err != nil {
-		return err
-	}
-	return ct.put(c)
-}
-
-// Delete removes a row.
-func (d *dbTxn) Delete(table string, obj any) error {
-	if table != TableContributions {
-		return d.Txn.Delete(table, obj)
-	}
-	c, ok := obj.(*Contribution)
-	if !ok {
-		return fmt.Errorf("table %s takes *Contribution, not %T", table, obj)
-	}
-	ct, err := d.contributions(true)
-	if err != nil {
-		return err
-	}
-	ct.remove(c)
-	return nil
-}
-
-// First returns the first row matching the index arguments, or nil.
-func (d *dbTxn) First(table, index string, args ...any) (any, error) {
-	if table != TableContributions {
-		return d.Txn.First(table, index, args...)
-	}
-	ct, err := d.contributions(false)
-	if err != nil {
-		return nil, err
-	}
-	return ct.first(index, args)
-}
-
-// Get iterates the rows matching the index arguments.
-func (d *dbTxn) Get(table, index string, args ...any) (Iterator, error) {
-	if table != TableContributions {
-		it, err := d.Txn.Get(table, index, args...)
-		if err != nil {
-			return nil, err
-		}
-		return it, nil
-	}
-	ct, err := d.contributions(false)
-	if err != nil {
-		return nil, err
-	}
-	return ct.get(index, args)
-}
-
-// LowerBound iterates rows from the index arguments upward.
-func (d *dbTxn) LowerBound(table, index string, args ...any) (Iterator, error) {
-	if table != TableContributions {
-		it, err := d.Txn.LowerBound(table, index, args...)
-		if err != nil {
-			return nil, err
-		}
-		return it, nil
-	}
-	ct, err := d.contributions(false)
-	if err != nil {
-		return nil, err
-	}
-	return ct.lowerBound(index, args)
-}
-
-// ReverseLowerBound iterates rows from the index arguments downward; the
-// contributions are not read so.
-func (d *dbTxn) ReverseLowerBound(table, index string, args ...any) (Iterator, error) {
-	if table != TableContributions {
-		it, err := d.Txn.ReverseLowerBound(table, index, args...)
-		if err != nil {
-			return nil, err
-		}
-		return it, nil
-	}
-	return nil, fmt.Errorf("table %s is not read in reverse", table)
+	return r.contribution()
 }

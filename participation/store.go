@@ -200,11 +200,11 @@ func Open(ctx context.Context, cfg *Config) (*Store, error) {
 			return nil, err
 		}
 	}
-	// The contributions are a table of their own kind (contribs.go),
-	// whose state is one row of memdb.
-	schema.Tables[tableContribRoot] = contribRootTable()
+	// The contributions are the kernel's table, kept in a store of their
+	// own on a server (contribs.go) and in go-memdb in the browser.
+	contribSchema(schema)
 	s.tables = append(s.tables, TableContributions)
-	sort.Strings(s.tables)
+	sort.Slice(s.tables, func(i, j int) bool { return s.tables[i] < s.tables[j] })
 	for action, roles := range c.Roles {
 		if _, ok := s.policy.rules[action]; !ok {
 			return nil, Invalid("roles", "no module registers the action %q", action)

@@ -7,10 +7,11 @@ import (
 	"github.com/hashicorp/go-memdb"
 )
 
-// The contributions' table as a go-memdb table, with the indexes the
-// kernel kept there before contributions had a store of their own
-// (contribs.go): the baseline of BenchmarkRawMemdbInsert, and of the
-// equivalence test that reads both.
+// The contributions as a go-memdb table: how the browser's build keeps
+// them (contribs_js.go), where a demo holds a few thousand and the
+// module's size is budgeted, and the baseline the server's own store of
+// contributions (contribs.go) is tested and measured against. A server
+// build links none of it.
 
 func memdbContributionsTable() *memdb.TableSchema {
 	return &memdb.TableSchema{

@@ -1,0 +1,351 @@
+//go:build !(js && wasm)
+
+package participation
+
+import "sync/atomic"
+
+// cowTree is an ordered set of centry in a B-tree whose nodes are shared
+// between copies and copied on their first change (copy-on-write): copy
+// is O(1), and a write copies only the nodes on its path, once per copy.
+// A tree that has been copied must not be changed again; the store only
+// changes the copy a write transaction made (see dbTxn), so a committed
+// tree, which readers hold, never changes.
+//
+// It is the store's own rather than a library's: the B-tree libraries for
+// Go carry much that the store does not use (ranges, hints, positional
+// access, locks), and the browser's module pays for every method of
+// every instantiation — tidwall/btree added 330 KB to it, this 20 KB.
+type cowTree struct {
+	root *cowNode
+	n    int
+	gen  uint64 // nodes of this generation belong to this tree alone
+	cmp  func(a, b centry) int
+}
+
+type cowNode struct {
+	gen   uint64
+	items []centry
+	kids  []*cowNode // nil in a leaf
+}
+
+// cowDegree is the trees' minimum degree: a node holds from cowDegree−1
+// to 2×cowDegree−1 items. A write copies the nodes on its path once per
+// transaction, so small nodes copy less; a million entries are 6 levels.
+const cowDegree = 8
+
+const cowMax = 2*cowDegree - 1
+
+var cowGens atomic.Uint64
+
+func newCowTree(cmp func(a, b centry) int) *cowTree {
+	return &cowTree{gen: cowGens.Add(1), cmp: cmp}
+}
+
+// copy returns a tree with the same items that shares every node with t.
+func (t *cowTree) copy() *cowTree {
+	return &cowTree{root: t.root, n: t.n, gen: cowGens.Add(1), cmp: t.cmp}
+}
+
+// len returns how many items the tree holds.
+func (t *cowTree) len() int { return t.n }
+
+// own returns n, or a copy of it that belongs to t.
+func (t *cowTree) own(n *cowNode) *cowNode {
+	if n.gen == t.gen {
+		return n
+	}
+	c := &cowNode{gen: t.gen, items: append(make([]centry, 0, cowMax), n.items...)}
+	if n.kids != nil {
+		c.kids = append(make([]*cowNode, 0, cowMax+1), n.kids...)
+	}
+	return c
+}
+
+// search returns the index of the first item of n not less than key, and
+// whether it equals key.
+func (t *cowTree) search(n *cowNode, key centry) (int, bool) {
+	lo, hi := 0, len(n.items)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if t.cmp(n.items[m], key) < 0 {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo, lo < len(n.items) && t.cmp(n.items[lo], key) == 0
+}
+
+// get returns the item equal to key.
+func (t *cowTree) get(key centry) (centry, bool) {
+	for n := t.root; n != nil; {
+		i, found := t.search(n, key)
+		if found {
+			return n.items[i], true
+		}
+		if n.kids == nil {
+			break
+		}
+		n = n.kids[i]
+	}
+	var zero centry
+	return zero, false
+}
+
+// set inserts item, or replaces the item equal to it and returns that.
+func (t *cowTree) set(item centry) (old centry, replaced bool) {
+	if t.root == nil {
+		t.root = &cowNode{gen: t.gen, items: append(make([]centry, 0, cowMax), item)}
+		t.n = 1
+		return old, false
+	}
+	t.root = t.own(t.root)
+	if len(t.root.items) == cowMax {
+		r := &cowNode{gen: t.gen, kids: append(make([]*cowNode, 0, cowMax+1), t.root)}
+		t.split(r, 0)
+		t.root = r
+	}
+	n := t.root
+	for {
+		i, found := t.search(n, item)
+		if found {
+			old, n.items[i] = n.items[i], item
+			return old, true
+		}
+		if n.kids == nil {
+			n.items = insertAt(n.items, i, item)
+			t.n++
+			return old, false
+		}
+		k := t.own(n.kids[i])
+		n.kids[i] = k
+		if len(k.items) == cowMax {
+			t.split(n, i)
+			switch c := t.cmp(item, n.items[i]); {
+			case c == 0:
+				old, n.items[i] = n.items[i], item
+				return old, true
+			case c > 0:
+				i++
+			}
+		}
+		n = n.kids[i]
+	}
+}
+
+// split divides p's full child i (which t owns) in two around its median,
+// which moves up into p (also t's).
+func (t *cowTree) split(p *cowNode, i int) {
+	k := p.kids[i]
+	const mid = cowDegree - 1
+	right := &cowNode{gen: t.gen, items: append(make([]centry, 0, cowMax), k.items[mid+1:]...)}
+	median := k.items[mid]
+	clear(k.items[mid:])
+	k.items = k.items[:mid]
+	if k.kids != nil {
+		right.kids = append(make([]*cowNode, 0, cowMax+1), k.kids[mid+1:]...)
+		clear(k.kids[mid+1:])
+		k.kids = k.kids[:mid+1]
+	}
+	p.items = insertAt(p.items, i, median)
+	p.kids = insertAt(p.kids, i+1, right)
+}
+
+// delete removes the item equal to key and returns it.
+func (t *cowTree) delete(key centry) (old centry, found bool) {
+	if t.root == nil {
+		return old, false
+	}
+	if _, ok := t.get(key); !ok {
+		return old, false // nothing is copied for a key that is not there
+	}
+	t.root = t.own(t.root)
+	old = t.remove(t.root, key)
+	t.n--
+	if len(t.root.items) == 0 {
+		if t.root.kids == nil {
+			t.root = nil
+		} else {
+			t.root = t.root.kids[0]
+		}
+	}
+	return old, true
+}
+
+// remove deletes key, which is in n's subtree, from n (which t owns and
+// which, unless it is the root, holds at least cowDegree items).
+func (t *cowTree) remove(n *cowNode, key centry) centry {
+	for {
+		i, found := t.search(n, key)
+		if n.kids == nil {
+			old := n.items[i]
+			n.items = removeAt(n.items, i)
+			return old
+		}
+		if found {
+			old := n.items[i]
+			switch {
+			case len(n.kids[i].items) >= cowDegree:
+				// Put the predecessor in its place, and remove it below.
+				k := t.own(n.kids[i])
+				n.kids[i] = k
+				n.items[i] = t.removeMax(k)
+				return old
+			case len(n.kids[i+1].items) >= cowDegree:
+				k := t.own(n.kids[i+1])
+				n.kids[i+1] = k
+				n.items[i] = t.removeMin(k)
+				return old
+			}
+			t.merge(n, i)
+			n = n.kids[i]
+			continue
+		}
+		n = t.fill(n, i)
+	}
+}
+
+// removeMax and removeMin remove the largest and smallest items of n's
+// subtree (n owned, with at least cowDegree items unless a leaf's root).
+func (t *cowTree) removeMax(n *cowNode) centry {
+	for n.kids != nil {
+		n = t.fill(n, len(n.kids)-1)
+	}
+	last := n.items[len(n.items)-1]
+	n.items = removeAt(n.items, len(n.items)-1)
+	return last
+}
+
+func (t *cowTree) removeMin(n *cowNode) centry {
+	for n.kids != nil {
+		n = t.fill(n, 0)
+	}
+	first := n.items[0]
+	n.items = removeAt(n.items, 0)
+	return first
+}
+
+// fill makes sure n's child i holds at least cowDegree items before a
+// removal descends into it — borrowing through n from a sibling, or
+// merging with one — and returns the owned child that now holds what
+// child i held.
+func (t *cowTree) fill(n *cowNode, i int) *cowNode {
+	k := t.own(n.kids[i])
+	n.kids[i] = k
+	if len(k.items) >= cowDegree {
+		return k
+	}
+	if i > 0 && len(n.kids[i-1].items) >= cowDegree {
+		l := t.own(n.kids[i-1])
+		n.kids[i-1] = l
+		k.items = insertAt(k.items, 0, n.items[i-1])
+		n.items[i-1] = l.items[len(l.items)-1]
+		l.items = removeAt(l.items, len(l.items)-1)
+		if l.kids != nil {
+			k.kids = insertAt(k.kids, 0, l.kids[len(l.kids)-1])
+			l.kids = removeAt(l.kids, len(l.kids)-1)
+		}
+		return k
+	}
+	if i < len(n.kids)-1 && len(n.kids[i+1].items) >= cowDegree {
+		r := t.own(n.kids[i+1])
+		n.kids[i+1] = r
+		k.items = append(k.items, n.items[i])
+		n.items[i] = r.items[0]
+		r.items = removeAt(r.items, 0)
+		if r.kids != nil {
+			k.kids = append(k.kids, r.kids[0])
+			r.kids = removeAt(r.kids, 0)
+		}
+		return k
+	}
+	if i == len(n.kids)-1 {
+		i--
+	}
+	t.merge(n, i)
+	return n.kids[i]
+}
+
+// merge joins n's children i and i+1 and the item between them into
+// child i (owned).
+func (t *cowTree) merge(n *cowNode, i int) {
+	l := t.own(n.kids[i])
+	r := n.kids[i+1]
+	l.items = append(append(l.items, n.items[i]), r.items...)
+	if l.kids != nil {
+		l.kids = append(l.kids, r.kids...)
+	}
+	n.kids[i] = l
+	n.items = removeAt(n.items, i)
+	n.kids = removeAt(n.kids, i+1)
+}
+
+func insertAt[S ~[]E, E any](s S, i int, v E) S {
+	var zero E
+	s = append(s, zero)
+	copy(s[i+1:], s[i:])
+	s[i] = v
+	return s
+}
+
+func removeAt[S ~[]E, E any](s S, i int) S {
+	copy(s[i:], s[i+1:])
+	var zero E
+	s[len(s)-1] = zero
+	return s[:len(s)-1]
+}
+
+// cowIter walks a tree in order. It reads nodes as they were when it
+// started, whatever is written after.
+type cowIter struct {
+	t     *cowTree
+	stack []cowFrame
+}
+
+// cowFrame is a node and the index of its next item; in an inner node,
+// the subtree of kids[i] comes first.
+type cowFrame struct {
+	n *cowNode
+	i int
+}
+
+// iter returns an iterator from the first item not less than pivot, or
+// from the first item when from is false.
+func (t *cowTree) iter(pivot centry, from bool) *cowIter {
+	it := &cowIter{t: t}
+	for n := t.root; n != nil; {
+		i := 0
+		if from {
+			i, _ = t.search(n, pivot)
+		}
+		it.stack = append(it.stack, cowFrame{n, i})
+		if n.kids == nil {
+			break
+		}
+		n = n.kids[i]
+	}
+	return it
+}
+
+// next returns the next item, or false at the end.
+func (it *cowIter) next() (centry, bool) {
+	for len(it.stack) > 0 {
+		f := &it.stack[len(it.stack)-1]
+		if f.i < len(f.n.items) {
+			item := f.n.items[f.i]
+			f.i++
+			if f.n.kids != nil {
+				for n := f.n.kids[f.i]; ; n = n.kids[0] {
+					it.stack = append(it.stack, cowFrame{n, 0})
+					if n.kids == nil {
+						break
+					}
+				}
+			}
+			return item, true
+		}
+		it.stack = it.stack[:len(it.stack)-1]
+	}
+	var zero centry
+	return zero, false
+}

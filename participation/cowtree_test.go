@@ -1,0 +1,149 @@
+//go:build !(js && wasm)
+
+package participation
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// TestCowTree checks the copy-on-write B-tree against a sorted slice:
+// random inserts, replacements and deletes (in runs that fill and empty
+// the tree, so that every split, borrow and merge happens), every item
+// read back, in order from every pivot, and every earlier copy unchanged
+// by the writes made after it.
+func TestCowTree(t *testing.T) {
+	// Items are ordered by key alone (as the rows' tree is), so that a
+	// set with a new value replaces.
+	item := func(k int, v uint64) centry {
+		var e centry
+		binary.BigEndian.PutUint64(e.k[:], uint64(k))
+		binary.BigEndian.PutUint64(e.id[:], v)
+		return e
+	}
+	byK := cmpRow
+	for seed := range uint64(4) {
+		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
+			rnd := rand.New(rand.NewPCG(seed, 11))
+			tr := newCowTree(byK)
+			var model []centry
+			type version struct {
+				tr    *cowTree
+				model []centry
+			}
+			var versions []version
+			keys := 50 + rnd.IntN(2000)
+			for round := range 40 {
+				// Fill in some rounds, empty in others, so that the tree
+				// grows and shrinks through every height.
+				grow := round%4 != 3
+				for range 1 + rnd.IntN(300) {
+					k := rnd.IntN(keys)
+					i, found := slices.BinarySearchFunc(model, item(k, 0), byK)
+					if grow || rnd.IntN(4) == 0 {
+						it := item(k, rnd.Uint64())
+						old, replaced := tr.set(it)
+						if replaced != found || (found && old != model[i]) {
+							t.Fatalf("set %d: replaced %v %v, the model %v", k, replaced, old, found)
+						}
+						if found {
+							model[i] = it
+						} else {
+							model = slices.Insert(model, i, it)
+						}
+						continue
+					}
+					old, ok := tr.delete(item(k, 0))
+					if ok != found || (found && old != model[i]) {
+						t.Fatalf("delete %d: %v %v, the model %v", k, ok, old, found)
+					}
+					if found {
+						model = slices.Delete(model, i, i+1)
+					}
+				}
+				sameTree(t, tr, model)
+				versions = append(versions, version{tr, slices.Clone(model)})
+				tr = tr.copy()
+				if t.Failed() {
+					t.Fatalf("round %d", round)
+				}
+			}
+			// Every copy still holds what it held, after all that was
+			// written to the copies made from it.
+			for i, v := range versions {
+				sameTree(t, v.tr, v.model)
+				if t.Failed() {
+					t.Fatalf("the copy of round %d changed", i)
+				}
+			}
+		})
+	}
+}
+
+func sameTree(t *testing.T, tr *cowTree, model []centry) {
+	t.Helper()
+	if tr.len() != len(model) {
+		t.Errorf("%d items, the model %d", tr.len(), len(model))
+	}
+	all := func(it *cowIter) []centry {
+		var out []centry
+		for v, ok := it.next(); ok; v, ok = it.next() {
+			out = append(out, v)
+		}
+		return out
+	}
+	var zero centry
+	if got := all(tr.iter(zero, false)); !slices.Equal(got, model) {
+		i := 0
+		for i < len(got) && i < len(model) && got[i] == model[i] {
+			i++
+		}
+		t.Errorf("in order: %d items, the model %d; they differ from item %d", len(got), len(model), i)
+	}
+	for i, m := range model {
+		if v, ok := tr.get(m); !ok || v != m {
+			t.Errorf("get item %d: %v %v", i, v, ok)
+		}
+		if i%7 != 0 {
+			continue
+		}
+		if got := all(tr.iter(m, true)); !slices.Equal(got, model[i:]) {
+			t.Errorf("from item %d: %d items, the model %d", i, len(got), len(model)-i)
+		}
+	}
+	checkNodes(t, tr, tr.root, true)
+}
+
+// checkNodes fails on a node out of the B-tree's bounds.
+func checkNodes(t *testing.T, tr *cowTree, n *cowNode, root bool) int {
+	t.Helper()
+	if n == nil {
+		return 0
+	}
+	if len(n.items) > cowMax || (!root && len(n.items) < cowDegree-1) || (root && len(n.items) == 0) {
+		t.Errorf("a node of %d items", len(n.items))
+	}
+	for i := 1; i < len(n.items); i++ {
+		if tr.cmp(n.items[i-1], n.items[i]) >= 0 {
+			t.Errorf("a node out of order")
+		}
+	}
+	if n.kids == nil {
+		return 1
+	}
+	if len(n.kids) != len(n.items)+1 {
+		t.Errorf("%d items and %d children", len(n.items), len(n.kids))
+	}
+	depth := -1
+	for _, k := range n.kids {
+		if d := checkNodes(t, tr, k, false); depth >= 0 && d != depth {
+			t.Errorf("leaves at depths %d and %d", depth, d)
+		} else {
+			depth = d
+		}
+	}
+	return depth + 1
+}
