@@ -286,3 +286,64 @@ func fill(t *testing.T, v reflect.Value, path string, rnd *rand.Rand) {
 		t.Fatalf("%s: a %s, which the test cannot fill", path, v.Kind())
 	}
 }
+
+// readerOnly hides the store's types, so that queries take the path any
+// Reader takes.
+type readerOnly struct{ Reader }
+
+// TestFindContributionsFromRows: FindContributions answers from the
+// packed rows exactly what it answers through the index, for filters of
+// every field, periods open and closed, one unit or all, and pages.
+func TestFindContributionsFromRows(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(9, 9))
+	raw, err := memdb.NewMemDB(&memdb.DBSchema{Tables: map[string]*memdb.TableSchema{tableContribRoot: contribRootTable()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := raw.Snapshot()
+	txn := writeTxn(db)
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	units := []string{"", "A", "B", "C"}
+	states := []State{StateReceived, StateAcknowledged, StateDecided, StateReportedBack}
+	levels := []Level{LevelOwnService, LevelDialogue, LevelStrategy}
+	for i := range 600 {
+		// Times repeat, so that ties are broken by id.
+		at := base.Add(time.Duration(rnd.IntN(300)) * time.Hour)
+		c := &Contribution{
+			ID: ID{byte(i >> 8), byte(i), 3}, Unit: units[rnd.IntN(len(units))], Service: fmt.Sprint("s", rnd.IntN(3)),
+			State: states[rnd.IntN(len(states))], Level: levels[rnd.IntN(len(levels))], ReceivedAt: at,
+			Source: Source{Module: []string{"panel", "feedback"}[rnd.IntN(2)], Kind: []string{"topic", "item"}[rnd.IntN(2)]},
+			History: []Step{{State: StateReceived, At: at}},
+		}
+		if err := txn.Insert(TableContributions, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	txn.Commit()
+	v := &View{txn: readTxn(db)}
+	ptr := func(s string) *string { return &s }
+	var filters []ContributionFilter
+	for _, p := range []Period{{}, {From: base.Add(50 * time.Hour)}, {To: base.Add(120 * time.Hour)}, {From: base.Add(17 * time.Hour), To: base.Add(17 * time.Hour)}, {From: base.Add(10 * time.Hour), To: base.Add(200 * time.Hour)}} {
+		for _, u := range []*string{nil, ptr(""), ptr("A"), ptr("Z")} {
+			filters = append(filters, ContributionFilter{Period: p, Unit: u}, ContributionFilter{Period: p, Unit: u, Offset: 7, Limit: 20})
+		}
+		st, lv := StateDecided, LevelDialogue
+		filters = append(filters,
+			ContributionFilter{Period: p, State: &st}, ContributionFilter{Period: p, Level: &lv, Limit: 5},
+			ContributionFilter{Period: p, Service: ptr("s1")}, ContributionFilter{Period: p, Source: ptr("panel/item")},
+			ContributionFilter{Period: p, Source: ptr("panel")}, ContributionFilter{Period: p, Unit: ptr("B"), State: &st, Service: ptr("s2")})
+	}
+	for _, f := range filters {
+		want, wantTotal, err := FindContributions(readerOnly{v}, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, gotTotal, err := FindContributions(v, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if gotTotal != wantTotal || !reflect.DeepEqual(got, want) {
+			t.Errorf("filter %+v: %d rows of %d, through the index %d of %d", f, len(got), gotTotal, len(want), wantTotal)
+		}
+	}
+}

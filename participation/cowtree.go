@@ -54,9 +54,12 @@ func (t *cowTree) own(n *cowNode) *cowNode {
 	if n.gen == t.gen {
 		return n
 	}
-	c := &cowNode{gen: t.gen, items: append(make([]centry, 0, cowMax), n.items...)}
+	// Room for one more item: a write adds at most one to a node, and a
+	// node keeps only what it holds, however full, since a tree written
+	// in key order leaves most nodes half full.
+	c := &cowNode{gen: t.gen, items: append(make([]centry, 0, len(n.items)+1), n.items...)}
 	if n.kids != nil {
-		c.kids = append(make([]*cowNode, 0, cowMax+1), n.kids...)
+		c.kids = append(make([]*cowNode, 0, len(n.kids)+1), n.kids...)
 	}
 	return c
 }
@@ -95,13 +98,13 @@ func (t *cowTree) get(key centry) (centry, bool) {
 // set inserts item, or replaces the item equal to it and returns that.
 func (t *cowTree) set(item centry) (old centry, replaced bool) {
 	if t.root == nil {
-		t.root = &cowNode{gen: t.gen, items: append(make([]centry, 0, cowMax), item)}
+		t.root = &cowNode{gen: t.gen, items: []centry{item}}
 		t.n = 1
 		return old, false
 	}
 	t.root = t.own(t.root)
 	if len(t.root.items) == cowMax {
-		r := &cowNode{gen: t.gen, kids: append(make([]*cowNode, 0, cowMax+1), t.root)}
+		r := &cowNode{gen: t.gen, kids: []*cowNode{t.root}}
 		t.split(r, 0)
 		t.root = r
 	}
@@ -138,14 +141,12 @@ func (t *cowTree) set(item centry) (old centry, replaced bool) {
 func (t *cowTree) split(p *cowNode, i int) {
 	k := p.kids[i]
 	const mid = cowDegree - 1
-	right := &cowNode{gen: t.gen, items: append(make([]centry, 0, cowMax), k.items[mid+1:]...)}
+	right := &cowNode{gen: t.gen, items: append(make([]centry, 0, mid+1), k.items[mid+1:]...)}
 	median := k.items[mid]
-	clear(k.items[mid:])
-	k.items = k.items[:mid]
+	k.items = append(make([]centry, 0, mid+1), k.items[:mid]...)
 	if k.kids != nil {
-		right.kids = append(make([]*cowNode, 0, cowMax+1), k.kids[mid+1:]...)
-		clear(k.kids[mid+1:])
-		k.kids = k.kids[:mid+1]
+		right.kids = append(make([]*cowNode, 0, mid+2), k.kids[mid+1:]...)
+		k.kids = append(make([]*cowNode, 0, mid+2), k.kids[:mid+1]...)
 	}
 	p.items = insertAt(p.items, i, median)
 	p.kids = insertAt(p.kids, i+1, right)

@@ -165,6 +165,9 @@ func FindContributions(r Reader, f ContributionFilter) ([]*Contribution, int, er
 	if f.Offset < 0 || f.Limit < 0 {
 		return nil, 0, Invalid("limit", "offset and limit must not be negative")
 	}
+	if out, total, ok, err := findReceived(r, f); ok {
+		return out, total, err
+	}
 	var out []*Contribution
 	total := 0
 	err := eachReceived(r, f.Period, f.Unit, func(c *Contribution) {
