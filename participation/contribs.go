@@ -183,6 +183,10 @@ func (r *crow) contribution() *Contribution {
 	return c
 }
 
+// ownRow returns a row read from the table, to change and write back:
+// every read unpacks a Contribution of the reader's own.
+func ownRow(c *Contribution) *Contribution { return c }
+
 // time returns one of the row's times.
 func (r *crow) time(i int) time.Time { return joinTime(r.secs[i], r.nsecs[i]) }
 

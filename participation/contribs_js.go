@@ -51,3 +51,7 @@ func (d *dbTxn) ReverseLowerBound(table, index string, args ...any) (Iterator, e
 func findReceived(Reader, ContributionFilter) ([]*Contribution, int, bool, error) {
 	return nil, 0, false, nil
 }
+
+// ownRow returns a copy of a row read from the table, to change and
+// write back: go-memdb's rows are shared with readers.
+func ownRow(c *Contribution) *Contribution { return c.clone() }

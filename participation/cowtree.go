@@ -30,8 +30,10 @@ type cowNode struct {
 
 // cowDegree is the trees' minimum degree: a node holds from cowDegree−1
 // to 2×cowDegree−1 items. A write copies the nodes on its path once per
-// transaction, so small nodes copy less; a million entries are 6 levels.
-const cowDegree = 8
+// transaction, so small nodes copy less, and deep trees cost a replay
+// more searching: 16 replayed a county fastest (8 and 32 were 20 % and
+// 15 % slower), and keeps a million entries within 5 levels.
+const cowDegree = 16
 
 const cowMax = 2*cowDegree - 1
 

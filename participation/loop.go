@@ -242,7 +242,7 @@ func eraseTitles(tx *Tx, subject ID) error {
 		return err
 	}
 	for _, old := range cs {
-		c := old.clone()
+		c := ownRow(old)
 		c.Title = Erased(c.Title)
 		if err := tx.Insert(TableContributions, c); err != nil {
 			return err
@@ -285,7 +285,7 @@ func applyStep(tx *Tx, m EventMeta, id ID, to State, note string, implicit bool,
 	if !ok {
 		return Errorf(ENOTFOUND, "contribution %s not found", id)
 	}
-	c := old.clone()
+	c := ownRow(old)
 	// The step is appended to a history of exactly the length it will
 	// have: rows are kept for years, and append's growth would be spare.
 	c.History = append(make([]Step, 0, len(old.History)+1), old.History...)

@@ -3,6 +3,7 @@ package participation
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -378,18 +379,15 @@ func (s *Store) apply(ctx context.Context, batch int, live bool) error {
 	if !live {
 		tx.overlay = newReplayOverlay(s)
 	}
-	err := s.journal.Read(ctx, s.seq+1, func(e Event) error {
+	// Opening, a goroutine reads and decodes ahead of the applier.
+	err := s.readDecoded(ctx, s.seq+1, !live && pipelining, func(e Event, d EventData, derr error) error {
 		if err := checkLink(e, seq, head); err != nil {
 			return err
 		}
-		et, ok := s.events[e.Type]
-		if !ok {
-			return Errorf(EINTERNAL, "event %d has type %s, which no registered module knows: open the store with the module that wrote it", e.Seq, e.Type)
+		if derr != nil {
+			return derr
 		}
-		d, err := et.decode(e.Data)
-		if err != nil {
-			return &CorruptError{Seq: e.Seq, Reason: "payload does not decode: " + err.Error()}
-		}
+		et := s.events[e.Type]
 		tx.now, tx.actor = e.Time, e.Actor
 		if err := et.apply(tx, EventMeta{Seq: e.Seq, ID: e.ID, Time: e.Time, Actor: e.Actor}, d); err != nil {
 			return Internal(err, "applying event %d (%s)", e.Seq, e.Type)
@@ -420,6 +418,95 @@ func (s *Store) apply(ctx context.Context, batch int, live bool) error {
 	}
 	return nil
 }
+
+// readDecoded reads the journal from seq from and hands fn each event
+// with its payload decoded, or why it does not decode. With ahead, a
+// goroutine reads and decodes while fn applies what came before: on two
+// cores an open takes about the longer of the two rather than both.
+func (s *Store) readDecoded(ctx context.Context, from uint64, ahead bool, fn func(Event, EventData, error) error) error {
+	decode := func(e Event) (EventData, error) {
+		et, ok := s.events[e.Type]
+		if !ok {
+			return nil, Errorf(EINTERNAL, "event %d has type %s, which no registered module knows: open the store with the module that wrote it", e.Seq, e.Type)
+		}
+		d, err := et.decode(e.Data)
+		if err != nil {
+			return nil, &CorruptError{Seq: e.Seq, Reason: "payload does not decode: " + err.Error()}
+		}
+		return d, nil
+	}
+	if !ahead {
+		return s.journal.Read(ctx, from, func(e Event) error {
+			d, err := decode(e)
+			return fn(e, d, err)
+		})
+	}
+	type decoded struct {
+		e   Event
+		d   EventData
+		err error
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan []decoded, 8)
+	read := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		b := make([]decoded, 0, 256)
+		send := func() error {
+			select {
+			case batches <- b:
+				b = make([]decoded, 0, 256)
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		err := s.journal.Read(ctx, from, func(e Event) error {
+			d, err := decode(e)
+			b = append(b, decoded{e, d, err})
+			if err != nil {
+				// Handed on, to be reported once every event before it
+				// has been applied; nothing after it is read.
+				if serr := send(); serr != nil {
+					return serr
+				}
+				return errStopReading
+			}
+			if len(b) == cap(b) {
+				return send()
+			}
+			return nil
+		})
+		if err == nil && len(b) > 0 {
+			err = send()
+		}
+		read <- err
+	}()
+	var ferr error
+	for b := range batches {
+		for _, x := range b {
+			if ferr != nil {
+				break
+			}
+			ferr = fn(x.e, x.d, x.err)
+		}
+		if ferr != nil {
+			cancel() // and drain what the reader sends meanwhile
+		}
+	}
+	rerr := <-read
+	if ferr != nil {
+		return ferr
+	}
+	if errors.Is(rerr, errStopReading) {
+		return nil
+	}
+	return rerr
+}
+
+// errStopReading stops a read ahead at an event that does not decode.
+var errStopReading = errors.New("stop reading")
 
 // CatchUp applies the events other instances appended to a shared journal
 // since this store's head, in order, and hands them to the change feed.

@@ -1,0 +1,93 @@
+package participation
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+// TestReplayReadsAhead: an open reads and decodes the journal ahead of
+// applying it (several batches here), and still fails exactly where a
+// reading in step would: at the first altered event, or at an event whose
+// payload does not decode or whose type no module knows — even when a
+// later event is broken too — and never at an event after it.
+func TestReplayReadsAhead(t *testing.T) {
+	ctx := context.Background()
+	keys := NewMemoryKeyStore()
+	j := NewMemoryJournal()
+	s, err := Open(ctx, &Config{Journal: j, Keys: keys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 1500 {
+		if _, err := s.Submit(ctx, benchActor, benchInput()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var events []Event
+	if err := j.Read(ctx, 1, func(e Event) error { events = append(events, e); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	// rechain makes the hashes follow the changed events again.
+	rechain := func(evs []Event) []Event {
+		var prev Hash
+		for i := range evs {
+			evs[i].Prev = prev
+			evs[i].Hash = evs[i].ComputeHash()
+			prev = evs[i].Hash
+		}
+		return evs
+	}
+	open := func(evs []Event) error {
+		j := NewMemoryJournal()
+		if err := j.Append(ctx, evs); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Open(ctx, &Config{Journal: j, Keys: keys})
+		return err
+	}
+	if err := open(events); err != nil {
+		t.Fatalf("the journal as written: %v", err)
+	}
+	undecodable := func(at int) []Event {
+		evs := append([]Event(nil), events...)
+		evs[at].Data = []byte(`{"contribution":5}`)
+		return evs
+	}
+	corruptAt := func(err error) uint64 {
+		var c *CorruptError
+		if !errors.As(err, &c) {
+			t.Fatalf("not a corrupt journal: %v", err)
+		}
+		return c.Seq
+	}
+	for _, at := range []int{0, 255, 256, 700, 1499} {
+		if seq := corruptAt(open(rechain(undecodable(at)))); seq != uint64(at+1) {
+			t.Errorf("payload of event %d broken: reported at %d", at+1, seq)
+		}
+		// An event altered before it (its hash no longer matches) is
+		// reported first.
+		if at > 0 {
+			evs := rechain(undecodable(at))
+			evs[at/2].Time = evs[at/2].Time.Add(time.Hour)
+			if seq := corruptAt(open(evs)); seq != uint64(at/2+1) {
+				t.Errorf("event %d altered, payload of %d broken: reported at %d", at/2+1, at+1, seq)
+			}
+		}
+		// Two broken payloads: the first is reported.
+		evs := undecodable(at)
+		if at+300 < len(evs) {
+			evs[at+300].Data = []byte(`[]`)
+		}
+		if seq := corruptAt(open(rechain(evs))); seq != uint64(at+1) {
+			t.Errorf("payloads of events %d and %d broken: reported at %d", at+1, at+301, seq)
+		}
+	}
+	evs := append([]Event(nil), events...)
+	evs[900].Type = "nobody.knows"
+	err = open(rechain(evs))
+	if e := (*Error)(nil); !errors.As(err, &e) || e.Code != EINTERNAL {
+		t.Errorf("an event of a type no module knows: %v", err)
+	}
+}
