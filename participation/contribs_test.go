@@ -312,7 +312,7 @@ func TestFindContributionsFromRows(t *testing.T) {
 		c := &Contribution{
 			ID: ID{byte(i >> 8), byte(i), 3}, Unit: units[rnd.IntN(len(units))], Service: fmt.Sprint("s", rnd.IntN(3)),
 			State: states[rnd.IntN(len(states))], Level: levels[rnd.IntN(len(levels))], ReceivedAt: at,
-			Source: Source{Module: []string{"panel", "feedback"}[rnd.IntN(2)], Kind: []string{"topic", "item"}[rnd.IntN(2)]},
+			Source:  Source{Module: []string{"panel", "feedback"}[rnd.IntN(2)], Kind: []string{"topic", "item"}[rnd.IntN(2)]},
 			History: []Step{{State: StateReceived, At: at}},
 		}
 		if err := txn.Insert(TableContributions, c); err != nil {
