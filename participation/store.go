@@ -380,8 +380,8 @@ func (s *Store) apply(ctx context.Context, batch int, live bool) error {
 		tx.overlay = newReplayOverlay(s)
 	}
 	// Opening, a goroutine reads and decodes ahead of the applier.
-	err := s.readDecoded(ctx, s.seq+1, !live && pipelining, func(e Event, d EventData, derr error) error {
-		if err := checkLink(e, seq, head); err != nil {
+	err := s.readDecoded(ctx, s.seq+1, !live && pipelining, func(e Event, d EventData, derr error, hashed bool) error {
+		if err := checkHashedLink(e, seq, head, hashed); err != nil {
 			return err
 		}
 		if derr != nil {
@@ -420,10 +420,11 @@ func (s *Store) apply(ctx context.Context, batch int, live bool) error {
 }
 
 // readDecoded reads the journal from seq from and hands fn each event
-// with its payload decoded, or why it does not decode. With ahead, a
-// goroutine reads and decodes while fn applies what came before: on two
-// cores an open takes about the longer of the two rather than both.
-func (s *Store) readDecoded(ctx context.Context, from uint64, ahead bool, fn func(Event, EventData, error) error) error {
+// with its payload decoded, or why it does not decode, and whether its
+// content matches its hash. With ahead, a goroutine reads, decodes and
+// hashes while fn applies what came before: on two cores an open takes
+// about the longer of the two rather than both.
+func (s *Store) readDecoded(ctx context.Context, from uint64, ahead bool, fn func(e Event, d EventData, err error, hashed bool) error) error {
 	decode := func(e Event) (EventData, error) {
 		et, ok := s.events[e.Type]
 		if !ok {
@@ -438,13 +439,14 @@ func (s *Store) readDecoded(ctx context.Context, from uint64, ahead bool, fn fun
 	if !ahead {
 		return s.journal.Read(ctx, from, func(e Event) error {
 			d, err := decode(e)
-			return fn(e, d, err)
+			return fn(e, d, err, e.ComputeHash() == e.Hash)
 		})
 	}
 	type decoded struct {
-		e   Event
-		d   EventData
-		err error
+		e      Event
+		d      EventData
+		err    error
+		hashed bool
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -464,7 +466,7 @@ func (s *Store) readDecoded(ctx context.Context, from uint64, ahead bool, fn fun
 		}
 		err := s.journal.Read(ctx, from, func(e Event) error {
 			d, err := decode(e)
-			b = append(b, decoded{e, d, err})
+			b = append(b, decoded{e, d, err, e.ComputeHash() == e.Hash})
 			if err != nil {
 				// Handed on, to be reported once every event before it
 				// has been applied; nothing after it is read.
@@ -489,7 +491,7 @@ func (s *Store) readDecoded(ctx context.Context, from uint64, ahead bool, fn fun
 			if ferr != nil {
 				break
 			}
-			ferr = fn(x.e, x.d, x.err)
+			ferr = fn(x.e, x.d, x.err, x.hashed)
 		}
 		if ferr != nil {
 			cancel() // and drain what the reader sends meanwhile
@@ -551,13 +553,19 @@ func (s *Store) follow(n Notifier) {
 }
 
 func checkLink(e Event, prevSeq uint64, prev Hash) error {
+	return checkHashedLink(e, prevSeq, prev, e.ComputeHash() == e.Hash)
+}
+
+// checkHashedLink is checkLink for an event whose hash was checked
+// already: hashed says whether its content matched.
+func checkHashedLink(e Event, prevSeq uint64, prev Hash, hashed bool) error {
 	if e.Seq != prevSeq+1 {
 		return &CorruptError{Seq: prevSeq + 1, Reason: fmt.Sprintf("found sequence %d where %d belongs", e.Seq, prevSeq+1)}
 	}
 	if e.Prev != prev {
 		return &CorruptError{Seq: e.Seq, Reason: "the link to the previous event is broken"}
 	}
-	if e.ComputeHash() != e.Hash {
+	if !hashed {
 		return &CorruptError{Seq: e.Seq, Reason: "the event's content does not match its hash"}
 	}
 	return nil
