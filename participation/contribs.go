@@ -44,7 +44,9 @@ const contribRootKey = "contributions"
 
 // crow is a contribution as the table keeps it: strings that come from a
 // small set (states, levels, roles, sources) as numbers into rowCodes,
-// times as seconds and nanoseconds in UTC, steps likewise.
+// times as seconds and nanoseconds (read back in UTC, as the store
+// writes them: a time with another zone would read back as the same
+// instant in UTC), steps likewise.
 type crow struct {
 	id, ref, titleBy, group                ID
 	unit, service, title, reason, response string
@@ -190,9 +192,8 @@ func ownRow(c *Contribution) *Contribution { return c }
 // time returns one of the row's times.
 func (r *crow) time(i int) time.Time { return joinTime(r.secs[i], r.nsecs[i]) }
 
-// is reports whether the row's code is s's (a string no row holds has no
-// code, and matches nothing but the empty string).
-func (r *crow) is(code uint16, s string) bool { return rowCodes.all()[code] == s }
+// codeIs reports whether code is s's number.
+func codeIs(code uint16, s string) bool { return rowCodes.all()[code] == s }
 
 // centry is an entry of the table's trees. In the rows' tree, k is the
 // contribution's id and row the row; in an index, k is the key and id
@@ -302,12 +303,12 @@ func titleKey(r *crow) (centry, bool) { return centry{k: r.titleBy, id: r.id}, !
 
 func ackKey(r *crow) (centry, bool) {
 	due := r.time(tAcknowledgeBy)
-	return centry{k: timeID(due), id: r.id}, r.is(r.state, string(StateReceived)) && !due.IsZero()
+	return centry{k: timeID(due), id: r.id}, codeIs(r.state, string(StateReceived)) && !due.IsZero()
 }
 
 func respondKey(r *crow) (centry, bool) {
 	due := r.time(tRespondBy)
-	return centry{k: timeID(due), id: r.id}, !r.is(r.state, string(StateReportedBack)) && !due.IsZero()
+	return centry{k: timeID(due), id: r.id}, !codeIs(r.state, string(StateReportedBack)) && !due.IsZero()
 }
 
 func receivedKey(r *crow) centry { return centry{k: timeID(r.time(tReceived)), id: r.id} }

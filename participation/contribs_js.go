@@ -8,42 +8,15 @@ import "github.com/hashicorp/go-memdb"
 // (contribs_memdb.go): a demo holds a few thousand, and the module's size
 // is budgeted. A server keeps them in a store of their own (contribs.go).
 
-// dbTxn is a go-memdb transaction, read through [Reader]'s iterators.
-type dbTxn struct{ *memdb.Txn }
+// dbTxn is a go-memdb transaction: its iterators are [Reader]'s.
+type dbTxn = memdb.Txn
 
-func readTxn(db *memdb.MemDB) *dbTxn  { return &dbTxn{db.Txn(false)} }
-func writeTxn(db *memdb.MemDB) *dbTxn { return &dbTxn{db.Txn(true)} }
+func readTxn(db *memdb.MemDB) *dbTxn  { return db.Txn(false) }
+func writeTxn(db *memdb.MemDB) *dbTxn { return db.Txn(true) }
 
 // contribSchema adds the contributions' table to schema.
 func contribSchema(schema *memdb.DBSchema) {
 	schema.Tables[TableContributions] = memdbContributionsTable()
-}
-
-// Get iterates the rows matching the index arguments.
-func (d *dbTxn) Get(table, index string, args ...any) (Iterator, error) {
-	it, err := d.Txn.Get(table, index, args...)
-	if err != nil {
-		return nil, err
-	}
-	return it, nil
-}
-
-// LowerBound iterates rows from the index arguments upward.
-func (d *dbTxn) LowerBound(table, index string, args ...any) (Iterator, error) {
-	it, err := d.Txn.LowerBound(table, index, args...)
-	if err != nil {
-		return nil, err
-	}
-	return it, nil
-}
-
-// ReverseLowerBound iterates rows from the index arguments downward.
-func (d *dbTxn) ReverseLowerBound(table, index string, args ...any) (Iterator, error) {
-	it, err := d.Txn.ReverseLowerBound(table, index, args...)
-	if err != nil {
-		return nil, err
-	}
-	return it, nil
 }
 
 // findReceived: in the browser FindContributions reads through the

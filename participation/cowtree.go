@@ -11,10 +11,10 @@ import "sync/atomic"
 // changes the copy a write transaction made (see dbTxn), so a committed
 // tree, which readers hold, never changes.
 //
-// It is the store's own rather than a library's: the B-tree libraries for
-// Go carry much that the store does not use (ranges, hints, positional
-// access, locks), and the browser's module pays for every method of
-// every instantiation — tidwall/btree added 330 KB to it, this 20 KB.
+// It is the store's own rather than a library's (see the README's
+// Dependencies): a node keeps only what it holds, where the libraries
+// keep room for the most a node can hold, and trees written in key order
+// leave most nodes half full.
 type cowTree struct {
 	root *cowNode
 	n    int

@@ -7,7 +7,8 @@ import (
 )
 
 // GetContribution returns a contribution by id, or an ENOTFOUND error.
-// The row is shared with the store: read it, don't change it.
+// Read the row, don't change it: in the browser's build it is the
+// store's own (on a server each read is a copy of the reader's own).
 func GetContribution(r Reader, id ID) (*Contribution, error) {
 	c, ok, err := Lookup[*Contribution](r, TableContributions, "id", id)
 	if err != nil {

@@ -3,7 +3,6 @@ package participation
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -195,6 +194,7 @@ func Open(ctx context.Context, cfg *Config) (*Store, error) {
 	}
 	s.initPipe(c.Journal)
 	schema := &memdb.DBSchema{Tables: map[string]*memdb.TableSchema{}}
+	s.tables = []string{TableContributions} // sorted in with the modules' tables
 	modules := append([]Module{kernelModule()}, c.Modules...)
 	for _, m := range modules {
 		if err := s.register(schema, m); err != nil {
@@ -204,8 +204,6 @@ func Open(ctx context.Context, cfg *Config) (*Store, error) {
 	// The contributions are the kernel's table, kept in a store of their
 	// own on a server (contribs.go) and in go-memdb in the browser.
 	contribSchema(schema)
-	s.tables = append(s.tables, TableContributions)
-	sort.Slice(s.tables, func(i, j int) bool { return s.tables[i] < s.tables[j] })
 	for action, roles := range c.Roles {
 		if _, ok := s.policy.rules[action]; !ok {
 			return nil, Invalid("roles", "no module registers the action %q", action)
@@ -422,93 +420,30 @@ func (s *Store) apply(ctx context.Context, batch int, live bool) error {
 // readDecoded reads the journal from seq from and hands fn each event
 // with its payload decoded, or why it does not decode, and whether its
 // content matches its hash. With ahead, a goroutine reads, decodes and
-// hashes while fn applies what came before: on two cores an open takes
-// about the longer of the two rather than both.
+// hashes while fn applies what came before (readAhead; the browser's
+// build, where one goroutine runs at a time, reads in step).
 func (s *Store) readDecoded(ctx context.Context, from uint64, ahead bool, fn func(e Event, d EventData, err error, hashed bool) error) error {
-	decode := func(e Event) (EventData, error) {
-		et, ok := s.events[e.Type]
-		if !ok {
-			return nil, Errorf(EINTERNAL, "event %d has type %s, which no registered module knows: open the store with the module that wrote it", e.Seq, e.Type)
-		}
-		d, err := et.decode(e.Data)
-		if err != nil {
-			return nil, &CorruptError{Seq: e.Seq, Reason: "payload does not decode: " + err.Error()}
-		}
-		return d, nil
+	if ahead {
+		return s.readAhead(ctx, from, fn)
 	}
-	if !ahead {
-		return s.journal.Read(ctx, from, func(e Event) error {
-			d, err := decode(e)
-			return fn(e, d, err, e.ComputeHash() == e.Hash)
-		})
-	}
-	type decoded struct {
-		e      Event
-		d      EventData
-		err    error
-		hashed bool
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	batches := make(chan []decoded, 8)
-	read := make(chan error, 1)
-	go func() {
-		defer close(batches)
-		b := make([]decoded, 0, 256)
-		send := func() error {
-			select {
-			case batches <- b:
-				b = make([]decoded, 0, 256)
-				return nil
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		}
-		err := s.journal.Read(ctx, from, func(e Event) error {
-			d, err := decode(e)
-			b = append(b, decoded{e, d, err, e.ComputeHash() == e.Hash})
-			if err != nil {
-				// Handed on, to be reported once every event before it
-				// has been applied; nothing after it is read.
-				if serr := send(); serr != nil {
-					return serr
-				}
-				return errStopReading
-			}
-			if len(b) == cap(b) {
-				return send()
-			}
-			return nil
-		})
-		if err == nil && len(b) > 0 {
-			err = send()
-		}
-		read <- err
-	}()
-	var ferr error
-	for b := range batches {
-		for _, x := range b {
-			if ferr != nil {
-				break
-			}
-			ferr = fn(x.e, x.d, x.err, x.hashed)
-		}
-		if ferr != nil {
-			cancel() // and drain what the reader sends meanwhile
-		}
-	}
-	rerr := <-read
-	if ferr != nil {
-		return ferr
-	}
-	if errors.Is(rerr, errStopReading) {
-		return nil
-	}
-	return rerr
+	return s.journal.Read(ctx, from, func(e Event) error {
+		d, err := s.decodeEvent(e)
+		return fn(e, d, err, e.ComputeHash() == e.Hash)
+	})
 }
 
-// errStopReading stops a read ahead at an event that does not decode.
-var errStopReading = errors.New("stop reading")
+// decodeEvent decodes an event's payload.
+func (s *Store) decodeEvent(e Event) (EventData, error) {
+	et, ok := s.events[e.Type]
+	if !ok {
+		return nil, Errorf(EINTERNAL, "event %d has type %s, which no registered module knows: open the store with the module that wrote it", e.Seq, e.Type)
+	}
+	d, err := et.decode(e.Data)
+	if err != nil {
+		return nil, &CorruptError{Seq: e.Seq, Reason: "payload does not decode: " + err.Error()}
+	}
+	return d, nil
+}
 
 // CatchUp applies the events other instances appended to a shared journal
 // since this store's head, in order, and hands them to the change feed.
