@@ -88,28 +88,32 @@ type cstep struct {
 // strings are the values of the library's enumerations and the names of
 // modules' sources, a few dozen. Readers read it without a lock.
 type codeTable struct {
-	mu    sync.Mutex
-	ids   map[string]uint16
+	mu    sync.Mutex // held to add a string
+	ids   atomic.Pointer[map[string]uint16]
 	names atomic.Pointer[[]string]
 }
 
 var rowCodes = newCodeTable()
 
 func newCodeTable() *codeTable {
-	c := &codeTable{ids: map[string]uint16{"": 0}}
+	c := &codeTable{}
+	ids := map[string]uint16{"": 0}
 	names := []string{""}
+	c.ids.Store(&ids)
 	c.names.Store(&names)
 	return c
 }
 
-// code returns s's number, giving it one if it has none.
+// code returns s's number, giving it one if it has none. Looking up a
+// string takes no lock: adding one replaces the map.
 func (c *codeTable) code(s string) (uint16, error) {
-	if s == "" {
-		return 0, nil
+	if id, ok := (*c.ids.Load())[s]; ok {
+		return id, nil
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if id, ok := c.ids[s]; ok {
+	ids := *c.ids.Load()
+	if id, ok := ids[s]; ok {
 		return id, nil
 	}
 	names := *c.names.Load()
@@ -119,7 +123,12 @@ func (c *codeTable) code(s string) (uint16, error) {
 	id := uint16(len(names))
 	names = append(names, s)
 	c.names.Store(&names)
-	c.ids[s] = id
+	grown := make(map[string]uint16, len(ids)+1)
+	for k, v := range ids {
+		grown[k] = v
+	}
+	grown[s] = id
+	c.ids.Store(&grown)
 	return id, nil
 }
 
@@ -422,6 +431,15 @@ func (t *contribTable) row(id ID) *crow {
 // a query reads contributions as it reads any table.
 
 func (t *contribTable) first(index string, args []any) (any, error) {
+	if index == "id" && len(args) == 1 {
+		// The look-up before every step of a replay: no iterator.
+		if id, ok := args[0].(ID); ok {
+			if r := t.row(id); r != nil {
+				return r.contribution(), nil
+			}
+			return nil, nil
+		}
+	}
 	it, err := t.get(index, args)
 	if err != nil {
 		return nil, err
