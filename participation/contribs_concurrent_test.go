@@ -26,7 +26,7 @@ func TestContributionsReadWhileWritten(t *testing.T) {
 	}
 	defer s.Close()
 	units := []string{"a", "b", "c"}
-	const writers, perWriter, readers = 2, 150, 3
+	const writers, perWriter, readers = 2, 80, 3
 	var wg sync.WaitGroup
 	errs := make(chan error, writers+readers)
 	done := make(chan struct{})
