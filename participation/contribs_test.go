@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -396,5 +397,63 @@ func TestFindContributionsFromRows(t *testing.T) {
 		if gotTotal != wantTotal || !reflect.DeepEqual(got, want) {
 			t.Errorf("filter %+v: %d rows of %d, through the index %d of %d", f, len(got), gotTotal, len(want), wantTotal)
 		}
+	}
+}
+
+// TestCodeTable: strings get numbers once, whoever asks first, while
+// others read the table without a lock; past the last number a new
+// string is an error, not a panic, and the strings numbered stay.
+func TestCodeTable(t *testing.T) {
+	c := newCodeTable()
+	var wg sync.WaitGroup
+	got := make([][]uint16, 4)
+	for g := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 300 {
+				n, err := c.code(fmt.Sprint("s", (i*7+g*13)%300))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if all := c.all(); int(n) >= len(all) || all[n] != fmt.Sprint("s", (i*7+g*13)%300) {
+					t.Errorf("%d is not its string", n)
+					return
+				}
+				got[g] = append(got[g], n)
+			}
+		}()
+	}
+	wg.Wait()
+	for i := range 300 {
+		s := c.all()
+		n, _ := c.code(fmt.Sprint("s", i))
+		if s[n] != fmt.Sprint("s", i) {
+			t.Errorf("s%d numbered %d, which is %q", i, n, s[n])
+		}
+	}
+	if n := len(c.all()); n != 301 {
+		t.Errorf("%d strings numbered, 301 wanted", n)
+	}
+	// Filled up to the last number but one (as adding one by one would,
+	// faster): the last number is given, then none.
+	names, ids := append([]string(nil), c.all()...), map[string]uint16{}
+	for len(names) < 1<<16-1 {
+		names = append(names, fmt.Sprint("fill", len(names)))
+	}
+	for i, s := range names {
+		ids[s] = uint16(i)
+	}
+	c.names.Store(&names)
+	c.ids.Store(&ids)
+	if n, err := c.code("the last"); err != nil || n != 1<<16-1 {
+		t.Errorf("the last number: %d %v", n, err)
+	}
+	if _, err := c.code("one too many"); err == nil {
+		t.Error("a string past the last number was numbered")
+	}
+	if n, err := c.code("s5"); err != nil || c.all()[n] != "s5" {
+		t.Errorf("a numbered string after the table is full: %d %v", n, err)
 	}
 }
