@@ -303,6 +303,24 @@ func TestCrowKeepsEveryField(t *testing.T) {
 	if got, _ := ct.first("id", []any{z.ID}); !reflect.DeepEqual(got, z) {
 		t.Errorf("put\n%+v\nread back\n%+v", z, got)
 	}
+	// Times at the ends of the calendar, an empty history (not nil) and
+	// empty contributors come back as they went; a time in another zone
+	// comes back as the same instant in UTC.
+	early, late := time.Date(1, 1, 1, 0, 0, 0, 1, time.UTC), time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC)
+	e := &Contribution{ID: ID{8}, ReceivedAt: early, AcknowledgeBy: late, RespondBy: late, DecidedAt: early, History: []Step{}, Contributors: []ID{},
+		ReportedAt: time.Date(2026, 3, 2, 12, 0, 0, 5, time.FixedZone("EET", 2*3600))}
+	if err := ct.put(e); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = ct.first("id", []any{e.ID})
+	g := got.(*Contribution)
+	if !g.ReportedAt.Equal(e.ReportedAt) || g.ReportedAt.Location() != time.UTC {
+		t.Errorf("a time in another zone reads back as %v", g.ReportedAt)
+	}
+	g.ReportedAt = e.ReportedAt
+	if !reflect.DeepEqual(g, e) {
+		t.Errorf("put\n%+v\nread back\n%+v", e, g)
+	}
 }
 
 // fill sets every field under v to a non-zero value.
