@@ -229,7 +229,7 @@ func cmpKid(a, b centry) int {
 // timeID is a time as an index key.
 func timeID(t time.Time) ID {
 	var k ID
-	binary.BigEndian.PutUint64(k[:], uint64(t.UnixNano())^(1<<63))
+	binary.BigEndian.PutUint64(k[:], timeBits(t))
 	return k
 }
 

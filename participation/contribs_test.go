@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -15,10 +16,14 @@ import (
 
 // TestContribTable checks the contributions' own store against the
 // go-memdb table it replaced, query for query: random inserts, steps,
-// erasures and deletes in transactions that commit or abort, and after
-// each transaction every index is read whole and from every key, in the
-// live state and in every earlier committed state (which a later write
-// must leave as it was, since readers still hold it).
+// erasures, deletes, rows written again after a delete (in the same
+// transaction or a later one), rows moved to another unit or time (so a
+// unit empties and fills again) and deadlines cleared, in transactions
+// that commit or abort; every index is also read from a lower bound, and
+// a unit at one time. After each transaction every index is read whole
+// and from every key, in the live state and in every earlier committed
+// state (which a later write must leave as it was, since readers still
+// hold it).
 func TestContribTable(t *testing.T) {
 	for seed := range uint64(3) {
 		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) { checkContribTable(t, seed) })
@@ -40,6 +45,7 @@ func checkContribTable(t *testing.T, seed uint64) {
 	pick := func(n int) ID { return ID{1, byte(rnd.IntN(n))} }
 	units := []string{"", "A", "A\x01", "B", "Bb", "C"}
 	var ids []ID
+	deleted := map[ID]*Contribution{}
 	type version struct{ mdb, ours *memdb.MemDB }
 	var versions []version
 	for step := range 160 {
@@ -68,20 +74,42 @@ func checkContribTable(t *testing.T, seed uint64) {
 				}
 				ids = append(ids, id)
 			} else {
-				obj, err := mt.First(TableContributions, "id", ids[rnd.IntN(len(ids))])
-				if err != nil || obj == nil {
-					continue // deleted
+				id := ids[rnd.IntN(len(ids))]
+				obj, err := mt.First(TableContributions, "id", id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if obj == nil {
+					// Deleted: sometimes it comes back.
+					if gone, ok := deleted[id]; ok && rnd.IntN(2) == 0 {
+						obj = gone
+					} else {
+						continue
+					}
 				}
 				c = obj.(*Contribution).clone()
-				switch rnd.IntN(6) {
+				switch rnd.IntN(9) {
 				case 0:
+					if gone, ok := deleted[id]; ok && gone == obj {
+						break // written again as it was
+					}
 					if err := mt.Delete(TableContributions, c); err != nil {
 						t.Fatal(err)
 					}
 					if err := ot.Delete(TableContributions, c); err != nil {
 						t.Fatal(err)
 					}
-					continue
+					deleted[c.ID] = c
+					if rnd.IntN(3) > 0 {
+						continue
+					}
+					// Deleted and written again in one transaction.
+				case 6:
+					c.Unit = units[rnd.IntN(len(units))]
+				case 7:
+					c.ReceivedAt = base.Add(time.Duration(rnd.IntN(2000)) * time.Hour)
+				case 8:
+					c.AcknowledgeBy, c.RespondBy = time.Time{}, c.RespondBy.Add(time.Hour)
 				case 1:
 					c.Title = "erased"
 				case 2:
@@ -186,6 +214,30 @@ func sameContributions(t *testing.T, m *memdb.Txn, o *dbTxn, units []string) {
 		}
 	}
 	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, id := range append(all[:min(len(all), 2):min(len(all), 2)], ID{}, ID{0x80}, ID{0xff}) {
+		check(fmt.Sprintf("id from %v", id), read(m.LowerBound(TableContributions, "id", id)), ours(o.LowerBound(TableContributions, "id", id)))
+	}
+	for _, k := range []byte{0, 5, 11} {
+		key := ID{1, k}
+		for _, index := range []string{"source", "title_by", "contributor"} {
+			check(fmt.Sprintf("%s from %v", index, key), read(m.LowerBound(TableContributions, index, key)), ours(o.LowerBound(TableContributions, index, key)))
+		}
+	}
+	for h := 0; h < 2400; h += 700 {
+		due := at.Add(time.Duration(h) * time.Hour)
+		for _, index := range []string{"ack_due", "respond_due"} {
+			check(fmt.Sprintf("%s from %d h", index, h), read(m.LowerBound(TableContributions, index, due)), ours(o.LowerBound(TableContributions, index, due)))
+		}
+	}
+	for i, id := range all {
+		if i%16 != 0 {
+			continue
+		}
+		row, _ := m.First(TableContributions, "id", id)
+		c := row.(*Contribution)
+		check(fmt.Sprintf("unit %q at %v", c.Unit, c.ReceivedAt), read(m.Get(TableContributions, "unit_received", c.Unit, c.ReceivedAt)), ours(o.Get(TableContributions, "unit_received", c.Unit, c.ReceivedAt)))
+		check(fmt.Sprintf("unit %q", c.Unit), read(m.Get(TableContributions, "unit_received", c.Unit)), ours(o.Get(TableContributions, "unit_received", c.Unit)))
+	}
 	for _, u := range units {
 		check("unit "+u, read(m.LowerBound(TableContributions, "unit_received", u)), ours(o.LowerBound(TableContributions, "unit_received", u)))
 		check("unit "+u+" +\\x01", read(m.LowerBound(TableContributions, "unit_received", u+"\x01")), ours(o.LowerBound(TableContributions, "unit_received", u+"\x01")))
@@ -250,6 +302,24 @@ func TestCrowKeepsEveryField(t *testing.T) {
 	}
 	if got, _ := ct.first("id", []any{z.ID}); !reflect.DeepEqual(got, z) {
 		t.Errorf("put\n%+v\nread back\n%+v", z, got)
+	}
+	// Times at the ends of the calendar, an empty history (not nil) and
+	// empty contributors come back as they went; a time in another zone
+	// comes back as the same instant in UTC.
+	early, late := time.Date(1, 1, 1, 0, 0, 0, 1, time.UTC), time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC)
+	e := &Contribution{ID: ID{8}, ReceivedAt: early, AcknowledgeBy: late, RespondBy: late, DecidedAt: early, History: []Step{}, Contributors: []ID{},
+		ReportedAt: time.Date(2026, 3, 2, 12, 0, 0, 5, time.FixedZone("EET", 2*3600))}
+	if err := ct.put(e); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = ct.first("id", []any{e.ID})
+	g := got.(*Contribution)
+	if !g.ReportedAt.Equal(e.ReportedAt) || g.ReportedAt.Location() != time.UTC {
+		t.Errorf("a time in another zone reads back as %v", g.ReportedAt)
+	}
+	g.ReportedAt = e.ReportedAt
+	if !reflect.DeepEqual(g, e) {
+		t.Errorf("put\n%+v\nread back\n%+v", e, g)
 	}
 }
 
@@ -345,5 +415,63 @@ func TestFindContributionsFromRows(t *testing.T) {
 		if gotTotal != wantTotal || !reflect.DeepEqual(got, want) {
 			t.Errorf("filter %+v: %d rows of %d, through the index %d of %d", f, len(got), gotTotal, len(want), wantTotal)
 		}
+	}
+}
+
+// TestCodeTable: strings get numbers once, whoever asks first, while
+// others read the table without a lock; past the last number a new
+// string is an error, not a panic, and the strings numbered stay.
+func TestCodeTable(t *testing.T) {
+	c := newCodeTable()
+	var wg sync.WaitGroup
+	got := make([][]uint16, 4)
+	for g := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 300 {
+				n, err := c.code(fmt.Sprint("s", (i*7+g*13)%300))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if all := c.all(); int(n) >= len(all) || all[n] != fmt.Sprint("s", (i*7+g*13)%300) {
+					t.Errorf("%d is not its string", n)
+					return
+				}
+				got[g] = append(got[g], n)
+			}
+		}()
+	}
+	wg.Wait()
+	for i := range 300 {
+		s := c.all()
+		n, _ := c.code(fmt.Sprint("s", i))
+		if s[n] != fmt.Sprint("s", i) {
+			t.Errorf("s%d numbered %d, which is %q", i, n, s[n])
+		}
+	}
+	if n := len(c.all()); n != 301 {
+		t.Errorf("%d strings numbered, 301 wanted", n)
+	}
+	// Filled up to the last number but one (as adding one by one would,
+	// faster): the last number is given, then none.
+	names, ids := append([]string(nil), c.all()...), map[string]uint16{}
+	for len(names) < 1<<16-1 {
+		names = append(names, fmt.Sprint("fill", len(names)))
+	}
+	for i, s := range names {
+		ids[s] = uint16(i)
+	}
+	c.names.Store(&names)
+	c.ids.Store(&ids)
+	if n, err := c.code("the last"); err != nil || n != 1<<16-1 {
+		t.Errorf("the last number: %d %v", n, err)
+	}
+	if _, err := c.code("one too many"); err == nil {
+		t.Error("a string past the last number was numbered")
+	}
+	if n, err := c.code("s5"); err != nil || c.all()[n] != "s5" {
+		t.Errorf("a numbered string after the table is full: %d %v", n, err)
 	}
 }

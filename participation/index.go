@@ -3,6 +3,7 @@ package participation
 import (
 	"encoding/binary"
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -164,6 +165,20 @@ func (x *TimeIndex[T]) FromArgs(args ...any) ([]byte, error) {
 }
 
 // timeKey encodes t so that byte order is time order.
-func timeKey(t time.Time) []byte {
-	return binary.BigEndian.AppendUint64(nil, uint64(t.UnixNano())^(1<<63))
+func timeKey(t time.Time) []byte { return binary.BigEndian.AppendUint64(nil, timeBits(t)) }
+
+// timeBits is t in nanoseconds since 1970 with the sign bit flipped, so
+// that unsigned order is time order. A time nanoseconds cannot count
+// (before 1678 or after 2262, such as a period's far end) takes the
+// first or the last value, rather than one wrapped around.
+func timeBits(t time.Time) uint64 {
+	switch {
+	case t.Before(minNanoTime):
+		return 0
+	case t.After(maxNanoTime):
+		return math.MaxUint64
+	}
+	return uint64(t.UnixNano()) ^ (1 << 63)
 }
+
+var minNanoTime, maxNanoTime = time.Unix(0, math.MinInt64), time.Unix(0, math.MaxInt64)

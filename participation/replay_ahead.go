@@ -52,8 +52,12 @@ func (s *Store) readAhead(ctx context.Context, from uint64, fn func(e Event, d E
 			}
 			return nil
 		})
-		if err == nil && len(b) > 0 {
-			err = send()
+		// What was read before the end, or before a failure to read, is
+		// applied first: an event among it may be what to report.
+		if len(b) > 0 && ctx.Err() == nil {
+			if serr := send(); err == nil {
+				err = serr
+			}
 		}
 		read <- err
 	}()

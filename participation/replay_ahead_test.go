@@ -91,3 +91,55 @@ func TestReplayReadsAhead(t *testing.T) {
 		t.Errorf("an event of a type no module knows: %v", err)
 	}
 }
+
+// failingReads is a journal whose reading fails at one sequence number,
+// as a journal does at a line it cannot read.
+type failingReads struct {
+	*MemoryJournal
+	at uint64
+}
+
+func (f *failingReads) Read(ctx context.Context, from uint64, fn func(Event) error) error {
+	return f.MemoryJournal.Read(ctx, from, func(e Event) error {
+		if e.Seq == f.at {
+			return &CorruptError{Seq: e.Seq, Reason: "the line does not read"}
+		}
+		return fn(e)
+	})
+}
+
+// TestReplayReadsAheadReadError: when the journal's reading fails, the
+// events read before the failure are still applied, so an event altered
+// before it is reported first, as a reading in step reports it — also
+// when both fall in a batch the reader had not yet handed on.
+func TestReplayReadsAheadReadError(t *testing.T) {
+	ctx := context.Background()
+	keys := NewMemoryKeyStore()
+	j := NewMemoryJournal()
+	s, err := Open(ctx, &Config{Journal: j, Keys: keys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 600 {
+		if _, err := s.Submit(ctx, benchActor, benchInput()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var events []Event
+	if err := j.Read(ctx, 1, func(e Event) error { events = append(events, e); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ altered, unreadable int }{{10, 20}, {300, 400}, {520, 580}, {100, 580}, {255, 256}, {1, 600}} {
+		evs := append([]Event(nil), events...)
+		evs[c.altered-1].Time = evs[c.altered-1].Time.Add(time.Hour)
+		mj := NewMemoryJournal()
+		if err := mj.Append(ctx, evs); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Open(ctx, &Config{Journal: &failingReads{mj, uint64(c.unreadable)}, Keys: keys})
+		var ce *CorruptError
+		if !errors.As(err, &ce) || ce.Seq != uint64(c.altered) {
+			t.Errorf("event %d altered, event %d unreadable: %v", c.altered, c.unreadable, err)
+		}
+	}
+}
