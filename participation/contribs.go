@@ -171,16 +171,19 @@ func newCrow(c *Contribution) (*crow, error) {
 	return r, err
 }
 
-// contribution unpacks the row into a Contribution of the caller's own
-// (its Contributors are shared with the row: read them, don't change them).
+// contribution unpacks the row into a Contribution of the caller's own,
+// its lists included.
 func (r *crow) contribution() *Contribution {
 	names := rowCodes.all()
 	c := &Contribution{
 		ID: r.id, Source: Source{Module: names[r.module], Kind: names[r.kind], Ref: r.ref},
 		Level: Level(names[r.level]), Scope: Scope(names[r.scope]), Origin: Origin(names[r.origin]),
-		Unit: r.unit, Service: r.service, Title: r.title, TitleBy: r.titleBy, Contributors: r.contributors,
+		Unit: r.unit, Service: r.service, Title: r.title, TitleBy: r.titleBy,
 		Group: r.group, RecordedBy: Role(names[r.recordedBy]),
 		State: State(names[r.state]), Decision: Decision(names[r.decision]), Reason: r.reason, Response: r.response,
+	}
+	if r.contributors != nil {
+		c.Contributors = append(make([]ID, 0, len(r.contributors)), r.contributors...)
 	}
 	for i, t := range [rowTimes]*time.Time{&c.ReceivedAt, &c.AcknowledgeBy, &c.RespondBy, &c.AcknowledgedAt, &c.DecidedAt, &c.ImplementedAt, &c.ReportedAt} {
 		*t = joinTime(r.secs[i], r.nsecs[i])

@@ -295,6 +295,13 @@ func TestCrowKeepsEveryField(t *testing.T) {
 	if !reflect.DeepEqual(got, c) {
 		t.Errorf("put\n%+v\nread back\n%+v", c, got)
 	}
+	// What a reader gets is its own: changing its lists changes no row.
+	want := c.clone()
+	mine := got.(*Contribution)
+	mine.Contributors[0], mine.History[0].Note = ID{9}, "changed"
+	if again, _ := ct.first("id", []any{c.ID}); !reflect.DeepEqual(again, want) {
+		t.Errorf("a change to what a reader got reached the row:\n%+v", again)
+	}
 	// The zero time, and a row without steps, come back as they went.
 	z := &Contribution{ID: ID{7}}
 	if err := ct.put(z); err != nil {
