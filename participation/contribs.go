@@ -36,9 +36,6 @@ import (
 // the index names and arguments the memdb table took, and get a
 // *Contribution of their own for each row.
 
-// tableContribRoot holds the one row that is the contributions' state.
-const tableContribRoot = "contributions.root"
-
 // contribRootKey is that row's id.
 const contribRootKey = "contributions"
 

@@ -3,6 +3,7 @@
 package participation
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
@@ -480,5 +481,18 @@ func TestCodeTable(t *testing.T) {
 	}
 	if n, err := c.code("s5"); err != nil || c.all()[n] != "s5" {
 		t.Errorf("a numbered string after the table is full: %d %v", n, err)
+	}
+}
+
+// TestModuleCannotTakeTheContributionsTable: a module's table may not
+// take the name of the contributions' table or of its state's row.
+func TestModuleCannotTakeTheContributionsTable(t *testing.T) {
+	for _, name := range []string{TableContributions, tableContribRoot} {
+		m := Module{Name: "intruder", Tables: []*memdb.TableSchema{{Name: name, Indexes: map[string]*memdb.IndexSchema{
+			"id": {Name: "id", Unique: true, Indexer: IndexID(func(c *Contribution) ID { return c.ID })},
+		}}}}
+		if _, err := Open(context.Background(), &Config{Modules: []Module{m}}); err == nil {
+			t.Errorf("a module registered a table named %q", name)
+		}
 	}
 }

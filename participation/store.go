@@ -277,7 +277,7 @@ func (s *Store) register(schema *memdb.DBSchema, m Module) error {
 		s.erasers = append(s.erasers, m.Erase)
 	}
 	for _, t := range m.Tables {
-		if _, dup := schema.Tables[t.Name]; dup {
+		if _, dup := schema.Tables[t.Name]; dup || t.Name == TableContributions || t.Name == tableContribRoot {
 			return Errorf(EINTERNAL, "module %s: table %s is registered twice", m.Name, t.Name)
 		}
 		if _, ok := t.Indexes["id"]; !ok {
