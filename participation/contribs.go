@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -377,7 +378,7 @@ func (t *contribTable) index(old, r *crow) {
 	if r != nil {
 		is = r.contributors
 	}
-	if !idsEqual(was, is) {
+	if !slices.Equal(was, is) {
 		for _, p := range was {
 			if !p.IsZero() {
 				t.contributor.delete(centry{k: p, id: old.id})
@@ -407,18 +408,6 @@ func (t *contribTable) index(old, r *crow) {
 		}
 		t.units[i].received.set(receivedKey(r))
 	}
-}
-
-func idsEqual(a, b []ID) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // row returns the row of id, or nil.

@@ -152,7 +152,8 @@ func checkContribTable(t *testing.T, seed uint64) {
 // the same rows in the same order from both.
 func sameContributions(t *testing.T, m *memdb.Txn, o *dbTxn, units []string) {
 	t.Helper()
-	read := func(it memdb.ResultIterator, err error) []ID {
+	// go-memdb's iterators are Iterators too.
+	read := func(it Iterator, err error) []ID {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -162,16 +163,7 @@ func sameContributions(t *testing.T, m *memdb.Txn, o *dbTxn, units []string) {
 		}
 		return out
 	}
-	ours := func(it Iterator, err error) []ID {
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out []ID
-		for obj := it.Next(); obj != nil; obj = it.Next() {
-			out = append(out, obj.(*Contribution).ID)
-		}
-		return out
-	}
+	ours := read
 	first := func(obj any, err error) ID {
 		if err != nil {
 			t.Fatal(err)

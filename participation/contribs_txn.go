@@ -108,11 +108,7 @@ func (d *dbTxn) First(table, index string, args ...any) (any, error) {
 // Get iterates the rows matching the index arguments.
 func (d *dbTxn) Get(table, index string, args ...any) (Iterator, error) {
 	if table != TableContributions {
-		it, err := d.Txn.Get(table, index, args...)
-		if err != nil {
-			return nil, err
-		}
-		return it, nil
+		return d.Txn.Get(table, index, args...)
 	}
 	ct, err := d.contributions(false)
 	if err != nil {
@@ -124,11 +120,7 @@ func (d *dbTxn) Get(table, index string, args ...any) (Iterator, error) {
 // LowerBound iterates rows from the index arguments upward.
 func (d *dbTxn) LowerBound(table, index string, args ...any) (Iterator, error) {
 	if table != TableContributions {
-		it, err := d.Txn.LowerBound(table, index, args...)
-		if err != nil {
-			return nil, err
-		}
-		return it, nil
+		return d.Txn.LowerBound(table, index, args...)
 	}
 	ct, err := d.contributions(false)
 	if err != nil {
@@ -141,11 +133,7 @@ func (d *dbTxn) LowerBound(table, index string, args ...any) (Iterator, error) {
 // contributions are not read so.
 func (d *dbTxn) ReverseLowerBound(table, index string, args ...any) (Iterator, error) {
 	if table != TableContributions {
-		it, err := d.Txn.ReverseLowerBound(table, index, args...)
-		if err != nil {
-			return nil, err
-		}
-		return it, nil
+		return d.Txn.ReverseLowerBound(table, index, args...)
 	}
 	return nil, fmt.Errorf("table %s is not read in reverse", table)
 }

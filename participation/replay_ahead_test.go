@@ -15,20 +15,7 @@ import (
 func TestReplayReadsAhead(t *testing.T) {
 	ctx := context.Background()
 	keys := NewMemoryKeyStore()
-	j := NewMemoryJournal()
-	s, err := Open(ctx, &Config{Journal: j, Keys: keys})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for range 1500 {
-		if _, err := s.Submit(ctx, benchActor, benchInput()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var events []Event
-	if err := j.Read(ctx, 1, func(e Event) error { events = append(events, e); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	events := submitted(t, keys, 1500)
 	// rechain makes the hashes follow the changed events again.
 	rechain := func(evs []Event) []Event {
 		var prev Hash
@@ -86,7 +73,7 @@ func TestReplayReadsAhead(t *testing.T) {
 	}
 	evs := append([]Event(nil), events...)
 	evs[900].Type = "nobody.knows"
-	err = open(rechain(evs))
+	err := open(rechain(evs))
 	if e := (*Error)(nil); !errors.As(err, &e) || e.Code != EINTERNAL {
 		t.Errorf("an event of a type no module knows: %v", err)
 	}
@@ -115,20 +102,7 @@ func (f *failingReads) Read(ctx context.Context, from uint64, fn func(Event) err
 func TestReplayReadsAheadReadError(t *testing.T) {
 	ctx := context.Background()
 	keys := NewMemoryKeyStore()
-	j := NewMemoryJournal()
-	s, err := Open(ctx, &Config{Journal: j, Keys: keys})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for range 600 {
-		if _, err := s.Submit(ctx, benchActor, benchInput()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var events []Event
-	if err := j.Read(ctx, 1, func(e Event) error { events = append(events, e); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	events := submitted(t, keys, 600)
 	for _, c := range []struct{ altered, unreadable int }{{10, 20}, {300, 400}, {520, 580}, {100, 580}, {255, 256}, {1, 600}} {
 		evs := append([]Event(nil), events...)
 		evs[c.altered-1].Time = evs[c.altered-1].Time.Add(time.Hour)
@@ -142,4 +116,26 @@ func TestReplayReadsAheadReadError(t *testing.T) {
 			t.Errorf("event %d altered, event %d unreadable: %v", c.altered, c.unreadable, err)
 		}
 	}
+}
+
+// submitted returns the journal of n submissions, their titles sealed in
+// keys.
+func submitted(t *testing.T, keys KeyStore, n int) []Event {
+	t.Helper()
+	ctx := context.Background()
+	j := NewMemoryJournal()
+	s, err := Open(ctx, &Config{Journal: j, Keys: keys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range n {
+		if _, err := s.Submit(ctx, benchActor, benchInput()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var events []Event
+	if err := j.Read(ctx, 1, func(e Event) error { events = append(events, e); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return events
 }
