@@ -201,7 +201,10 @@ func (j *FileJournal) scan() error {
 		off, wholeEnd int64
 		lines         uint64
 		wholeLines    uint64
-		pending       [][]byte // whole lines after the last command's end
+		// The whole lines after the last command's end: how many, and
+		// where the first starts (they are read again below).
+		pending int
+		tailAt  int64
 		// A run of NUL bytes is space the file grew by whose data never
 		// reached the disk (a sector at least; a journal line holds no
 		// NUL, and a flipped bit makes one, not a run). Only the command
@@ -222,6 +225,7 @@ func (j *FileJournal) scan() error {
 		if lines%indexEvery == 0 {
 			j.offsets = append(j.offsets, off)
 		}
+		start := off
 		lines++
 		off += int64(len(line))
 		nul = nul || bytes.Contains(line, unwritten[:])
@@ -229,12 +233,15 @@ func (j *FileJournal) scan() error {
 			prevEnd, prevLines = wholeEnd, wholeLines
 			wholeEnd, wholeLines = off, lines
 			lastNul, nul = nul, false
-			pending = pending[:0]
+			pending = 0
 		} else {
-			pending = append(pending, append([]byte(nil), line...))
+			if pending == 0 {
+				tailAt = start
+			}
+			pending++
 		}
 	}
-	dropped := len(pending)
+	dropped := pending
 	if lastNul {
 		dropped += int(wholeLines - prevLines)
 		wholeEnd, wholeLines = prevEnd, prevLines
@@ -242,11 +249,19 @@ func (j *FileJournal) scan() error {
 	// Lines after the last command's end are a torn command only if each
 	// of them is a well-formed event that does not end a command and
 	// continues the sequence; anything else is damage, not a crash.
-	for i, l := range pending {
+	var tail *bufio.Reader
+	if pending > 0 {
+		tail = bufio.NewReader(io.NewSectionReader(j.f, tailAt, st.Size()-tailAt))
+	}
+	for i := range pending {
 		if lastNul || nul {
 			break // torn, whatever they hold
 		}
 		seq := wholeLines + 1 + uint64(i)
+		l, err := readRaw(tail)
+		if err != nil {
+			return Unavailable(err, "reading the journal")
+		}
 		e, err := ParseEvent(bytes.TrimSuffix(l, []byte{'\n'}))
 		if err != nil {
 			return &CorruptError{Seq: seq, Reason: err.Error()}
