@@ -374,10 +374,11 @@ func (a *aggregates) record(b *activityBatch) {
 // onLoop registers a hook that changes the loop aggregates of c.
 func onLoop(tx *Tx, c *Contribution, fn func(*loopCell)) {
 	a := tx.State("participation").(*aggregates)
-	cp := *c
+	// c is the row the applier inserts, which nothing changes after: the
+	// hook reads it as it is (copying it made 8 % of a replay's garbage).
 	tx.OnCommit(func() {
 		a.mu.Lock()
-		a.loopChange(&cp, fn)
+		a.loopChange(c, fn)
 		a.mu.Unlock()
 	})
 }
