@@ -22,7 +22,8 @@ func (s *Store) readAhead(ctx context.Context, from uint64, fn func(e Event, d E
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	batches := make(chan []decoded, 8)
+	// Applied batches go back to the reader to be filled again.
+	batches, free := make(chan []decoded, 8), make(chan []decoded, 10)
 	read := make(chan error, 1)
 	go func() {
 		defer close(batches)
@@ -30,7 +31,11 @@ func (s *Store) readAhead(ctx context.Context, from uint64, fn func(e Event, d E
 		send := func() error {
 			select {
 			case batches <- b:
-				b = make([]decoded, 0, 256)
+				select {
+				case b = <-free:
+				default:
+					b = make([]decoded, 0, 256)
+				}
 				return nil
 			case <-ctx.Done():
 				return ctx.Err()
@@ -71,6 +76,11 @@ func (s *Store) readAhead(ctx context.Context, from uint64, fn func(e Event, d E
 		}
 		if ferr != nil {
 			cancel() // and drain what the reader sends meanwhile
+		}
+		clear(b)
+		select {
+		case free <- b[:0]:
+		default:
 		}
 	}
 	rerr := <-read
