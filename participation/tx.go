@@ -217,9 +217,13 @@ func (tx *Tx) Emit(d EventData) error {
 		return Errorf(EINTERNAL, "event type %s is not registered", d.EventType())
 	}
 	var data []byte
+	written := false
 	if a, ok := d.(JSONAppender); ok {
-		data = a.AppendJSON(make([]byte, 0, 128))
-	} else {
+		data, written = a.AppendJSON(make([]byte, 0, 128)), true
+	} else if canonicalReads {
+		data, written = appendCanonical(make([]byte, 0, 384), d)
+	}
+	if !written {
 		var err error
 		if data, err = json.Marshal(d); err != nil {
 			return Internal(err, "encoding event %s", et.Name)
