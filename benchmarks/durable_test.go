@@ -1,6 +1,7 @@
 package benchmarks
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
@@ -17,7 +18,9 @@ import (
 // same run measures osallisuus on a file journal with SyncEveryCommit,
 // SQLite in WAL mode with synchronous=FULL inserting the same line one
 // transaction at a time, and the floor: a raw write and fsync of a line
-// of the same size. Each at 1 and 8 concurrent writers.
+// of the same size. Each at 1 and 8 concurrent writers; and the ceiling
+// of group commit on the disk: eight such lines in each write and fsync,
+// with no time spent on commands at all.
 //
 //	go test -run '^$' -bench Durable -benchtime 2000x -count 5 .
 func BenchmarkDurable(b *testing.B) {
@@ -26,6 +29,7 @@ func BenchmarkDurable(b *testing.B) {
 		b.Run(fmt.Sprintf("sqlite-wal-full/writers=%d", writers), func(b *testing.B) { benchDurableSQLite(b, writers) })
 		b.Run(fmt.Sprintf("raw-write-fsync/writers=%d", writers), func(b *testing.B) { benchDurableRaw(b, writers) })
 	}
+	b.Run("raw-write-fsync-grouped/lines=8", func(b *testing.B) { benchDurableRawGrouped(b, 8) })
 }
 
 var durableClient = p.Actor{ID: p.MustParseID("0190a000-0000-7000-8000-000000000003"), Role: p.RoleClient}
@@ -132,4 +136,27 @@ func benchDurableRaw(b *testing.B, writers int) {
 		}
 		return f.Sync()
 	})
+}
+
+// benchDurableRawGrouped writes lines lines at a time, each write
+// followed by an fsync, and reports lines per second: what eight writers
+// could commit if every fsync carried all eight and commands cost nothing.
+func benchDurableRawGrouped(b *testing.B, lines int) {
+	f, err := os.OpenFile(filepath.Join(b.TempDir(), "raw"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	group := bytes.Repeat(durableLine, lines)
+	b.ResetTimer()
+	for range b.N {
+		if _, err := f.Write(group); err != nil {
+			b.Fatal(err)
+		}
+		if err := f.Sync(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.N*lines)/b.Elapsed().Seconds(), "commits/s")
 }
