@@ -54,9 +54,18 @@ var canonicalBufs = sync.Pool{New: func() any { b := make([]byte, 0, 512); retur
 // canonicalReads: payloads may write and read their own JSON.
 const canonicalReads = true
 
-// readsCanonical reports whether the payload type reads its own JSON.
+// readsCanonical reports whether the payload type reads its own JSON:
+// one of the loop's six events itself. A module's payload that embeds one
+// has its methods, promoted, but fields of its own in its JSON, so it is
+// written and read by encoding/json.
 func readsCanonical(payload reflect.Type) bool {
-	return reflect.PointerTo(payload).Implements(reflect.TypeFor[canonicalParser]())
+	switch payload {
+	case reflect.TypeFor[ContributionReceived](), reflect.TypeFor[ContributionAcknowledged](),
+		reflect.TypeFor[ContributionConsidered](), reflect.TypeFor[ContributionDecided](),
+		reflect.TypeFor[ContributionImplemented](), reflect.TypeFor[ContributionReportedBack]():
+		return true
+	}
+	return false
 }
 
 // readCanonical reads data into *v by position, if it is canonical.
@@ -67,7 +76,7 @@ func readCanonical(v reflect.Value, data []byte) bool {
 
 // appendCanonical writes d's JSON without reflection, if it can.
 func appendCanonical(b []byte, d EventData) ([]byte, bool) {
-	if c, ok := d.(canonicalJSON); ok {
+	if c, ok := d.(canonicalJSON); ok && readsCanonical(reflect.TypeOf(d)) {
 		return c.appendJSON(b)
 	}
 	return b, false

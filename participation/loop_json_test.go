@@ -25,7 +25,7 @@ func canonicalTypes(t testing.TB) []EventType {
 	defer s.Close()
 	var out []EventType
 	for _, et := range s.EventTypes() {
-		if reflect.PointerTo(et.payload).Implements(reflect.TypeFor[canonicalParser]()) {
+		if readsCanonical(et.payload) {
 			out = append(out, et)
 		}
 	}
@@ -206,5 +206,74 @@ func BenchmarkDecodeReceived(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// minutesDecided is a module's payload that embeds a loop event and adds
+// a field of its own: the loop event's methods are promoted to it, its
+// JSON is not the loop event's.
+type minutesDecided struct {
+	ContributionDecided
+	Meeting ID `json:"meeting"`
+}
+
+func (minutesDecided) EventType() string { return "minutes.decided" }
+
+// TestCanonicalJSONOnlyItsOwnTypes: a module's payload that embeds one of
+// the loop's events is written and read by encoding/json — every field of
+// it — not by the embedded event's own JSON, in every line of the journal
+// and after a reopen.
+func TestCanonicalJSONOnlyItsOwnTypes(t *testing.T) {
+	ctx := context.Background()
+	j := NewMemoryJournal()
+	var applied []minutesDecided
+	cfg := func() *Config {
+		return &Config{Journal: j, Modules: []Module{{
+			Name: "minutes",
+			Events: []EventType{Handle(func(tx *Tx, m EventMeta, d minutesDecided) error {
+				applied = append(applied, d)
+				return nil
+			})},
+			Actions: []ActionRule{{Action: "minutes.record", Roles: []Role{RoleStaff}, Doc: "record a decision in the minutes"}},
+			Fields:  []FieldRule{{"minutes.decided", "decision", FieldCode, ""}, {"minutes.decided", "reason", FieldOrganisation, ""}},
+		}}}
+	}
+	s, err := Open(ctx, cfg())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := minutesDecided{ContributionDecided: ContributionDecided{Contribution: ID{1}, Decision: Adopted, Reason: "perustelu"}, Meeting: ID{2}}
+	staff := Actor{ID: ID{3}, Role: RoleStaff}
+	if err := s.Exec(ctx, staff, "minutes.record", func(tx *Tx) error { return tx.Emit(d) }); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	want, _ := json.Marshal(d)
+	seen := 0
+	if err := j.Read(ctx, 1, func(e Event) error {
+		if e.Type == d.EventType() {
+			seen++
+			if !bytes.Equal(e.Data, want) {
+				t.Errorf("journalled as %s; encoding/json writes %s", e.Data, want)
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if seen != 1 {
+		t.Fatalf("%d minutes.decided events in the journal, want 1", seen)
+	}
+	applied = nil
+	s, err = Open(ctx, cfg())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if len(applied) != 1 || applied[0] != d {
+		t.Fatalf("replay applied %+v, want %+v", applied, d)
+	}
+	if readsCanonical(reflect.TypeFor[minutesDecided]()) {
+		t.Fatal("a payload that embeds a loop event is taken to read its own JSON")
 	}
 }
