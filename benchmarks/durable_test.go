@@ -158,5 +158,5 @@ func benchDurableRawGrouped(b *testing.B, lines int) {
 		}
 	}
 	b.StopTimer()
-	b.ReportMetric(float64(b.N*lines)/b.Elapsed().Seconds(), "commits/s")
+	b.ReportMetric(float64(b.N*lines)/b.Elapsed().Seconds(), "lines/s")
 }
