@@ -243,7 +243,7 @@ func Module(cfg *Config) p.Module {
 				cp.Retired = true
 				return tx.Insert(tableDevices, &cp)
 			}),
-			p.AnonymousEvent(p.Handle(func(tx *p.Tx, m p.EventMeta, d Submitted) error {
+			p.SelfEncoding(p.AnonymousEvent(p.Handle(func(tx *p.Tx, m p.EventMeta, d Submitted) error {
 				l := state(tx)
 				it := pending{channel: d.Channel, service: d.Service, themes: d.Themes, hour: unixHour(m.Time), rating: int8(d.Rating), score: -1}
 				if !d.Item.IsZero() && d.Text != "" {
@@ -257,8 +257,8 @@ func Module(cfg *Config) p.Module {
 					return tx.Insert(tableReceipts, &receiptRow{Hash: d.Receipt, Item: d.Item, Contribution: d.Contribution, Seq: m.Seq})
 				}
 				return nil
-			})),
-			p.AnonymousEvent(p.Handle(func(tx *p.Tx, m p.EventMeta, d Pressed) error {
+			}))),
+			p.SelfEncoding(p.AnonymousEvent(p.Handle(func(tx *p.Tx, m p.EventMeta, d Pressed) error {
 				st := state(tx).stage(tx)
 				for _, pr := range d.Presses {
 					if pr.F {
@@ -270,7 +270,7 @@ func Module(cfg *Config) p.Module {
 					activity(tx, time.Unix(int64(pr.H)*3600, 0), d.Service)
 				}
 				return nil
-			})),
+			}))),
 			p.Handle(func(tx *p.Tx, m p.EventMeta, d SurveyCreated) error {
 				s := d.Survey
 				return tx.Insert(tableSurveys, &s)

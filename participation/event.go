@@ -290,7 +290,10 @@ type EventData interface {
 
 // JSONAppender is implemented by event payloads of high-volume events
 // that encode themselves faster than encoding/json would. The bytes must
-// be compact JSON that encoding/json decodes into the same payload.
+// be compact JSON that encoding/json decodes into the same payload. The
+// store uses it only for event types marked with [SelfEncoding]: a
+// payload that embeds a JSONAppender has its method too, and the
+// embedded AppendJSON would leave the payload's other fields out.
 type JSONAppender interface {
 	AppendJSON(b []byte) []byte
 }
@@ -314,8 +317,10 @@ type EventType struct {
 	// treated so, whatever its type ([Tx.Anonymous]).
 	Anonymous bool
 	payload   reflect.Type
-	decode    func(data []byte) (EventData, error)
-	apply     func(tx *Tx, m EventMeta, d EventData) error
+	// appends: the payload writes its own JSON ([SelfEncoding]).
+	appends bool
+	decode  func(data []byte) (EventData, error)
+	apply   func(tx *Tx, m EventMeta, d EventData) error
 }
 
 // Handle builds the [EventType] for payload type T with the applier that
@@ -364,6 +369,14 @@ func newEventType(payload reflect.Type) EventType {
 			return v.Elem().Interface().(EventData), nil
 		},
 	}
+}
+
+// SelfEncoding marks t's payload as writing its own JSON: [Tx.Emit]
+// uses its AppendJSON ([JSONAppender]) instead of encoding/json. Only the
+// module that declares the payload type marks it.
+func SelfEncoding(t EventType) EventType {
+	t.appends = true
+	return t
 }
 
 // AnonymousEvent marks t as anonymous (see [EventType.Anonymous]).

@@ -218,7 +218,7 @@ func (tx *Tx) Emit(d EventData) error {
 	}
 	var data []byte
 	written := false
-	if a, ok := d.(JSONAppender); ok {
+	if a, ok := d.(JSONAppender); ok && et.appends {
 		data, written = a.AppendJSON(make([]byte, 0, 128)), true
 	} else if canonicalReads {
 		data, written = appendCanonical(make([]byte, 0, 384), d)
