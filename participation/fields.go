@@ -89,6 +89,10 @@ func (s *Store) EventTypes() []EventType {
 // Payload returns the Go type of the event's payload.
 func (t EventType) Payload() reflect.Type { return t.payload }
 
+// SelfEncoded reports whether the event's payload writes its own JSON
+// ([SelfEncoding]).
+func (t EventType) SelfEncoded() bool { return t.appends }
+
 // ErasedText stands in the state, in exports and in answers for free
 // text whose writer (or the person it is about) was erased (PRIV-2).
 const ErasedText = "[poistettu]"
