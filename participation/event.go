@@ -357,6 +357,7 @@ func newEventType(payload reflect.Type) EventType {
 		payload: payload,
 		decode: func(data []byte) (EventData, error) {
 			v := reflect.New(payload)
+			// canonicalReads is a constant: the browser's build drops this.
 			if canonicalReads && fast {
 				if readCanonical(v, data) {
 					return v.Elem().Interface().(EventData), nil
