@@ -205,22 +205,27 @@ func (r *crow) time(i int) time.Time { return joinTime(r.secs[i], r.nsecs[i]) }
 // codeIs reports whether code is s's number.
 func codeIs(code uint16, s string) bool { return rowCodes.all()[code] == s }
 
-// centry is an entry of the table's trees. In the rows' tree, k is the
-// contribution's id and row the row; in an index, k is the key and id
-// the contribution's, which orders entries of the same key as go-memdb
-// orders them. Times are keys by timeID, so that byte order is time
-// order. (One type for every tree keeps one copy of the tree's code in
-// the browser's module.)
-type centry struct {
-	k, id ID
-	row   *crow
+// rowEntry is an entry of the rows' tree; keyEntry one of an index: k
+// is the key and id the contribution's, which orders entries of the same
+// key as go-memdb orders them. Times are keys by timeID, so that byte
+// order is time order. An index's entries hold no pointer, so the
+// garbage collector never scans its nodes, and copying one on a write
+// needs no write barrier.
+type rowEntry struct {
+	id  ID
+	row *crow
 }
 
+type keyEntry struct{ k, id ID }
+
+// keyTree is an index.
+type keyTree = cowTree[keyEntry]
+
 // cmpRow orders the rows' tree by id.
-func cmpRow(a, b centry) int { return bytes.Compare(a.k[:], b.k[:]) }
+func cmpRow(a, b rowEntry) int { return bytes.Compare(a.id[:], b.id[:]) }
 
 // cmpKid orders an index by key, then id.
-func cmpKid(a, b centry) int {
+func cmpKid(a, b keyEntry) int {
 	if c := bytes.Compare(a.k[:], b.k[:]); c != 0 {
 		return c
 	}
@@ -238,17 +243,17 @@ func timeID(t time.Time) ID {
 // for each way they are found. A committed table is never changed; a
 // write transaction changes a copy (see dbTxn).
 type contribTable struct {
-	rows cowTree
+	rows cowTree[rowEntry]
 	// source: from a module's thing to its contribution.
-	source cowTree
+	source keyTree
 	// titleBy: titles sealed under a person's key, for erasure.
-	titleBy cowTree
+	titleBy keyTree
 	// contributor: a named participant's own list.
-	contributor cowTree
+	contributor keyTree
 	// ackDue: only unacknowledged rows, by deadline, for the overdue query.
-	ackDue cowTree
+	ackDue keyTree
 	// respondDue: only rows not yet reported back, by deadline.
-	respondDue cowTree
+	respondDue keyTree
 	// units hold, by unit, its rows by time received: a unit's period is
 	// a short range scan, and all units' in time order a merge of the
 	// units' ranges (see eachReceived). Every row is in one; sorted by
@@ -258,21 +263,21 @@ type contribTable struct {
 
 type unitIndex struct {
 	name     string
-	received cowTree
+	received keyTree
 }
 
 func newContribTable() *contribTable {
 	g := cowGens.Add(1)
 	t := &contribTable{}
-	t.rows = cowTree{gen: g, cmp: cmpRow}
+	t.rows = cowTree[rowEntry]{gen: g, cmp: cmpRow}
 	for _, tr := range t.keyTrees() {
-		*tr = cowTree{gen: g, cmp: cmpKid}
+		*tr = keyTree{gen: g, cmp: cmpKid}
 	}
 	return t
 }
 
-func (t *contribTable) keyTrees() []*cowTree {
-	return []*cowTree{&t.source, &t.titleBy, &t.contributor, &t.ackDue, &t.respondDue}
+func (t *contribTable) keyTrees() []*keyTree {
+	return []*keyTree{&t.source, &t.titleBy, &t.contributor, &t.ackDue, &t.respondDue}
 }
 
 // copy returns a table that shares t's nodes and copies each on its first
@@ -307,26 +312,26 @@ func contribRootTable() *memdb.TableSchema {
 
 // The key a row has in each single-key index; false when it is not in it.
 
-func sourceKey(r *crow) (centry, bool) { return centry{k: r.ref, id: r.id}, !r.ref.IsZero() }
+func sourceKey(r *crow) (keyEntry, bool) { return keyEntry{k: r.ref, id: r.id}, !r.ref.IsZero() }
 
-func titleKey(r *crow) (centry, bool) { return centry{k: r.titleBy, id: r.id}, !r.titleBy.IsZero() }
+func titleKey(r *crow) (keyEntry, bool) { return keyEntry{k: r.titleBy, id: r.id}, !r.titleBy.IsZero() }
 
-func ackKey(r *crow) (centry, bool) {
+func ackKey(r *crow) (keyEntry, bool) {
 	due := r.time(tAcknowledgeBy)
-	return centry{k: timeID(due), id: r.id}, codeIs(r.state, string(StateReceived)) && !due.IsZero()
+	return keyEntry{k: timeID(due), id: r.id}, codeIs(r.state, string(StateReceived)) && !due.IsZero()
 }
 
-func respondKey(r *crow) (centry, bool) {
+func respondKey(r *crow) (keyEntry, bool) {
 	due := r.time(tRespondBy)
-	return centry{k: timeID(due), id: r.id}, !codeIs(r.state, string(StateReportedBack)) && !due.IsZero()
+	return keyEntry{k: timeID(due), id: r.id}, !codeIs(r.state, string(StateReportedBack)) && !due.IsZero()
 }
 
-func receivedKey(r *crow) centry { return centry{k: timeID(r.time(tReceived)), id: r.id} }
+func receivedKey(r *crow) keyEntry { return keyEntry{k: timeID(r.time(tReceived)), id: r.id} }
 
 // reindex moves a row's entry in one index from old's key to r's (either
 // row may be nil), writing only what differs.
-func reindex(tr *cowTree, key func(*crow) (centry, bool), old, r *crow) {
-	var ok, nk centry
+func reindex(tr *keyTree, key func(*crow) (keyEntry, bool), old, r *crow) {
+	var ok, nk keyEntry
 	var had, has bool
 	if old != nil {
 		ok, had = key(old)
@@ -354,14 +359,14 @@ func (t *contribTable) put(c *Contribution) error {
 	if err != nil {
 		return err
 	}
-	old, _ := t.rows.set(centry{k: r.id, row: r})
+	old, _ := t.rows.set(rowEntry{id: r.id, row: r})
 	t.index(old.row, r)
 	return nil
 }
 
 // remove deletes the row of c's id, if there is one.
 func (t *contribTable) remove(c *Contribution) {
-	if old, had := t.rows.delete(centry{k: c.ID}); had {
+	if old, had := t.rows.delete(rowEntry{id: c.ID}); had {
 		t.index(old.row, nil)
 	}
 }
@@ -381,12 +386,12 @@ func (t *contribTable) index(old, r *crow) {
 	if !slices.Equal(was, is) {
 		for _, p := range was {
 			if !p.IsZero() {
-				t.contributor.delete(centry{k: p, id: old.id})
+				t.contributor.delete(keyEntry{k: p, id: old.id})
 			}
 		}
 		for _, p := range is {
 			if !p.IsZero() {
-				t.contributor.set(centry{k: p, id: r.id})
+				t.contributor.set(keyEntry{k: p, id: r.id})
 			}
 		}
 	}
@@ -404,7 +409,7 @@ func (t *contribTable) index(old, r *crow) {
 	if r != nil {
 		i, ok := t.unit(r.unit)
 		if !ok {
-			t.units = insertAt(t.units, i, unitIndex{name: r.unit, received: cowTree{gen: t.rows.gen, cmp: cmpKid}})
+			t.units = insertAt(t.units, i, unitIndex{name: r.unit, received: keyTree{gen: t.rows.gen, cmp: cmpKid}})
 		}
 		t.units[i].received.set(receivedKey(r))
 	}
@@ -412,7 +417,7 @@ func (t *contribTable) index(old, r *crow) {
 
 // row returns the row of id, or nil.
 func (t *contribTable) row(id ID) *crow {
-	r, _ := t.rows.get(centry{k: id})
+	r, _ := t.rows.get(rowEntry{id: id})
 	return r.row
 }
 
@@ -445,7 +450,7 @@ func (t *contribTable) get(index string, args []any) (Iterator, error) {
 	switch index {
 	case "id":
 		if len(args) == 0 {
-			return &rowIter{it: t.rows.iter(centry{}, false)}, nil
+			return &rowIter{it: t.rows.iter(rowEntry{}, false)}, nil
 		}
 		id, err := oneID(index, args)
 		if err != nil {
@@ -459,18 +464,18 @@ func (t *contribTable) get(index string, args []any) (Iterator, error) {
 	case "source", "title_by", "contributor":
 		tr := t.byKey(index)
 		if len(args) == 0 {
-			return t.keyIter(tr, centry{}, false, false), nil
+			return t.keyIter(tr, keyEntry{}, false, false), nil
 		}
 		k, err := oneID(index, args)
 		if err != nil {
 			return nil, err
 		}
-		return t.keyIter(tr, centry{k: k}, true, true), nil
+		return t.keyIter(tr, keyEntry{k: k}, true, true), nil
 	case "ack_due", "respond_due":
 		if len(args) != 0 {
 			return nil, fmt.Errorf("index %s of %s is read whole, in deadline order", index, TableContributions)
 		}
-		return t.keyIter(t.due(index), centry{}, false, false), nil
+		return t.keyIter(t.due(index), keyEntry{}, false, false), nil
 	case "unit_received":
 		if len(args) == 0 {
 			return &unitIter{t: t}, nil
@@ -485,9 +490,9 @@ func (t *contribTable) get(index string, args []any) (Iterator, error) {
 		}
 		tr := &t.units[i].received
 		if len(args) == 1 {
-			return t.keyIter(tr, centry{}, false, false), nil
+			return t.keyIter(tr, keyEntry{}, false, false), nil
 		}
-		return t.keyIter(tr, centry{k: timeID(at)}, true, true), nil
+		return t.keyIter(tr, keyEntry{k: timeID(at)}, true, true), nil
 	}
 	return nil, fmt.Errorf("table %s has no index %q", TableContributions, index)
 }
@@ -500,19 +505,19 @@ func (t *contribTable) lowerBound(index string, args []any) (Iterator, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &rowIter{it: t.rows.iter(centry{k: id}, true)}, nil
+		return &rowIter{it: t.rows.iter(rowEntry{id: id}, true)}, nil
 	case "source", "title_by", "contributor":
 		k, err := oneID(index, args)
 		if err != nil {
 			return nil, err
 		}
-		return t.keyIter(t.byKey(index), centry{k: k}, true, false), nil
+		return t.keyIter(t.byKey(index), keyEntry{k: k}, true, false), nil
 	case "ack_due", "respond_due":
 		at, err := oneTime(index, args)
 		if err != nil {
 			return nil, err
 		}
-		return t.keyIter(t.due(index), centry{k: timeID(at)}, true, false), nil
+		return t.keyIter(t.due(index), keyEntry{k: timeID(at)}, true, false), nil
 	case "unit_received":
 		u, at, err := unitArgs(args)
 		if err != nil {
@@ -521,14 +526,14 @@ func (t *contribTable) lowerBound(index string, args []any) (Iterator, error) {
 		it := &unitIter{t: t}
 		it.i, _ = t.unit(u)
 		if it.i < len(t.units) && t.units[it.i].name == u && len(args) == 2 {
-			it.cur = t.units[it.i].received.iter(centry{k: timeID(at)}, true)
+			it.cur = t.units[it.i].received.iter(keyEntry{k: timeID(at)}, true)
 		}
 		return it, nil
 	}
 	return nil, fmt.Errorf("table %s has no index %q", TableContributions, index)
 }
 
-func (t *contribTable) byKey(index string) *cowTree {
+func (t *contribTable) byKey(index string) *keyTree {
 	switch index {
 	case "source":
 		return &t.source
@@ -538,7 +543,7 @@ func (t *contribTable) byKey(index string) *cowTree {
 	return &t.contributor
 }
 
-func (t *contribTable) due(index string) *cowTree {
+func (t *contribTable) due(index string) *keyTree {
 	if index == "ack_due" {
 		return &t.ackDue
 	}
@@ -588,7 +593,7 @@ func unitArgs(args []any) (string, time.Time, error) {
 
 // keyIter iterates tr's entries from pivot (from the first when seek is
 // false), while the key is pivot's when same is true, as rows.
-func (t *contribTable) keyIter(tr *cowTree, pivot centry, seek, same bool) Iterator {
+func (t *contribTable) keyIter(tr *keyTree, pivot keyEntry, seek, same bool) Iterator {
 	it := &keyIter{t: t, it: tr.iter(pivot, seek)}
 	if same {
 		it.k = &pivot.k
@@ -598,7 +603,7 @@ func (t *contribTable) keyIter(tr *cowTree, pivot centry, seek, same bool) Itera
 
 type keyIter struct {
 	t  *contribTable
-	it *cowIter
+	it *cowIter[keyEntry]
 	k  *ID
 }
 
@@ -617,13 +622,13 @@ func (k *keyIter) Next() any {
 type unitIter struct {
 	t   *contribTable
 	i   int
-	cur *cowIter
+	cur *cowIter[keyEntry]
 }
 
 func (u *unitIter) Next() any {
 	for u.i < len(u.t.units) {
 		if u.cur == nil {
-			u.cur = u.t.units[u.i].received.iter(centry{}, false)
+			u.cur = u.t.units[u.i].received.iter(keyEntry{}, false)
 		}
 		if e, ok := u.cur.next(); ok {
 			if r := u.t.row(e.id); r != nil {
@@ -636,7 +641,7 @@ func (u *unitIter) Next() any {
 	return nil
 }
 
-type rowIter struct{ it *cowIter }
+type rowIter struct{ it *cowIter[rowEntry] }
 
 func (r *rowIter) Next() any {
 	if e, ok := r.it.next(); ok {

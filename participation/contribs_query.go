@@ -33,7 +33,7 @@ func findReceived(r Reader, f ContributionFilter) (out []*Contribution, total in
 		to = timeID(f.Period.To)
 	}
 	match := f.rowMatcher()
-	visit := func(e centry) {
+	visit := func(e keyEntry) {
 		row := ct.row(e.id)
 		if row == nil || !match(row) {
 			return
@@ -44,14 +44,16 @@ func findReceived(r Reader, f ContributionFilter) (out []*Contribution, total in
 		}
 	}
 	// next returns an entry of the period from it, or false.
-	next := func(it *cowIter) (centry, bool) {
+	next := func(it *cowIter[keyEntry]) (keyEntry, bool) {
 		e, ok := it.next()
 		if !ok || (!f.Period.To.IsZero() && bytes.Compare(e.k[:], to[:]) >= 0) {
-			return centry{}, false
+			return keyEntry{}, false
 		}
 		return e, true
 	}
-	start := func(u *unitIndex) *cowIter { return u.received.iter(centry{k: from}, !f.Period.From.IsZero()) }
+	start := func(u *unitIndex) *cowIter[keyEntry] {
+		return u.received.iter(keyEntry{k: from}, !f.Period.From.IsZero())
+	}
 	if f.Unit != nil {
 		if i, ok := ct.unit(*f.Unit); ok {
 			it := start(&ct.units[i])
@@ -102,8 +104,8 @@ func sourceIs(key, module, kind string) bool {
 
 // entryHead is the next entry of one unit's range in a merge.
 type entryHead struct {
-	e  centry
-	it *cowIter
+	e  keyEntry
+	it *cowIter[keyEntry]
 }
 
 // entryHeap orders units' next entries by time received, then id.

@@ -4,9 +4,10 @@ package participation
 
 import "sync/atomic"
 
-// cowTree is an ordered set of centry in a B-tree whose nodes are shared
-// between copies and copied on their first change (copy-on-write): copy
-// is O(1), and a write copies only the nodes on its path, once per copy.
+// cowTree is a set of entries E, in the order of cmp, in a B-tree whose
+// nodes are shared between copies and copied on their first change
+// (copy-on-write): copy is O(1), and a write copies only the nodes on its
+// path, once per copy.
 // A tree that has been copied must not be changed again; the store only
 // changes the copy a write transaction made (see dbTxn), so a committed
 // tree, which readers hold, never changes.
@@ -15,17 +16,17 @@ import "sync/atomic"
 // Dependencies): a node keeps only what it holds, where the libraries
 // keep room for the most a node can hold, and trees written in key order
 // leave most nodes half full.
-type cowTree struct {
-	root *cowNode
+type cowTree[E any] struct {
+	root *cowNode[E]
 	n    int
 	gen  uint64 // nodes of this generation belong to this tree alone
-	cmp  func(a, b centry) int
+	cmp  func(a, b E) int
 }
 
-type cowNode struct {
+type cowNode[E any] struct {
 	gen   uint64
-	items []centry
-	kids  []*cowNode // nil in a leaf
+	items []E
+	kids  []*cowNode[E] // nil in a leaf
 }
 
 // cowDegree is the trees' minimum degree: a node holds from cowDegree−1
@@ -39,36 +40,36 @@ const cowMax = 2*cowDegree - 1
 
 var cowGens atomic.Uint64
 
-func newCowTree(cmp func(a, b centry) int) *cowTree {
-	return &cowTree{gen: cowGens.Add(1), cmp: cmp}
+func newCowTree[E any](cmp func(a, b E) int) *cowTree[E] {
+	return &cowTree[E]{gen: cowGens.Add(1), cmp: cmp}
 }
 
 // copy returns a tree with the same items that shares every node with t.
-func (t *cowTree) copy() *cowTree {
-	return &cowTree{root: t.root, n: t.n, gen: cowGens.Add(1), cmp: t.cmp}
+func (t *cowTree[E]) copy() *cowTree[E] {
+	return &cowTree[E]{root: t.root, n: t.n, gen: cowGens.Add(1), cmp: t.cmp}
 }
 
 // len returns how many items the tree holds.
-func (t *cowTree) len() int { return t.n }
+func (t *cowTree[E]) len() int { return t.n }
 
 // own returns n, or a copy of it that belongs to t.
-func (t *cowTree) own(n *cowNode) *cowNode {
+func (t *cowTree[E]) own(n *cowNode[E]) *cowNode[E] {
 	if n.gen == t.gen {
 		return n
 	}
 	// Room for one more item: a write adds at most one to a node, and a
 	// node keeps only what it holds, however full, since a tree written
 	// in key order leaves most nodes half full.
-	c := &cowNode{gen: t.gen, items: append(make([]centry, 0, len(n.items)+1), n.items...)}
+	c := &cowNode[E]{gen: t.gen, items: append(make([]E, 0, len(n.items)+1), n.items...)}
 	if n.kids != nil {
-		c.kids = append(make([]*cowNode, 0, len(n.kids)+1), n.kids...)
+		c.kids = append(make([]*cowNode[E], 0, len(n.kids)+1), n.kids...)
 	}
 	return c
 }
 
 // search returns the index of the first item of n not less than key, and
 // whether it equals key.
-func (t *cowTree) search(n *cowNode, key centry) (int, bool) {
+func (t *cowTree[E]) search(n *cowNode[E], key E) (int, bool) {
 	lo, hi := 0, len(n.items)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
@@ -82,7 +83,7 @@ func (t *cowTree) search(n *cowNode, key centry) (int, bool) {
 }
 
 // get returns the item equal to key.
-func (t *cowTree) get(key centry) (centry, bool) {
+func (t *cowTree[E]) get(key E) (E, bool) {
 	for n := t.root; n != nil; {
 		i, found := t.search(n, key)
 		if found {
@@ -93,20 +94,20 @@ func (t *cowTree) get(key centry) (centry, bool) {
 		}
 		n = n.kids[i]
 	}
-	var zero centry
+	var zero E
 	return zero, false
 }
 
 // set inserts item, or replaces the item equal to it and returns that.
-func (t *cowTree) set(item centry) (old centry, replaced bool) {
+func (t *cowTree[E]) set(item E) (old E, replaced bool) {
 	if t.root == nil {
-		t.root = &cowNode{gen: t.gen, items: []centry{item}}
+		t.root = &cowNode[E]{gen: t.gen, items: []E{item}}
 		t.n = 1
 		return old, false
 	}
 	t.root = t.own(t.root)
 	if len(t.root.items) == cowMax {
-		r := &cowNode{gen: t.gen, kids: []*cowNode{t.root}}
+		r := &cowNode[E]{gen: t.gen, kids: []*cowNode[E]{t.root}}
 		t.split(r, 0)
 		t.root = r
 	}
@@ -140,22 +141,22 @@ func (t *cowTree) set(item centry) (old centry, replaced bool) {
 
 // split divides p's full child i (which t owns) in two around its median,
 // which moves up into p (also t's).
-func (t *cowTree) split(p *cowNode, i int) {
+func (t *cowTree[E]) split(p *cowNode[E], i int) {
 	k := p.kids[i]
 	const mid = cowDegree - 1
-	right := &cowNode{gen: t.gen, items: append(make([]centry, 0, mid+1), k.items[mid+1:]...)}
+	right := &cowNode[E]{gen: t.gen, items: append(make([]E, 0, mid+1), k.items[mid+1:]...)}
 	median := k.items[mid]
-	k.items = append(make([]centry, 0, mid+1), k.items[:mid]...)
+	k.items = append(make([]E, 0, mid+1), k.items[:mid]...)
 	if k.kids != nil {
-		right.kids = append(make([]*cowNode, 0, mid+2), k.kids[mid+1:]...)
-		k.kids = append(make([]*cowNode, 0, mid+2), k.kids[:mid+1]...)
+		right.kids = append(make([]*cowNode[E], 0, mid+2), k.kids[mid+1:]...)
+		k.kids = append(make([]*cowNode[E], 0, mid+2), k.kids[:mid+1]...)
 	}
 	p.items = insertAt(p.items, i, median)
 	p.kids = insertAt(p.kids, i+1, right)
 }
 
 // delete removes the item equal to key and returns it.
-func (t *cowTree) delete(key centry) (old centry, found bool) {
+func (t *cowTree[E]) delete(key E) (old E, found bool) {
 	if t.root == nil {
 		return old, false
 	}
@@ -177,7 +178,7 @@ func (t *cowTree) delete(key centry) (old centry, found bool) {
 
 // remove deletes key, which is in n's subtree, from n (which t owns and
 // which, unless it is the root, holds at least cowDegree items).
-func (t *cowTree) remove(n *cowNode, key centry) centry {
+func (t *cowTree[E]) remove(n *cowNode[E], key E) E {
 	for {
 		i, found := t.search(n, key)
 		if n.kids == nil {
@@ -210,7 +211,7 @@ func (t *cowTree) remove(n *cowNode, key centry) centry {
 
 // removeMax and removeMin remove the largest and smallest items of n's
 // subtree (n owned, with at least cowDegree items unless a leaf's root).
-func (t *cowTree) removeMax(n *cowNode) centry {
+func (t *cowTree[E]) removeMax(n *cowNode[E]) E {
 	for n.kids != nil {
 		n = t.fill(n, len(n.kids)-1)
 	}
@@ -219,7 +220,7 @@ func (t *cowTree) removeMax(n *cowNode) centry {
 	return last
 }
 
-func (t *cowTree) removeMin(n *cowNode) centry {
+func (t *cowTree[E]) removeMin(n *cowNode[E]) E {
 	for n.kids != nil {
 		n = t.fill(n, 0)
 	}
@@ -232,7 +233,7 @@ func (t *cowTree) removeMin(n *cowNode) centry {
 // removal descends into it — borrowing through n from a sibling, or
 // merging with one — and returns the owned child that now holds what
 // child i held.
-func (t *cowTree) fill(n *cowNode, i int) *cowNode {
+func (t *cowTree[E]) fill(n *cowNode[E], i int) *cowNode[E] {
 	k := t.own(n.kids[i])
 	n.kids[i] = k
 	if len(k.items) >= cowDegree {
@@ -271,7 +272,7 @@ func (t *cowTree) fill(n *cowNode, i int) *cowNode {
 
 // merge joins n's children i and i+1 and the item between them into
 // child i (owned).
-func (t *cowTree) merge(n *cowNode, i int) {
+func (t *cowTree[E]) merge(n *cowNode[E], i int) {
 	l := t.own(n.kids[i])
 	r := n.kids[i+1]
 	l.items = append(append(l.items, n.items[i]), r.items...)
@@ -303,28 +304,28 @@ func removeAt[S ~[]E, E any](s S, i int) S {
 
 // cowIter walks a tree in order. It reads nodes as they were when it
 // started, whatever is written after.
-type cowIter struct {
-	t     *cowTree
-	stack []cowFrame
+type cowIter[E any] struct {
+	t     *cowTree[E]
+	stack []cowFrame[E]
 }
 
 // cowFrame is a node and the index of its next item; in an inner node,
 // the subtree of kids[i] comes first.
-type cowFrame struct {
-	n *cowNode
+type cowFrame[E any] struct {
+	n *cowNode[E]
 	i int
 }
 
 // iter returns an iterator from the first item not less than pivot, or
 // from the first item when from is false.
-func (t *cowTree) iter(pivot centry, from bool) *cowIter {
-	it := &cowIter{t: t}
+func (t *cowTree[E]) iter(pivot E, from bool) *cowIter[E] {
+	it := &cowIter[E]{t: t}
 	for n := t.root; n != nil; {
 		i := 0
 		if from {
 			i, _ = t.search(n, pivot)
 		}
-		it.stack = append(it.stack, cowFrame{n, i})
+		it.stack = append(it.stack, cowFrame[E]{n, i})
 		if n.kids == nil {
 			break
 		}
@@ -334,7 +335,7 @@ func (t *cowTree) iter(pivot centry, from bool) *cowIter {
 }
 
 // next returns the next item, or false at the end.
-func (it *cowIter) next() (centry, bool) {
+func (it *cowIter[E]) next() (E, bool) {
 	for len(it.stack) > 0 {
 		f := &it.stack[len(it.stack)-1]
 		if f.i < len(f.n.items) {
@@ -342,7 +343,7 @@ func (it *cowIter) next() (centry, bool) {
 			f.i++
 			if f.n.kids != nil {
 				for n := f.n.kids[f.i]; ; n = n.kids[0] {
-					it.stack = append(it.stack, cowFrame{n, 0})
+					it.stack = append(it.stack, cowFrame[E]{n, 0})
 					if n.kids == nil {
 						break
 					}
@@ -352,6 +353,6 @@ func (it *cowIter) next() (centry, bool) {
 		}
 		it.stack = it.stack[:len(it.stack)-1]
 	}
-	var zero centry
+	var zero E
 	return zero, false
 }

@@ -3,9 +3,11 @@
 package participation
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"testing"
 )
@@ -18,21 +20,21 @@ import (
 func TestCowTree(t *testing.T) {
 	// Items are ordered by key alone (as the rows' tree is), so that a
 	// set with a new value replaces.
-	item := func(k int, v uint64) centry {
-		var e centry
+	item := func(k int, v uint64) keyEntry {
+		var e keyEntry
 		binary.BigEndian.PutUint64(e.k[:], uint64(k))
 		binary.BigEndian.PutUint64(e.id[:], v)
 		return e
 	}
-	byK := cmpRow
+	byK := func(a, b keyEntry) int { return bytes.Compare(a.k[:], b.k[:]) }
 	for seed := range uint64(4) {
 		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
 			rnd := rand.New(rand.NewPCG(seed, 11))
 			tr := newCowTree(byK)
-			var model []centry
+			var model []keyEntry
 			type version struct {
-				tr    *cowTree
-				model []centry
+				tr    *keyTree
+				model []keyEntry
 			}
 			var versions []version
 			keys := 50 + rnd.IntN(2000)
@@ -83,19 +85,19 @@ func TestCowTree(t *testing.T) {
 	}
 }
 
-func sameTree(t *testing.T, tr *cowTree, model []centry) {
+func sameTree(t *testing.T, tr *keyTree, model []keyEntry) {
 	t.Helper()
 	if tr.len() != len(model) {
 		t.Errorf("%d items, the model %d", tr.len(), len(model))
 	}
-	all := func(it *cowIter) []centry {
-		var out []centry
+	all := func(it *cowIter[keyEntry]) []keyEntry {
+		var out []keyEntry
 		for v, ok := it.next(); ok; v, ok = it.next() {
 			out = append(out, v)
 		}
 		return out
 	}
-	var zero centry
+	var zero keyEntry
 	if got := all(tr.iter(zero, false)); !slices.Equal(got, model) {
 		i := 0
 		for i < len(got) && i < len(model) && got[i] == model[i] {
@@ -118,7 +120,7 @@ func sameTree(t *testing.T, tr *cowTree, model []centry) {
 }
 
 // checkNodes fails on a node out of the B-tree's bounds.
-func checkNodes(t *testing.T, tr *cowTree, n *cowNode, root bool) int {
+func checkNodes(t *testing.T, tr *keyTree, n *cowNode[keyEntry], root bool) int {
 	t.Helper()
 	if n == nil {
 		return 0
@@ -146,4 +148,35 @@ func checkNodes(t *testing.T, tr *cowTree, n *cowNode, root bool) int {
 		}
 	}
 	return depth + 1
+}
+
+// TestIndexEntriesHoldNoPointer holds the indexes' entries to what
+// keyEntry promises: no pointer, so that the garbage collector never
+// scans an index's nodes and copying one needs no write barrier.
+func TestIndexEntriesHoldNoPointer(t *testing.T) {
+	var pointers func(reflect.Type) bool
+	pointers = func(ty reflect.Type) bool {
+		switch ty.Kind() {
+		case reflect.Array:
+			return ty.Len() > 0 && pointers(ty.Elem())
+		case reflect.Struct:
+			for i := range ty.NumField() {
+				if pointers(ty.Field(i).Type) {
+					return true
+				}
+			}
+			return false
+		case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+			reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128:
+			return false
+		}
+		return true
+	}
+	if pointers(reflect.TypeFor[keyEntry]()) {
+		t.Fatalf("keyEntry holds a pointer: every index node would be scanned by the garbage collector")
+	}
+	if !pointers(reflect.TypeFor[rowEntry]()) {
+		t.Fatalf("the check finds no pointer in rowEntry, which holds one")
+	}
 }
