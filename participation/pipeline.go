@@ -55,6 +55,7 @@ type pipeState struct {
 	synchronous atomic.Bool
 	// published is the head of what readers see.
 	published atomic.Pointer[Head]
+	gathering
 }
 
 // batch is a group of commands run on the write side and handed to the

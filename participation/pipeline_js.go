@@ -9,6 +9,9 @@ import "context"
 // (see pipeline.go), and the pipeline is left out.
 const pipelining = false
 
+// gathering: the browser's build has no pipeline to gather commands for.
+type gathering struct{}
+
 // execGroup queues a command and, unless an earlier caller's group took
 // it meanwhile, leads a group of every command queued, on the synchronous
 // path: the first caller to get the write path runs all that wait.

@@ -13,6 +13,37 @@ import (
 // (see pipeline.go).
 const pipelining = true
 
+// gathering is what lets one group, and one append, carry the commands of
+// callers who come straight back with their next one — workers in a
+// loop, a client's requests one after another. An append answers its
+// callers all at once, but on a machine of few cores they come back one
+// at a time, as the scheduler runs them; without waiting for one another
+// each would lead a group of its own, one after another, and the
+// appender would take the first alone into an fsync of its own. So a
+// command that arrives while answered callers are still on their way
+// back yields a few times, for them to queue, and the first to lead then
+// runs them all in one group ([Store.execGroup]); and the appender waits
+// for what is on its way, up to as many commands as its last append
+// carried ([Store.appendLoop]). Neither wait is a promise that anyone
+// comes: both are bounded by a number of yields, so a caller who does not
+// come back costs a few yields and no more.
+type gathering struct {
+	// returning counts the callers answered who have not yet left
+	// execGroup. Guarded by qmu.
+	returning int
+	// lastAppend is how many commands the last append carried. Guarded
+	// by pmu.
+	lastAppend int
+}
+
+// The most yields a command makes for returning callers (a few
+// microseconds each), and the most times the appender waits, for a group
+// being run or with a yield, before it appends what it has.
+const (
+	gatherYields = 8
+	appendYields = 16
+)
+
 // execGroup queues a command and waits for its answer. Unless an earlier
 // caller's group took it meanwhile, the caller leads a group of every
 // command queued: the first caller to get the write path runs all that
@@ -23,6 +54,15 @@ func (s *Store) execGroup(ctx context.Context, actor Actor, action Action, fn fu
 	s.queue = append(s.queue, r)
 	r.queued = true
 	s.qmu.Unlock()
+	for range gatherYields {
+		s.qmu.Lock()
+		returning := s.returning
+		s.qmu.Unlock()
+		if returning == 0 {
+			break
+		}
+		runtime.Gosched()
+	}
 	for {
 		s.qmu.Lock()
 		queued := r.queued
@@ -33,6 +73,9 @@ func (s *Store) execGroup(ctx context.Context, actor Actor, action Action, fn fu
 		<-r.wake
 		s.qmu.Lock()
 		answered, out := r.answered, r.out
+		if answered {
+			s.returning--
+		}
 		s.qmu.Unlock()
 		if answered {
 			return out
@@ -45,6 +88,7 @@ func (s *Store) execGroup(ctx context.Context, actor Actor, action Action, fn fu
 func (s *Store) answer(r *request, err error) {
 	s.qmu.Lock()
 	r.answered, r.out = true, err
+	s.returning++
 	s.qmu.Unlock()
 	signal(r.wake)
 }
@@ -228,16 +272,32 @@ func (s *Store) appendLoop(own *request) {
 				return
 			}
 		}
-		if s.running {
-			// A group is being run: its commands — often those of the
-			// callers the last append answered — share this append if
-			// it waits for them, rather than the next one. It waits for
-			// that one group only.
-			n := s.pushes
-			for s.running && s.pushes == n {
-				s.pcond.Wait()
+		// Wait for the commands on their way (see gathering): a group
+		// being run — often the callers the last append answered — then
+		// commands queued and callers coming back, until the pipe holds
+		// as many commands as the last append carried.
+		for yields, idle := 0, 0; s.pipeCommands() < s.lastAppend && yields < appendYields; yields++ {
+			if s.running {
+				n := s.pushes
+				for s.running && s.pushes == n {
+					s.pcond.Wait()
+				}
+				continue
 			}
+			s.qmu.Lock()
+			coming := len(s.queue) > 0 || s.returning > 0
+			s.qmu.Unlock()
+			if !coming {
+				if idle == 2 {
+					break
+				}
+				idle++
+			}
+			s.pmu.Unlock()
+			runtime.Gosched()
+			s.pmu.Lock()
 		}
+		s.lastAppend = s.pipeCommands()
 		todo := s.pipe[:len(s.pipe):len(s.pipe)]
 		s.inAppend = len(todo)
 		s.pmu.Unlock()
@@ -283,6 +343,16 @@ func (s *Store) appendLoop(own *request) {
 		// before the next append starts, if they have any.
 		runtime.Gosched()
 	}
+}
+
+// pipeCommands counts the commands of the batches in the pipe. Call with
+// pmu held.
+func (s *Store) pipeCommands() int {
+	n := 0
+	for _, b := range s.pipe {
+		n += len(b.reqs)
+	}
+	return n
 }
 
 func (s *Store) batchesErase(bs []*batch) bool {
