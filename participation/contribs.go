@@ -350,25 +350,35 @@ func reindex(tr *keyTree, key func(*crow) (keyEntry, bool), old, r *crow) {
 	}
 }
 
-// put inserts c or replaces the row of its id.
-func (t *contribTable) put(c *Contribution) error {
+// put inserts c or replaces the row of its id, and returns the row it
+// replaced. It changes nothing when it fails.
+func (t *contribTable) put(c *Contribution) (old *crow, err error) {
 	if c.ID.IsZero() {
-		return Errorf(EINTERNAL, "a contribution without an id")
+		return nil, Errorf(EINTERNAL, "a contribution without an id")
 	}
 	r, err := newCrow(c)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	old, _ := t.rows.set(rowEntry{id: r.id, row: r})
-	t.index(old.row, r)
-	return nil
+	return t.putRow(r), nil
 }
 
-// remove deletes the row of c's id, if there is one.
-func (t *contribTable) remove(c *Contribution) {
-	if old, had := t.rows.delete(rowEntry{id: c.ID}); had {
-		t.index(old.row, nil)
+// putRow inserts r or replaces the row of its id, and returns the row it
+// replaced.
+func (t *contribTable) putRow(r *crow) *crow {
+	old, _ := t.rows.set(rowEntry{id: r.id, row: r})
+	t.index(old.row, r)
+	return old.row
+}
+
+// remove deletes the row of id, if there is one, and returns it.
+func (t *contribTable) remove(id ID) *crow {
+	old, had := t.rows.delete(rowEntry{id: id})
+	if !had {
+		return nil
 	}
+	t.index(old.row, nil)
+	return old.row
 }
 
 func (t *contribTable) index(old, r *crow) {

@@ -14,7 +14,36 @@ import (
 type dbTxn struct {
 	*memdb.Txn
 	ct    *contribTable // loaded on first use
-	owned bool          // ct is this transaction's copy, changed in place
+	owned bool          // ct is this transaction's to change in place
+
+	// In a command of a group being run, group holds the table the
+	// group's earlier commands left: no snapshot holds it yet, so rather
+	// than copy it again (a path in every tree) the transaction changes
+	// it in place, and keeps in undo what each change replaced, to put
+	// it back if it aborts. It copies after all if it opened an iterator
+	// on the table before its first change, so that the iterator never
+	// sees the table change under it.
+	group    *groupTable
+	inPlace  bool
+	iterated bool
+	undo     []undoRow
+	done     bool // committed or aborted
+}
+
+// groupTable is the contributions' table as a group's commands left it,
+// for the next command of the group (see dbTxn.group). It is the group's
+// own: a group ends with a snapshot of the write side, after which the
+// table never changes.
+type groupTable struct {
+	ct      *contribTable
+	inPlace int // the commands that changed ct in place
+}
+
+// undoRow is a row a transaction changed in place: the row of id was old
+// (nil: none) before.
+type undoRow struct {
+	id  ID
+	old *crow
 }
 
 // contribSchema adds the table that holds the contributions' state to
@@ -42,7 +71,12 @@ func (d *dbTxn) contributions(write bool) (*contribTable, error) {
 		}
 	}
 	if write && !d.owned {
-		d.ct, d.owned = d.ct.copy(), true
+		if d.group != nil && d.group.ct == d.ct && !d.iterated {
+			d.owned, d.inPlace = true, true
+			d.group.inPlace++
+		} else {
+			d.ct, d.owned = d.ct.copy(), true
+		}
 	}
 	return d.ct, nil
 }
@@ -50,14 +84,47 @@ func (d *dbTxn) contributions(write bool) (*contribTable, error) {
 // Commit stores the contributions this transaction changed and commits.
 func (d *dbTxn) Commit() {
 	if d.owned && d.ct != nil {
-		if err := d.Txn.Insert(tableContribRoot, d.ct); err != nil {
-			// The table and its indexer are the store's own: an error is
-			// a defect, not something a command or a journal can cause.
-			panic(fmt.Sprintf("storing the contributions: %v", err))
+		// A table changed in place is the one stored already.
+		if !d.inPlace {
+			if err := d.Txn.Insert(tableContribRoot, d.ct); err != nil {
+				// The table and its indexer are the store's own: an error
+				// is a defect, not something a command or a journal can
+				// cause.
+				panic(fmt.Sprintf("storing the contributions: %v", err))
+			}
+		}
+		if d.group != nil {
+			d.group.ct = d.ct
 		}
 		d.owned = false
 	}
+	d.done, d.undo = true, nil
 	d.Txn.Commit()
+}
+
+// Abort drops the transaction's changes: a table changed in place gets
+// back the rows it had, in reverse order of the changes.
+func (d *dbTxn) Abort() {
+	if d.inPlace && !d.done {
+		for i := len(d.undo) - 1; i >= 0; i-- {
+			if u := d.undo[i]; u.old != nil {
+				d.ct.putRow(u.old)
+			} else {
+				d.ct.remove(u.id)
+			}
+		}
+	}
+	d.done, d.undo = true, nil
+	d.Txn.Abort()
+}
+
+// changing notes, before the row of id changes in a table changed in
+// place, what the row is, so that an abort — even after a panic half way
+// through the change — puts it back.
+func (d *dbTxn) changing(ct *contribTable, id ID) {
+	if d.inPlace {
+		d.undo = append(d.undo, undoRow{id, ct.row(id)})
+	}
 }
 
 // Insert writes a row.
@@ -73,7 +140,9 @@ func (d *dbTxn) Insert(table string, obj any) error {
 	if err != nil {
 		return err
 	}
-	return ct.put(c)
+	d.changing(ct, c.ID)
+	_, err = ct.put(c)
+	return err
 }
 
 // Delete removes a row.
@@ -89,7 +158,8 @@ func (d *dbTxn) Delete(table string, obj any) error {
 	if err != nil {
 		return err
 	}
-	ct.remove(c)
+	d.changing(ct, c.ID)
+	ct.remove(c.ID)
 	return nil
 }
 
@@ -114,6 +184,7 @@ func (d *dbTxn) Get(table, index string, args ...any) (Iterator, error) {
 	if err != nil {
 		return nil, err
 	}
+	d.iterated = d.iterated || !d.owned
 	return ct.get(index, args)
 }
 
@@ -126,6 +197,7 @@ func (d *dbTxn) LowerBound(table, index string, args ...any) (Iterator, error) {
 	if err != nil {
 		return nil, err
 	}
+	d.iterated = d.iterated || !d.owned
 	return ct.lowerBound(index, args)
 }
 
@@ -137,3 +209,7 @@ func (d *dbTxn) ReverseLowerBound(table, index string, args ...any) (Iterator, e
 	}
 	return nil, fmt.Errorf("table %s is not read in reverse", table)
 }
+
+// inGroup makes txn a command of the group whose table is gt (nil: no
+// group).
+func inGroup(txn *dbTxn, gt *groupTable) { txn.group = gt }

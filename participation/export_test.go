@@ -42,3 +42,19 @@ func WriteLocked(s *Store) bool {
 	}
 	return true
 }
+
+// HoldWritePath takes the write path, so that commands queue until the
+// returned function lets it go; Waiting says how many are queued. A test
+// queues commands one by one behind it to have them run as one group, in
+// order.
+func HoldWritePath(s *Store) (release func()) {
+	s.mu.Lock()
+	return s.mu.Unlock
+}
+
+// Waiting says how many commands are queued for the write path.
+func Waiting(s *Store) int {
+	s.qmu.Lock()
+	defer s.qmu.Unlock()
+	return len(s.queue)
+}

@@ -34,6 +34,9 @@ type gathering struct {
 	// lastAppend is how many commands the last append carried. Guarded
 	// by pmu.
 	lastAppend int
+	// inPlace counts the commands that changed their group's table of
+	// contributions in place (see dbTxn.group). Guarded by mu.
+	inPlace int
 }
 
 // The most yields a command makes for returning callers (a few
@@ -189,6 +192,10 @@ func (s *Store) lead() (appender bool) {
 // held.
 func (s *Store) runGroup(group []*request) (appender bool) {
 	b := &batch{reqs: group}
+	// The group's commands change the contributions' table in place
+	// after the first has copied it (see dbTxn.group); the snapshot at
+	// the group's end is the last to see it change.
+	gt := &groupTable{}
 	s.pmu.Lock()
 	s.running = true
 	s.pmu.Unlock()
@@ -199,7 +206,7 @@ func (s *Store) runGroup(group []*request) (appender bool) {
 			continue
 		}
 		s.pmu.Lock()
-		tx, evs, err := s.runOne(r, s.inflightStaged(b.staged))
+		tx, evs, err := s.runOne(r, s.inflightStaged(b.staged), gt)
 		s.pmu.Unlock()
 		if err != nil {
 			r.err = err
@@ -212,6 +219,7 @@ func (s *Store) runGroup(group []*request) (appender bool) {
 		b.all = append(b.all, evs...)
 		b.staged = append(b.staged, tx.staged...)
 	}
+	s.inPlace += gt.inPlace
 	b.snap, b.seq, b.head = s.db.Snapshot(), s.seq, s.head
 	s.pmu.Lock()
 	defer s.pmu.Unlock()
