@@ -28,9 +28,3 @@ func findReceived(Reader, ContributionFilter) ([]*Contribution, int, bool, error
 // ownRow returns a copy of a row read from the table, to change and
 // write back: go-memdb's rows are shared with readers.
 func ownRow(c *Contribution) *Contribution { return c.clone() }
-
-// groupTable: in the browser the contributions are a go-memdb table,
-// which copies on write in every transaction.
-type groupTable struct{}
-
-func inGroup(*dbTxn, *groupTable) {}

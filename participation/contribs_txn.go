@@ -209,7 +209,3 @@ func (d *dbTxn) ReverseLowerBound(table, index string, args ...any) (Iterator, e
 	}
 	return nil, fmt.Errorf("table %s is not read in reverse", table)
 }
-
-// inGroup makes txn a command of the group whose table is gt (nil: no
-// group).
-func inGroup(txn *dbTxn, gt *groupTable) { txn.group = gt }

@@ -140,7 +140,7 @@ func (s *Store) tryGroup(group []*request) (ran []member, all []Event, err error
 			r.err = err
 			continue
 		}
-		tx, evs, err := s.runOne(r, pending, nil)
+		tx, evs, err := s.runOne(r, pending)
 		if err != nil {
 			r.err = err
 			continue
@@ -198,9 +198,8 @@ func (s *Store) erases(ran []member) bool {
 // succeeds, so the next command of the group sees its effect. Hooks wait
 // for the group's append. pending is what earlier commands of the group
 // staged.
-func (s *Store) runOne(r *request, pending []staged, group *groupTable) (tx *Tx, evs []Event, err error) {
-	txn := writeTxn(s.db)
-	inGroup(txn, group)
+func (s *Store) runOne(r *request, pending []staged) (tx *Tx, evs []Event, err error) {
+	txn := s.writeSide()
 	defer txn.Abort()
 	tx = &Tx{txn: txn, s: s, now: s.clock.Now().UTC().Round(0), actor: r.actor, action: r.action, pending: pending, anon: s.anonymous(r)}
 	if err := r.run(tx); err != nil {

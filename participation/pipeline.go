@@ -37,6 +37,7 @@ import (
 // [Tx.Pending] matches the state outside memdb that it reads. Lock order:
 // s.mu, then pmu, then qmu.
 type pipeState struct {
+	gathering
 	pmu   sync.Mutex
 	pcond sync.Cond // on pmu: broadcast when the pipe shrinks
 	// pipe holds the batches handed to the journal and not yet published,
@@ -55,7 +56,6 @@ type pipeState struct {
 	synchronous atomic.Bool
 	// published is the head of what readers see.
 	published atomic.Pointer[Head]
-	gathering
 }
 
 // batch is a group of commands run on the write side and handed to the

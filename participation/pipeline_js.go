@@ -12,6 +12,9 @@ const pipelining = false
 // gathering: the browser's build has no pipeline to gather commands for.
 type gathering struct{}
 
+// writeSide opens a write transaction on the write side.
+func (s *Store) writeSide() *dbTxn { return writeTxn(s.db) }
+
 // execGroup queues a command and, unless an earlier caller's group took
 // it meanwhile, leads a group of every command queued, on the synchronous
 // path: the first caller to get the write path runs all that wait.

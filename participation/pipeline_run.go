@@ -34,9 +34,19 @@ type gathering struct {
 	// lastAppend is how many commands the last append carried. Guarded
 	// by pmu.
 	lastAppend int
-	// inPlace counts the commands that changed their group's table of
-	// contributions in place (see dbTxn.group). Guarded by mu.
+	// group is the table of contributions of the group being run, which
+	// its commands after the first change in place (see dbTxn.group);
+	// inPlace counts those commands. Guarded by mu.
+	group   *groupTable
 	inPlace int
+}
+
+// writeSide opens a write transaction on the write side, as a command of
+// the group being run if there is one.
+func (s *Store) writeSide() *dbTxn {
+	txn := writeTxn(s.db)
+	txn.group = s.group
+	return txn
 }
 
 // The most yields a command makes for returning callers (a few
@@ -195,7 +205,7 @@ func (s *Store) runGroup(group []*request) (appender bool) {
 	// The group's commands change the contributions' table in place
 	// after the first has copied it (see dbTxn.group); the snapshot at
 	// the group's end is the last to see it change.
-	gt := &groupTable{}
+	s.group = &groupTable{}
 	s.pmu.Lock()
 	s.running = true
 	s.pmu.Unlock()
@@ -206,7 +216,7 @@ func (s *Store) runGroup(group []*request) (appender bool) {
 			continue
 		}
 		s.pmu.Lock()
-		tx, evs, err := s.runOne(r, s.inflightStaged(b.staged), gt)
+		tx, evs, err := s.runOne(r, s.inflightStaged(b.staged))
 		s.pmu.Unlock()
 		if err != nil {
 			r.err = err
@@ -219,7 +229,8 @@ func (s *Store) runGroup(group []*request) (appender bool) {
 		b.all = append(b.all, evs...)
 		b.staged = append(b.staged, tx.staged...)
 	}
-	s.inPlace += gt.inPlace
+	s.inPlace += s.group.inPlace
+	s.group = nil
 	b.snap, b.seq, b.head = s.db.Snapshot(), s.seq, s.head
 	s.pmu.Lock()
 	defer s.pmu.Unlock()
