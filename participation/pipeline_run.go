@@ -26,7 +26,11 @@ const pipelining = true
 // for what is on its way, up to as many commands as its last append
 // carried ([Store.appendLoop]). Neither wait is a promise that anyone
 // comes: both are bounded by a number of yields, so a caller who does not
-// come back costs a few yields and no more.
+// come back costs a few yields and no more. On the synchronous path (a
+// shared journal) a command does not yield: its leader holds the write
+// path through the append, so the callers queue behind it anyway, and
+// yielding there cost PostgreSQL's eight writers a fifth of their
+// commits.
 type gathering struct {
 	// returning counts the callers answered who have not yet left
 	// execGroup. Guarded by qmu.
@@ -67,7 +71,7 @@ func (s *Store) execGroup(ctx context.Context, actor Actor, action Action, fn fu
 	s.queue = append(s.queue, r)
 	r.queued = true
 	s.qmu.Unlock()
-	for range gatherYields {
+	for i := 0; i < gatherYields && !s.synchronous.Load(); i++ {
 		s.qmu.Lock()
 		returning := s.returning
 		s.qmu.Unlock()
