@@ -33,7 +33,9 @@ import (
 // is aborted leaves them as they were. A write transaction copies the
 // table on its first change (O(1): the trees' nodes are shared and copied
 // on their first change, once per transaction), and its commit stores the
-// new table in the same memdb commit. Readers read through [Reader] with
+// new table in the same memdb commit; in a group being run, the commands
+// after the first change the first one's copy in place and undo their
+// changes if they abort (see dbTxn.group). Readers read through [Reader] with
 // the index names and arguments the memdb table took, and get a
 // *Contribution of their own for each row.
 
