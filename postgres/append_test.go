@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -182,11 +184,15 @@ func TestAppendOneRoundTrip(t *testing.T) {
 	t.Cleanup(pool.Close)
 	j := openJournal(t, pool, name)
 	ctx := context.Background()
+	<-j.Changes() // the listener listens and has said so: it writes no more
 	evs := journaltest.Chain(200, 1)
 	for i := 0; i < 3; i++ { // the statements are prepared once per connection
 		require.NoError(t, j.Append(ctx, evs[i:i+1]))
 	}
-	at := 3
+	warm := journaltest.Chain(5, 2)[3:] // and the one for several events
+	journaltest.Rehash(warm)
+	require.NoError(t, j.Append(ctx, warm))
+	at := 5
 	for _, size := range []int{1, 1, 8, 1, 40} {
 		batch := journaltest.Chain(at+size, size)[at:]
 		journaltest.Rehash(batch)
@@ -209,7 +215,8 @@ func TestAppendOneRoundTrip(t *testing.T) {
 	unlock()
 }
 
-// TestAppendNotifies: an append wakes the other instances' journals.
+// TestAppendNotifies: once another instance has said that it listens,
+// an append wakes it.
 func TestAppendNotifies(t *testing.T) {
 	name := table(t)
 	a := openJournal(t, newPool(t, "notify-a"), name)
@@ -222,12 +229,86 @@ func TestAppendNotifies(t *testing.T) {
 	case <-ctx.Done():
 		t.Fatal("b never listened")
 	}
+	awaitNotifies(ctx, t, a, true)
 	require.NoError(t, a.Append(ctx, journaltest.Chain(1, 1)))
 	select {
 	case <-b.Changes():
 	case <-ctx.Done():
 		t.Fatal("b was not notified of a's append")
 	}
+}
+
+// awaitNotifies waits until j's appends notify the others (or, with
+// want false, do not).
+func awaitNotifies(ctx context.Context, t *testing.T, j *postgres.Journal, want bool) {
+	t.Helper()
+	for postgres.Notifies(j, time.Now()) != want {
+		select {
+		case <-postgres.Heard(j):
+		case <-ctx.Done():
+			t.Fatalf("the journal never came to notify=%v", want)
+		}
+	}
+}
+
+// TestNotifiesOnlyWhileOthersListen: an instance alone notifies nobody;
+// it notifies from when another says it listens until that one says
+// goodbye, and would stop after PresenceFor without word from it. A bare
+// listener on the channel, which says nothing, reads every notification
+// sent.
+func TestNotifiesOnlyWhileOthersListen(t *testing.T) {
+	name := table(t)
+	pool := newPool(t, "presence")
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	bare, err := pool.Acquire(ctx)
+	require.NoError(t, err)
+	defer bare.Release()
+	_, err = bare.Exec(ctx, "LISTEN "+name)
+	require.NoError(t, err)
+
+	a := openJournal(t, pool, name)
+	select {
+	case <-a.Changes(): // a listens
+	case <-ctx.Done():
+		t.Fatal("a never listened")
+	}
+	evs := journaltest.Chain(15, 1)
+	appendSome := func(from, to int) {
+		for i := from; i < to; i++ {
+			require.NoError(t, a.Append(ctx, evs[i:i+1]))
+		}
+	}
+	appendSome(0, 5)
+	assert.False(t, postgres.Notifies(a, time.Now()), "a alone")
+
+	b := openJournal(t, newPool(t, "presence-b"), name)
+	awaitNotifies(ctx, t, a, true)
+	assert.False(t, postgres.Notifies(a, time.Now().Add(postgres.PresenceFor)), "after PresenceFor without word from b")
+	appendSome(5, 10)
+	require.NoError(t, b.Close())
+	awaitNotifies(ctx, t, a, false)
+	appendSome(10, 15)
+
+	_, err = pool.Exec(ctx, "SELECT pg_notify($1, 'end')", name)
+	require.NoError(t, err)
+	var notified []int
+	words := map[string]bool{}
+	for {
+		n, err := bare.Conn().WaitForNotification(ctx)
+		require.NoError(t, err)
+		if n.Payload == "end" {
+			break
+		}
+		_, word, _ := strings.Cut(n.Payload, " ")
+		if seq, err := strconv.Atoi(word); err == nil {
+			notified = append(notified, seq)
+		} else {
+			words[word] = true
+		}
+	}
+	assert.Equal(t, []int{6, 7, 8, 9, 10}, notified, "the appends that notified")
+	assert.Equal(t, map[string]bool{"hello": true, "here": true, "bye": true}, words, "what the listeners said")
 }
 
 // TestOwnAppendsDoNotSignal: a journal's own appends do not wake its

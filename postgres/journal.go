@@ -10,7 +10,10 @@
 // instances can never both accept commands that together break a rule.
 // Appends NOTIFY the others, who LISTEN and catch up; they also read back
 // every second and after every reconnection, so nothing is missed across
-// a dropped connection.
+// a dropped connection. An instance notifies only while another one
+// listens: listeners say so on the same channel when they start, answer
+// each other and repeat it every ten seconds, so an instance alone pays
+// neither the notification nor its own listener's waking.
 //
 //	pool, _ := pgxpool.New(ctx, "postgres://…")
 //	j, _ := postgres.Open(ctx, pool, nil)      // creates the table if needed
@@ -50,13 +53,18 @@ type Journal struct {
 	table string
 	key   int64 // the advisory lock that serialises appends
 
-	// The statement of an append, with the advisory lock and without
-	// (on the connection that holds it).
-	appendSQL, heldSQL string
+	// The statements of an append, by stmt.
+	stmts [stmtAll + 1]string
 	// token starts the payload of this journal's notifications, which
 	// its own listener passes over: its store has applied those events.
 	token   string
 	signals atomic.Int64 // how many times Changes was signalled
+
+	// The other instances that said they listen (see presence), and
+	// until when, in Unix nanoseconds, one of them is taken to listen.
+	others      map[string]int64 // the listener's alone
+	notifyUntil atomic.Int64
+	heard       chan struct{} // signalled when others changes, for the tests
 
 	lockMu  sync.Mutex
 	locked  *pgxpool.Conn // held by LockAppends
@@ -79,23 +87,40 @@ func Migration(table string) string {
 )`, table)
 }
 
-// appendSQL is the statement of an append: $1 the sequence numbers, $2
-// the lines, $3 the sequence number before the first ($3 = 0: the
-// journal's first event), $4 the notification channel, $5 its payload
-// and, with lock, $6 the advisory lock that serialises appends. It
-// inserts all the events or none, as the condition on the predecessor
-// does not depend on the row; the lock is taken, and the notification
-// queued, as the first row passes, before anything is inserted.
-// PostgreSQL sends the notification when the transaction commits, once
-// however many rows queued it.
-func appendSQL(table string, lock bool) string {
-	cond := fmt.Sprintf("($3::bigint = 0 OR EXISTS (SELECT 1 FROM %s WHERE seq = $3::bigint))", table)
-	if lock {
-		cond = "pg_advisory_xact_lock($6::bigint) IS NOT NULL AND " + cond
+// stmt says which statement an append takes.
+type stmt uint8
+
+const (
+	stmtLock   stmt = 1 << iota // take the advisory lock (unless held)
+	stmtNotify                  // notify the other instances
+	stmtRows                    // more than one event
+	stmtAll    = stmtLock | stmtNotify | stmtRows
+)
+
+// appendSQL is the statement of an append: $1 the sequence number, $2
+// the line (arrays of them with stmtRows), $3 the sequence number before
+// the first ($3 = 0: the journal's first event); then, with stmtNotify,
+// the notification channel and its payload, and with stmtLock the
+// advisory lock that serialises appends. It inserts all the events or
+// none, as the condition on the predecessor does not depend on the row;
+// the lock is taken, and the notification queued, as the first row
+// passes, before anything is inserted. PostgreSQL sends the notification
+// when the transaction commits, once however many rows queued it.
+func appendSQL(table string, s stmt) string {
+	rows := "SELECT $1::bigint, $2::text"
+	if s&stmtRows != 0 {
+		rows = "SELECT * FROM unnest($1::bigint[], $2::text[])"
 	}
-	return fmt.Sprintf(`INSERT INTO %s (seq, line)
-	SELECT * FROM unnest($1::bigint[], $2::text[])
-	WHERE %s AND pg_notify($4, $5) IS NOT NULL`, table, cond)
+	cond := fmt.Sprintf("($3::bigint = 0 OR EXISTS (SELECT 1 FROM %s WHERE seq = $3::bigint))", table)
+	n := 3
+	if s&stmtLock != 0 {
+		n++
+		cond = fmt.Sprintf("pg_advisory_xact_lock($%d::bigint) IS NOT NULL AND %s", n, cond)
+	}
+	if s&stmtNotify != 0 {
+		cond += fmt.Sprintf(" AND pg_notify($%d, $%d) IS NOT NULL", n+1, n+2)
+	}
+	return fmt.Sprintf("INSERT INTO %s (seq, line)\n\t%s\n\tWHERE %s", table, rows, cond)
 }
 
 // Open creates the journal's table if it is missing and starts listening
@@ -113,9 +138,14 @@ func Open(ctx context.Context, pool *pgxpool.Pool, opts *Options) (*Journal, err
 	}
 	h := fnv.New64a()
 	h.Write([]byte("osallisuus journal " + table))
-	j := &Journal{pool: pool, table: table, key: int64(h.Sum64()), changes: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
-	j.token = rand.Text() + " "
-	j.appendSQL, j.heldSQL = appendSQL(table, true), appendSQL(table, false)
+	j := &Journal{
+		pool: pool, table: table, key: int64(h.Sum64()), token: rand.Text() + " ",
+		changes: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}),
+		others: map[string]int64{}, heard: make(chan struct{}, 1),
+	}
+	for s := range j.stmts {
+		j.stmts[s] = appendSQL(table, stmt(s))
+	}
 	go j.listen()
 	return j, nil
 }
@@ -135,34 +165,51 @@ func (j *Journal) Append(ctx context.Context, events []p.Event) error {
 			return p.Errorf(p.ECONFLICT, "event sequence %d does not continue the append, which ends at %d", events[i].Seq, events[0].Seq+uint64(i)-1)
 		}
 	}
-	seqs := make([]int64, len(events))
-	lines := make([]string, len(events))
-	var buf []byte
-	for i := range events {
-		seqs[i] = int64(events[i].Seq)
-		buf = events[i].AppendJSON(buf[:0])
-		lines[i] = string(buf)
+	// One statement, so one round trip and one transaction: it takes
+	// the advisory lock that serialises appends (unless this journal
+	// holds it already), inserts every event and notifies the other
+	// instances (if one listens) — all of it or, on any error, nothing.
+	// It inserts when the event before the first is stored (or the first
+	// is the journal's first). The primary key refuses a sequence number
+	// taken by another instance, and an instance whose append is in
+	// flight makes the other wait on the key and then fail (or go on, if
+	// it rolled back); so the stored events always run 1, 2, … without a
+	// gap, whether or not the appends meet at the lock.
+	var s stmt
+	args := make([]any, 3, 6)
+	last := int64(events[len(events)-1].Seq)
+	args[2] = int64(events[0].Seq) - 1
+	if len(events) == 1 {
+		args[0], args[1] = last, string(events[0].AppendJSON(nil))
+	} else {
+		s |= stmtRows
+		seqs := make([]int64, len(events))
+		lines := make([]string, len(events))
+		var buf []byte
+		for i := range events {
+			seqs[i] = int64(events[i].Seq)
+			buf = events[i].AppendJSON(buf[:0])
+			lines[i] = string(buf)
+		}
+		args[0], args[1] = seqs, lines
 	}
 	j.lockMu.Lock()
 	held := j.locked
 	j.lockMu.Unlock()
-	// One statement, so one round trip and one transaction: it takes
-	// the advisory lock that serialises appends (unless this journal
-	// holds it already), inserts every event and notifies the other
-	// instances — all of it or, on any error, nothing. It inserts when
-	// the event before the first is stored (or the first is the
-	// journal's first). The primary key refuses a sequence number taken
-	// by another instance, and an instance whose append is in flight
-	// makes the other wait on the key and then fail (or go on, if it
-	// rolled back); so the stored events always run 1, 2, … without a
-	// gap, whether or not the appends meet at the lock.
-	payload := j.token + strconv.FormatInt(seqs[len(seqs)-1], 10)
+	if held == nil {
+		s |= stmtLock
+		args = append(args, j.key)
+	}
+	if j.notifies(time.Now()) {
+		s |= stmtNotify
+		args = append(args, j.table, j.token+strconv.FormatInt(last, 10))
+	}
 	var tag pgconn.CommandTag
 	var err error
 	if held != nil {
-		tag, err = held.Exec(ctx, j.heldSQL, seqs, lines, seqs[0]-1, j.table, payload)
+		tag, err = held.Exec(ctx, j.stmts[s], args...)
 	} else {
-		tag, err = j.pool.Exec(ctx, j.appendSQL, seqs, lines, seqs[0]-1, j.table, payload, j.key)
+		tag, err = j.pool.Exec(ctx, j.stmts[s], args...)
 	}
 	if err != nil {
 		var pe *pgconn.PgError
@@ -283,26 +330,48 @@ func (j *Journal) signal() {
 	}
 }
 
+// The listeners' messages on the journal's channel, after the sender's
+// token; any other payload of another instance is an append.
+const (
+	sayHello = "hello" // I listen now; who else does?
+	sayHere  = "here"  // I listen (an answer, and every presenceEvery)
+	sayBye   = "bye"   // I stop listening
+)
+
+// An instance that listens says so every presenceEvery; one that has
+// not for presenceFor is taken to have gone, and is no longer notified
+// (it still reads back every second).
+const (
+	presenceEvery = 10 * time.Second
+	presenceFor   = 35 * time.Second
+)
+
 // listen holds one connection that LISTENs to the journal's channel,
 // reconnecting after any failure; each (re)connection signals, so the
-// store reads back whatever it missed meanwhile.
+// store reads back whatever it missed meanwhile, and says hello, so the
+// others notify it from then on and answer, and it notifies them.
 func (j *Journal) listen() {
 	defer close(j.done)
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { <-j.stop; cancel() }()
+	said := make(chan struct{})
+	go func() { defer close(said); j.sayHere(ctx) }()
 	backoff := 50 * time.Millisecond
 	for ctx.Err() == nil {
 		conn, err := j.pool.Acquire(ctx)
 		if err == nil {
 			_, err = conn.Exec(ctx, "LISTEN "+j.table)
 			if err == nil {
+				err = j.say(ctx, conn, sayHello)
+			}
+			if err == nil {
 				backoff = 50 * time.Millisecond
 				j.signal()
 				for err == nil {
 					var n *pgconn.Notification
 					n, err = conn.Conn().WaitForNotification(ctx)
-					if err == nil && !strings.HasPrefix(n.Payload, j.token) {
-						j.signal()
+					if err == nil {
+						err = j.heed(ctx, conn, n.Payload)
 					}
 				}
 			}
@@ -315,9 +384,80 @@ func (j *Journal) listen() {
 			backoff = min(2*backoff, 2*time.Second)
 		}
 	}
+	// Those who heard this journal need not notify it any more (said
+	// after the last here).
+	<-said
+	bye, cancelBye := context.WithTimeout(context.Background(), time.Second)
+	defer cancelBye()
+	_ = j.say(bye, j.pool, sayBye)
 }
 
-// Close stops listening. The pool is the caller's to close.
+// heed acts on a notification: another instance's append signals the
+// store, another listener's word updates who listens.
+func (j *Journal) heed(ctx context.Context, conn *pgxpool.Conn, payload string) error {
+	if strings.HasPrefix(payload, j.token) {
+		return nil
+	}
+	token, word, _ := strings.Cut(payload, " ")
+	switch word {
+	case sayHello, sayHere, sayBye:
+	default:
+		j.signal()
+		return nil
+	}
+	now := time.Now().UnixNano()
+	if word == sayBye {
+		delete(j.others, token)
+	} else {
+		j.others[token] = now + int64(presenceFor)
+	}
+	until := int64(0)
+	for t, u := range j.others {
+		if u <= now {
+			delete(j.others, t)
+		}
+		until = max(until, u)
+	}
+	j.notifyUntil.Store(until)
+	select {
+	case j.heard <- struct{}{}:
+	default:
+	}
+	if word == sayHello {
+		return j.say(ctx, conn, sayHere)
+	}
+	return nil
+}
+
+// notifies says whether an append at that time notifies: whether
+// another instance has said, not long enough before, that it listens.
+func (j *Journal) notifies(at time.Time) bool { return at.UnixNano() < j.notifyUntil.Load() }
+
+// sayHere tells the others every presenceEvery that this journal
+// listens, until ctx ends.
+func (j *Journal) sayHere(ctx context.Context) {
+	t := time.NewTicker(presenceEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			_ = j.say(ctx, j.pool, sayHere) // the next one will do
+		}
+	}
+}
+
+// say sends word to the journal's channel.
+func (j *Journal) say(ctx context.Context, db interface {
+	Exec(context.Context, string, ...any) (pgconn.CommandTag, error)
+}, word string) error {
+	_, err := db.Exec(ctx, "SELECT pg_notify($1, $2)", j.table, j.token+word)
+	return err
+}
+
+// Close stops listening and tells the other instances, which stop
+// notifying this one. The pool is the caller's to close.
 func (j *Journal) Close() error {
 	j.once.Do(func() { close(j.stop); <-j.done })
 	return nil

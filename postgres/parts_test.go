@@ -23,9 +23,11 @@ import (
 //   - old: the former append — advisory lock, max(seq) check, an INSERT
 //     per line, pg_notify, four or more statements in one batch;
 //   - old-lock, old-max, old-notify: the former append without that part;
-//   - append: this journal's append, one INSERT … SELECT FROM unnest
-//     that takes the lock, checks the predecessor, inserts every line
-//     and notifies;
+//   - append: this journal's append, one INSERT … SELECT (FROM unnest,
+//     for more than one line) that takes the lock, checks the
+//     predecessor, inserts every line and notifies;
+//   - append-alone: that statement without the notification (no other
+//     instance listens);
 //   - append-nolock: that statement without the lock (a journal holding
 //     it).
 //
@@ -65,13 +67,19 @@ func BenchmarkAppendParts(b *testing.B) {
 		}
 		return s
 	}
-	appendVariant := func(lock bool) func(bt *pgx.Batch, t string, seq int64, lines []string) {
+	appendVariant := func(lock, notify bool) func(bt *pgx.Batch, t string, seq int64, lines []string) {
 		return func(bt *pgx.Batch, t string, seq int64, lines []string) {
-			if lock {
-				bt.Queue(postgres.AppendSQL(t, true), seqsOf(seq, len(lines)), lines, seq-1, t, fmt.Sprint(seq), int64(len(t)))
-			} else {
-				bt.Queue(postgres.AppendSQL(t, false), seqsOf(seq, len(lines)), lines, seq-1, t, fmt.Sprint(seq))
+			args := []any{seq, lines[0], seq - 1}
+			if len(lines) > 1 {
+				args[0], args[1] = seqsOf(seq, len(lines)), lines
 			}
+			if lock {
+				args = append(args, int64(len(t)))
+			}
+			if notify {
+				args = append(args, t, fmt.Sprint(seq))
+			}
+			bt.Queue(postgres.AppendSQL(t, len(lines) > 1, lock, notify), args...)
 		}
 	}
 	variants := []variant{
@@ -83,8 +91,9 @@ func BenchmarkAppendParts(b *testing.B) {
 		{"old-lock", old(false, true, true)},
 		{"old-max", old(true, false, true)},
 		{"old-notify", old(true, true, false)},
-		{"append", appendVariant(true)},
-		{"append-nolock", appendVariant(false)},
+		{"append", appendVariant(true, true)},
+		{"append-alone", appendVariant(true, false)},
+		{"append-nolock", appendVariant(false, true)},
 	}
 	for _, sync := range []string{"on", "off"} {
 		for _, n := range []int{1, 8} {
