@@ -7,6 +7,7 @@ import (
 	"errors"
 	"runtime"
 	"slices"
+	"sync/atomic"
 )
 
 // pipelining: groups are run while the groups before them are appended
@@ -26,23 +27,46 @@ const pipelining = true
 // for what is on its way, up to as many commands as its last append
 // carried ([Store.appendLoop]). Neither wait is a promise that anyone
 // comes: both are bounded by a number of yields, so a caller who does not
-// come back costs a few yields and no more. On the synchronous path (a
-// shared journal) a command does not yield: its leader holds the write
-// path through the append, so the callers queue behind it anyway, and
-// yielding there cost PostgreSQL's eight writers a fifth of their
-// commits.
+// come back costs a few yields and no more.
+//
+// On the synchronous path (a shared journal) a leader holds the write
+// path through the append, and the callers it answers are those waiting
+// for it. Each must leave at once, leading nobody: when they led the
+// commands queued meanwhile on their way out, each a few, the groups
+// stayed small, and yielding for them cost PostgreSQL's eight writers a
+// fifth of their commits. So there a caller whose command is still queued
+// waits, before it takes the write path, for the callers on their way
+// back, up to as many commands as the last group held ([Store.gatherQueue]).
 type gathering struct {
 	// returning counts the callers answered who have not yet left
 	// execGroup. Guarded by qmu.
 	returning int
 	// lastAppend is how many commands the last append carried. Guarded
-	// by pmu.
+	// by pmu. lastGroup is how many the last group of the synchronous
+	// path held.
 	lastAppend int
+	lastGroup  atomic.Int64
 	// group is the table of contributions of the group being run, which
 	// its commands after the first change in place (see dbTxn.group);
 	// inPlace counts those commands. Guarded by mu.
 	group   *groupTable
 	inPlace int
+}
+
+// gatherQueue waits, on the synchronous path, before a caller whose
+// command is queued takes the write path to lead: while callers the last
+// group answered are on their way back, until as many commands as that
+// group held are queued, and for gatherYields yields at most.
+func (s *Store) gatherQueue(own *request) {
+	for i := 0; i < gatherYields; i++ {
+		s.qmu.Lock()
+		wait := own.queued && s.returning > 0 && len(s.queue) < int(s.lastGroup.Load())
+		s.qmu.Unlock()
+		if !wait {
+			return
+		}
+		runtime.Gosched()
+	}
 }
 
 // writeSide opens a write transaction on the write side, as a command of
@@ -84,7 +108,7 @@ func (s *Store) execGroup(ctx context.Context, actor Actor, action Action, fn fu
 		s.qmu.Lock()
 		queued := r.queued
 		s.qmu.Unlock()
-		if queued && s.lead() {
+		if queued && s.lead(r) {
 			s.appendLoop(r)
 		}
 		<-r.wake
@@ -134,14 +158,24 @@ func signal(c chan struct{}) {
 	}
 }
 
-// lead takes every queued command and runs them under the write lock:
-// anonymous ones to be held until their hour ends, the rest as a group.
-// It reports whether the caller is to append the groups handed to the
-// journal (see [Store.appendLoop]).
-func (s *Store) lead() (appender bool) {
+// lead takes every queued command, own's among them unless another
+// leader took it, and runs them under the write lock: anonymous ones to
+// be held until their hour ends, the rest as a group. It reports whether
+// the caller is to append the groups handed to the journal (see
+// [Store.appendLoop]).
+func (s *Store) lead(own *request) (appender bool) {
+	if s.synchronous.Load() {
+		s.gatherQueue(own)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.qmu.Lock()
+	if !own.queued {
+		// Another leader took it meanwhile, and the callers queued since
+		// lead their own: this one goes back to its caller at once.
+		s.qmu.Unlock()
+		return false
+	}
 	group := s.queue
 	s.queue = nil
 	for _, q := range group {
@@ -193,6 +227,7 @@ func (s *Store) lead() (appender bool) {
 	if s.synchronous.Load() {
 		s.settle()
 		s.commitGroup(group)
+		s.lastGroup.Store(int64(len(group)))
 		for _, q := range group {
 			s.answer(q, q.err)
 		}
