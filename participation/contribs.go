@@ -11,8 +11,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/hashicorp/go-memdb"
 )
 
 // Contributions are the store's largest table: a county gathers a million
@@ -26,21 +24,18 @@ import (
 // id, and per index a key and the contribution's id, resolved through the
 // rows.
 //
-// The table stays part of one state: its trees are a single row of a
-// go-memdb table of their own (tableContribRoot), so every memdb snapshot
-// — the write side, what readers see, a batch in the commit pipeline —
-// holds the contributions of exactly its commands, and a transaction that
-// is aborted leaves them as they were. A write transaction copies the
-// table on its first change (O(1): the trees' nodes are shared and copied
-// on their first change, once per transaction), and its commit stores the
-// new table in the same memdb commit; in a group being run, the commands
+// The table stays part of one state: it sits beside the go-memdb tables
+// in a world, so every state — the write side, what readers see, a batch
+// in the commit pipeline — holds the contributions of exactly its
+// commands, and a transaction that is aborted leaves them as they were.
+// A write transaction copies the table on its first change (O(1): the
+// trees' nodes are shared and copied on their first change, once per
+// transaction), and its commit makes the new table the write side's with
+// the go-memdb commit; in a group being run, the commands
 // after the first change the first one's copy in place and undo their
 // changes if they abort (see dbTxn.group). Readers read through [Reader] with
 // the index names and arguments the memdb table took, and get a
 // *Contribution of their own for each row.
-
-// contribRootKey is that row's id.
-const contribRootKey = "contributions"
 
 // crow is a contribution as the table keeps it: strings that come from a
 // small set (states, levels, roles, sources) as numbers into rowCodes,
@@ -303,13 +298,6 @@ func (t *contribTable) copy() *contribTable {
 func (t *contribTable) unit(name string) (int, bool) {
 	i := sort.Search(len(t.units), func(i int) bool { return t.units[i].name >= name })
 	return i, i < len(t.units) && t.units[i].name == name
-}
-
-// contribRootTable is the memdb table holding the table.
-func contribRootTable() *memdb.TableSchema {
-	return &memdb.TableSchema{Name: tableContribRoot, Indexes: map[string]*memdb.IndexSchema{
-		"id": {Name: "id", Unique: true, Indexer: IndexString(func(*contribTable) string { return contribRootKey })},
-	}}
 }
 
 // The key a row has in each single-key index; false when it is not in it.

@@ -11,8 +11,17 @@ import "github.com/hashicorp/go-memdb"
 // dbTxn is a go-memdb transaction: its iterators are [Reader]'s.
 type dbTxn = memdb.Txn
 
-func readTxn(db *memdb.MemDB) *dbTxn  { return db.Txn(false) }
-func writeTxn(db *memdb.MemDB) *dbTxn { return db.Txn(true) }
+// world is the store's state at one point: its go-memdb tables.
+type world struct{ db *memdb.MemDB }
+
+func newWorld(db *memdb.MemDB) world { return world{db} }
+
+// snapshot returns the state as it is now, which later writes to w do
+// not change.
+func (w world) snapshot() world { return world{w.db.Snapshot()} }
+
+func readTxn(w *world) *dbTxn  { return w.db.Txn(false) }
+func writeTxn(w *world) *dbTxn { return w.db.Txn(true) }
 
 // contribSchema adds the contributions' table to schema.
 func contribSchema(schema *memdb.DBSchema) {

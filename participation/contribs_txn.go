@@ -8,12 +8,29 @@ import (
 	"github.com/hashicorp/go-memdb"
 )
 
+// world is the store's state at one point: its go-memdb tables and,
+// beside them, the contributions' table (nil: none yet). The table is
+// not a go-memdb row: storing the one pointer there, a radix tree write
+// and its commit, cost a command about a quarter of its time.
+type world struct {
+	db *memdb.MemDB
+	ct *contribTable
+}
+
+func newWorld(db *memdb.MemDB) world { return world{db: db} }
+
+// snapshot returns the state as it is now, which later writes to w do
+// not change: a write transaction copies the contributions' table before
+// it changes it, unless no snapshot holds it (see dbTxn.group).
+func (w *world) snapshot() world { return world{w.db.Snapshot(), w.ct} }
+
 // dbTxn is a go-memdb transaction that also reads and writes the
 // contributions (see contribTable): the one kind of transaction the store
 // runs commands, replay and snapshots in.
 type dbTxn struct {
 	*memdb.Txn
-	ct    *contribTable // loaded on first use
+	side  *world        // where a write transaction commits the table
+	ct    *contribTable // the table it reads, or its own copy
 	owned bool          // ct is this transaction's to change in place
 
 	// In a command of a group being run, group holds the table the
@@ -46,29 +63,20 @@ type undoRow struct {
 	old *crow
 }
 
-// contribSchema adds the table that holds the contributions' state to
-// schema.
-func contribSchema(schema *memdb.DBSchema) {
-	schema.Tables[tableContribRoot] = contribRootTable()
-}
+// contribSchema adds the contributions' tables to schema: none, as they
+// live beside go-memdb (see world).
+func contribSchema(*memdb.DBSchema) {}
 
-// readTxn and writeTxn open transactions on db.
-func readTxn(db *memdb.MemDB) *dbTxn  { return &dbTxn{Txn: db.Txn(false)} }
-func writeTxn(db *memdb.MemDB) *dbTxn { return &dbTxn{Txn: db.Txn(true)} }
+// readTxn opens a transaction that reads w; writeTxn one that writes to
+// it.
+func readTxn(w *world) *dbTxn  { return &dbTxn{Txn: w.db.Txn(false), ct: w.ct} }
+func writeTxn(w *world) *dbTxn { return &dbTxn{Txn: w.db.Txn(true), side: w, ct: w.ct} }
 
 // contributions returns the contributions the transaction sees, its own
 // copy when it is about to change them.
 func (d *dbTxn) contributions(write bool) (*contribTable, error) {
 	if d.ct == nil {
-		obj, err := d.Txn.First(tableContribRoot, "id", contribRootKey)
-		if err != nil {
-			return nil, err
-		}
-		if obj == nil {
-			d.ct, d.owned = newContribTable(), true
-		} else {
-			d.ct = obj.(*contribTable)
-		}
+		d.ct, d.owned = newContribTable(), true
 	}
 	if write && !d.owned {
 		if d.group != nil && d.group.ct == d.ct && !d.iterated {
@@ -81,18 +89,12 @@ func (d *dbTxn) contributions(write bool) (*contribTable, error) {
 	return d.ct, nil
 }
 
-// Commit stores the contributions this transaction changed and commits.
+// Commit commits, and makes the contributions this transaction changed
+// those of the state it writes to.
 func (d *dbTxn) Commit() {
-	if d.owned && d.ct != nil {
-		// A table changed in place is the one stored already.
-		if !d.inPlace {
-			if err := d.Txn.Insert(tableContribRoot, d.ct); err != nil {
-				// The table and its indexer are the store's own: an error
-				// is a defect, not something a command or a journal can
-				// cause.
-				panic(fmt.Sprintf("storing the contributions: %v", err))
-			}
-		}
+	if d.owned && d.ct != nil && d.side != nil {
+		// A table changed in place is that state's already.
+		d.side.ct = d.ct
 		if d.group != nil {
 			d.group.ct = d.ct
 		}

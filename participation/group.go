@@ -5,8 +5,6 @@ import (
 	"errors"
 	mrand "math/rand/v2"
 	"time"
-
-	"github.com/hashicorp/go-memdb"
 )
 
 // request is a command waiting for the write path.
@@ -169,11 +167,11 @@ func (s *Store) tryGroup(group []*request) (ran []member, all []Event, err error
 	if err != nil {
 		// Nothing of the group is acknowledged or seen: the write side
 		// goes back to what readers see, and hooks never run.
-		s.db = s.pub.Load().Snapshot()
+		s.side = s.pub.Load().snapshot()
 		s.seq, s.head = seq, head
 		return ran, all, err
 	}
-	s.publishGroup(ran, all, s.db.Snapshot(), s.seq, s.head)
+	s.publishGroup(ran, all, s.side.snapshot(), s.seq, s.head)
 	return ran, all, nil
 }
 
@@ -226,7 +224,7 @@ func (s *Store) runOne(r *request, pending []staged) (tx *Tx, evs []Event, err e
 // end, at seq) what readers see, destroys the keys of erased subjects and
 // wakes the change feed. Call with s.mu held and nothing in flight, or
 // from the appender with pmu held.
-func (s *Store) publishGroup(ran []member, all []Event, snap *memdb.MemDB, seq uint64, head Hash) {
+func (s *Store) publishGroup(ran []member, all []Event, snap world, seq uint64, head Hash) {
 	for _, m := range ran {
 		m.tx.runHooks()
 	}

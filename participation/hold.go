@@ -317,7 +317,7 @@ func (s *Store) holdGroup(group []*request) {
 // runHeld runs an anonymous command against the write side without
 // changing it and returns its events to hold (nil when it emitted none).
 func (s *Store) runHeld(r *request, pending []staged) (*held, error) {
-	txn := writeTxn(s.db)
+	txn := writeTxn(&s.side)
 	defer txn.Abort()
 	now := s.clock.Now().UTC().Round(0)
 	tx := &Tx{txn: txn, s: s, now: now, actor: r.actor, action: r.action, pending: pending, anon: true, keep: true, held: s.heldIndex}
@@ -523,7 +523,7 @@ func (s *Store) releaseOnce(ctx context.Context, due []*held, hour time.Time) (k
 		err = s.journal.Append(ctx, all)
 	}
 	if err != nil {
-		s.db = s.pub.Load().Snapshot()
+		s.side = s.pub.Load().snapshot()
 		s.seq, s.head = seq, head
 		return nil, nil, err
 	}
@@ -531,7 +531,7 @@ func (s *Store) releaseOnce(ctx context.Context, due []*held, hour time.Time) (k
 		tx.runHooks()
 	}
 	s.appendHistory(all)
-	s.setPublished(s.db.Snapshot(), s.seq, s.head)
+	s.setPublished(s.side.snapshot(), s.seq, s.head)
 	s.publish(all)
 	return keys, dropped, nil
 }
@@ -562,7 +562,7 @@ func (s *Store) decodeHeld(h *held) error {
 // applyHeld applies a held command's events to the write side, as the
 // next command of the journal.
 func (s *Store) applyHeld(h *held) (*Tx, []Event, error) {
-	txn := writeTxn(s.db)
+	txn := writeTxn(&s.side)
 	defer txn.Abort()
 	tx := &Tx{txn: txn, s: s, replaying: true}
 	if err := s.decodeHeld(h); err != nil {
@@ -590,7 +590,7 @@ func (s *Store) applyHeld(h *held) (*Tx, []Event, error) {
 // applyRelease applies the release event to the write side, as replay
 // will.
 func (s *Store) applyRelease(e Event) error {
-	txn := writeTxn(s.db)
+	txn := writeTxn(&s.side)
 	defer txn.Abort()
 	tx := &Tx{txn: txn, s: s, replaying: true, now: e.Time, actor: e.Actor}
 	et := s.events[e.Type]
@@ -648,7 +648,7 @@ func (s *Store) loadHeld(ctx context.Context) error {
 func (s *Store) settleHeld(ctx context.Context) error {
 	if keepReleased && len(s.held) > 0 {
 		gone := map[ID]bool{}
-		it, err := s.pub.Load().Txn(false).Get(tableReleased, "id")
+		it, err := s.pub.Load().db.Txn(false).Get(tableReleased, "id")
 		if err != nil {
 			return Internal(err, "reading released keys")
 		}
@@ -663,7 +663,7 @@ func (s *Store) settleHeld(ctx context.Context) error {
 		return err
 	}
 	for _, h := range s.held {
-		txn := writeTxn(s.db)
+		txn := writeTxn(&s.side)
 		tx := &Tx{txn: txn, s: s, replaying: true}
 		if err := s.decodeHeld(h); err != nil {
 			txn.Abort()

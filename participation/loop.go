@@ -25,9 +25,6 @@ const (
 const (
 	TableContributions = "contributions"
 	tableErasures      = "erasures"
-	// tableContribRoot holds, on a server, the one row that is the
-	// contributions' state (contribs.go).
-	tableContribRoot = "contributions.root"
 )
 
 // Events of the contribution loop. Each carries what its applier needs,

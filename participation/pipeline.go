@@ -3,8 +3,6 @@ package participation
 import (
 	"sync"
 	"sync/atomic"
-
-	"github.com/hashicorp/go-memdb"
 )
 
 // The commit pipeline. A leader runs a group of commands on the write
@@ -65,7 +63,7 @@ type batch struct {
 	ran    []member   // those that emitted events
 	all    []Event
 	staged []staged // what ran staged, for later commands' Tx.Pending
-	snap   *memdb.MemDB
+	snap   world
 	seq    uint64
 	head   Hash
 }
@@ -78,8 +76,8 @@ func (s *Store) initPipe(j Journal) {
 	s.published.Store(&Head{})
 }
 
-// setPublished makes db what readers see, at the journal position seq.
-func (s *Store) setPublished(db *memdb.MemDB, seq uint64, head Hash) {
-	s.pub.Store(db)
+// setPublished makes w what readers see, at the journal position seq.
+func (s *Store) setPublished(w world, seq uint64, head Hash) {
+	s.pub.Store(&w)
 	s.published.Store(&Head{Seq: seq, Hash: head})
 }

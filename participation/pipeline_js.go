@@ -13,7 +13,7 @@ const pipelining = false
 type gathering struct{}
 
 // writeSide opens a write transaction on the write side.
-func (s *Store) writeSide() *dbTxn { return writeTxn(s.db) }
+func (s *Store) writeSide() *dbTxn { return writeTxn(&s.side) }
 
 // execGroup queues a command and, unless an earlier caller's group took
 // it meanwhile, leads a group of every command queued, on the synchronous

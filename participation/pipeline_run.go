@@ -72,7 +72,7 @@ func (s *Store) gatherQueue(own *request) {
 // writeSide opens a write transaction on the write side, as a command of
 // the group being run if there is one.
 func (s *Store) writeSide() *dbTxn {
-	txn := writeTxn(s.db)
+	txn := writeTxn(&s.side)
 	txn.group = s.group
 	return txn
 }
@@ -270,7 +270,7 @@ func (s *Store) runGroup(group []*request) (appender bool) {
 	}
 	s.inPlace += s.group.inPlace
 	s.group = nil
-	b.snap, b.seq, b.head = s.db.Snapshot(), s.seq, s.head
+	b.snap, b.seq, b.head = s.side.snapshot(), s.seq, s.head
 	s.pmu.Lock()
 	defer s.pmu.Unlock()
 	s.running = false
@@ -482,7 +482,7 @@ func (s *Store) recoverPipe() {
 	defer s.pmu.Unlock()
 	if s.reset && len(s.pipe) == 0 {
 		h := s.published.Load()
-		s.db = s.pub.Load().Snapshot()
+		s.side = s.pub.Load().snapshot()
 		s.seq, s.head = h.Seq, h.Hash
 		s.reset = false
 	}

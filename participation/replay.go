@@ -30,8 +30,8 @@ type deleted struct{}
 func overlayKey(table string, id []byte) string { return table + "\x00" + string(id) }
 
 func newReplayOverlay(s *Store) *replayOverlay {
-	o := &replayOverlay{schema: s.db.DBSchema()}
-	o.reset(s.db)
+	o := &replayOverlay{schema: s.side.db.DBSchema()}
+	o.reset(s.side.db)
 	return o
 }
 

@@ -326,7 +326,7 @@ func freezeState(st any) (any, bool) {
 // loaded is a snapshot decoded into fresh tables and module states.
 type loaded struct {
 	head   Head
-	db     *memdb.MemDB
+	state  world
 	states map[string]any
 }
 
@@ -374,7 +374,7 @@ func decodeSnapshot(s *Store, b []byte, newState map[string]func() any) (*loaded
 	if err != nil {
 		return nil, err
 	}
-	out.db = db.Snapshot() // tracks no mutations, as in Open
+	out.state = newWorld(db.Snapshot()) // tracks no mutations, as in Open
 	// Rows are decoded here and inserted by a goroutine of their own, in
 	// batches: decoding and go-memdb's inserts take about as long.
 	type batch struct {
@@ -384,7 +384,7 @@ func decodeSnapshot(s *Store, b []byte, newState map[string]func() any) (*loaded
 	batches := make(chan batch, 4)
 	inserted := make(chan error, 1)
 	go func() {
-		txn := writeTxn(out.db)
+		txn := writeTxn(&out.state)
 		defer txn.Abort()
 		var err error
 		for b := range batches {
@@ -580,12 +580,12 @@ func loadSnapshot(s *Store, ctx context.Context, cfg *SnapshotConfig, newState m
 			note(why)
 			continue
 		}
-		s.db = l.db
+		s.side = l.state
 		for name, st := range l.states {
 			s.states[name] = st
 		}
 		s.seq, s.head = l.head.Seq, l.head.Hash
-		s.setPublished(s.db.Snapshot(), s.seq, s.head)
+		s.setPublished(s.side.snapshot(), s.seq, s.head)
 		s.opened.Snapshot = l.head
 		return nil
 	}

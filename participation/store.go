@@ -98,11 +98,11 @@ type Config struct {
 // the transaction commit. Reads are snapshots ([Store.View]) that never
 // block writes. A Store is safe for concurrent use.
 type Store struct {
-	// db is the write side: commands commit to it one after another.
-	// pub is what readers see: a snapshot of db taken once the commands
+	// side is the write side: commands commit to it one after another.
+	// pub is what readers see: a snapshot of side taken once the commands
 	// in it are durable (see [Store.Exec]).
-	db      *memdb.MemDB
-	pub     atomic.Pointer[memdb.MemDB]
+	side    world
+	pub     atomic.Pointer[world]
 	journal Journal
 	clock   Clock
 	ids     *IDGen
@@ -223,8 +223,8 @@ func Open(ctx context.Context, cfg *Config) (*Store, error) {
 	// mutations for watchers: the store uses no watch channels, and
 	// tracking made every large commit (a replay batch) walk whole index
 	// trees to find what to notify.
-	s.db = db.Snapshot()
-	s.setPublished(s.db.Snapshot(), 0, Hash{})
+	s.side = newWorld(db.Snapshot())
+	s.setPublished(s.side.snapshot(), 0, Hash{})
 	if err := s.openInbox(ctx, c); err != nil {
 		return nil, err
 	}
@@ -277,7 +277,7 @@ func (s *Store) register(schema *memdb.DBSchema, m Module) error {
 		s.erasers = append(s.erasers, m.Erase)
 	}
 	for _, t := range m.Tables {
-		if _, dup := schema.Tables[t.Name]; dup || t.Name == TableContributions || t.Name == tableContribRoot {
+		if _, dup := schema.Tables[t.Name]; dup || t.Name == TableContributions {
 			return Errorf(EINTERNAL, "module %s: table %s is registered twice", m.Name, t.Name)
 		}
 		if _, ok := t.Indexes["id"]; !ok {
@@ -322,7 +322,7 @@ func (s *Store) replay(ctx context.Context) error {
 	}
 	// Erasures recorded in the journal hold even if the process died
 	// between journalling one and destroying its key.
-	it, err := s.db.Txn(false).Get(tableErasures, "id")
+	it, err := s.side.db.Txn(false).Get(tableErasures, "id")
 	if err != nil {
 		return Internal(err, "reading erasures")
 	}
@@ -338,7 +338,7 @@ func (s *Store) replay(ctx context.Context) error {
 
 // erasureRecorded reports whether the erasure of subject is committed.
 func (s *Store) erasureRecorded(subject ID) bool {
-	obj, err := s.pub.Load().Txn(false).First(tableErasures, "id", subject)
+	obj, err := s.pub.Load().db.Txn(false).First(tableErasures, "id", subject)
 	return err == nil && obj != nil
 }
 
@@ -348,7 +348,7 @@ func (s *Store) erasureRecorded(subject ID) bool {
 // destroying the keys of subjects they erase. Call with s.mu held (or
 // before the store is shared).
 func (s *Store) apply(ctx context.Context, batch int, live bool) error {
-	txn := writeTxn(s.db)
+	txn := writeTxn(&s.side)
 	defer func() { txn.Abort() }()
 	tx := &Tx{txn: txn, s: s, replaying: true}
 	var pending []Event
@@ -359,7 +359,7 @@ func (s *Store) apply(ctx context.Context, batch int, live bool) error {
 		txn.Commit()
 		s.appendHistory(pending)
 		s.seq, s.head = seq, head
-		s.setPublished(s.db.Snapshot(), seq, head)
+		s.setPublished(s.side.snapshot(), seq, head)
 		if live && len(pending) > 0 {
 			for _, subject := range tx.erased {
 				_ = s.vault.Erase(subject)
@@ -368,9 +368,9 @@ func (s *Store) apply(ctx context.Context, batch int, live bool) error {
 		}
 		pending, tx.erased = nil, nil
 		if tx.overlay != nil {
-			tx.overlay.reset(s.db)
+			tx.overlay.reset(s.side.db)
 		}
-		txn = writeTxn(s.db)
+		txn = writeTxn(&s.side)
 		tx.txn = txn
 		n = 0
 	}
