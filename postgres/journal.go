@@ -180,7 +180,7 @@ func (j *Journal) Append(ctx context.Context, events []p.Event) error {
 	last := int64(events[len(events)-1].Seq)
 	args[2] = int64(events[0].Seq) - 1
 	if len(events) == 1 {
-		args[0], args[1] = last, string(events[0].AppendJSON(nil))
+		args[0], args[1] = last, events[0].AppendJSON(make([]byte, 0, 384+len(events[0].Data)))
 	} else {
 		s |= stmtRows
 		seqs := make([]int64, len(events))
