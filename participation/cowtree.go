@@ -12,6 +12,12 @@ import "sync/atomic"
 // changes the copy a write transaction made (see dbTxn), so a committed
 // tree, which readers hold, never changes.
 //
+// The items written since the last flush wait in fresh, a short sorted
+// slice beside the nodes, and go down into them cowFresh at a time: a
+// command adds a contribution to six trees, and copying a slice of a few
+// items for each costs less than copying every node on each path. No
+// item is in both.
+//
 // It is the store's own rather than a library's (see the README's
 // Dependencies): a node keeps only what it holds, where the libraries
 // keep room for the most a node can hold, and trees written in key order
@@ -21,7 +27,14 @@ type cowTree[E any] struct {
 	n    int
 	gen  uint64 // nodes of this generation belong to this tree alone
 	cmp  func(a, b E) int
+
+	fresh    []E
+	freshGen uint64 // fresh belongs to the tree of this generation
 }
+
+// cowFresh is how many items wait in fresh before they go into the
+// nodes.
+const cowFresh = 32
 
 type cowNode[E any] struct {
 	gen   uint64
@@ -46,7 +59,7 @@ func newCowTree[E any](cmp func(a, b E) int) *cowTree[E] {
 
 // copy returns a tree with the same items that shares every node with t.
 func (t *cowTree[E]) copy() *cowTree[E] {
-	return &cowTree[E]{root: t.root, n: t.n, gen: cowGens.Add(1), cmp: t.cmp}
+	return &cowTree[E]{root: t.root, n: t.n, gen: cowGens.Add(1), cmp: t.cmp, fresh: t.fresh, freshGen: t.freshGen}
 }
 
 // len returns how many items the tree holds.
@@ -70,20 +83,41 @@ func (t *cowTree[E]) own(n *cowNode[E]) *cowNode[E] {
 // search returns the index of the first item of n not less than key, and
 // whether it equals key.
 func (t *cowTree[E]) search(n *cowNode[E], key E) (int, bool) {
-	lo, hi := 0, len(n.items)
+	return t.searchIn(n.items, key)
+}
+
+// searchIn is search in a sorted slice of items.
+func (t *cowTree[E]) searchIn(items []E, key E) (int, bool) {
+	lo, hi := 0, len(items)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		if t.cmp(n.items[m], key) < 0 {
+		if t.cmp(items[m], key) < 0 {
 			lo = m + 1
 		} else {
 			hi = m
 		}
 	}
-	return lo, lo < len(n.items) && t.cmp(n.items[lo], key) == 0
+	return lo, lo < len(items) && t.cmp(items[lo], key) == 0
+}
+
+// ownFresh makes fresh the tree's own, with room for one more item.
+func (t *cowTree[E]) ownFresh() {
+	if t.freshGen != t.gen {
+		t.fresh = append(make([]E, 0, len(t.fresh)+1), t.fresh...)
+		t.freshGen = t.gen
+	}
 }
 
 // get returns the item equal to key.
 func (t *cowTree[E]) get(key E) (E, bool) {
+	if i, ok := t.searchIn(t.fresh, key); ok {
+		return t.fresh[i], true
+	}
+	return t.getNode(key)
+}
+
+// getNode is get in the nodes alone.
+func (t *cowTree[E]) getNode(key E) (E, bool) {
 	for n := t.root; n != nil; {
 		i, found := t.search(n, key)
 		if found {
@@ -99,7 +133,43 @@ func (t *cowTree[E]) get(key E) (E, bool) {
 }
 
 // set inserts item, or replaces the item equal to it and returns that.
+// A new item waits in fresh, unless the tree owns its nodes.
 func (t *cowTree[E]) set(item E) (old E, replaced bool) {
+	i, ok := t.searchIn(t.fresh, item)
+	if ok {
+		t.ownFresh()
+		old, t.fresh[i] = t.fresh[i], item
+		return old, true
+	}
+	if t.root != nil && t.root.gen == t.gen {
+		// The nodes are this tree's already (a replay, a group's later
+		// commands): a write down them copies nothing.
+		return t.setNode(item)
+	}
+	if _, ok := t.getNode(item); ok {
+		return t.setNode(item)
+	}
+	t.ownFresh()
+	t.fresh = insertAt(t.fresh, i, item)
+	t.n++
+	if len(t.fresh) >= cowFresh {
+		t.flush()
+	}
+	return old, false
+}
+
+// flush puts the items waiting in fresh into the nodes.
+func (t *cowTree[E]) flush() {
+	t.n -= len(t.fresh)
+	for _, item := range t.fresh {
+		t.setNode(item)
+	}
+	clear(t.fresh) // fresh is the tree's own: nothing else reads it
+	t.fresh = t.fresh[:0]
+}
+
+// setNode is set in the nodes alone.
+func (t *cowTree[E]) setNode(item E) (old E, replaced bool) {
 	if t.root == nil {
 		t.root = &cowNode[E]{gen: t.gen, items: []E{item}}
 		t.n = 1
@@ -157,10 +227,17 @@ func (t *cowTree[E]) split(p *cowNode[E], i int) {
 
 // delete removes the item equal to key and returns it.
 func (t *cowTree[E]) delete(key E) (old E, found bool) {
+	if i, ok := t.searchIn(t.fresh, key); ok {
+		t.ownFresh()
+		old = t.fresh[i]
+		t.fresh = removeAt(t.fresh, i)
+		t.n--
+		return old, true
+	}
 	if t.root == nil {
 		return old, false
 	}
-	if _, ok := t.get(key); !ok {
+	if _, ok := t.getNode(key); !ok {
 		return old, false // nothing is copied for a key that is not there
 	}
 	t.root = t.own(t.root)
@@ -302,11 +379,16 @@ func removeAt[S ~[]E, E any](s S, i int) S {
 	return s[:len(s)-1]
 }
 
-// cowIter walks a tree in order. It reads nodes as they were when it
-// started, whatever is written after.
+// cowIter walks a tree in order, its nodes and fresh items merged. It
+// reads the tree as it was when it started, whatever is written after.
 type cowIter[E any] struct {
 	t     *cowTree[E]
 	stack []cowFrame[E]
+	fresh []E // the fresh items still to come
+	// head is the nodes' next item, read ahead to merge; has says there
+	// is one, and read that head holds it.
+	head      E
+	has, read bool
 }
 
 // cowFrame is a node and the index of its next item; in an inner node,
@@ -319,7 +401,11 @@ type cowFrame[E any] struct {
 // iter returns an iterator from the first item not less than pivot, or
 // from the first item when from is false.
 func (t *cowTree[E]) iter(pivot E, from bool) *cowIter[E] {
-	it := &cowIter[E]{t: t}
+	it := &cowIter[E]{t: t, fresh: t.fresh}
+	if from {
+		i, _ := t.searchIn(t.fresh, pivot)
+		it.fresh = t.fresh[i:]
+	}
 	for n := t.root; n != nil; {
 		i := 0
 		if from {
@@ -336,6 +422,21 @@ func (t *cowTree[E]) iter(pivot E, from bool) *cowIter[E] {
 
 // next returns the next item, or false at the end.
 func (it *cowIter[E]) next() (E, bool) {
+	if !it.read {
+		it.head, it.has = it.nextNode()
+		it.read = true
+	}
+	if len(it.fresh) > 0 && (!it.has || it.t.cmp(it.fresh[0], it.head) < 0) {
+		v := it.fresh[0]
+		it.fresh = it.fresh[1:]
+		return v, true
+	}
+	it.read = false
+	return it.head, it.has
+}
+
+// nextNode returns the nodes' next item, or false at the end.
+func (it *cowIter[E]) nextNode() (E, bool) {
 	for len(it.stack) > 0 {
 		f := &it.stack[len(it.stack)-1]
 		if f.i < len(f.n.items) {

@@ -85,6 +85,71 @@ func TestCowTree(t *testing.T) {
 	}
 }
 
+// TestCowTreeInOrder: trees written as the store writes most of its
+// indexes, a few new items at the end at a time (a command), a copy after
+// each, and now and then an item replaced or deleted anywhere; the same
+// checks as TestCowTree, with most items waiting in fresh or just gone
+// down into the nodes.
+func TestCowTreeInOrder(t *testing.T) {
+	item := func(k int, v uint64) keyEntry {
+		var e keyEntry
+		binary.BigEndian.PutUint64(e.k[:], uint64(k))
+		binary.BigEndian.PutUint64(e.id[:], v)
+		return e
+	}
+	byK := func(a, b keyEntry) int { return bytes.Compare(a.k[:], b.k[:]) }
+	rnd := rand.New(rand.NewPCG(5, 11))
+	tr := newCowTree(byK)
+	var model []keyEntry
+	type version struct {
+		tr    *keyTree
+		model []keyEntry
+	}
+	var versions []version
+	next := 0
+	for command := range 1500 {
+		for range 1 + rnd.IntN(3) {
+			next += 1 + rnd.IntN(3)
+			it := item(next, rnd.Uint64())
+			if _, replaced := tr.set(it); replaced {
+				t.Fatalf("command %d: a new item replaced one", command)
+			}
+			model = append(model, it)
+		}
+		if len(model) > 0 && rnd.IntN(3) == 0 {
+			i := rnd.IntN(len(model))
+			if rnd.IntN(2) == 0 {
+				it := item(int(binary.BigEndian.Uint64(model[i].k[:])), rnd.Uint64())
+				if old, replaced := tr.set(it); !replaced || old != model[i] {
+					t.Fatalf("command %d: replacing item %d: %v %v", command, i, replaced, old)
+				}
+				model[i] = it
+			} else {
+				if old, ok := tr.delete(model[i]); !ok || old != model[i] {
+					t.Fatalf("command %d: deleting item %d: %v %v", command, i, ok, old)
+				}
+				model = slices.Delete(model, i, i+1)
+			}
+		}
+		if command%50 == 0 {
+			sameTree(t, tr, model)
+		}
+		versions = append(versions, version{tr, slices.Clone(model)})
+		tr = tr.copy()
+		if t.Failed() {
+			t.Fatalf("command %d", command)
+		}
+	}
+	for i, v := range versions {
+		if i%25 == 0 {
+			sameTree(t, v.tr, v.model)
+		}
+		if t.Failed() {
+			t.Fatalf("the copy after command %d changed", i)
+		}
+	}
+}
+
 func sameTree(t *testing.T, tr *keyTree, model []keyEntry) {
 	t.Helper()
 	if tr.len() != len(model) {
@@ -117,6 +182,17 @@ func sameTree(t *testing.T, tr *keyTree, model []keyEntry) {
 		}
 	}
 	checkNodes(t, tr, tr.root, true)
+	if len(tr.fresh) >= cowFresh {
+		t.Errorf("%d items wait in fresh", len(tr.fresh))
+	}
+	for i, f := range tr.fresh {
+		if i > 0 && tr.cmp(tr.fresh[i-1], f) >= 0 {
+			t.Errorf("fresh out of order at %d", i)
+		}
+		if _, ok := tr.getNode(f); ok {
+			t.Errorf("fresh item %d is in the nodes too", i)
+		}
+	}
 }
 
 // checkNodes fails on a node out of the B-tree's bounds.
