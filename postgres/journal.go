@@ -60,8 +60,8 @@ type Journal struct {
 	token   string
 	signals atomic.Int64 // how many times Changes was signalled
 
-	// The other instances that said they listen (see presence), and
-	// until when, in Unix nanoseconds, one of them is taken to listen.
+	// The other instances that said they listen (see heed), and until
+	// when, in Unix nanoseconds, one of them is taken to listen.
 	others      map[string]int64 // the listener's alone
 	notifyUntil atomic.Int64
 	heard       chan struct{} // signalled when others changes, for the tests
@@ -415,6 +415,7 @@ func (j *Journal) heed(ctx context.Context, conn *pgxpool.Conn, payload string) 
 	for t, u := range j.others {
 		if u <= now {
 			delete(j.others, t)
+			continue
 		}
 		until = max(until, u)
 	}
