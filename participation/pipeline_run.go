@@ -23,7 +23,7 @@ const pipelining = true
 // appender would take the first alone into an fsync of its own. So a
 // command that arrives while answered callers are still on their way
 // back yields a few times, for them to queue, and the first to lead then
-// runs them all in one group ([Store.execGroup]); and the appender waits
+// runs them all in one group ([Store.gather]); and the appender waits
 // for what is on its way, up to as many commands as its last append
 // carried ([Store.appendLoop]). Neither wait is a promise that anyone
 // comes: both are bounded by a number of yields, so a caller who does not
@@ -36,7 +36,7 @@ const pipelining = true
 // stayed small, and yielding for them cost PostgreSQL's eight writers a
 // fifth of their commits. So there a caller whose command is still queued
 // waits, before it takes the write path, for the callers on their way
-// back, up to as many commands as the last group held ([Store.gatherQueue]).
+// back, up to as many commands as the last group held ([Store.gather]).
 type gathering struct {
 	// returning counts the callers answered who have not yet left
 	// execGroup. Guarded by qmu.
@@ -53,14 +53,16 @@ type gathering struct {
 	inPlace int
 }
 
-// gatherQueue waits, on the synchronous path, before a caller whose
-// command is queued takes the write path to lead: while callers the last
-// group answered are on their way back, until as many commands as that
-// group held are queued, and for gatherYields yields at most.
-func (s *Store) gatherQueue(own *request) {
-	for i := 0; i < gatherYields; i++ {
+// gather yields, before the caller of own goes for the write path and
+// for gatherYields yields at most, while callers answered are on their
+// way back (see gathering): on the pipelined path until none is; on the
+// synchronous path until own is taken or as many commands are queued as
+// the last group held.
+func (s *Store) gather(own *request) {
+	sync := s.synchronous.Load()
+	for range gatherYields {
 		s.qmu.Lock()
-		wait := own.queued && s.returning > 0 && len(s.queue) < int(s.lastGroup.Load())
+		wait := s.returning > 0 && (!sync || own.queued && len(s.queue) < int(s.lastGroup.Load()))
 		s.qmu.Unlock()
 		if !wait {
 			return
@@ -95,15 +97,7 @@ func (s *Store) execGroup(ctx context.Context, actor Actor, action Action, fn fu
 	s.queue = append(s.queue, r)
 	r.queued = true
 	s.qmu.Unlock()
-	for i := 0; i < gatherYields && !s.synchronous.Load(); i++ {
-		s.qmu.Lock()
-		returning := s.returning
-		s.qmu.Unlock()
-		if returning == 0 {
-			break
-		}
-		runtime.Gosched()
-	}
+	s.gather(r)
 	for {
 		s.qmu.Lock()
 		queued := r.queued
@@ -164,9 +158,6 @@ func signal(c chan struct{}) {
 // the caller is to append the groups handed to the journal (see
 // [Store.appendLoop]).
 func (s *Store) lead(own *request) (appender bool) {
-	if s.synchronous.Load() {
-		s.gatherQueue(own)
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.qmu.Lock()
