@@ -12,31 +12,49 @@ import (
 	"testing"
 )
 
+// testItem is an item of the tree tests: ordered by k alone (see byK), as
+// the rows' tree is, so that a set with a new v replaces.
+func testItem(k int, v uint64) keyEntry {
+	var e keyEntry
+	binary.BigEndian.PutUint64(e.k[:], uint64(k))
+	binary.BigEndian.PutUint64(e.id[:], v)
+	return e
+}
+
+func byK(a, b keyEntry) int { return bytes.Compare(a.k[:], b.k[:]) }
+
+// treeVersion is a copy of a tree and what it held when it was copied.
+type treeVersion struct {
+	tr    *keyTree
+	model []keyEntry
+}
+
+// sameVersions checks that every step-th copy (and the last) still holds
+// what it held, after all that was written to the copies made from it.
+func sameVersions(t *testing.T, versions []treeVersion, step int) {
+	t.Helper()
+	for i, v := range versions {
+		if i%step == 0 || i == len(versions)-1 {
+			sameTree(t, v.tr, v.model)
+		}
+		if t.Failed() {
+			t.Fatalf("the copy after step %d changed", i)
+		}
+	}
+}
+
 // TestCowTree checks the copy-on-write B-tree against a sorted slice:
 // random inserts, replacements and deletes (in runs that fill and empty
 // the tree, so that every split, borrow and merge happens), every item
 // read back, in order from every pivot, and every earlier copy unchanged
 // by the writes made after it.
 func TestCowTree(t *testing.T) {
-	// Items are ordered by key alone (as the rows' tree is), so that a
-	// set with a new value replaces.
-	item := func(k int, v uint64) keyEntry {
-		var e keyEntry
-		binary.BigEndian.PutUint64(e.k[:], uint64(k))
-		binary.BigEndian.PutUint64(e.id[:], v)
-		return e
-	}
-	byK := func(a, b keyEntry) int { return bytes.Compare(a.k[:], b.k[:]) }
 	for seed := range uint64(4) {
 		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
 			rnd := rand.New(rand.NewPCG(seed, 11))
 			tr := newCowTree(byK)
 			var model []keyEntry
-			type version struct {
-				tr    *keyTree
-				model []keyEntry
-			}
-			var versions []version
+			var versions []treeVersion
 			keys := 50 + rnd.IntN(2000)
 			for round := range 40 {
 				// Fill in some rounds, empty in others, so that the tree
@@ -44,9 +62,9 @@ func TestCowTree(t *testing.T) {
 				grow := round%4 != 3
 				for range 1 + rnd.IntN(300) {
 					k := rnd.IntN(keys)
-					i, found := slices.BinarySearchFunc(model, item(k, 0), byK)
+					i, found := slices.BinarySearchFunc(model, testItem(k, 0), byK)
 					if grow || rnd.IntN(4) == 0 {
-						it := item(k, rnd.Uint64())
+						it := testItem(k, rnd.Uint64())
 						old, replaced := tr.set(it)
 						if replaced != found || (found && old != model[i]) {
 							t.Fatalf("set %d: replaced %v %v, the model %v", k, replaced, old, found)
@@ -58,7 +76,7 @@ func TestCowTree(t *testing.T) {
 						}
 						continue
 					}
-					old, ok := tr.delete(item(k, 0))
+					old, ok := tr.delete(testItem(k, 0))
 					if ok != found || (found && old != model[i]) {
 						t.Fatalf("delete %d: %v %v, the model %v", k, ok, old, found)
 					}
@@ -67,20 +85,13 @@ func TestCowTree(t *testing.T) {
 					}
 				}
 				sameTree(t, tr, model)
-				versions = append(versions, version{tr, slices.Clone(model)})
+				versions = append(versions, treeVersion{tr, slices.Clone(model)})
 				tr = tr.copy()
 				if t.Failed() {
 					t.Fatalf("round %d", round)
 				}
 			}
-			// Every copy still holds what it held, after all that was
-			// written to the copies made from it.
-			for i, v := range versions {
-				sameTree(t, v.tr, v.model)
-				if t.Failed() {
-					t.Fatalf("the copy of round %d changed", i)
-				}
-			}
+			sameVersions(t, versions, 1)
 		})
 	}
 }
@@ -91,26 +102,15 @@ func TestCowTree(t *testing.T) {
 // checks as TestCowTree, with most items waiting in fresh or just gone
 // down into the nodes.
 func TestCowTreeInOrder(t *testing.T) {
-	item := func(k int, v uint64) keyEntry {
-		var e keyEntry
-		binary.BigEndian.PutUint64(e.k[:], uint64(k))
-		binary.BigEndian.PutUint64(e.id[:], v)
-		return e
-	}
-	byK := func(a, b keyEntry) int { return bytes.Compare(a.k[:], b.k[:]) }
 	rnd := rand.New(rand.NewPCG(5, 11))
 	tr := newCowTree(byK)
 	var model []keyEntry
-	type version struct {
-		tr    *keyTree
-		model []keyEntry
-	}
-	var versions []version
+	var versions []treeVersion
 	next := 0
 	for command := range 1500 {
 		for range 1 + rnd.IntN(3) {
 			next += 1 + rnd.IntN(3)
-			it := item(next, rnd.Uint64())
+			it := testItem(next, rnd.Uint64())
 			if _, replaced := tr.set(it); replaced {
 				t.Fatalf("command %d: a new item replaced one", command)
 			}
@@ -119,7 +119,7 @@ func TestCowTreeInOrder(t *testing.T) {
 		if len(model) > 0 && rnd.IntN(3) == 0 {
 			i := rnd.IntN(len(model))
 			if rnd.IntN(2) == 0 {
-				it := item(int(binary.BigEndian.Uint64(model[i].k[:])), rnd.Uint64())
+				it := testItem(int(binary.BigEndian.Uint64(model[i].k[:])), rnd.Uint64())
 				if old, replaced := tr.set(it); !replaced || old != model[i] {
 					t.Fatalf("command %d: replacing item %d: %v %v", command, i, replaced, old)
 				}
@@ -134,20 +134,13 @@ func TestCowTreeInOrder(t *testing.T) {
 		if command%50 == 0 {
 			sameTree(t, tr, model)
 		}
-		versions = append(versions, version{tr, slices.Clone(model)})
+		versions = append(versions, treeVersion{tr, slices.Clone(model)})
 		tr = tr.copy()
 		if t.Failed() {
 			t.Fatalf("command %d", command)
 		}
 	}
-	for i, v := range versions {
-		if i%25 == 0 {
-			sameTree(t, v.tr, v.model)
-		}
-		if t.Failed() {
-			t.Fatalf("the copy after command %d changed", i)
-		}
-	}
+	sameVersions(t, versions, 25)
 }
 
 func sameTree(t *testing.T, tr *keyTree, model []keyEntry) {
