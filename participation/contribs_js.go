@@ -17,7 +17,8 @@ type world struct{ db *memdb.MemDB }
 func newWorld(db *memdb.MemDB) world { return world{db} }
 
 // snapshot returns the state as it is now, which later writes to w do
-// not change.
+// not change. (A value receiver, unlike the server's: the browser's
+// module came out 4 KB smaller with brotli so.)
 func (w world) snapshot() world { return world{w.db.Snapshot()} }
 
 func readTxn(w *world) *dbTxn  { return w.db.Txn(false) }
