@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	p "github.com/osallisuus/osallisuus/participation"
 )
@@ -69,12 +70,34 @@ func split(b *testing.B, writers int, op func(i int) error) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "commits/s")
 }
 
+// timedFile is the file journal, its appends counted and timed: the
+// store's case reports how many commands an append carried, how long an
+// append took (a write and an fsync) and how much of the time the
+// journal was busy, so that a run shows whether its figure is the
+// groups' or the disk's. Appends that carry fewer commands than there
+// are writers are the pipeline's doing; a slower append, the disk's; the
+// time the journal is idle, the commands run between two appends.
+type timedFile struct {
+	*p.FileJournal
+	appends int
+	busy    time.Duration
+}
+
+func (t *timedFile) Append(ctx context.Context, events []p.Event) error {
+	start := time.Now()
+	err := t.FileJournal.Append(ctx, events)
+	t.busy += time.Since(start) // one append at a time: the store's appender
+	t.appends++
+	return err
+}
+
 func benchDurableStore(b *testing.B, writers int) {
 	dir := b.TempDir()
-	j, err := p.OpenFile(filepath.Join(dir, "journal.jsonl"), nil)
+	fj, err := p.OpenFile(filepath.Join(dir, "journal.jsonl"), nil)
 	if err != nil {
 		b.Fatal(err)
 	}
+	j := &timedFile{FileJournal: fj}
 	keys, err := p.OpenDirKeyStore(filepath.Join(dir, "keys"))
 	if err != nil {
 		b.Fatal(err)
@@ -89,10 +112,16 @@ func benchDurableStore(b *testing.B, writers int) {
 	if _, err := s.Submit(ctx, durableClient, durableInput(-1)); err != nil {
 		b.Fatal(err)
 	}
+	j.appends, j.busy = 0, 0
 	split(b, writers, func(i int) error {
 		_, err := s.Submit(ctx, durableClient, durableInput(i))
 		return err
 	})
+	if j.appends > 0 {
+		b.ReportMetric(float64(b.N)/float64(j.appends), "commands/append")
+		b.ReportMetric(100*j.busy.Seconds()/b.Elapsed().Seconds(), "journal-busy-%")
+		b.ReportMetric(j.busy.Seconds()*1e6/float64(j.appends), "append-µs")
+	}
 }
 
 // durableLine is a journal line of the size a contribution's event takes.
