@@ -29,6 +29,13 @@ type treeVersion struct {
 	model []keyEntry
 }
 
+// keepVersion keeps tr, with a copy of what it holds, among the
+// versions, and returns the copy of tr that the test writes to next.
+func keepVersion(versions *[]treeVersion, tr *keyTree, model []keyEntry) *keyTree {
+	*versions = append(*versions, treeVersion{tr, slices.Clone(model)})
+	return tr.copy()
+}
+
 // sameVersions checks that every step-th copy (and the last) still holds
 // what it held, after all that was written to the copies made from it.
 func sameVersions(t *testing.T, versions []treeVersion, step int) {
@@ -85,8 +92,7 @@ func TestCowTree(t *testing.T) {
 					}
 				}
 				sameTree(t, tr, model)
-				versions = append(versions, treeVersion{tr, slices.Clone(model)})
-				tr = tr.copy()
+				tr = keepVersion(&versions, tr, model)
 				if t.Failed() {
 					t.Fatalf("round %d", round)
 				}
@@ -134,8 +140,7 @@ func TestCowTreeInOrder(t *testing.T) {
 		if command%50 == 0 {
 			sameTree(t, tr, model)
 		}
-		versions = append(versions, treeVersion{tr, slices.Clone(model)})
-		tr = tr.copy()
+		tr = keepVersion(&versions, tr, model)
 		if t.Failed() {
 			t.Fatalf("command %d", command)
 		}
