@@ -256,7 +256,23 @@ type contribTable struct {
 	// units' ranges (see eachReceived). Every row is in one; sorted by
 	// name.
 	units []unitIndex
+
+	// lazy: the indexes follow the rows when next read, or when the
+	// table is handed on (see settle); otherwise each write changes them
+	// at once. Set by the transaction that owns the table.
+	lazy bool
+	// pending holds the index changes of the rows written since the
+	// indexes were last brought up to date, in order (see settle).
+	pending []indexChange
+	// bg, when not nil, is closed once a goroutine of its own has made
+	// pending's changes (see settleLater). It is set before the table is
+	// handed to another goroutine and never changed after.
+	bg chan struct{}
 }
+
+// indexChange is a row's change the indexes have yet to follow: the row
+// of its id was old and is now r (either may be nil).
+type indexChange struct{ old, r *crow }
 
 type unitIndex struct {
 	name     string
@@ -280,7 +296,9 @@ func (t *contribTable) keyTrees() []*keyTree {
 // copy returns a table that shares t's nodes and copies each on its first
 // change. t must not change after it.
 func (t *contribTable) copy() *contribTable {
+	t.settle()
 	c := *t
+	c.lazy, c.pending, c.bg = false, nil, nil
 	g := cowGens.Add(1)
 	c.rows.gen = g
 	for _, tr := range c.keyTrees() {
@@ -357,7 +375,7 @@ func (t *contribTable) put(c *Contribution) (old *crow, err error) {
 // replaced.
 func (t *contribTable) putRow(r *crow) *crow {
 	old, _ := t.rows.set(rowEntry{id: r.id, row: r})
-	t.index(old.row, r)
+	t.reindex(old.row, r)
 	return old.row
 }
 
@@ -367,8 +385,67 @@ func (t *contribTable) remove(id ID) *crow {
 	if !had {
 		return nil
 	}
-	t.index(old.row, nil)
+	t.reindex(old.row, nil)
 	return old.row
+}
+
+// reindex has the indexes follow a row's change from old to r: at once,
+// or when the table is next settled if it is lazy or has changes pending
+// already (the changes are made in order).
+func (t *contribTable) reindex(old, r *crow) {
+	if t.lazy || len(t.pending) > 0 {
+		t.pending = append(t.pending, indexChange{old, r})
+		return
+	}
+	t.index(old, r)
+}
+
+// A command that commits on a slow journal — an fsync, a round trip to
+// PostgreSQL — writes its rows at once and leaves their index changes
+// (lazy) to be made while its group's events are on their way: between
+// sending and waiting on PostgreSQL, on a goroutine of their own
+// (settleLater) during an fsync, where they cost its writers nothing; the
+// next group waits for them only when it reads or copies the table, and
+// the appender before it publishes the table. A command that reads an
+// index brings them up to date first (settle). So a table readers see is
+// always settled, and a table with changes pending is the write side's
+// alone, or in the hands of its one goroutine.
+
+// settle brings the indexes up to date: it waits for the goroutine
+// settling the table, if any, and then makes the changes still pending.
+// On a settled table it only reads, so readers may call it at once.
+func (t *contribTable) settle() {
+	if t.bg != nil {
+		<-t.bg
+	}
+	if len(t.pending) == 0 {
+		return
+	}
+	for _, c := range t.pending {
+		t.index(c.old, c.r)
+	}
+	clear(t.pending) // the table's own: a copy starts with none
+	t.pending = t.pending[:0]
+}
+
+// settleLater makes the pending index changes on a goroutine of their
+// own. The table must not change after it: only settle and reads that
+// call it first may follow.
+func (t *contribTable) settleLater() {
+	if t.bg != nil || len(t.pending) == 0 {
+		// Handed off already (its goroutine may still write pending),
+		// or nothing to do.
+		return
+	}
+	done := make(chan struct{})
+	t.bg = done
+	go func() {
+		defer close(done)
+		for _, c := range t.pending {
+			t.index(c.old, c.r)
+		}
+		t.pending = nil
+	}()
 }
 
 func (t *contribTable) index(old, r *crow) {
@@ -447,6 +524,9 @@ func (t *contribTable) first(index string, args []any) (any, error) {
 // get iterates the rows of index that match args exactly (all rows when
 // there are none).
 func (t *contribTable) get(index string, args []any) (Iterator, error) {
+	if index != "id" {
+		t.settle()
+	}
 	switch index {
 	case "id":
 		if len(args) == 0 {
@@ -499,6 +579,9 @@ func (t *contribTable) get(index string, args []any) (Iterator, error) {
 
 // lowerBound iterates index's rows from args upward.
 func (t *contribTable) lowerBound(index string, args []any) (Iterator, error) {
+	if index != "id" {
+		t.settle()
+	}
 	switch index {
 	case "id":
 		id, err := oneID(index, args)

@@ -17,14 +17,25 @@ import (
 // the same when read again after later commits (no write reaches a state
 // a view holds), a view is consistent in itself, and views only grow.
 // Run with -race, it also checks that readers and writers share no
-// memory they write.
+// memory they write. It runs with the indexes brought up to date as each
+// command is run, and with them following each group on a goroutine of
+// their own while the group is appended, as on a journal whose appends
+// wait for an fsync.
 func TestContributionsReadWhileWritten(t *testing.T) {
+	t.Run("indexes at once", func(t *testing.T) { readWhileWritten(t, false) })
+	t.Run("indexes in the background", func(t *testing.T) { readWhileWritten(t, true) })
+}
+
+func readWhileWritten(t *testing.T, background bool) {
 	ctx := context.Background()
 	s, err := p.Open(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
+	if background {
+		p.SettleInBackground(s)
+	}
 	units := []string{"a", "b", "c"}
 	const writers, perWriter, readers = 2, 80, 3
 	var wg sync.WaitGroup

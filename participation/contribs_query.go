@@ -25,6 +25,7 @@ func findReceived(r Reader, f ContributionFilter) (out []*Contribution, total in
 	if err != nil {
 		return nil, 0, true, Internal(err, "reading contributions")
 	}
+	ct.settle()
 	var from, to ID
 	if !f.Period.From.IsZero() {
 		from = timeID(f.Period.From)

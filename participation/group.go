@@ -153,7 +153,9 @@ func (s *Store) tryGroup(group []*request) (ran []member, all []Event, err error
 	if len(all) == 0 {
 		return nil, nil, nil
 	}
-	err = s.journal.Append(context.Background(), all)
+	// The indexes follow the group's rows while the events are on their
+	// way; the snapshot after the append waits for them.
+	err = s.appendGroup(all)
 	if err == nil && s.erases(ran) {
 		// A key is destroyed only once its erasure is on stable storage,
 		// whatever the sync policy: otherwise a crash could leave data

@@ -51,6 +51,11 @@ type gathering struct {
 	// inPlace counts those commands. Guarded by mu.
 	group   *groupTable
 	inPlace int
+	// appendTook is how long the last append took, in nanoseconds (see
+	// appendGroup). With backgroundAlways, which tests set, every
+	// group's indexes follow on a goroutine of their own.
+	appendTook       atomic.Int64
+	backgroundAlways atomic.Bool
 }
 
 // gather yields, before the caller of own goes for the write path and
@@ -76,6 +81,7 @@ func (s *Store) gather(own *request) {
 func (s *Store) writeSide() *dbTxn {
 	txn := writeTxn(&s.side)
 	txn.group = s.group
+	txn.lazy = s.lazyIndexes()
 	return txn
 }
 
@@ -261,7 +267,7 @@ func (s *Store) runGroup(group []*request) (appender bool) {
 	}
 	s.inPlace += s.group.inPlace
 	s.group = nil
-	b.snap, b.seq, b.head = s.side.snapshot(), s.seq, s.head
+	b.snap, b.seq, b.head = s.side.handOff(s.appendsWait()), s.seq, s.head
 	s.pmu.Lock()
 	defer s.pmu.Unlock()
 	s.running = false
@@ -360,7 +366,7 @@ func (s *Store) appendLoop(own *request) {
 		}
 		var err error
 		if len(all) > 0 {
-			err = s.journal.Append(context.Background(), all)
+			err = s.timedAppend(all)
 		}
 		if err == nil && s.batchesErase(todo) {
 			// A key is destroyed only once its erasure is on stable
@@ -378,6 +384,7 @@ func (s *Store) appendLoop(own *request) {
 			s.failPipe(len(todo), err)
 		} else {
 			for _, b := range todo {
+				b.snap.settled()
 				s.publishGroup(b.ran, b.all, b.snap, b.seq, b.head)
 				for _, r := range b.reqs {
 					s.answer(r, r.err)

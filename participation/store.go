@@ -598,6 +598,17 @@ type Locker interface {
 	LockAppends(ctx context.Context) (unlock func(), err error)
 }
 
+// Sender is implemented by journals whose append waits on a network:
+// Send puts the events of one append on their way and returns wait,
+// which waits for the journal's answer and returns what Append would
+// have. The store does what need not precede the append — bringing its
+// indexes up to date — between the two, in the time the round trip
+// takes. wait is called exactly once. A journal that wraps a Sender and
+// changes its Append must change Send too.
+type Sender interface {
+	Send(ctx context.Context, events []Event) (wait func() error)
+}
+
 // maxRetries bounds how often a command is run again after losing the
 // race for a shared journal's next sequence number.
 const maxRetries = 200
