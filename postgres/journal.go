@@ -33,6 +33,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -46,7 +47,7 @@ type Options struct {
 	Table string
 }
 
-// Journal is a participation.Journal and participation.Notifier on
+// Journal is a participation.Journal, Notifier, Locker and Sender on
 // PostgreSQL.
 type Journal struct {
 	pool  *pgxpool.Pool
@@ -154,15 +155,23 @@ func Open(ctx context.Context, pool *pgxpool.Pool, opts *Options) (*Journal, err
 // transaction, with a notification to the other instances. A taken
 // sequence number is ECONFLICT, and nothing is stored.
 func (j *Journal) Append(ctx context.Context, events []p.Event) error {
+	return j.Send(ctx, events)()
+}
+
+// Send implements participation.Sender: it sends the append's statement
+// and returns wait, which waits for PostgreSQL's answer and returns what
+// Append would. Meanwhile the connection is the append's own.
+func (j *Journal) Send(ctx context.Context, events []p.Event) (wait func() error) {
+	failed := func(err error) func() error { return func() error { return err } }
 	if len(events) == 0 {
-		return p.Errorf(p.EINVALID, "append needs at least one event")
+		return failed(p.Errorf(p.EINVALID, "append needs at least one event"))
 	}
 	if !events[len(events)-1].End {
-		return p.Errorf(p.EINVALID, "the last event of an append must end the command")
+		return failed(p.Errorf(p.EINVALID, "the last event of an append must end the command"))
 	}
 	for i := range events {
 		if events[i].Seq != events[0].Seq+uint64(i) {
-			return p.Errorf(p.ECONFLICT, "event sequence %d does not continue the append, which ends at %d", events[i].Seq, events[0].Seq+uint64(i)-1)
+			return failed(p.Errorf(p.ECONFLICT, "event sequence %d does not continue the append, which ends at %d", events[i].Seq, events[0].Seq+uint64(i)-1))
 		}
 	}
 	// One statement, so one round trip and one transaction: it takes
@@ -204,13 +213,32 @@ func (j *Journal) Append(ctx context.Context, events []p.Event) error {
 		s |= stmtNotify
 		args = append(args, j.table, j.token+strconv.FormatInt(last, 10))
 	}
-	var tag pgconn.CommandTag
-	var err error
-	if held != nil {
-		tag, err = held.Exec(ctx, j.stmts[s], args...)
-	} else {
-		tag, err = j.pool.Exec(ctx, j.stmts[s], args...)
+	conn := held
+	if conn == nil {
+		var err error
+		if conn, err = j.pool.Acquire(ctx); err != nil {
+			return failed(p.Internal(err, "taking a connection to append"))
+		}
 	}
+	// A batch of one statement is sent at once, and its answer read
+	// when wait asks for it.
+	batch := &pgx.Batch{}
+	batch.Queue(j.stmts[s], args...)
+	results := conn.SendBatch(ctx, batch)
+	return func() error {
+		tag, err := results.Exec()
+		if cerr := results.Close(); err == nil {
+			err = cerr
+		}
+		if held == nil {
+			conn.Release()
+		}
+		return j.appended(events, tag, err)
+	}
+}
+
+// appended turns the answer to an append into Append's error.
+func (j *Journal) appended(events []p.Event, tag pgconn.CommandTag, err error) error {
 	if err != nil {
 		var pe *pgconn.PgError
 		if errors.As(err, &pe) && pe.Code == "23505" {
@@ -468,4 +496,5 @@ var (
 	_ p.Journal  = (*Journal)(nil)
 	_ p.Notifier = (*Journal)(nil)
 	_ p.Locker   = (*Journal)(nil)
+	_ p.Sender   = (*Journal)(nil)
 )
