@@ -375,7 +375,7 @@ func (t *contribTable) put(c *Contribution) (old *crow, err error) {
 // replaced.
 func (t *contribTable) putRow(r *crow) *crow {
 	old, _ := t.rows.set(rowEntry{id: r.id, row: r})
-	t.reindex(old.row, r)
+	t.rowChanged(old.row, r)
 	return old.row
 }
 
@@ -385,14 +385,14 @@ func (t *contribTable) remove(id ID) *crow {
 	if !had {
 		return nil
 	}
-	t.reindex(old.row, nil)
+	t.rowChanged(old.row, nil)
 	return old.row
 }
 
-// reindex has the indexes follow a row's change from old to r: at once,
-// or when the table is next settled if it is lazy or has changes pending
-// already (the changes are made in order).
-func (t *contribTable) reindex(old, r *crow) {
+// rowChanged has the indexes follow a row's change from old to r: at
+// once, or when the table is next settled if it is lazy or has changes
+// pending already (the changes are made in order).
+func (t *contribTable) rowChanged(old, r *crow) {
 	if t.lazy || len(t.pending) > 0 {
 		t.pending = append(t.pending, indexChange{old, r})
 		return
@@ -421,11 +421,16 @@ func (t *contribTable) settle() {
 	if len(t.pending) == 0 {
 		return
 	}
+	t.makePending()
+	clear(t.pending) // the table's own: a copy starts with none
+	t.pending = t.pending[:0]
+}
+
+// makePending makes the pending index changes, in order.
+func (t *contribTable) makePending() {
 	for _, c := range t.pending {
 		t.index(c.old, c.r)
 	}
-	clear(t.pending) // the table's own: a copy starts with none
-	t.pending = t.pending[:0]
 }
 
 // settleLater makes the pending index changes on a goroutine of their
@@ -441,9 +446,7 @@ func (t *contribTable) settleLater() {
 	t.bg = done
 	go func() {
 		defer close(done)
-		for _, c := range t.pending {
-			t.index(c.old, c.r)
-		}
+		t.makePending()
 		t.pending = nil
 	}()
 }

@@ -3,9 +3,7 @@
 package participation
 
 import (
-	"context"
 	"fmt"
-	"time"
 
 	"github.com/hashicorp/go-memdb"
 )
@@ -53,50 +51,6 @@ func (w *world) settleWhile(background bool) {
 	default:
 		w.ct.settle()
 	}
-}
-
-// appendGroup appends a group's events, run on the write side, and
-// brings the write side's indexes up to date meanwhile: between sending
-// the events and waiting for the answer if the journal is a [Sender],
-// and otherwise as settleWhile does.
-func (s *Store) appendGroup(all []Event) error {
-	if sj, ok := s.journal.(Sender); ok {
-		wait := sj.Send(context.Background(), all)
-		s.side.settleWhile(false)
-		return wait()
-	}
-	s.side.settleWhile(s.appendsWait())
-	return s.timedAppend(all)
-}
-
-// slowAppend is how long an append must have taken for the next group's
-// indexes to be brought up to date on a goroutine of their own while it
-// is appended. Below it the goroutine costs more than it saves: on the
-// memory journal it cost a command 8 %, on PostgreSQL as much as the
-// indexes it took off (a [Sender] needs none). An fsync takes several
-// times as long.
-const slowAppend = 50 * time.Microsecond
-
-// lazyIndexes reports whether a command's index changes are to wait
-// for the append of its group, to be made meanwhile (see appendGroup):
-// when the journal is a [Sender] or the last append was slow. Otherwise
-// they are made as each row is written, as in a replay.
-func (s *Store) lazyIndexes() bool {
-	_, send := s.journal.(Sender)
-	return send || s.appendsWait()
-}
-
-// appendsWait reports whether the last append took slowAppend or longer.
-func (s *Store) appendsWait() bool {
-	return s.appendTook.Load() >= int64(slowAppend) || s.backgroundAlways.Load()
-}
-
-// timedAppend appends events and notes how long it took.
-func (s *Store) timedAppend(all []Event) error {
-	start := time.Now()
-	err := s.journal.Append(context.Background(), all)
-	s.appendTook.Store(int64(time.Since(start)))
-	return err
 }
 
 // settled waits until the state's indexes are up to date, having been
