@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"testing"
 
@@ -21,10 +22,12 @@ import (
 type heldJournal struct {
 	*p.MemoryJournal
 	mu      sync.Mutex
-	hold    chan struct{} // appends wait on it while set
-	entered chan int      // each held append says how many commands it carries
-	fail    error         // the next append fails with it
-	calls   []int         // commands per append
+	hold    chan struct{}   // appends wait on it while set
+	entered chan int        // each held append says how many commands it carries
+	fail    error           // the next append fails with it
+	calls   []int           // commands per append
+	held    []chan struct{} // the holds not yet released
+	open    bool            // unhold was called: nothing is held any more
 }
 
 func (j *heldJournal) Append(ctx context.Context, evs []p.Event) error {
@@ -52,23 +55,49 @@ func (j *heldJournal) Append(ctx context.Context, evs []p.Event) error {
 func (j *heldJournal) holdNext() chan struct{} {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	j.hold = make(chan struct{})
-	return j.hold
+	h := make(chan struct{})
+	if j.open {
+		close(h)
+		return h
+	}
+	j.hold = h
+	j.held = append(j.held, h)
+	return h
 }
 
+// release lets the appends held on h through.
 func (j *heldJournal) release(h chan struct{}) {
 	j.mu.Lock()
+	defer j.mu.Unlock()
 	if j.hold == h {
 		j.hold = nil
 	}
-	j.mu.Unlock()
-	close(h)
+	if i := slices.Index(j.held, h); i >= 0 {
+		j.held = slices.Delete(j.held, i, i+1)
+		close(h)
+	}
+}
+
+// unhold lets every append through from now on, those held too: what a
+// test defers before its store's Close, so that a test that fails while
+// an append is held reports its failure instead of waiting in Close for
+// an append that never returns.
+func (j *heldJournal) unhold() {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for _, h := range j.held {
+		close(h)
+	}
+	j.held, j.hold, j.open = nil, nil, true
 }
 
 // queueBehind submits one command whose append j holds (first), then n
-// more that queue behind it, and returns once all n wait: the channel
-// that releases the first append, the first command's answer, and the
-// others' answers once wg is done.
+// more that queue behind it, and returns once all n have run on the
+// write side and wait in the pipe for the journal — not merely queued: a
+// command still queued when the first append returns would go to the
+// journal after the others. It returns the channel that releases the
+// first append, the first command's answer, and the others' answers once
+// wg is done.
 func queueBehind(t *testing.T, s *p.Store, j *heldJournal, n int, submit func(i int) error) (first chan struct{}, firstDone chan error, wg *sync.WaitGroup, errs []error) {
 	t.Helper()
 	first = j.holdNext()
@@ -81,7 +110,7 @@ func queueBehind(t *testing.T, s *p.Store, j *heldJournal, n int, submit func(i 
 		wg.Add(1)
 		go func() { defer wg.Done(); errs[i] = submit(i + 1) }()
 	}
-	for p.Queued(s) < n {
+	for p.InFlight(s) < n {
 		runtime.Gosched()
 	}
 	return first, firstDone, wg, errs
@@ -110,6 +139,7 @@ func TestGroupCommit(t *testing.T) {
 	s, err := p.Open(ctx, &p.Config{Journal: j, Modules: []p.Module{feedback.Module(nil)}})
 	require.NoError(t, err)
 	defer s.Close()
+	defer j.unhold()
 	submit := func(i int) error {
 		_, err := s.Submit(ctx, client, input(fmt.Sprintf("ehdotus %d", i)))
 		return err
@@ -158,6 +188,7 @@ func TestGroupCommitFailure(t *testing.T) {
 	s, err := p.Open(ctx, &p.Config{Journal: j, Keys: keys, Modules: []p.Module{feedback.Module(nil)}})
 	require.NoError(t, err)
 	defer s.Close()
+	defer j.unhold()
 	submit := func(i int) error {
 		_, err := s.Submit(ctx, client, input(fmt.Sprintf("ehdotus %d", i)))
 		return err
