@@ -53,6 +53,37 @@ func TestAppendInnerGap(t *testing.T) {
 	assert.Equal(t, []int64{1, 2}, storedSeqs(t, pool, name), "nothing more stored")
 }
 
+// TestAppendOuterGap: an append whose first event does not follow the
+// journal's last (its predecessor is not stored) is a conflict and stores
+// nothing, for one event and for several, whether the append takes the
+// advisory lock or its journal holds it; so is a first event once the
+// journal has one.
+func TestAppendOuterGap(t *testing.T) {
+	ctx := context.Background()
+	for _, held := range []bool{false, true} {
+		t.Run(fmt.Sprintf("lock held=%v", held), func(t *testing.T) {
+			name := table(t)
+			pool := newPool(t, "outer-gap")
+			j := openJournal(t, pool, name)
+			if held {
+				unlock, err := j.LockAppends(ctx)
+				require.NoError(t, err)
+				defer unlock()
+			}
+			evs := journaltest.Chain(6, 1)
+			require.NoError(t, j.Append(ctx, evs[:2]))
+			for _, bad := range [][]p.Event{evs[3:4], evs[3:5], evs[0:1], evs[0:2]} {
+				err := j.Append(ctx, bad)
+				assert.Equal(t, p.ECONFLICT, p.ErrorCode(err), "append of %d..%d after 2: %v", bad[0].Seq, bad[len(bad)-1].Seq, err)
+				assert.Equal(t, []int64{1, 2}, storedSeqs(t, pool, name), "nothing stored")
+			}
+			require.NoError(t, j.Append(ctx, evs[2:3]), "one event that follows")
+			require.NoError(t, j.Append(ctx, evs[3:6]), "three that follow")
+			assert.Equal(t, []int64{1, 2, 3, 4, 5, 6}, storedSeqs(t, pool, name))
+		})
+	}
+}
+
 // TestAppendRace: journals on pools of their own append at the same head
 // at once, round after round, with commands of one to three events.
 // Exactly one append of each round is stored, every other gets a

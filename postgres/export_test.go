@@ -6,10 +6,13 @@ import "time"
 func Signals(j *Journal) int64 { return j.signals.Load() }
 
 // AppendSQL is the statement of an append, for the benchmarks: rows
-// says it inserts more than one event, lock that it takes the lock,
-// notify that it notifies.
-func AppendSQL(table string, rows, lock, notify bool) string {
+// says it inserts more than one event, first that they are the journal's
+// first, lock that it takes the lock, notify that it notifies.
+func AppendSQL(table string, rows, first, lock, notify bool) string {
 	var s stmt
+	if first {
+		s |= stmtFirst
+	}
 	if rows {
 		s |= stmtRows
 	}

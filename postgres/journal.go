@@ -95,33 +95,47 @@ const (
 	stmtLock   stmt = 1 << iota // take the advisory lock (unless held)
 	stmtNotify                  // notify the other instances
 	stmtRows                    // more than one event
-	stmtAll    = stmtLock | stmtNotify | stmtRows
+	stmtFirst                   // the journal's first event: nothing before it
+	stmtAll    = stmtLock | stmtNotify | stmtRows | stmtFirst
 )
 
 // appendSQL is the statement of an append: $1 the sequence number, $2
 // the line (arrays of them with stmtRows), $3 the sequence number before
-// the first ($3 = 0: the journal's first event); then, with stmtNotify,
-// the notification channel and its payload, and with stmtLock the
-// advisory lock that serialises appends. It inserts all the events or
-// none, as the condition on the predecessor does not depend on the row;
-// the lock is taken, and the notification queued, as the first row
-// passes, before anything is inserted. PostgreSQL sends the notification
-// when the transaction commits, once however many rows queued it.
+// the first (0 with stmtFirst); then, with stmtLock, the key of the
+// advisory lock that serialises appends, and with stmtNotify the
+// notification channel and its payload. It inserts all the events or
+// none, and only when the event before them is stored.
+//
+// One event reads its predecessor's row by the primary key and inserts
+// as that row passes; the lock is taken, and the notification queued, as
+// it passes, before anything is inserted. That is a little cheaper for
+// PostgreSQL than a condition with EXISTS, which several events (from
+// unnest) and the journal's first event use; PostgreSQL sends a
+// notification when the transaction commits, once however many rows
+// queued it.
 func appendSQL(table string, s stmt) string {
-	rows := "SELECT $1::bigint, $2::text"
-	if s&stmtRows != 0 {
-		rows = "SELECT * FROM unnest($1::bigint[], $2::text[])"
-	}
-	cond := fmt.Sprintf("($3::bigint = 0 OR EXISTS (SELECT 1 FROM %s WHERE seq = $3::bigint))", table)
+	var from string
+	var conds []string
 	n := 3
+	switch {
+	case s&stmtRows != 0:
+		from = "SELECT * FROM unnest($1::bigint[], $2::text[])"
+		conds = append(conds, fmt.Sprintf("($3::bigint = 0 OR EXISTS (SELECT 1 FROM %s WHERE seq = $3::bigint))", table))
+	case s&stmtFirst != 0:
+		from = "SELECT $1::bigint, $2::text"
+		conds = append(conds, "$3::bigint = 0")
+	default:
+		from = "SELECT $1::bigint, $2::text FROM " + table
+		conds = append(conds, "seq = $3::bigint")
+	}
 	if s&stmtLock != 0 {
 		n++
-		cond = fmt.Sprintf("pg_advisory_xact_lock($%d::bigint) IS NOT NULL AND %s", n, cond)
+		conds = append(conds, fmt.Sprintf("pg_advisory_xact_lock($%d::bigint) IS NOT NULL", n))
 	}
 	if s&stmtNotify != 0 {
-		cond += fmt.Sprintf(" AND pg_notify($%d, $%d) IS NOT NULL", n+1, n+2)
+		conds = append(conds, fmt.Sprintf("pg_notify($%d, $%d) IS NOT NULL", n+1, n+2))
 	}
-	return fmt.Sprintf("INSERT INTO %s (seq, line)\n\t%s\n\tWHERE %s", table, rows, cond)
+	return fmt.Sprintf("INSERT INTO %s (seq, line)\n\t%s\n\tWHERE %s", table, from, strings.Join(conds, " AND "))
 }
 
 // Open creates the journal's table if it is missing and starts listening
@@ -188,6 +202,9 @@ func (j *Journal) Send(ctx context.Context, events []p.Event) (wait func() error
 	args := make([]any, 3, 6)
 	last := int64(events[len(events)-1].Seq)
 	args[2] = int64(events[0].Seq) - 1
+	if events[0].Seq == 1 {
+		s |= stmtFirst
+	}
 	if len(events) == 1 {
 		args[0], args[1] = last, events[0].AppendJSON(make([]byte, 0, 384+len(events[0].Data)))
 	} else {

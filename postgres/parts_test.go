@@ -79,7 +79,7 @@ func BenchmarkAppendParts(b *testing.B) {
 			if notify {
 				args = append(args, t, fmt.Sprint(seq))
 			}
-			bt.Queue(postgres.AppendSQL(t, len(lines) > 1, lock, notify), args...)
+			bt.Queue(postgres.AppendSQL(t, len(lines) > 1, seq == 1, lock, notify), args...)
 		}
 	}
 	variants := []variant{
@@ -138,10 +138,24 @@ func BenchmarkAppendParts(b *testing.B) {
 						bt := &pgx.Batch{}
 						v.fn(bt, names[k], seq, lines)
 						start := time.Now()
-						if err := conns[k].SendBatch(ctx, bt).Close(); err != nil {
+						br := conns[k].SendBatch(ctx, bt)
+						var stored int64
+						for range bt.Len() {
+							tag, err := br.Exec()
+							if err != nil {
+								b.Fatalf("%s: %v", v.name, err)
+							}
+							if tag.Insert() {
+								stored += tag.RowsAffected()
+							}
+						}
+						if err := br.Close(); err != nil {
 							b.Fatalf("%s: %v", v.name, err)
 						}
 						elapsed[k] += time.Since(start)
+						if stored != int64(n) {
+							b.Fatalf("%s stored %d of %d lines", v.name, stored, n)
+						}
 					}
 					seq += int64(n)
 				}
