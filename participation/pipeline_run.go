@@ -38,6 +38,12 @@ const pipelining = true
 // fifth of their commits. So there a caller whose command is still queued
 // waits, before it takes the write path, for the callers on their way
 // back, up to as many commands as the last group held ([Store.gather]).
+// And the caller who gets the write path once a group is answered waits,
+// holding it, while that group's callers are on their way back
+// ([Store.awaitReturning]): the callers who were waiting for the write
+// path had gathered before it was free, so a group held only them, and
+// eight writers settled into two halves of three or four commands taking
+// turns, each half's append beside nothing.
 type gathering struct {
 	// returning counts the callers answered who have not yet left
 	// execGroup. Guarded by qmu.
@@ -69,6 +75,22 @@ func (s *Store) gather(own *request) {
 	for range gatherYields {
 		s.qmu.Lock()
 		wait := s.returning > 0 && (!sync || own.queued && len(s.queue) < int(s.lastGroup.Load()))
+		s.qmu.Unlock()
+		if !wait {
+			return
+		}
+		runtime.Gosched()
+	}
+}
+
+// awaitReturning yields, for gatherYields yields at most, while callers
+// answered are on their way back and own is queued: on the synchronous
+// path, where the caller holds the write path, so that the group it is
+// about to take holds their next commands too. Call with s.mu held.
+func (s *Store) awaitReturning(own *request) {
+	for range gatherYields {
+		s.qmu.Lock()
+		wait := s.returning > 0 && own.queued
 		s.qmu.Unlock()
 		if !wait {
 			return
@@ -211,6 +233,9 @@ func signal(c chan struct{}) {
 func (s *Store) lead(own *request) (appender bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.synchronous.Load() {
+		s.awaitReturning(own)
+	}
 	s.qmu.Lock()
 	if !own.queued {
 		// Another leader took it meanwhile, and the callers queued since

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -245,5 +246,91 @@ func BenchmarkCommitParts(b *testing.B) {
 	b.ReportMetric(us(insert), "insert-µs")
 	b.ReportMetric(insert.Seconds()/j.spent.Seconds(), "append/insert")
 	b.ReportMetric(insert.Seconds()/submit.Seconds(), "submit/insert")
+	b.ReportMetric(0, "ns/op")
+}
+
+// countedJournal counts the appends of the journal it wraps, the events
+// they carried and the time from sending each to its answer.
+type countedJournal struct {
+	*postgres.Journal
+	mu      sync.Mutex
+	appends int
+	events  int
+	spent   time.Duration
+}
+
+func (c *countedJournal) Append(ctx context.Context, events []p.Event) error {
+	return c.Send(ctx, events)()
+}
+
+func (c *countedJournal) Send(ctx context.Context, events []p.Event) func() error {
+	start := time.Now()
+	wait := c.Journal.Send(ctx, events)
+	return func() error {
+		err := wait()
+		c.mu.Lock()
+		c.appends++
+		c.events += len(events)
+		c.spent += time.Since(start)
+		c.mu.Unlock()
+		return err
+	}
+}
+
+// BenchmarkCommitGroups: how one instance's writers share its appends.
+// One writer, then eight, each making b.N one-event commands on the
+// synchronous path; for each, commits/s, the commands an append carried,
+// how long an append took from sending it to its answer, and how much
+// of the time an append was in flight. Eight writers commit more than
+// one only as far as their commands share appends.
+//
+//	OSALLISUUS_POSTGRES=… go test -run '^$' -bench CommitGroups -benchtime 4000x -count 3 .
+func BenchmarkCommitGroups(b *testing.B) {
+	ctx := context.Background()
+	name := table(b)
+	pool := newPool(b, "bench-groups")
+	j := &countedJournal{Journal: openJournal(b, pool, name)}
+	keys, err := postgres.OpenKeyStore(ctx, pool, &postgres.KeyOptions{Table: name + "_keys"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := p.Open(ctx, &p.Config{Journal: j, Keys: keys, Modules: []p.Module{panel.Module()}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	if _, err := s.Submit(ctx, client, idea(-1)); err != nil {
+		b.Fatal(err)
+	}
+	var i atomic.Int64
+	submit := func(int) func() error {
+		return func() error {
+			_, err := s.Submit(ctx, client, idea(int(i.Add(1))))
+			return err
+		}
+	}
+	b.ResetTimer()
+	rates := map[int]float64{}
+	for _, writers := range []int{1, 8} {
+		j.mu.Lock()
+		j.appends, j.events, j.spent = 0, 0, 0
+		j.mu.Unlock()
+		start := time.Now()
+		inParallel(b, writers, b.N, submit)
+		elapsed := time.Since(start)
+		j.mu.Lock()
+		if j.events != b.N {
+			b.Fatalf("%d writers: %d events appended for %d commands", writers, j.events, b.N)
+		}
+		w := fmt.Sprintf("writers=%d:", writers)
+		rates[writers] = float64(b.N) / elapsed.Seconds()
+		b.ReportMetric(rates[writers], w+"commits/s")
+		b.ReportMetric(float64(j.events)/float64(j.appends), w+"commands/append")
+		b.ReportMetric(j.spent.Seconds()*1e6/float64(j.appends), w+"append-µs")
+		b.ReportMetric(100*j.spent.Seconds()/elapsed.Seconds(), w+"journal-busy-%")
+		j.mu.Unlock()
+	}
+	b.StopTimer()
+	b.ReportMetric(rates[8]/rates[1], "8/1")
 	b.ReportMetric(0, "ns/op")
 }
