@@ -13,15 +13,6 @@ func OpenDirKeyStoreFS(fsys vfs.FS, dir string) (*DirKeyStore, error) {
 	return openDirKeyStore(fsys, dir)
 }
 
-// Queued says how many commands wait for the write path or, run on the
-// write side, for the journal to take their group.
-func Queued(s *Store) int {
-	n := InFlight(s)
-	s.qmu.Lock()
-	defer s.qmu.Unlock()
-	return n + len(s.queue)
-}
-
 // InFlight says how many commands ran on the write side and wait, in
 // groups handed to the journal, for an append to take them.
 func InFlight(s *Store) int {
