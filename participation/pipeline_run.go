@@ -72,15 +72,9 @@ type gathering struct {
 // the last group held.
 func (s *Store) gather(own *request) {
 	sync := s.synchronous.Load()
-	for range gatherYields {
-		s.qmu.Lock()
-		wait := s.returning > 0 && (!sync || own.queued && len(s.queue) < int(s.lastGroup.Load()))
-		s.qmu.Unlock()
-		if !wait {
-			return
-		}
-		runtime.Gosched()
-	}
+	s.yieldWhile(func() bool {
+		return s.returning > 0 && (!sync || own.queued && len(s.queue) < int(s.lastGroup.Load()))
+	})
 }
 
 // awaitReturning yields, for gatherYields yields at most, while callers
@@ -88,11 +82,17 @@ func (s *Store) gather(own *request) {
 // path, where the caller holds the write path, so that the group it is
 // about to take holds their next commands too. Call with s.mu held.
 func (s *Store) awaitReturning(own *request) {
+	s.yieldWhile(func() bool { return s.returning > 0 && own.queued })
+}
+
+// yieldWhile yields, gatherYields times at most, while wait, called with
+// qmu held, says to.
+func (s *Store) yieldWhile(wait func() bool) {
 	for range gatherYields {
 		s.qmu.Lock()
-		wait := s.returning > 0 && own.queued
+		w := wait()
 		s.qmu.Unlock()
-		if !wait {
+		if !w {
 			return
 		}
 		runtime.Gosched()

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/osallisuus/osallisuus/panel"
 	p "github.com/osallisuus/osallisuus/participation"
 	"github.com/osallisuus/osallisuus/postgres"
@@ -175,19 +177,7 @@ func BenchmarkCommitParts(b *testing.B) {
 	ctx := context.Background()
 	name := table(b)
 	pool := newPool(b, "bench-parts-store")
-	j := &countedJournal{Journal: openJournal(b, pool, name)}
-	keys, err := postgres.OpenKeyStore(ctx, pool, &postgres.KeyOptions{Table: name + "_keys"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	s, err := p.Open(ctx, &p.Config{Journal: j, Keys: keys, Modules: []p.Module{panel.Module()}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { s.Close() })
-	if _, err := s.Submit(ctx, client, idea(-1)); err != nil {
-		b.Fatal(err)
-	}
+	s, j := countedInstance(b, pool, name)
 	var line string
 	if err := pool.QueryRow(ctx, "SELECT line FROM "+name+" ORDER BY seq DESC LIMIT 1").Scan(&line); err != nil {
 		b.Fatal(err)
@@ -254,18 +244,11 @@ func (c *countedJournal) Send(ctx context.Context, events []p.Event) func() erro
 	}
 }
 
-// BenchmarkCommitGroups: how one instance's writers share its appends.
-// One writer, then eight, each making b.N one-event commands on the
-// synchronous path; for each, commits/s, the commands an append carried,
-// how long an append took from sending it to its answer, and how much
-// of the time an append was in flight. Eight writers commit more than
-// one only as far as their commands share appends.
-//
-//	OSALLISUUS_POSTGRES=… go test -run '^$' -bench CommitGroups -benchtime 3000x -count 4 .
-func BenchmarkCommitGroups(b *testing.B) {
+// countedInstance opens a store on pool over the journal table name,
+// its journal counted, and commits once (the client's key made, the
+// statements prepared).
+func countedInstance(b *testing.B, pool *pgxpool.Pool, name string) (*p.Store, *countedJournal) {
 	ctx := context.Background()
-	name := table(b)
-	pool := newPool(b, "bench-groups")
 	j := &countedJournal{Journal: openJournal(b, pool, name)}
 	keys, err := postgres.OpenKeyStore(ctx, pool, &postgres.KeyOptions{Table: name + "_keys"})
 	if err != nil {
@@ -279,6 +262,21 @@ func BenchmarkCommitGroups(b *testing.B) {
 	if _, err := s.Submit(ctx, client, idea(-1)); err != nil {
 		b.Fatal(err)
 	}
+	return s, j
+}
+
+// BenchmarkCommitGroups: how one instance's writers share its appends.
+// One writer, then eight, each making b.N one-event commands on the
+// synchronous path; for each, commits/s, the commands an append carried,
+// how long an append took from sending it to its answer, and how much
+// of the time an append was in flight. Eight writers commit more than
+// one only as far as their commands share appends.
+//
+//	OSALLISUUS_POSTGRES=… go test -run '^$' -bench CommitGroups -benchtime 3000x -count 4 .
+func BenchmarkCommitGroups(b *testing.B) {
+	ctx := context.Background()
+	name := table(b)
+	s, j := countedInstance(b, newPool(b, "bench-groups"), name)
 	var i atomic.Int64
 	submit := func(int) func() error {
 		return func() error {
