@@ -246,9 +246,10 @@ func (s Sealed) IsZero() bool { return s.Subject.IsZero() && len(s.Box) == 0 }
 // Vault seals and opens personal data with per-subject keys (see
 // "Personal data" in the design). Erase destroys a subject's key.
 type Vault struct {
-	keys KeyStore
-	rand io.Reader
-	mu   sync.Mutex // serialises key creation; guards missing
+	aeads aeadCache // the ciphers made lately, by subject (none in the browser)
+	keys  KeyStore
+	rand  io.Reader
+	mu    sync.Mutex // serialises key creation; guards missing
 
 	// recorded, once a store has replayed its journal, says whether the
 	// journal records the erasure of a subject: a subject whose key is
@@ -282,7 +283,12 @@ func (v *Vault) Seal(subject ID, plaintext []byte) (Sealed, error) {
 	if err != nil {
 		return Sealed{}, err
 	}
-	aead, err := newAEAD(key)
+	var aead cipher.AEAD
+	if cacheCiphers {
+		aead, err = v.cachedAEAD(subject, key)
+	} else {
+		aead, err = newAEAD(key)
+	}
 	if err != nil {
 		return Sealed{}, err
 	}
@@ -300,12 +306,20 @@ func (v *Vault) Open(s Sealed) ([]byte, error) {
 		return nil, Internal(err, "reading key")
 	}
 	if !ok {
+		if cacheCiphers {
+			v.forget(s.Subject)
+		}
 		if err := v.noteMissing(s.Subject); err != nil {
 			return nil, err
 		}
 		return nil, ErrErased
 	}
-	aead, err := newAEAD(key)
+	var aead cipher.AEAD
+	if cacheCiphers {
+		aead, err = v.cachedAEAD(s.Subject, key)
+	} else {
+		aead, err = newAEAD(key)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -368,6 +382,9 @@ func (v *Vault) Erased(subject ID) bool {
 // the key durably reports it; the key stores of this package have then
 // dropped it from memory already.
 func (v *Vault) Erase(subject ID) error {
+	if cacheCiphers {
+		v.forget(subject)
+	}
 	if err := v.keys.Delete(subject); err != nil {
 		var e *Error
 		if errors.As(err, &e) {

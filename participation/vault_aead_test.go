@@ -1,0 +1,135 @@
+//go:build !(js && wasm)
+
+package participation
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+)
+
+// The vault keeps the cipher it made for a subject (vault_aead.go). A
+// kept cipher must never outlive its key: not an erasure through the
+// vault, not one by another store over the same keys, not a new key made
+// after one.
+func TestVaultKeptCiphers(t *testing.T) {
+	subject := MustParseID("0190a000-0000-7000-8000-0000000000a1")
+	secret := []byte("Asun Hervannassa, soittakaa iltaisin")
+
+	t.Run("PRIV-2_a_key_erased_by_another_store_opens_nothing", func(t *testing.T) {
+		keys := NewMemoryKeyStore()
+		v := NewVault(keys, nil)
+		sealed, err := v.Seal(subject, secret)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := v.Open(sealed); err != nil || !bytes.Equal(got, secret) {
+			t.Fatalf("open before the erasure: %q, %v", got, err)
+		}
+		if v.aeads.m[subject] == nil {
+			t.Fatal("the cipher was not kept: this test checks nothing")
+		}
+		// Another store over the same keys erases the subject.
+		if err := NewVault(keys, nil).Erase(subject); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := v.Open(sealed); !errors.Is(err, ErrErased) {
+			t.Fatalf("open after another store's erasure: %q, %v; want ErrErased", got, err)
+		}
+		if v.aeads.m[subject] != nil {
+			t.Error("the cipher of an erased key is still kept")
+		}
+	})
+
+	t.Run("PRIV-2_a_new_key_does_not_open_what_the_old_one_sealed", func(t *testing.T) {
+		keys := NewMemoryKeyStore()
+		v := NewVault(keys, nil)
+		old, err := v.Seal(subject, secret)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Erased elsewhere, then sealed for again before this vault opened
+		// anything: it makes a new key, and the kept cipher is of the old.
+		if err := keys.Delete(subject); err != nil {
+			t.Fatal(err)
+		}
+		fresh, err := v.Seal(subject, []byte("uusi"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := v.Open(old); ErrorCode(err) != ECORRUPT {
+			t.Fatalf("the old box under the new key: %q, %v; want ECORRUPT", got, err)
+		}
+		if got, err := v.Open(fresh); err != nil || string(got) != "uusi" {
+			t.Fatalf("the new box: %q, %v", got, err)
+		}
+	})
+
+	t.Run("PRIV-2_erasure_through_the_vault_drops_the_cipher_first", func(t *testing.T) {
+		v := NewVault(failingDelete{NewMemoryKeyStore()}, nil)
+		if _, err := v.Seal(subject, secret); err != nil {
+			t.Fatal(err)
+		}
+		if v.aeads.m[subject] == nil {
+			t.Fatal("the cipher was not kept: this test checks nothing")
+		}
+		if err := v.Erase(subject); err == nil {
+			t.Fatal("the key store's failure was not reported")
+		}
+		if v.aeads.m[subject] != nil {
+			t.Error("the cipher outlived an erasure whose key store failed")
+		}
+	})
+
+	t.Run("the_cache_is_bounded", func(t *testing.T) {
+		v := NewVault(nil, nil)
+		for i := range 3 * maxAEADs {
+			id := MustParseID(fmt.Sprintf("0190a000-0000-7000-8000-%012x", i+1))
+			if _, err := v.Seal(id, secret); err != nil {
+				t.Fatal(err)
+			}
+			if n := len(v.aeads.m); n > maxAEADs {
+				t.Fatalf("%d ciphers kept, more than %d", n, maxAEADs)
+			}
+		}
+	})
+
+	t.Run("readers_share_a_kept_cipher", func(t *testing.T) {
+		v := NewVault(nil, nil)
+		sealed, err := v.Seal(subject, secret)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, 8)
+		for range 8 {
+			wg.Go(func() {
+				for range 200 {
+					got, err := v.Open(sealed)
+					if err == nil && !bytes.Equal(got, secret) {
+						err = fmt.Errorf("opened %q", got)
+					}
+					if err == nil {
+						_, err = v.Seal(subject, secret)
+					}
+					if err != nil {
+						errs <- err
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+	})
+}
+
+// failingDelete is a key store whose Delete fails after dropping nothing.
+type failingDelete struct{ *MemoryKeyStore }
+
+func (failingDelete) Delete(ID) error { return errors.New("the disk is full") }
