@@ -13,4 +13,4 @@ func readsCanonical(reflect.Type) bool { return false }
 
 func readCanonical(reflect.Value, []byte) bool { return false }
 
-func appendCanonical(b []byte, _ EventData) ([]byte, bool) { return b, false }
+func encodeCanonical(EventData) ([]byte, bool) { return nil, false }

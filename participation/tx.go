@@ -221,7 +221,7 @@ func (tx *Tx) Emit(d EventData) error {
 	if a, ok := d.(JSONAppender); ok && et.appends {
 		data, written = a.AppendJSON(make([]byte, 0, 128)), true
 	} else if canonicalReads {
-		data, written = appendCanonical(make([]byte, 0, 384), d)
+		data, written = encodeCanonical(d)
 	}
 	if !written {
 		var err error
