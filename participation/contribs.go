@@ -308,7 +308,19 @@ func (t *contribTable) copy() *contribTable {
 	for i := range c.units {
 		c.units[i].received.gen = g
 	}
+	c.setSlack(0)
 	return &c
+}
+
+// setSlack tells every tree of t how many more writes to expect in its
+// generation (see cowTree.slack).
+func (t *contribTable) setSlack(writes int) {
+	n := int32(min(writes, cowFresh)) // no copy takes more
+	t.rows.slack = n
+	t.source.slack, t.titleBy.slack, t.contributor.slack, t.ackDue.slack, t.respondDue.slack = n, n, n, n, n
+	for i := range t.units {
+		t.units[i].received.slack = n
+	}
 }
 
 // unit returns the index of the unit named name in t.units, and whether

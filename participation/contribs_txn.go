@@ -92,6 +92,7 @@ type dbTxn struct {
 type groupTable struct {
 	ct      *contribTable
 	inPlace int // the commands that changed ct in place
+	size    int // the group's commands
 }
 
 // undoRow is a row a transaction changed in place: the row of id was old
@@ -123,6 +124,10 @@ func (d *dbTxn) contributions(write bool) (*contribTable, error) {
 			d.group.inPlace++
 		} else {
 			d.ct, d.owned = d.ct.copy(), true
+			if d.group != nil {
+				// The group's later commands write to this copy too.
+				d.ct.setSlack(d.group.size - 1)
+			}
 		}
 		d.ct.lazy = d.lazy
 	}

@@ -24,9 +24,16 @@ import "sync/atomic"
 // leave most nodes half full.
 type cowTree[E any] struct {
 	root *cowNode[E]
-	n    int
-	gen  uint64 // nodes of this generation belong to this tree alone
-	cmp  func(a, b E) int
+	n    int32 // items; a table has one per contribution
+	// slack is how many more writes a copy of a node, or of fresh, makes
+	// room for beyond the one that copies it: the writes still to come
+	// in this generation, which a group of commands knows (see
+	// contribTable.setSlack). Without it the group's second write to a
+	// node grew it by half again and threw the copy away. Zero
+	// otherwise: a node keeps only what it holds.
+	slack int32
+	gen   uint64 // nodes of this generation belong to this tree alone
+	cmp   func(a, b E) int
 
 	fresh    []E
 	freshGen uint64 // fresh belongs to the tree of this generation
@@ -63,7 +70,7 @@ func (t *cowTree[E]) copy() *cowTree[E] {
 }
 
 // len returns how many items the tree holds.
-func (t *cowTree[E]) len() int { return t.n }
+func (t *cowTree[E]) len() int { return int(t.n) }
 
 // own returns n, or a copy of it that belongs to t.
 func (t *cowTree[E]) own(n *cowNode[E]) *cowNode[E] {
@@ -72,12 +79,19 @@ func (t *cowTree[E]) own(n *cowNode[E]) *cowNode[E] {
 	}
 	// Room for one more item: a write adds at most one to a node, and a
 	// node keeps only what it holds, however full, since a tree written
-	// in key order leaves most nodes half full.
-	c := &cowNode[E]{gen: t.gen, items: append(make([]E, 0, len(n.items)+1), n.items...)}
+	// in key order leaves most nodes half full; and for the slack, up to
+	// a full node.
+	c := &cowNode[E]{gen: t.gen, items: append(make([]E, 0, roomFor(len(n.items), int(t.slack), cowMax)), n.items...)}
 	if n.kids != nil {
-		c.kids = append(make([]*cowNode[E], 0, len(n.kids)+1), n.kids...)
+		c.kids = append(make([]*cowNode[E], 0, roomFor(len(n.kids), int(t.slack), cowMax+1)), n.kids...)
 	}
 	return c
+}
+
+// roomFor is the capacity of a copy of n things: one more, and up to
+// slack more again but no more than most.
+func roomFor(n, slack, most int) int {
+	return max(n+1, min(n+1+slack, most))
 }
 
 // search returns the index of the first item of n not less than key, and
@@ -103,7 +117,7 @@ func (t *cowTree[E]) searchIn(items []E, key E) (int, bool) {
 // ownFresh makes fresh the tree's own, with room for one more item.
 func (t *cowTree[E]) ownFresh() {
 	if t.freshGen != t.gen {
-		t.fresh = append(make([]E, 0, len(t.fresh)+1), t.fresh...)
+		t.fresh = append(make([]E, 0, roomFor(len(t.fresh), int(t.slack), cowFresh)), t.fresh...)
 		t.freshGen = t.gen
 	}
 }
@@ -160,7 +174,7 @@ func (t *cowTree[E]) set(item E) (old E, replaced bool) {
 
 // flush puts the items waiting in fresh into the nodes.
 func (t *cowTree[E]) flush() {
-	t.n -= len(t.fresh)
+	t.n -= int32(len(t.fresh))
 	for _, item := range t.fresh {
 		t.setNode(item)
 	}

@@ -254,3 +254,48 @@ func TestIndexEntriesHoldNoPointer(t *testing.T) {
 		t.Fatalf("the check finds no pointer in rowEntry, which holds one")
 	}
 }
+
+// TestCowTreeSlack: a copy made with slack takes the writes still to
+// come in its generation without growing again — a group's later
+// commands write to the nodes and the fresh items its first copied —
+// and without slack a node keeps only what it holds. Either way the
+// tree holds what was written, and the tree it was copied from is as it
+// was.
+func TestCowTreeSlack(t *testing.T) {
+	base := newCowTree(byK)
+	var model []keyEntry
+	for k := range 1000 {
+		base.set(testItem(2*k, 0))
+		model = append(model, testItem(2*k, 0))
+	}
+	base.flush() // every item in the nodes
+	// writes writes odd keys from 101 into one leaf of a copy, each into
+	// the nodes, as a group's commands after the first copied the path.
+	writes := func(slack int32, n int) *keyTree {
+		tr := base.copy()
+		tr.slack = slack
+		for i := range n {
+			tr.setNode(testItem(101+2*i, 1))
+		}
+		return tr
+	}
+	allocs := func(slack int32, n int) float64 {
+		return testing.AllocsPerRun(20, func() { writes(slack, n) })
+	}
+	first, eight := allocs(7, 1), allocs(7, 8)
+	if eight != first {
+		t.Errorf("with slack 7, eight writes allocated %v times and the first alone %v: the later ones grew the leaf", eight, first)
+	}
+	if bare := allocs(0, 8); bare <= eight {
+		t.Errorf("without slack eight writes allocated %v times, with it %v: the test sees no slack", bare, eight)
+	}
+	want := slices.Clone(model)
+	for i := range 8 {
+		want = append(want, testItem(101+2*i, 1))
+	}
+	slices.SortFunc(want, byK)
+	for _, slack := range []int32{0, 7} {
+		sameTree(t, writes(slack, 8), want)
+	}
+	sameTree(t, base, model)
+}

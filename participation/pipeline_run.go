@@ -311,7 +311,7 @@ func (s *Store) runGroup(group []*request) (appender bool) {
 	// The group's commands change the contributions' table in place
 	// after the first has copied it (see dbTxn.group); the snapshot at
 	// the group's end is the last to see it change.
-	s.group = &groupTable{}
+	s.group = &groupTable{size: len(group)}
 	s.pmu.Lock()
 	s.running = true
 	s.pmu.Unlock()
