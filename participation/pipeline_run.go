@@ -315,7 +315,7 @@ func (s *Store) runGroup(group []*request) (appender bool) {
 	s.pmu.Lock()
 	s.running = true
 	s.pmu.Unlock()
-	for _, r := range group {
+	for i, r := range group {
 		r.err = nil
 		if err := r.ctx.Err(); err != nil {
 			r.err = err
@@ -330,6 +330,12 @@ func (s *Store) runGroup(group []*request) (appender bool) {
 		}
 		if len(evs) == 0 {
 			continue
+		}
+		if b.ran == nil {
+			// Room for the rest of the group, each taken to emit an event
+			// at least: growing by doubling made a group's events twice.
+			rest := len(group) - i
+			b.ran, b.all = make([]member, 0, rest), make([]Event, 0, len(evs)+rest-1)
 		}
 		b.ran = append(b.ran, member{r, tx, evs})
 		b.all = append(b.all, evs...)
@@ -429,7 +435,11 @@ func (s *Store) appendLoop(own *request) {
 
 		all := todo[0].all
 		if len(todo) > 1 {
-			all = nil
+			n := 0
+			for _, b := range todo {
+				n += len(b.all)
+			}
+			all = make([]Event, 0, n)
 			for _, b := range todo {
 				all = append(all, b.all...)
 			}
