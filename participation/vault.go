@@ -383,7 +383,7 @@ func (v *Vault) Erased(subject ID) bool {
 // dropped it from memory already.
 func (v *Vault) Erase(subject ID) error {
 	if cacheCiphers {
-		v.forget(subject)
+		defer v.forget(subject) // once the key is gone: see aeadCache
 	}
 	if err := v.keys.Delete(subject); err != nil {
 		var e *Error

@@ -12,12 +12,22 @@ import (
 // or opened for lately, beside the key it was made from. Making one — an
 // AES key schedule and GCM's tables — was a tenth of a submission's
 // allocations and a fifth of its garbage beside the rows, and a
-// submission makes two (it seals the title and opens it again). The key
-// is still read from the key store every time, and the cipher is used
-// only while that key is the one it was made from, so an erasure by
-// another store over the same keys stops it as it stops the key. An
-// erasure through this vault drops it first ([Vault.Erase]). A cipher of
-// the standard library's GCM keeps no state between calls, so readers
+// submission makes two (it seals the title and opens it again).
+//
+// A kept cipher never outlives its key:
+//   - the key is still read from the key store every time, and a kept
+//     cipher is used only while that is the key it was made from, so an
+//     erasure by another store over the same keys stops it as it stops
+//     the key;
+//   - [Vault.Erase] drops the subject's cipher once the key store has
+//     destroyed the key (or failed to), and a cipher is kept only if,
+//     under the lock that dropping takes, the key store still gives the
+//     key it was made from: a reader that read the key just before an
+//     erasure keeps nothing after it.
+//
+// The entries do not change once made; the lock guards the map and the
+// comparison of keys, and wiping a key copy when an entry goes. A cipher
+// of the standard library's GCM keeps no state between calls, so readers
 // use one at once.
 //
 // The browser's module, which seals little, makes a cipher each time
@@ -44,25 +54,37 @@ const maxAEADs = 256
 
 // cachedAEAD returns the cipher for subject's key, made or kept.
 func (v *Vault) cachedAEAD(subject ID, key []byte) (cipher.AEAD, error) {
+	if len(key) != keySize {
+		return newAEAD(key)
+	}
+	// A copy: the key store may wipe its own when the key is erased.
+	var k [keySize]byte
+	copy(k[:], key)
+	defer clear(k[:])
 	c := &v.aeads
 	c.mu.Lock()
 	e := c.m[subject]
-	c.mu.Unlock()
-	if e != nil && len(key) == keySize && subtle.ConstantTimeCompare(e.key[:], key) == 1 {
+	if e != nil && subtle.ConstantTimeCompare(e.key[:], k[:]) == 1 {
+		c.mu.Unlock()
 		return e.aead, nil
 	}
-	aead, err := newAEAD(key)
-	if err != nil || len(key) != keySize {
-		return aead, err
+	c.mu.Unlock()
+	aead, err := newAEAD(k[:])
+	if err != nil {
+		return nil, err
 	}
-	e = &keyedAEAD{aead: aead}
-	copy(e.key[:], key)
 	c.mu.Lock()
+	defer c.mu.Unlock()
+	if now, ok, err := v.keys.Get(subject); err != nil || !ok || subtle.ConstantTimeCompare(now, k[:]) != 1 {
+		return aead, nil // erased or replaced meanwhile: used once, not kept
+	}
 	if c.m == nil || len(c.m) >= maxAEADs {
+		for _, old := range c.m {
+			clear(old.key[:])
+		}
 		c.m = make(map[ID]*keyedAEAD)
 	}
-	c.m[subject] = e
-	c.mu.Unlock()
+	c.m[subject] = &keyedAEAD{key: k, aead: aead}
 	return aead, nil
 }
 

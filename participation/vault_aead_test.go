@@ -67,7 +67,7 @@ func TestVaultKeptCiphers(t *testing.T) {
 		}
 	})
 
-	t.Run("PRIV-2_erasure_through_the_vault_drops_the_cipher_first", func(t *testing.T) {
+	t.Run("PRIV-2_erasure_through_the_vault_drops_the_cipher_even_when_the_key_store_fails", func(t *testing.T) {
 		v := NewVault(failingDelete{NewMemoryKeyStore()}, nil)
 		if _, err := v.Seal(subject, secret); err != nil {
 			t.Fatal(err)
@@ -80,6 +80,101 @@ func TestVaultKeptCiphers(t *testing.T) {
 		}
 		if v.aeads.m[subject] != nil {
 			t.Error("the cipher outlived an erasure whose key store failed")
+		}
+	})
+
+	t.Run("PRIV-2_a_reader_that_read_the_key_before_an_erasure_keeps_no_cipher", func(t *testing.T) {
+		keys := &gatedKeys{m: map[ID][]byte{}}
+		v := NewVault(keys, nil)
+		sealed, err := v.Seal(subject, secret)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v.forget(subject) // nothing kept: the reader makes the cipher
+		read, goOn, done := make(chan struct{}), make(chan struct{}), make(chan struct{})
+		keys.gate = func() { close(read); <-goOn }
+		go func() {
+			defer close(done)
+			_, _ = v.Open(sealed)
+		}()
+		<-read // the reader has the key; the store erases the subject
+		keys.setGate(nil)
+		if err := v.Erase(subject); err != nil {
+			t.Fatal(err)
+		}
+		close(goOn)
+		<-done
+		if e := v.aeads.m[subject]; e != nil {
+			t.Errorf("after the erasure the vault keeps a cipher for the subject (its key copy wiped: %v)", e.key == [keySize]byte{})
+		}
+	})
+
+	t.Run("PRIV-2_a_reader_while_the_key_is_being_destroyed_keeps_no_cipher", func(t *testing.T) {
+		keys := &gatedKeys{m: map[ID][]byte{}}
+		v := NewVault(keys, nil)
+		sealed, err := v.Seal(subject, secret)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v.forget(subject)
+		deleting, goOn, done := make(chan struct{}), make(chan struct{}), make(chan struct{})
+		keys.beforeDelete = func() { close(deleting); <-goOn }
+		go func() {
+			defer close(done)
+			if err := v.Erase(subject); err != nil {
+				t.Error(err)
+			}
+		}()
+		<-deleting // the erasure has begun; the key is still there
+		if got, err := v.Open(sealed); err != nil || !bytes.Equal(got, secret) {
+			t.Fatalf("open before the key is destroyed: %q, %v", got, err)
+		}
+		close(goOn)
+		<-done
+		if v.aeads.m[subject] != nil {
+			t.Error("the cipher made while the key was being destroyed outlived the erasure")
+		}
+	})
+
+	t.Run("PRIV-2_erasures_beside_readers_keep_no_cipher", func(t *testing.T) {
+		v := NewVault(nil, nil)
+		ids := make([]ID, maxAEADs/2)
+		boxes := make([]Sealed, len(ids))
+		for i := range ids {
+			ids[i] = MustParseID(fmt.Sprintf("0190a000-0000-7000-8000-%012x", i+1))
+			var err error
+			if boxes[i], err = v.Seal(ids[i], secret); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for round := range 4 {
+			var wg sync.WaitGroup
+			for range 2 {
+				wg.Go(func() {
+					for i := range boxes {
+						_, _ = v.Open(boxes[i])
+					}
+				})
+			}
+			wg.Go(func() {
+				for _, id := range ids {
+					_ = v.Erase(id)
+				}
+			})
+			wg.Wait()
+			v.aeads.mu.Lock()
+			kept := len(v.aeads.m)
+			v.aeads.mu.Unlock()
+			if kept != 0 {
+				t.Fatalf("round %d: %d ciphers kept for subjects whose keys are erased", round, kept)
+			}
+			// New keys for the next round.
+			for i := range ids {
+				var err error
+				if boxes[i], err = v.Seal(ids[i], secret); err != nil {
+					t.Fatal(err)
+				}
+			}
 		}
 	})
 
@@ -127,6 +222,53 @@ func TestVaultKeptCiphers(t *testing.T) {
 			t.Error(err)
 		}
 	})
+}
+
+// gatedKeys is a key store that hands out copies of its keys, as one
+// outside the process would, and calls gate, if set, once a key is read,
+// and beforeDelete as a Delete begins.
+type gatedKeys struct {
+	mu           sync.Mutex
+	m            map[ID][]byte
+	gate         func()
+	beforeDelete func() // called as Delete begins
+}
+
+func (g *gatedKeys) setGate(f func()) {
+	g.mu.Lock()
+	g.gate = f
+	g.mu.Unlock()
+}
+
+func (g *gatedKeys) Get(id ID) ([]byte, bool, error) {
+	g.mu.Lock()
+	k, ok := g.m[id]
+	k, gate := bytes.Clone(k), g.gate
+	g.mu.Unlock()
+	if ok && gate != nil {
+		gate()
+	}
+	return k, ok, nil
+}
+
+func (g *gatedKeys) Put(id ID, k []byte) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if _, ok := g.m[id]; !ok {
+		g.m[id] = bytes.Clone(k)
+	}
+	return nil
+}
+
+func (g *gatedKeys) Delete(id ID) error {
+	if g.beforeDelete != nil {
+		g.beforeDelete()
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	clear(g.m[id])
+	delete(g.m, id)
+	return nil
 }
 
 // failingDelete is a key store whose Delete fails after dropping nothing.
