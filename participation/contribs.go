@@ -299,17 +299,22 @@ func (t *contribTable) copy() *contribTable {
 	t.settle()
 	c := *t
 	c.lazy, c.pending, c.bg = false, nil, nil
-	g := cowGens.Add(1)
-	c.rows.gen = g
-	for _, tr := range c.keyTrees() {
-		tr.gen = g
-	}
 	c.units = append([]unitIndex(nil), t.units...)
-	for i := range c.units {
-		c.units[i].received.gen = g
-	}
+	c.newGen()
 	c.setSlack(0)
 	return &c
+}
+
+// newGen gives every tree of t a generation of its own: what is written
+// to t next copies the nodes and fresh entries it changes, and no other
+// tree and no iterator opened before sees them change.
+func (t *contribTable) newGen() {
+	g := cowGens.Add(1)
+	t.rows.gen = g
+	t.source.gen, t.titleBy.gen, t.contributor.gen, t.ackDue.gen, t.respondDue.gen = g, g, g, g, g
+	for i := range t.units {
+		t.units[i].received.gen = g
+	}
 }
 
 // setSlack tells every tree of t how many more writes to expect in its

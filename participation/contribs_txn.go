@@ -232,6 +232,12 @@ func (d *dbTxn) Get(table, index string, args ...any) (Iterator, error) {
 		return nil, err
 	}
 	d.iterated = d.iterated || !d.owned
+	if d.owned {
+		// Its own table: the writes after this iterator copy what they
+		// change, so that it reads the table as it is now.
+		ct.settle()
+		ct.newGen()
+	}
 	return ct.get(index, args)
 }
 
@@ -245,6 +251,12 @@ func (d *dbTxn) LowerBound(table, index string, args ...any) (Iterator, error) {
 		return nil, err
 	}
 	d.iterated = d.iterated || !d.owned
+	if d.owned {
+		// Its own table: the writes after this iterator copy what they
+		// change, so that it reads the table as it is now.
+		ct.settle()
+		ct.newGen()
+	}
 	return ct.lowerBound(index, args)
 }
 
