@@ -20,21 +20,29 @@ import (
 //     erasure by another store over the same keys stops it as it stops
 //     the key;
 //   - [Vault.Erase] drops the subject's cipher once the key store has
-//     destroyed the key (or failed to), and a cipher is kept only if,
-//     under the lock that dropping takes, the key store still gives the
-//     key it was made from: a reader that read the key just before an
-//     erasure keeps nothing after it.
+//     destroyed the key (or failed to), and counts the drop; a cipher
+//     made is kept only if the key store, asked again, still gives the
+//     key it was made from and no drop was counted since the asking
+//     began: a reader that read the key just before an erasure keeps
+//     nothing after it.
 //
-// The entries do not change once made; the lock guards the map and the
-// comparison of keys, and wiping a key copy when an entry goes. A cipher
-// of the standard library's GCM keeps no state between calls, so readers
-// use one at once.
+// A key store may hand out its own slice and wipe it when the key is
+// erased (this package's do), so a key read beside an erasure can be
+// torn. The vault copies it at once and asks for the key again before
+// it uses a cipher it made: a key that is gone or changed by then is
+// [ErrErased], and nothing is sealed or opened under a torn key.
 //
-// The browser's module, which seals little, makes a cipher each time
-// (vault_aead_js.go).
+// The entries do not change once made; the lock guards the map, the
+// count, the comparison of keys and the wiping of a key copy when an
+// entry goes. A cipher of the standard library's GCM keeps no state
+// between calls, so readers use one at once.
+//
+// The browser's module, which seals little and runs one goroutine at a
+// time, makes a cipher each time (vault_aead_js.go).
 type aeadCache struct {
-	mu sync.Mutex
-	m  map[ID]*keyedAEAD
+	mu      sync.Mutex
+	m       map[ID]*keyedAEAD
+	forgets uint64 // how many times an entry was dropped for an erasure
 }
 
 type keyedAEAD struct {
@@ -52,31 +60,39 @@ const keySize = 32
 // cipher holds about a kilobyte.
 const maxAEADs = 256
 
-// cachedAEAD returns the cipher for subject's key, made or kept.
+// cachedAEAD returns the cipher for subject's key, kept or made.
 func (v *Vault) cachedAEAD(subject ID, key []byte) (cipher.AEAD, error) {
 	if len(key) != keySize {
 		return newAEAD(key)
 	}
-	// A copy: the key store may wipe its own when the key is erased.
 	var k [keySize]byte
-	copy(k[:], key)
+	copy(k[:], key) // at once: the store may wipe its slice
 	defer clear(k[:])
 	c := &v.aeads
 	c.mu.Lock()
-	e := c.m[subject]
-	if e != nil && subtle.ConstantTimeCompare(e.key[:], k[:]) == 1 {
+	if e := c.m[subject]; e != nil && subtle.ConstantTimeCompare(e.key[:], k[:]) == 1 {
 		c.mu.Unlock()
 		return e.aead, nil
 	}
+	forgets := c.forgets
 	c.mu.Unlock()
+	// Asked again: the copy above is whole only if the key is still
+	// there, unchanged, after it was made.
+	now, ok, err := v.keys.Get(subject)
+	if err != nil {
+		return nil, Internal(err, "reading key")
+	}
+	if !ok || subtle.ConstantTimeCompare(now, k[:]) != 1 {
+		return nil, ErrErased
+	}
 	aead, err := newAEAD(k[:])
 	if err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if now, ok, err := v.keys.Get(subject); err != nil || !ok || subtle.ConstantTimeCompare(now, k[:]) != 1 {
-		return aead, nil // erased or replaced meanwhile: used once, not kept
+	if c.forgets != forgets {
+		return aead, nil // an erasure meanwhile: used once, not kept
 	}
 	if c.m == nil || len(c.m) >= maxAEADs {
 		for _, old := range c.m {
@@ -88,7 +104,8 @@ func (v *Vault) cachedAEAD(subject ID, key []byte) (cipher.AEAD, error) {
 	return aead, nil
 }
 
-// forget drops the cipher kept for subject, its key's copy wiped.
+// forget drops the cipher kept for subject, its key's copy wiped, and
+// counts the drop.
 func (v *Vault) forget(subject ID) {
 	c := &v.aeads
 	c.mu.Lock()
@@ -96,5 +113,6 @@ func (v *Vault) forget(subject ID) {
 		clear(e.key[:])
 		delete(c.m, subject)
 	}
+	c.forgets++
 	c.mu.Unlock()
 }

@@ -136,6 +136,66 @@ func TestVaultKeptCiphers(t *testing.T) {
 		}
 	})
 
+	t.Run("PRIV-2_an_erasure_while_a_reader_asks_for_the_key_again_keeps_no_cipher", func(t *testing.T) {
+		keys := &gatedKeys{m: map[ID][]byte{}}
+		v := NewVault(keys, nil)
+		sealed, err := v.Seal(subject, secret)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v.forget(subject)
+		gets := 0
+		keys.gate = func() {
+			// The reader asks a second time before it keeps the cipher:
+			// the key is whole, and then the erasure runs to its end.
+			if gets++; gets == 2 {
+				keys.gate = nil
+				if err := v.Erase(subject); err != nil {
+					t.Error(err)
+				}
+			}
+		}
+		if got, err := v.Open(sealed); err != nil || !bytes.Equal(got, secret) {
+			t.Fatalf("the open that read the key before the erasure: %q, %v", got, err)
+		}
+		if v.aeads.m[subject] != nil {
+			t.Error("a cipher made before the erasure was kept after it")
+		}
+	})
+
+	// The package's key stores hand out their own slice and wipe it when
+	// the key is erased: a key read just before an erasure is wiped
+	// under the reader.
+	t.Run("PRIV-2_a_seal_beside_an_erasure_seals_under_no_wiped_key", func(t *testing.T) {
+		keys := &erasingKeys{MemoryKeyStore: NewMemoryKeyStore()}
+		v := NewVault(keys, nil)
+		if _, err := v.Seal(subject, secret); err != nil {
+			t.Fatal(err)
+		}
+		v.forget(subject)
+		keys.after = func() { _ = v.Erase(subject) }
+		sealed, err := v.Seal(subject, secret)
+		if !errors.Is(err, ErrErased) {
+			zero, _ := newAEAD(make([]byte, keySize))
+			_, zerr := zero.Open(nil, sealed.Nonce, sealed.Box, subject[:])
+			t.Fatalf("a seal whose key was erased as it was read: %v (it opens under a key of zeros: %v); want ErrErased", err, zerr == nil)
+		}
+	})
+
+	t.Run("PRIV-2_an_open_beside_an_erasure_is_erased_not_corrupt", func(t *testing.T) {
+		keys := &erasingKeys{MemoryKeyStore: NewMemoryKeyStore()}
+		v := NewVault(keys, nil)
+		sealed, err := v.Seal(subject, secret)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v.forget(subject)
+		keys.after = func() { _ = v.Erase(subject) }
+		if got, err := v.Open(sealed); !errors.Is(err, ErrErased) {
+			t.Fatalf("an open whose key was erased as it was read: %q, %v; want ErrErased", got, err)
+		}
+	})
+
 	t.Run("PRIV-2_erasures_beside_readers_keep_no_cipher", func(t *testing.T) {
 		v := NewVault(nil, nil)
 		ids := make([]ID, maxAEADs/2)
@@ -269,6 +329,22 @@ func (g *gatedKeys) Delete(id ID) error {
 	clear(g.m[id])
 	delete(g.m, id)
 	return nil
+}
+
+// erasingKeys is the package's memory key store, with after, if set,
+// run once as a Get returns: another goroutine at that very point.
+type erasingKeys struct {
+	*MemoryKeyStore
+	after func()
+}
+
+func (e *erasingKeys) Get(id ID) ([]byte, bool, error) {
+	k, ok, err := e.MemoryKeyStore.Get(id)
+	if f := e.after; f != nil {
+		e.after = nil
+		f()
+	}
+	return k, ok, err
 }
 
 // failingDelete is a key store whose Delete fails after dropping nothing.

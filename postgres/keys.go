@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -26,6 +27,11 @@ type KeyStore struct {
 
 	mu    sync.RWMutex
 	cache map[p.ID][]byte
+	// deletes counts the Deletes begun and ended, and deleting those
+	// under way: a Get that read a key from the table while one ran does
+	// not cache it, for the row it read may be the one being deleted.
+	deletes  uint64
+	deleting int
 }
 
 // KeyOptions configures a key store. A nil *KeyOptions means the
@@ -59,13 +65,15 @@ func OpenKeyStore(ctx context.Context, pool *pgxpool.Pool, opts *KeyOptions) (*K
 	return &KeyStore{pool: pool, table: table, cache: map[p.ID][]byte{}}, nil
 }
 
-// Get implements participation.KeyStore.
+// Get implements participation.KeyStore. The key is a copy of the
+// caller's own: a Delete wipes only the store's.
 func (k *KeyStore) Get(subject p.ID) ([]byte, bool, error) {
 	k.mu.RLock()
 	key, ok := k.cache[subject]
+	deletes, calm := k.deletes, k.deleting == 0
 	k.mu.RUnlock()
 	if ok {
-		return key, true, nil
+		return bytes.Clone(key), true, nil
 	}
 	err := k.pool.QueryRow(context.Background(), "SELECT key FROM "+k.table+" WHERE subject = $1", subject.String()).Scan(&key)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -75,9 +83,11 @@ func (k *KeyStore) Get(subject p.ID) ([]byte, bool, error) {
 		return nil, false, p.Unavailable(err, "reading the key of %s", subject)
 	}
 	k.mu.Lock()
-	k.cache[subject] = key
+	if calm && k.deletes == deletes {
+		k.cache[subject] = key
+	}
 	k.mu.Unlock()
-	return key, true, nil
+	return bytes.Clone(key), true, nil
 }
 
 // Put implements participation.KeyStore: a key already stored for the
@@ -97,8 +107,15 @@ func (k *KeyStore) Delete(subject p.ID) error {
 		clear(key)
 		delete(k.cache, subject)
 	}
+	k.deletes++
+	k.deleting++
 	k.mu.Unlock()
-	if _, err := k.pool.Exec(context.Background(), "DELETE FROM "+k.table+" WHERE subject = $1", subject.String()); err != nil {
+	_, err := k.pool.Exec(context.Background(), "DELETE FROM "+k.table+" WHERE subject = $1", subject.String())
+	k.mu.Lock()
+	k.deletes++ // a Get that read the row meanwhile does not cache it
+	k.deleting--
+	k.mu.Unlock()
+	if err != nil {
 		return p.Unavailable(err, "deleting the key of %s", subject)
 	}
 	return nil

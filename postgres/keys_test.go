@@ -1,0 +1,51 @@
+package postgres_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	p "github.com/osallisuus/osallisuus/participation"
+	"github.com/osallisuus/osallisuus/postgres"
+)
+
+// TestKeyStoreEraseBesideReader (PRIV-2): a reader that asks for a key
+// while its erasure waits to delete the row does not put the key back
+// in the store's memory: once the erasure returns, the data is erased in
+// this process too, not only in the table.
+func TestKeyStoreEraseBesideReader(t *testing.T) {
+	ctx := context.Background()
+	name := table(t)
+	pool := newPool(t, "keys-erase")
+	ks, err := postgres.OpenKeyStore(ctx, pool, &postgres.KeyOptions{Table: name + "_keys"})
+	require.NoError(t, err)
+	v := p.NewVault(ks, nil)
+	subject := p.MustParseID("0190a000-0000-7000-8000-0000000000cc")
+	sealed, err := v.Seal(subject, []byte("Asun Hervannassa"))
+	require.NoError(t, err)
+
+	// Another session holds the row, so the erasure's DELETE waits.
+	blocker, err := pool.Begin(ctx)
+	require.NoError(t, err)
+	defer blocker.Rollback(ctx)
+	_, err = blocker.Exec(ctx, "SELECT 1 FROM "+name+"_keys WHERE subject = $1 FOR UPDATE", subject.String())
+	require.NoError(t, err)
+	erased := make(chan error, 1)
+	go func() { erased <- v.Erase(subject) }()
+	for waiting := 0; waiting == 0; { // until the DELETE waits for the row
+		require.NoError(t, pool.QueryRow(ctx, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'DELETE FROM "+name+"_keys%'").Scan(&waiting))
+	}
+	got, err := v.Open(sealed) // the key is still in the table
+	require.NoError(t, err, "a reader before the erasure is done")
+	require.Equal(t, "Asun Hervannassa", string(got))
+	require.NoError(t, blocker.Commit(ctx))
+	require.NoError(t, <-erased)
+
+	got, err = v.Open(sealed)
+	if !errors.Is(err, p.ErrErased) {
+		t.Errorf("after the erasure returned the data still opens in this process: %q, %v", got, err)
+	}
+	require.True(t, v.Erased(subject))
+}
