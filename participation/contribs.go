@@ -305,6 +305,20 @@ func (t *contribTable) copy() *contribTable {
 	return &c
 }
 
+// frozen returns t as it is now, for an iterator of the transaction that
+// owns t and writes on: the copy keeps t's trees and units as they are,
+// and t's trees take a generation of their own, so that its later
+// writes copy what they change rather than change it under the
+// iterator, which reads rows and units through the copy too.
+func (t *contribTable) frozen() *contribTable {
+	t.settle()
+	f := *t
+	f.units = slices.Clone(t.units)
+	f.lazy, f.pending, f.bg = false, nil, nil
+	t.newGen()
+	return &f
+}
+
 // newGen gives every tree of t a generation of its own: what is written
 // to t next copies the nodes and fresh entries it changes, and no other
 // tree and no iterator opened before sees them change.

@@ -233,10 +233,9 @@ func (d *dbTxn) Get(table, index string, args ...any) (Iterator, error) {
 	}
 	d.iterated = d.iterated || !d.owned
 	if d.owned {
-		// Its own table: the writes after this iterator copy what they
-		// change, so that it reads the table as it is now.
-		ct.settle()
-		ct.newGen()
+		// Its own table, which it may write to while the iterator is
+		// open: the iterator reads a frozen copy.
+		ct = ct.frozen()
 	}
 	return ct.get(index, args)
 }
@@ -252,10 +251,9 @@ func (d *dbTxn) LowerBound(table, index string, args ...any) (Iterator, error) {
 	}
 	d.iterated = d.iterated || !d.owned
 	if d.owned {
-		// Its own table: the writes after this iterator copy what they
-		// change, so that it reads the table as it is now.
-		ct.settle()
-		ct.newGen()
+		// Its own table, which it may write to while the iterator is
+		// open: the iterator reads a frozen copy.
+		ct = ct.frozen()
 	}
 	return ct.lowerBound(index, args)
 }
