@@ -70,10 +70,11 @@ func OpenKeyStore(ctx context.Context, pool *pgxpool.Pool, opts *KeyOptions) (*K
 func (k *KeyStore) Get(subject p.ID) ([]byte, bool, error) {
 	k.mu.RLock()
 	key, ok := k.cache[subject]
+	key = bytes.Clone(key) // under the lock: a Delete wipes the cached one
 	deletes, calm := k.deletes, k.deleting == 0
 	k.mu.RUnlock()
 	if ok {
-		return bytes.Clone(key), true, nil
+		return key, true, nil
 	}
 	err := k.pool.QueryRow(context.Background(), "SELECT key FROM "+k.table+" WHERE subject = $1", subject.String()).Scan(&key)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -82,12 +83,15 @@ func (k *KeyStore) Get(subject p.ID) ([]byte, bool, error) {
 	if err != nil {
 		return nil, false, p.Unavailable(err, "reading the key of %s", subject)
 	}
-	k.mu.Lock()
-	if calm && k.deletes == deletes {
-		k.cache[subject] = key
+	if calm {
+		cached := bytes.Clone(key)
+		k.mu.Lock()
+		if k.deletes == deletes {
+			k.cache[subject] = cached
+		}
+		k.mu.Unlock()
 	}
-	k.mu.Unlock()
-	return bytes.Clone(key), true, nil
+	return key, true, nil
 }
 
 // Put implements participation.KeyStore: a key already stored for the

@@ -1,6 +1,7 @@
 package postgres_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"testing"
@@ -48,4 +49,33 @@ func TestKeyStoreEraseBesideReader(t *testing.T) {
 		t.Errorf("after the erasure returned the data still opens in this process: %q, %v", got, err)
 	}
 	require.True(t, v.Erased(subject))
+}
+
+// TestKeyStoreGetBesideDelete (PRIV-2): a Get beside the Delete of the
+// same key gives the whole key or none, never the cached key as the
+// Delete wipes it.
+func TestKeyStoreGetBesideDelete(t *testing.T) {
+	ctx := context.Background()
+	name := table(t)
+	ks, err := postgres.OpenKeyStore(ctx, newPool(t, "keys-beside"), &postgres.KeyOptions{Table: name + "_keys"})
+	require.NoError(t, err)
+	key := bytes.Repeat([]byte{0xab}, 32)
+	for i := range 300 {
+		subject := p.ID{0x01, 0x90, byte(i), byte(i >> 8), 0, 0, 0x70}
+		require.NoError(t, ks.Put(subject, key))
+		_, ok, err := ks.Get(subject) // now cached
+		require.NoError(t, err)
+		require.True(t, ok)
+		deleted := make(chan error, 1)
+		go func() { deleted <- ks.Delete(subject) }()
+		for ok {
+			var got []byte
+			got, ok, err = ks.Get(subject)
+			require.NoError(t, err)
+			if ok && !bytes.Equal(got, key) {
+				t.Fatalf("a Get beside the Delete gave %x as the key", got)
+			}
+		}
+		require.NoError(t, <-deleted)
+	}
 }
