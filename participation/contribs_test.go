@@ -51,9 +51,77 @@ func checkContribTable(t *testing.T, seed uint64) {
 		ours world
 	}
 	var versions []version
+	// Iterators opened part way through a transaction, on both, and read
+	// at its end: whatever the transaction wrote after, each reads what
+	// its index held when it was opened (go-memdb's read a snapshot).
+	type held struct {
+		what string
+		m, o Iterator
+	}
+	opening := func(mt *memdb.Txn, ot *dbTxn) held {
+		at := base.Add(time.Duration(rnd.IntN(2000)) * time.Hour)
+		key := pick(12)
+		unit := units[rnd.IntN(len(units))]
+		var h held
+		var merr, oerr error
+		switch rnd.IntN(8) {
+		case 0:
+			h.what = "every row by id"
+			h.m, merr = mt.Get(TableContributions, "id")
+			h.o, oerr = ot.Get(TableContributions, "id")
+		case 1:
+			index := []string{"source", "title_by", "contributor"}[rnd.IntN(3)]
+			h.what = fmt.Sprintf("%s %v", index, key)
+			h.m, merr = mt.Get(TableContributions, index, key)
+			h.o, oerr = ot.Get(TableContributions, index, key)
+		case 2:
+			index := []string{"source", "title_by", "contributor"}[rnd.IntN(3)]
+			h.what = fmt.Sprintf("%s from %v", index, key)
+			h.m, merr = mt.LowerBound(TableContributions, index, key)
+			h.o, oerr = ot.LowerBound(TableContributions, index, key)
+		case 3:
+			index := []string{"ack_due", "respond_due", "unit_received"}[rnd.IntN(3)]
+			h.what = index
+			h.m, merr = mt.Get(TableContributions, index)
+			h.o, oerr = ot.Get(TableContributions, index)
+		case 4:
+			index := []string{"ack_due", "respond_due"}[rnd.IntN(2)]
+			h.what = fmt.Sprintf("%s from %v", index, at)
+			h.m, merr = mt.LowerBound(TableContributions, index, at)
+			h.o, oerr = ot.LowerBound(TableContributions, index, at)
+		case 5:
+			h.what = fmt.Sprintf("unit %q", unit)
+			h.m, merr = mt.Get(TableContributions, "unit_received", unit)
+			h.o, oerr = ot.Get(TableContributions, "unit_received", unit)
+		case 6:
+			h.what = fmt.Sprintf("units from %q", unit)
+			h.m, merr = mt.LowerBound(TableContributions, "unit_received", unit)
+			h.o, oerr = ot.LowerBound(TableContributions, "unit_received", unit)
+		default:
+			h.what = fmt.Sprintf("units from %q at %v", unit, at)
+			h.m, merr = mt.LowerBound(TableContributions, "unit_received", unit, at)
+			h.o, oerr = ot.LowerBound(TableContributions, "unit_received", unit, at)
+		}
+		if merr != nil || oerr != nil {
+			t.Fatalf("%s: %v, %v", h.what, merr, oerr)
+		}
+		if rnd.IntN(2) == 0 {
+			// Part way in before the writes that follow.
+			if m, o := h.m.Next(), h.o.Next(); (m == nil) != (o == nil) || m != nil && m.(*Contribution).ID != o.(*Contribution).ID {
+				t.Errorf("%s: the first rows differ: %v, %v", h.what, m, o)
+			}
+		}
+		return h
+	}
+	opened := 0
 	for step := range 160 {
 		mt, ot := mdb.Txn(true), writeTxn(&ours)
+		var open []held
 		for range 1 + rnd.IntN(6) {
+			if rnd.IntN(3) == 0 {
+				open = append(open, opening(mt, ot))
+				opened++
+			}
 			// The indexes follow each write at once or later (lazy), and
 			// a table may turn from one to the other with changes
 			// pending, as a group's commands may.
@@ -137,6 +205,18 @@ func checkContribTable(t *testing.T, seed uint64) {
 				t.Fatal(err)
 			}
 		}
+		for _, h := range open {
+			var m, o []ID
+			for obj := h.m.Next(); obj != nil; obj = h.m.Next() {
+				m = append(m, obj.(*Contribution).ID)
+			}
+			for obj := h.o.Next(); obj != nil; obj = h.o.Next() {
+				o = append(o, obj.(*Contribution).ID)
+			}
+			if !slices.Equal(m, o) {
+				t.Errorf("an iterator opened part way, %s, read after the transaction's later writes: go-memdb %d rows %v, the contributions' store %d %v", h.what, len(m), m, len(o), o)
+			}
+		}
 		if rnd.IntN(3) > 0 {
 			// Read in the transaction; otherwise it commits with its
 			// index changes pending, for the snapshot to settle.
@@ -173,6 +253,9 @@ func checkContribTable(t *testing.T, seed uint64) {
 		if t.Failed() {
 			t.Fatalf("after transaction %d", step)
 		}
+	}
+	if opened < 50 {
+		t.Errorf("only %d iterators opened part way: the check reads too little", opened)
 	}
 }
 
