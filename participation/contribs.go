@@ -289,8 +289,8 @@ func newContribTable() *contribTable {
 	return t
 }
 
-func (t *contribTable) keyTrees() []*keyTree {
-	return []*keyTree{&t.source, &t.titleBy, &t.contributor, &t.ackDue, &t.respondDue}
+func (t *contribTable) keyTrees() [5]*keyTree {
+	return [...]*keyTree{&t.source, &t.titleBy, &t.contributor, &t.ackDue, &t.respondDue}
 }
 
 // copy returns a table that shares t's nodes and copies each on its first
@@ -325,7 +325,9 @@ func (t *contribTable) frozen() *contribTable {
 func (t *contribTable) newGen() {
 	g := cowGens.Add(1)
 	t.rows.gen = g
-	t.source.gen, t.titleBy.gen, t.contributor.gen, t.ackDue.gen, t.respondDue.gen = g, g, g, g, g
+	for _, tr := range t.keyTrees() {
+		tr.gen = g
+	}
 	for i := range t.units {
 		t.units[i].received.gen = g
 	}
@@ -336,7 +338,9 @@ func (t *contribTable) newGen() {
 func (t *contribTable) setSlack(writes int) {
 	n := int32(min(writes, cowFresh)) // no copy takes more
 	t.rows.slack = n
-	t.source.slack, t.titleBy.slack, t.contributor.slack, t.ackDue.slack, t.respondDue.slack = n, n, n, n, n
+	for _, tr := range t.keyTrees() {
+		tr.slack = n
+	}
 	for i := range t.units {
 		t.units[i].received.slack = n
 	}

@@ -85,12 +85,7 @@ func TestVaultKeptCiphers(t *testing.T) {
 
 	t.Run("PRIV-2_a_reader_that_read_the_key_before_an_erasure_keeps_no_cipher", func(t *testing.T) {
 		keys := &gatedKeys{m: map[ID][]byte{}}
-		v := NewVault(keys, nil)
-		sealed, err := v.Seal(subject, secret)
-		if err != nil {
-			t.Fatal(err)
-		}
-		v.forget(subject) // nothing kept: the reader makes the cipher
+		v, sealed := sealedKeepingNothing(t, keys, subject, secret)
 		read, goOn, done := make(chan struct{}), make(chan struct{}), make(chan struct{})
 		keys.gate = func() { close(read); <-goOn }
 		go func() {
@@ -111,12 +106,7 @@ func TestVaultKeptCiphers(t *testing.T) {
 
 	t.Run("PRIV-2_a_reader_while_the_key_is_being_destroyed_keeps_no_cipher", func(t *testing.T) {
 		keys := &gatedKeys{m: map[ID][]byte{}}
-		v := NewVault(keys, nil)
-		sealed, err := v.Seal(subject, secret)
-		if err != nil {
-			t.Fatal(err)
-		}
-		v.forget(subject)
+		v, sealed := sealedKeepingNothing(t, keys, subject, secret)
 		deleting, goOn, done := make(chan struct{}), make(chan struct{}), make(chan struct{})
 		keys.beforeDelete = func() { close(deleting); <-goOn }
 		go func() {
@@ -138,12 +128,7 @@ func TestVaultKeptCiphers(t *testing.T) {
 
 	t.Run("PRIV-2_an_erasure_while_a_reader_asks_for_the_key_again_keeps_no_cipher", func(t *testing.T) {
 		keys := &gatedKeys{m: map[ID][]byte{}}
-		v := NewVault(keys, nil)
-		sealed, err := v.Seal(subject, secret)
-		if err != nil {
-			t.Fatal(err)
-		}
-		v.forget(subject)
+		v, sealed := sealedKeepingNothing(t, keys, subject, secret)
 		gets := 0
 		keys.gate = func() {
 			// The reader asks a second time before it keeps the cipher:
@@ -168,11 +153,7 @@ func TestVaultKeptCiphers(t *testing.T) {
 	// under the reader.
 	t.Run("PRIV-2_a_seal_beside_an_erasure_seals_under_no_wiped_key", func(t *testing.T) {
 		keys := &erasingKeys{MemoryKeyStore: NewMemoryKeyStore()}
-		v := NewVault(keys, nil)
-		if _, err := v.Seal(subject, secret); err != nil {
-			t.Fatal(err)
-		}
-		v.forget(subject)
+		v, _ := sealedKeepingNothing(t, keys, subject, secret)
 		keys.after = func() { _ = v.Erase(subject) }
 		sealed, err := v.Seal(subject, secret)
 		if !errors.Is(err, ErrErased) {
@@ -184,12 +165,7 @@ func TestVaultKeptCiphers(t *testing.T) {
 
 	t.Run("PRIV-2_an_open_beside_an_erasure_is_erased_not_corrupt", func(t *testing.T) {
 		keys := &erasingKeys{MemoryKeyStore: NewMemoryKeyStore()}
-		v := NewVault(keys, nil)
-		sealed, err := v.Seal(subject, secret)
-		if err != nil {
-			t.Fatal(err)
-		}
-		v.forget(subject)
+		v, sealed := sealedKeepingNothing(t, keys, subject, secret)
 		keys.after = func() { _ = v.Erase(subject) }
 		if got, err := v.Open(sealed); !errors.Is(err, ErrErased) {
 			t.Fatalf("an open whose key was erased as it was read: %q, %v; want ErrErased", got, err)
@@ -282,6 +258,20 @@ func TestVaultKeptCiphers(t *testing.T) {
 			t.Error(err)
 		}
 	})
+}
+
+// sealedKeepingNothing seals secret for subject in a new vault over
+// keys, and drops the cipher the seal kept, so that the next reader
+// makes its own.
+func sealedKeepingNothing(t *testing.T, keys KeyStore, subject ID, secret []byte) (*Vault, Sealed) {
+	t.Helper()
+	v := NewVault(keys, nil)
+	sealed, err := v.Seal(subject, secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.forget(subject)
+	return v, sealed
 }
 
 // gatedKeys is a key store that hands out copies of its keys, as one

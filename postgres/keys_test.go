@@ -12,11 +12,18 @@ import (
 	"github.com/osallisuus/osallisuus/postgres"
 )
 
-// TestKeyStoreEraseBesideReader (PRIV-2): a reader that asks for a key
-// while its erasure waits to delete the row does not put the key back
-// in the store's memory: once the erasure returns, the data is erased in
-// this process too, not only in the table.
-func TestKeyStoreEraseBesideReader(t *testing.T) {
+// TestKeyStoreErasure: what a key store gives beside the erasure of the
+// key it gives.
+func TestKeyStoreErasure(t *testing.T) {
+	t.Run("PRIV-2_a_reader_while_the_DELETE_waits_does_not_bring_the_key_back", eraseBesideReader)
+	t.Run("PRIV-2_a_Get_beside_a_Delete_gives_the_whole_key_or_none", getBesideDelete)
+}
+
+// eraseBesideReader: a reader that asks for a key while its erasure
+// waits to delete the row does not put the key back in the store's
+// memory: once the erasure returns, the data is erased in this process
+// too, not only in the table.
+func eraseBesideReader(t *testing.T) {
 	ctx := context.Background()
 	name := table(t)
 	pool := newPool(t, "keys-erase")
@@ -51,10 +58,9 @@ func TestKeyStoreEraseBesideReader(t *testing.T) {
 	require.True(t, v.Erased(subject))
 }
 
-// TestKeyStoreGetBesideDelete (PRIV-2): a Get beside the Delete of the
-// same key gives the whole key or none, never the cached key as the
-// Delete wipes it.
-func TestKeyStoreGetBesideDelete(t *testing.T) {
+// getBesideDelete: a Get beside the Delete of the same key gives the
+// whole key or none, never the cached key as the Delete wipes it.
+func getBesideDelete(t *testing.T) {
 	ctx := context.Background()
 	name := table(t)
 	ks, err := postgres.OpenKeyStore(ctx, newPool(t, "keys-beside"), &postgres.KeyOptions{Table: name + "_keys"})
