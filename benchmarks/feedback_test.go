@@ -225,7 +225,7 @@ func BenchmarkOsallisuusReport(b *testing.B) {
 	ctx := context.Background()
 	s, fb, clock := openFeedback(b)
 	defer s.Close()
-	for i := 0; i < N; i++ {
+	for _, i := range byHour() {
 		it := itemAt(i)
 		clock.Set(it.hour)
 		if _, err := fb.Submit(ctx, p.Anonymous, feedback.Submission{Channel: feedback.EForm, Service: it.service, Themes: it.themes, Rating: it.rating}); err != nil {
@@ -250,7 +250,7 @@ func BenchmarkOsallisuusReportTexts(b *testing.B) {
 	ctx := context.Background()
 	if textsStore == nil {
 		s, fb, clock := openFeedback(b)
-		for i := 0; i < N; i++ {
+		for _, i := range byHour() {
 			it := itemAt(i)
 			clock.Set(it.hour)
 			sub := feedback.Submission{Channel: feedback.EForm, Service: it.service, Themes: it.themes, Rating: it.rating}
