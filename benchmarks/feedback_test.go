@@ -145,6 +145,10 @@ func BenchmarkOsallisuusSubmitOneByOne(b *testing.B) {
 	for _, journal := range []string{"memory", "file"} {
 		b.Run("journal="+journal, func(b *testing.B) {
 			ctx := context.Background()
+			// The order is sorted before the clock starts: at a million
+			// items the sort took a tenth of the time measured.
+			b.StopTimer()
+			order := byHour()
 			for n := 0; n < b.N; n++ {
 				b.StopTimer()
 				before := rss()
@@ -160,7 +164,7 @@ func BenchmarkOsallisuusSubmitOneByOne(b *testing.B) {
 				s, fb, clock := openFeedbackOn(b, j)
 				b.StartTimer()
 				t0 := time.Now()
-				for _, i := range byHour() {
+				for _, i := range order {
 					it := itemAt(i)
 					clock.Set(it.hour)
 					if _, err := fb.Submit(ctx, p.Anonymous, feedback.Submission{Channel: feedback.EForm, Service: it.service, Themes: it.themes, Rating: it.rating}); err != nil {
@@ -174,6 +178,7 @@ func BenchmarkOsallisuusSubmitOneByOne(b *testing.B) {
 				b.ReportMetric(float64(heapInUse()-heap)/float64(N), "heapB/item")
 				b.ReportMetric(float64(rss()-before)/float64(N), "rssB/item")
 				runtime.KeepAlive(s)
+				runtime.KeepAlive(order) // in the heap before and after alike
 				s.Close()
 			}
 		})
