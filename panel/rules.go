@@ -65,46 +65,34 @@ type Reason struct {
 
 // Text says the reason in plain language in lang.
 func (r Reason) Text(lang p.Lang) string {
-	missing := r.Need - r.Have
+	say := func(fi, sv, en string) string { return p.Labels{Fi: fi, Sv: sv, En: en}.In(lang) }
+	pos := r.Position.Label(lang)
 	switch r.Code {
 	case ReasonTooFewMembers:
-		return p.Labels{
-			Fi: fmt.Sprintf("%d jäsen(tä) puuttuu: jäseniä on %d, vähintään %d tarvitaan", missing, r.Have, r.Need),
-			Sv: fmt.Sprintf("%d medlem(mar) saknas: rådet har %d, minst %d behövs", missing, r.Have, r.Need),
-			En: fmt.Sprintf("%d member%s missing: the panel has %d and needs at least %d", missing, plural(missing), r.Have, r.Need),
-		}.In(lang)
+		missing := r.Need - r.Have
+		return fmt.Sprintf(say("%d jäsen(tä) puuttuu: jäseniä on %d, vähintään %d tarvitaan",
+			"%d medlem(mar) saknas: rådet har %d, minst %d behövs",
+			"%d member"+plural(missing)+" missing: the panel has %d and needs at least %d"), missing, r.Have, r.Need)
 	case ReasonNoChair:
-		return p.Labels{Fi: "Puheenjohtaja puuttuu", Sv: "Ordförande saknas", En: "No chair"}.In(lang)
+		return say("Puheenjohtaja puuttuu", "Ordförande saknas", "No chair")
 	case ReasonNoSecretary:
-		return p.Labels{Fi: "Sihteeri puuttuu", Sv: "Sekreterare saknas", En: "No secretary"}.In(lang)
+		return say("Sihteeri puuttuu", "Sekreterare saknas", "No secretary")
 	case ReasonTooFewServices:
-		return p.Labels{
-			Fi: fmt.Sprintf("Jäsenet edustavat %d palvelua, vähintään %d tarvitaan", r.Have, r.Need),
-			Sv: fmt.Sprintf("Medlemmarna representerar %d tjänst(er), minst %d behövs", r.Have, r.Need),
-			En: fmt.Sprintf("Members come from %d service%s; at least %d are needed", r.Have, plural(r.Have), r.Need),
-		}.In(lang)
+		return fmt.Sprintf(say("Jäsenet edustavat %d palvelua, vähintään %d tarvitaan",
+			"Medlemmarna representerar %d tjänst(er), minst %d behövs",
+			"Members come from %d service"+plural(r.Have)+"; at least %d are needed"), r.Have, r.Need)
 	case ReasonTwoPositions:
-		return p.Labels{
-			Fi: "Sama henkilö on kahdessa tehtävässä (" + r.Position.Label(p.Finnish) + ")",
-			Sv: "Samma person har två uppdrag (" + r.Position.Label(p.Swedish) + ")",
-			En: "One person holds two positions (" + r.Position.Label(p.English) + ")",
-		}.In(lang)
+		return say("Sama henkilö on kahdessa tehtävässä ("+pos+")", "Samma person har två uppdrag ("+pos+")", "One person holds two positions ("+pos+")")
 	case ReasonHolderInactive:
-		return p.Labels{
-			Fi: "Tehtävän haltijan (" + r.Position.Label(p.Finnish) + ") jäsenkausi on päättynyt",
-			Sv: "Mandatperioden för " + r.Position.Label(p.Swedish) + " har gått ut",
-			En: "The term of the " + r.Position.Label(p.English) + " has ended",
-		}.In(lang)
+		return say("Tehtävän haltijan ("+pos+") jäsenkausi on päättynyt", "Mandatperioden för "+pos+" har gått ut", "The term of the "+pos+" has ended")
 	case ReasonNotConstituted:
-		return p.Labels{Fi: "Raadin kokoonpano ei täyttänyt vaatimuksia", Sv: "Rådets sammansättning uppfyllde inte kraven", En: "The panel's composition did not meet the requirements"}.In(lang)
+		return say("Raadin kokoonpano ei täyttänyt vaatimuksia", "Rådets sammansättning uppfyllde inte kraven", "The panel's composition did not meet the requirements")
 	case ReasonNoQuorum:
-		return p.Labels{
-			Fi: fmt.Sprintf("Paikalla %d jäsentä, yli puolet eli vähintään %d tarvitaan", r.Have, r.Need),
-			Sv: fmt.Sprintf("%d medlemmar närvarande, minst %d (över hälften) behövs", r.Have, r.Need),
-			En: fmt.Sprintf("%d members present; more than half, at least %d, are needed", r.Have, r.Need),
-		}.In(lang)
+		return fmt.Sprintf(say("Paikalla %d jäsentä, yli puolet eli vähintään %d tarvitaan",
+			"%d medlemmar närvarande, minst %d (över hälften) behövs",
+			"%d members present; more than half, at least %d, are needed"), r.Have, r.Need)
 	case ReasonNoChairPresent:
-		return p.Labels{Fi: "Puheenjohtaja tai varapuheenjohtaja ei ollut paikalla", Sv: "Varken ordförande eller vice ordförande var närvarande", En: "Neither the chair nor the vice chair was present"}.In(lang)
+		return say("Puheenjohtaja tai varapuheenjohtaja ei ollut paikalla", "Varken ordförande eller vice ordförande var närvarande", "Neither the chair nor the vice chair was present")
 	}
 	return string(r.Code)
 }

@@ -128,18 +128,14 @@ func LoopIndicators(r Reader, f IndicatorFilter) ([]Indicator, error) {
 	out := []Indicator{
 		share(IndicatorReportedBack, all.Reported, all.Received, f.Period,
 			"contributions received in the period that were reported back to their contributors",
-			Labels{
-				Fi: fmt.Sprintf("%d/%d kaudella %s saapuneeseen palautteeseen tai ehdotukseen on vastattu", all.Reported, all.Received, p),
-				Sv: fmt.Sprintf("%d av %d bidrag som kom in under %s har fått svar", all.Reported, all.Received, p),
-				En: fmt.Sprintf("%d of %d contributions received in %s were answered", all.Reported, all.Received, p),
-			}),
+			reading("%d/%d kaudella %s saapuneeseen palautteeseen tai ehdotukseen on vastattu",
+				"%d av %d bidrag som kom in under %s har fått svar",
+				"%d of %d contributions received in %s were answered", all.Reported, all.Received, p)),
 		share(IndicatorRespondedInTime, all.ReportedInTime, due, f.Period,
 			"contributions whose response deadline has passed or that were answered: answered by the deadline",
-			Labels{
-				Fi: fmt.Sprintf("%d/%d palautteeseen tai ehdotukseen vastattiin määräajassa", all.ReportedInTime, due),
-				Sv: fmt.Sprintf("%d av %d bidrag besvarades inom tidsfristen", all.ReportedInTime, due),
-				En: fmt.Sprintf("%d of %d contributions were answered by their deadline", all.ReportedInTime, due),
-			}),
+			reading("%d/%d palautteeseen tai ehdotukseen vastattiin määräajassa",
+				"%d av %d bidrag besvarades inom tidsfristen",
+				"%d of %d contributions were answered by their deadline", all.ReportedInTime, due)),
 		days(IndicatorMedianResponse, all.RespDays, 0.5, f.Period, "median days from receipt to the response, over contributions received in the period and reported back",
 			"Vastaus tuli mediaanina %d päivässä (%d vastausta)", "Svaret kom i median efter %d dagar (%d svar)", "The median response came in %d days (%d responses)"),
 		days(IndicatorP90Response, all.RespDays, 0.9, f.Period, "90th percentile of days from receipt to the response",
@@ -150,25 +146,19 @@ func LoopIndicators(r Reader, f IndicatorFilter) ([]Indicator, error) {
 			"9/10 palautteesta ja ehdotuksesta kuitattiin %d päivässä (%d kuittausta)", "9 av 10 bidrag kvitterades inom %d dagar (%d kvitteringar)", "9 in 10 acknowledgements came within %d days (%d acknowledged)"),
 		share(IndicatorAdopted, all.Adopted, all.Decided, f.Period,
 			"decided contributions adopted in full or in part",
-			Labels{
-				Fi: fmt.Sprintf("%d/%d päätetystä ehdotuksesta otettiin käyttöön ainakin osittain", all.Adopted, all.Decided),
-				Sv: fmt.Sprintf("%d av %d beslutade bidrag genomfördes helt eller delvis", all.Adopted, all.Decided),
-				En: fmt.Sprintf("%d of %d decided contributions were adopted at least in part", all.Adopted, all.Decided),
-			}),
+			reading("%d/%d päätetystä ehdotuksesta otettiin käyttöön ainakin osittain",
+				"%d av %d beslutade bidrag genomfördes helt eller delvis",
+				"%d of %d decided contributions were adopted at least in part", all.Adopted, all.Decided)),
 		share(IndicatorMemberTopics, topics.ClientOrigin, topics.Received, f.Period,
 			"panel topics raised by members rather than the organisation",
-			Labels{
-				Fi: fmt.Sprintf("%d/%d raadin aiheesta tuli jäseniltä", topics.ClientOrigin, topics.Received),
-				Sv: fmt.Sprintf("%d av %d ämnen i panelen kom från medlemmarna", topics.ClientOrigin, topics.Received),
-				En: fmt.Sprintf("%d of %d panel topics were raised by members", topics.ClientOrigin, topics.Received),
-			}),
+			reading("%d/%d raadin aiheesta tuli jäseniltä",
+				"%d av %d ämnen i panelen kom från medlemmarna",
+				"%d of %d panel topics were raised by members", topics.ClientOrigin, topics.Received)),
 		share(IndicatorReplies, replies.Reported, replies.Received, f.Period,
 			"feedback whose sender asked for a reply, and got one",
-			Labels{
-				Fi: fmt.Sprintf("%d/%d vastausta pyytäneestä palautteesta sai vastauksen", replies.Reported, replies.Received),
-				Sv: fmt.Sprintf("%d av %d som bad om svar på sin respons fick svar", replies.Reported, replies.Received),
-				En: fmt.Sprintf("%d of %d senders who asked for a reply got one", replies.Reported, replies.Received),
-			}),
+			reading("%d/%d vastausta pyytäneestä palautteesta sai vastauksen",
+				"%d av %d som bad om svar på sin respons fick svar",
+				"%d of %d senders who asked for a reply got one", replies.Reported, replies.Received)),
 	}
 	var names [3][]string
 	for _, l := range empty {
@@ -216,8 +206,14 @@ func days(key string, h []uint32, q float64, p Period, basis, fi, sv, en string)
 	}
 	v := float64(d)
 	in.Value = &v
-	in.Reading = Labels{Fi: fmt.Sprintf(fi, d, n), Sv: fmt.Sprintf(sv, d, n), En: fmt.Sprintf(en, d, n)}
+	in.Reading = reading(fi, sv, en, d, n)
 	return in
+}
+
+// reading formats a reading in the three languages, each with the same
+// arguments.
+func reading(fi, sv, en string, args ...any) Labels {
+	return Labels{Fi: fmt.Sprintf(fi, args...), Sv: fmt.Sprintf(sv, args...), En: fmt.Sprintf(en, args...)}
 }
 
 func listOrNone(names []string, none string) string {
