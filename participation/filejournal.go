@@ -277,8 +277,15 @@ func (j *FileJournal) scan() error {
 		if err := j.f.Truncate(wholeEnd); err != nil {
 			return Unavailable(err, "cutting the torn tail off the journal")
 		}
+	}
+	// What was read is made durable before the store acts on it: a
+	// process killed between a write and its fsync leaves lines that only
+	// the page cache holds, and the store opening over them lets the inbox
+	// go of the commands they release and destroys the keys of the
+	// subjects they erase — acts a machine crash would not take back.
+	if wholeEnd > 0 {
 		if err := j.f.Sync(); err != nil {
-			return Unavailable(err, "syncing the journal after recovery")
+			return Unavailable(err, "syncing the journal as it opens")
 		}
 	}
 	return nil

@@ -559,8 +559,12 @@ func (s *Store) decodeHeld(h *held) error {
 	return nil
 }
 
-// applyHeld applies a held command's events to the write side, as the
-// next command of the journal.
+// applyHeld applies a held command's events to the write side, next in
+// the journal. None of them ends a command: the release is one, ended by
+// its inbox.released event, so that a journal torn inside it keeps none
+// of it (the torn tail is cut back to the last event that ends a
+// command) rather than the held commands before the tear, which the
+// inbox, still holding them, would release again.
 func (s *Store) applyHeld(h *held) (*Tx, []Event, error) {
 	txn := writeTxn(&s.side)
 	defer txn.Abort()
@@ -574,7 +578,7 @@ func (s *Store) applyHeld(h *held) (*Tx, []Event, error) {
 		e := &evs[i]
 		et, d := s.events[e.Type], h.payloads[i]
 		seq++
-		e.Seq, e.Prev, e.End = seq, prev, i == len(evs)-1
+		e.Seq, e.Prev, e.End = seq, prev, false
 		e.Hash = e.ComputeHash()
 		prev = e.Hash
 		tx.now, tx.actor = e.Time, e.Actor
