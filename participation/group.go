@@ -242,6 +242,7 @@ func (s *Store) publishGroup(ran []member, all []Event, snap world, seq uint64, 
 			}
 		}
 	}
+	snapshotsLeft(s, ran)
 	if len(all) > 0 {
 		s.publish(all)
 	}

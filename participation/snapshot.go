@@ -4,11 +4,13 @@ package participation
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -87,8 +89,16 @@ type dirSnapshots struct{}
 func (dirSnapshots) open(s *Store, ctx context.Context, cfg *SnapshotConfig, modules []Module) error {
 	return openSnapshotDir(s, ctx, cfg, modules)
 }
-func (dirSnapshots) start(s *Store)              { startSnapshotter(s) }
-func (dirSnapshots) erased(s *Store, seq uint64) { dropSnapshotsBefore(s, seq) }
+func (dirSnapshots) start(s *Store) { startSnapshotter(s) }
+func (dirSnapshots) erased(s *Store, seq uint64) {
+	if err := dropSnapshotsBefore(s, seq); err != nil {
+		s.snapDropMu.Lock()
+		if s.snapDropErr == nil {
+			s.snapDropErr = err
+		}
+		s.snapDropMu.Unlock()
+	}
+}
 
 // OpenInfo says how [Open] built the state: from which snapshot, how many
 // journal events it replayed, and why it passed over any snapshot.
@@ -644,7 +654,9 @@ func (s *Store) SaveSnapshot(ctx context.Context) (Head, error) {
 	if s.snapErasures.Load() != erasures {
 		// An erasure was committed while the snapshot was written, and
 		// may have cleared the directory before it was in place.
-		_ = cfg.fs().Remove(filepath.Join(cfg.Dir, snapshotName(h.Seq)))
+		if err := cfg.fs().Remove(filepath.Join(cfg.Dir, snapshotName(h.Seq))); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return Head{}, Unavailable(err, "a subject was erased while the snapshot was written, and the snapshot, which holds the subject's texts, could not be removed: remove %s from %s", snapshotName(h.Seq), cfg.Dir)
+		}
 		return Head{}, Errorf(ECONFLICT, "a subject was erased while the snapshot was written, so it was removed; take another")
 	}
 	s.lastSnap.Store(h.Seq)
@@ -764,23 +776,76 @@ func snapshotsErased(s *Store, seq uint64) {
 	}
 }
 
-func dropSnapshotsBefore(s *Store, seq uint64) {
+// dropSnapshotsBefore removes the snapshots taken before the erasure at
+// seq and reports the first failure: a snapshot left in place still
+// holds the subject's opened texts.
+func dropSnapshotsBefore(s *Store, seq uint64) error {
 	s.snapErasures.Add(1)
-	files, err := listSnapshots(s.snapCfg.fs(), s.snapCfg.Dir)
+	fsys := s.snapCfg.fs()
+	files, err := listSnapshots(fsys, s.snapCfg.Dir)
 	if err != nil {
-		return
+		return err
 	}
+	var first error
 	removed := false
 	for _, f := range files {
-		if f.seq < seq {
-			if err := s.snapCfg.fs().Remove(filepath.Join(s.snapCfg.Dir, f.name)); err == nil {
-				removed = true
-			}
+		if f.seq >= seq {
+			continue
 		}
+		if err := fsys.Remove(filepath.Join(s.snapCfg.Dir, f.name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			first = cmp.Or(first, err)
+			continue
+		}
+		removed = true
 	}
 	if removed {
-		_ = s.snapCfg.fs().SyncDir(s.snapCfg.Dir)
+		if err := fsys.SyncDir(s.snapCfg.Dir); err != nil {
+			first = cmp.Or(first, err)
+		}
 	}
+	if first != nil {
+		return fmt.Errorf("removing the snapshots before position %d from %s: %w", seq, s.snapCfg.Dir, first)
+	}
+	return nil
+}
+
+// takeSnapDropErr returns, and forgets, the first failure to remove the
+// snapshots taken before an erasure since it was last asked.
+func takeSnapDropErr(s *Store) error {
+	s.snapDropMu.Lock()
+	defer s.snapDropMu.Unlock()
+	err := s.snapDropErr
+	s.snapDropErr = nil
+	return err
+}
+
+// snapshotsLeft answers the commands of a group that erased a subject
+// with unavailable if a snapshot taken before an erasure could not be
+// removed, as when the subject's key could not be destroyed.
+func snapshotsLeft(s *Store, ran []member) {
+	left := takeSnapDropErr(s)
+	if left == nil {
+		return
+	}
+	for _, m := range ran {
+		if len(m.tx.erased) > 0 && m.r.err == nil {
+			m.r.err = Unavailable(left, "the erasure is recorded and its data no longer opens, but a snapshot taken before it, which holds the subject's texts, could not be removed; remove it by hand (the store tries again when it next opens and replays the erasure)")
+		}
+	}
+}
+
+// snapshotsLeftErr is the failure to remove a snapshot taken before an
+// erasure that a replay (live: a catch-up with another instance's
+// erasures) applied, if there was one.
+func snapshotsLeftErr(s *Store, live bool) error {
+	left := takeSnapDropErr(s)
+	switch {
+	case left == nil:
+		return nil
+	case live:
+		return Unavailable(left, "another instance erased a subject, and a snapshot of this one taken before it, which holds the subject's texts, could not be removed; remove it by hand (the store tries again when it next opens and replays the erasure)")
+	}
+	return Unavailable(left, "the journal records an erasure, but a snapshot taken before it, which holds the subject's texts, could not be removed; the store does not open until it can be (make the snapshot directory writable, or remove the snapshot)")
 }
 
 // snapshotState is the store's part for snapshots. The work is done by
@@ -793,6 +858,10 @@ type snapshotState struct {
 	lastSnap atomic.Uint64
 	// snapErasures counts the erasures committed since the store opened.
 	snapErasures atomic.Uint64
+	// snapDropErr is the first failure to remove the snapshots taken
+	// before an erasure, until snapshotsLeft hands it on.
+	snapDropMu  sync.Mutex
+	snapDropErr error
 	// snapSeen is the last event the snapshotter handled.
 	snapSeenMu   sync.Mutex
 	snapSeenWake chan struct{} // closed when snapSeen moves

@@ -320,6 +320,9 @@ func (s *Store) replay(ctx context.Context) error {
 	if err := s.apply(ctx, 4096, false); err != nil {
 		return err
 	}
+	if err := snapshotsLeftErr(s, false); err != nil {
+		return err
+	}
 	// Erasures recorded in the journal hold even if the process died
 	// between journalling one and destroying its key.
 	it, err := s.side.db.Txn(false).Get(tableErasures, "id")
@@ -413,6 +416,9 @@ func (s *Store) apply(ctx context.Context, batch int, live bool) error {
 			}
 		}
 		commit()
+	}
+	if live {
+		return snapshotsLeftErr(s, true)
 	}
 	return nil
 }
