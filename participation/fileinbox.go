@@ -137,13 +137,20 @@ func (in *FileInbox) Hold(_ context.Context, records [][]byte) error {
 		b = append(append(b, r...), '\n')
 	}
 	if in.syncEach {
+		// A refused hold is cut off the file, as the journal cuts a failed
+		// append: its commands are answered unavailable, and whole lines
+		// of it left behind would be released on the next open.
+		old := in.size
 		if _, err := in.f.WriteAt(b, in.size); err != nil {
 			in.failed = err
+			_ = in.f.Truncate(old)
 			return Unavailable(err, "writing the inbox")
 		}
 		in.size += int64(len(b))
 		in.dirty = true
 		if err := in.syncLocked(); err != nil {
+			_ = in.f.Truncate(old)
+			in.size = old
 			return err
 		}
 	} else {

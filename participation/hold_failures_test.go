@@ -136,6 +136,40 @@ func TestHoldAcrossFailures(t *testing.T) {
 		require.NoError(t, s3.Release(ctx))
 		assert.Equal(t, 2, feedback.New(s3).Count(), "both acknowledged anonymous commands survive")
 	})
+
+	// The inbox holds a group's anonymous commands in one write. A write
+	// the disk cuts short (half of it written, here the first command's
+	// whole line) is refused, and every command of it answered
+	// unavailable; what it wrote must not come back on the next open to
+	// be released as if it had been taken.
+	t.Run("PRIV-1_a_hold_the_disk_cuts_short_leaves_no_held_command", func(t *testing.T) {
+		ctx := context.Background()
+		path := filepath.Join(t.TempDir(), "journal.jsonl")
+		fsys := faultfs.New(0, false, nil)
+		fsys.Only = "write"
+		j, err := p.OpenFileFS(fsys, path, nil) // SyncEveryCommit: held at once
+		require.NoError(t, err)
+		in, err := j.Inbox()
+		require.NoError(t, err)
+		rec := func(key string) []byte {
+			return []byte(`{"key":"` + key + `","hour":"2026-03-02T10:00:00Z","events":[]}`)
+		}
+		fsys.Arm(1, false, syscall.ENOSPC)
+		err = in.Hold(ctx, [][]byte{rec("01900000-0000-7000-8000-000000000001"), rec("01900000-0000-7000-8000-000000000002")})
+		require.Error(t, err, "the hold is refused")
+		_ = in.Close() // reports the failure again
+		_ = j.Close()
+
+		j2, err := p.OpenFile(path, nil)
+		require.NoError(t, err)
+		defer j2.Close()
+		in2, err := j2.Inbox()
+		require.NoError(t, err)
+		defer in2.Close()
+		held, err := in2.Load(ctx)
+		require.NoError(t, err)
+		assert.Empty(t, held, "no command of the refused hold is held")
+	})
 }
 
 // syncWatch is the operating system's file system, noting the size of
