@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"fmt"
 	"net/http"
@@ -36,6 +37,14 @@ type OIDCConfig struct {
 	// stands for the id derived from it and the issuer (a name-based
 	// UUID, version 8, from SHA-256), the same at every sign-in.
 	PersonClaim string `json:"personClaim"`
+	// PersonKey, when set, derives the id of a claim value that is not a
+	// UUID with HMAC-SHA-256 under this secret ([KeyedPersonID]) instead
+	// of a plain hash ([PersonID]). Set it when the claim is a value one
+	// can guess, such as a personal identity code: ids stay in the journal
+	// after an erasure, and a plain hash of such a value is found again by
+	// hashing every possible value. Choose it before anyone signs in and
+	// keep it: another key gives everyone new ids. At least 32 bytes.
+	PersonKey []byte `json:"-"`
 	// Client fetches the discovery document and the keys; nil means
 	// http.DefaultClient.
 	Client *http.Client `json:"-"`
@@ -66,6 +75,9 @@ func NewOIDC(ctx context.Context, cfg OIDCConfig) (*OIDC, error) {
 	}
 	if cfg.PersonClaim == "" {
 		cfg.PersonClaim = "sub"
+	}
+	if cfg.PersonKey != nil && len(cfg.PersonKey) < 32 {
+		return nil, p.Invalid("personKey", "holds %d bytes; use a random secret of at least 32", len(cfg.PersonKey))
 	}
 	for v, r := range cfg.Roles {
 		if !slices.Contains(personRoles, r) {
@@ -118,6 +130,9 @@ func (o *OIDC) Authenticate(ctx context.Context, token string) (p.Actor, error) 
 	if who == "" {
 		return p.Actor{}, p.Errorf(p.EFORBIDDEN, "the token has no %s claim", o.cfg.PersonClaim)
 	}
+	if o.cfg.PersonKey != nil {
+		return p.Actor{ID: KeyedPersonID(o.cfg.PersonKey, o.cfg.Issuer, who), Role: role}, nil
+	}
 	return p.Actor{ID: PersonID(o.cfg.Issuer, who), Role: role}, nil
 }
 
@@ -150,12 +165,29 @@ func (o *OIDC) role(v any) (p.Role, bool) {
 
 // PersonID is the person id a claim value stands for: the value itself
 // when it is a UUID, otherwise a UUID (version 8) derived from the issuer
-// and the value with SHA-256.
+// and the value with SHA-256. Anyone can derive it again from a value
+// they guess; see [OIDCConfig.PersonKey] and [KeyedPersonID].
 func PersonID(issuer, value string) p.ID {
 	if id, err := p.ParseID(value); err == nil {
 		return id
 	}
-	sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00%s", issuer, value))
+	return idFrom(sha256.Sum256(fmt.Appendf(nil, "%s\x00%s", issuer, value)))
+}
+
+// KeyedPersonID is [PersonID] with the hash keyed by a secret
+// (HMAC-SHA-256): without the key, an id cannot be traced back to its
+// claim value by trying values.
+func KeyedPersonID(key []byte, issuer, value string) p.ID {
+	if id, err := p.ParseID(value); err == nil {
+		return id
+	}
+	m := hmac.New(sha256.New, key)
+	m.Write(fmt.Appendf(nil, "%s\x00%s", issuer, value))
+	return idFrom([32]byte(m.Sum(nil)))
+}
+
+// idFrom makes a UUID, version 8, of a hash's first 16 bytes.
+func idFrom(sum [32]byte) p.ID {
 	var id p.ID
 	copy(id[:], sum[:16])
 	id[6] = id[6]&0x0f | 0x80 // version 8

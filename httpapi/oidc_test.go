@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
@@ -273,5 +274,29 @@ func TestOIDC(t *testing.T) {
 		assert.Equal(t, p.MustParseID(id), httpapi.PersonID(issuer, id))
 		assert.Equal(t, httpapi.PersonID(issuer, "maija"), httpapi.PersonID(issuer, "maija"))
 		assert.NotEqual(t, httpapi.PersonID(issuer, "maija"), httpapi.PersonID("https://other", "maija"))
+	})
+	// A claim one can guess, such as a personal identity code, hashed
+	// plainly is found again by hashing every possible value; ids stay in
+	// the journal after an erasure. Under a key it is not.
+	t.Run("PRIV-2_a_keyed_person_id_is_not_the_plain_hash_and_needs_the_key", func(t *testing.T) {
+		key := bytes.Repeat([]byte{7}, 32)
+		other := bytes.Repeat([]byte{8}, 32)
+		const code = "010190-123A"
+		keyed := httpapi.KeyedPersonID(key, issuer, code)
+		assert.Equal(t, keyed, httpapi.KeyedPersonID(key, issuer, code), "the same at every sign-in")
+		assert.NotEqual(t, httpapi.PersonID(issuer, code), keyed, "not the plain hash anyone can compute")
+		assert.NotEqual(t, httpapi.KeyedPersonID(other, issuer, code), keyed, "another key, another id")
+		id := "0190de00-0000-7000-8000-0000000000aa"
+		assert.Equal(t, p.MustParseID(id), httpapi.KeyedPersonID(key, issuer, id), "a UUID is the id itself")
+
+		_, err := httpapi.NewOIDC(t.Context(), httpapi.OIDCConfig{Issuer: issuer, Audience: audience, PersonKey: key[:16]})
+		assert.Equal(t, p.EINVALID, p.ErrorCode(err), "a short key is refused")
+
+		keyedAuth, err := httpapi.NewOIDC(t.Context(), httpapi.OIDCConfig{Issuer: issuer, Audience: audience, PersonKey: key,
+			Roles: map[string]p.Role{"osallisuus-coordinator": p.RoleCoordinator}})
+		require.NoError(t, err)
+		actor, err := keyedAuth.Authenticate(t.Context(), maija)
+		require.NoError(t, err)
+		assert.Equal(t, httpapi.KeyedPersonID(key, issuer, "maija"), actor.ID, "the token's person gets the keyed id")
 	})
 }

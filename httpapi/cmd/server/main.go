@@ -14,6 +14,15 @@
 // (see httpapi.OIDCConfig). Without -issuer no one signs in, and only the
 // open methods and devices answer.
 //
+// Keys, which an erasure destroys, belong outside the journal's backups:
+// -keys DIR keeps them in a directory of their own instead of under
+// -data, and -keys-postgres URL in another database than the journal's.
+// With -person-key FILE the ids of people whose person claim is not a
+// UUID are derived under the secret in FILE (httpapi.KeyedPersonID),
+// made if missing: use it when the claim is a value one can guess, such
+// as a personal identity code, and keep the file, as another secret
+// gives everyone new ids.
+//
 // With -key FILE the service keeps a verifiable history of its journal
 // and signs its checkpoints (LOOP-2) with the county's key in FILE: the
 // private key on the first line, the public key on the second. A missing
@@ -22,8 +31,10 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -64,8 +75,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("server", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (loopback by default)")
 	data := fs.String("data", "osallisuus-data", "directory of the file journal and keys")
+	keysDir := fs.String("keys", "", "directory of the keys, kept out of the journal's backups; empty: <data>/keys")
 	pg := fs.String("postgres", "", "PostgreSQL URL of the shared journal and keys, instead of -data")
 	table := fs.String("table", "osallisuus_journal", "with -postgres: the journal's table; the keys are in <table>_keys")
+	keysPG := fs.String("keys-postgres", "", "with -postgres: PostgreSQL URL of the keys' database, kept out of the journal's backups; empty: the journal's")
+	personKey := fs.String("person-key", "", "file of the secret that person ids are derived under (made if missing); empty: a plain hash of the claim")
 	issuer := fs.String("issuer", "", "OpenID Connect issuer URL; empty: no one signs in")
 	audience := fs.String("audience", "", "the client id tokens must be issued for")
 	claims := fs.String("claims", "", "JSON file of httpapi.OIDCConfig's claim mapping (roleClaim, roles, personClaim)")
@@ -87,11 +101,27 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	defer stop()
 	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 
+	var personSecret []byte
+	if *personKey != "" {
+		var err error
+		if personSecret, err = secretFile(*personKey); err != nil {
+			return err
+		}
+	}
 	var app *api.App
 	var err error
-	if *pg != "" {
-		app, err = openPostgres(ctx, *pg, *table, history)
-	} else {
+	switch {
+	case *pg != "":
+		app, err = openPostgres(ctx, *pg, cmp.Or(*keysPG, *pg), *table, history)
+	case *keysDir != "":
+		var keys *p.DirKeyStore
+		if keys, err = p.OpenDirKeyStore(*keysDir); err != nil {
+			return err
+		}
+		if app, err = httpapi.OpenFiles(*data, &api.Config{Keys: keys, Clock: clock, History: history}); err != nil {
+			keys.Close()
+		}
+	default:
 		app, err = httpapi.OpenFiles(*data, &api.Config{Clock: clock, History: history})
 	}
 	if err != nil {
@@ -101,7 +131,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 
 	cfg := &httpapi.Config{App: app, Logger: logger}
 	if *issuer != "" {
-		oc := httpapi.OIDCConfig{Issuer: *issuer, Audience: *audience}
+		oc := httpapi.OIDCConfig{Issuer: *issuer, Audience: *audience, PersonKey: personSecret}
 		if *claims != "" {
 			b, err := os.ReadFile(*claims)
 			if err != nil {
@@ -169,7 +199,30 @@ func countyKey(path, origin string) (signer note.Signer, public string, err erro
 	return signer, strings.TrimSpace(lines[1]), err
 }
 
-func openPostgres(ctx context.Context, url, table string, history p.History) (*api.App, error) {
+// secretFile reads a secret of 32 random bytes, written in hex, from
+// path, or makes one and writes it there (readable by its owner only).
+func secretFile(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		key := make([]byte, 32)
+		if _, err := rand.Read(key); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(path, []byte(hex.EncodeToString(key)+"\n"), 0o600); err != nil {
+			return nil, err
+		}
+		return key, nil
+	} else if err != nil {
+		return nil, err
+	}
+	key, err := hex.DecodeString(strings.TrimSpace(string(b)))
+	if err != nil || len(key) < 32 {
+		return nil, fmt.Errorf("%s does not hold a secret of at least 32 bytes in hex", path)
+	}
+	return key, nil
+}
+
+func openPostgres(ctx context.Context, url, keysURL, table string, history p.History) (*api.App, error) {
 	pool, err := pgxpool.New(ctx, url)
 	if err != nil {
 		return nil, err
@@ -179,9 +232,19 @@ func openPostgres(ctx context.Context, url, table string, history p.History) (*a
 		pool.Close()
 		return nil, err
 	}
-	keys, err := postgres.OpenKeyStore(ctx, pool, &postgres.KeyOptions{Table: table + "_keys"})
+	keyPool := pool
+	if keysURL != url {
+		if keyPool, err = pgxpool.New(ctx, keysURL); err != nil {
+			pool.Close()
+			return nil, err
+		}
+	}
+	keys, err := postgres.OpenKeyStore(ctx, keyPool, &postgres.KeyOptions{Table: table + "_keys"})
 	if err != nil {
 		pool.Close()
+		if keyPool != pool {
+			keyPool.Close()
+		}
 		return nil, err
 	}
 	return api.New(&api.Config{Journal: journal, Keys: keys, Modules: []p.Module{httpapi.Module()}, Clock: clock, History: history})

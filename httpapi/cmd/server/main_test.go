@@ -83,6 +83,33 @@ func TestServer(t *testing.T) {
 	assert.Equal(t, 2, strings.Count(string(journal), `"type":"feedback.submitted"`), "the journal outlives the process")
 }
 
+// TestServerKeysApart: with -keys the keys, which an erasure destroys,
+// live in a directory of their own, out of the data directory and so of
+// the journal's backups: the store holds that directory (a second
+// server cannot take it), and makes none under -data. -person-key makes
+// its secret once and reads the same one on every start after.
+func TestServerKeysApart(t *testing.T) {
+	data, keys := t.TempDir(), t.TempDir()
+	secret := keys + "-person.key"
+	var made []byte
+	for i := range 2 {
+		addr, stop := serve(t, "-data", data, "-keys", keys, "-person-key", secret)
+		submit(t, addr)
+		err := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-data", t.TempDir(), "-keys", keys}, io.Discard)
+		assert.Equal(t, p.EUNAVAILABLE, p.ErrorCode(err), "the key directory is the running store's: %v", err)
+		require.NoError(t, stop())
+		b, err := os.ReadFile(secret)
+		require.NoError(t, err)
+		if i == 0 {
+			made = b
+			assert.Len(t, strings.TrimSpace(string(b)), 64, "a secret of 32 bytes in hex")
+		}
+		assert.Equal(t, made, b, "made once, then read")
+	}
+	_, err := os.Stat(data + "/keys")
+	assert.ErrorIs(t, err, os.ErrNotExist, "no key directory under -data")
+}
+
 // TestServerPostgres runs the server on the shared journal in PostgreSQL
 // when OSALLISUUS_POSTGRES names a database (CI starts one).
 func TestServerPostgres(t *testing.T) {
@@ -98,6 +125,15 @@ func TestServerPostgres(t *testing.T) {
 	res, err := http.Post(addr+"/api/labels", "application/json", nil)
 	require.NoError(t, err)
 	res.Body.Close()
+	require.NoError(t, stop())
+	// The keys through a pool of their own (here to the same database,
+	// under another application name).
+	sep := "?"
+	if strings.Contains(url, "?") {
+		sep = "&"
+	}
+	addr, stop = serve(t, "-postgres", url, "-table", table, "-keys-postgres", url+sep+"application_name=osallisuus_keys")
+	submit(t, addr)
 	require.NoError(t, stop())
 }
 
