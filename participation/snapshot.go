@@ -39,7 +39,10 @@ import (
 // subject is erased, the store deletes every snapshot in Dir taken before
 // the erasure (and writes a new one when Every is set), so that the
 // erased data survives in no snapshot of its own; snapshots written
-// elsewhere with [Store.Snapshot] are the caller's to delete.
+// elsewhere with [Store.Snapshot] are the caller's to delete, and so is
+// Dir while a store runs without it. An erasure that cannot delete one
+// is answered unavailable, and the store does not open again over that
+// snapshot until it can.
 type SnapshotConfig struct {
 	// Dir is the directory of the snapshot files; it is made if missing.
 	// Snapshot files are local to the process, whatever the journal.
