@@ -94,12 +94,15 @@ func (dirSnapshots) open(s *Store, ctx context.Context, cfg *SnapshotConfig, mod
 }
 func (dirSnapshots) start(s *Store) { startSnapshotter(s) }
 func (dirSnapshots) erased(s *Store, seq uint64) {
-	if err := dropSnapshotsBefore(s, seq); err != nil {
-		s.snapDropMu.Lock()
-		if s.snapDropErr == nil {
-			s.snapDropErr = err
-		}
-		s.snapDropMu.Unlock()
+	err := dropSnapshotsBefore(s, seq)
+	s.snapDropMu.Lock()
+	defer s.snapDropMu.Unlock()
+	switch {
+	case err != nil:
+		s.snapDropErr, s.snapDropSeq = err, seq
+		s.snapLeft = max(s.snapLeft, seq)
+	case seq >= s.snapLeft:
+		s.snapLeft = 0 // what an earlier erasure left is gone too
 	}
 }
 
@@ -647,6 +650,9 @@ func (s *Store) SaveSnapshot(ctx context.Context) (Head, error) {
 	}
 	s.snapMu.Lock()
 	defer s.snapMu.Unlock()
+	if err := removeLeft(s); err != nil {
+		return Head{}, err
+	}
 	b, h, erasures, err := encodeSnapshotAt(s, ctx)
 	if err != nil {
 		return Head{}, err
@@ -784,6 +790,32 @@ func snapshotsErased(s *Store, seq uint64) {
 // holds the subject's opened texts.
 func dropSnapshotsBefore(s *Store, seq uint64) error {
 	s.snapErasures.Add(1)
+	return removeSnapshotsBefore(s, seq)
+}
+
+// removeLeft removes what an erasure could not, before another snapshot
+// is written: a snapshot written after the erasure would be the one the
+// next open loads, and that open would not replay the erasure to try
+// again. Call with snapMu held.
+func removeLeft(s *Store) error {
+	s.snapDropMu.Lock()
+	left := s.snapLeft
+	s.snapDropMu.Unlock()
+	if left == 0 {
+		return nil
+	}
+	if err := removeSnapshotsBefore(s, left); err != nil {
+		return Unavailable(err, "a snapshot taken before an erasure, which holds the erased subject's texts, could not be removed, and no other snapshot is written until it is: mend the snapshot directory, or remove the snapshot by hand")
+	}
+	s.snapDropMu.Lock()
+	if s.snapLeft == left {
+		s.snapLeft = 0
+	}
+	s.snapDropMu.Unlock()
+	return nil
+}
+
+func removeSnapshotsBefore(s *Store, seq uint64) error {
 	fsys := s.snapCfg.fs()
 	files, err := listSnapshots(fsys, s.snapCfg.Dir)
 	if err != nil {
@@ -812,41 +844,44 @@ func dropSnapshotsBefore(s *Store, seq uint64) error {
 	return nil
 }
 
-// takeSnapDropErr returns, and forgets, the first failure to remove the
-// snapshots taken before an erasure since it was last asked.
-func takeSnapDropErr(s *Store) error {
+// takeSnapDropErr returns, and forgets, the last failure to remove the
+// snapshots taken before an erasure, and the erasure's position.
+func takeSnapDropErr(s *Store) (uint64, error) {
 	s.snapDropMu.Lock()
 	defer s.snapDropMu.Unlock()
-	err := s.snapDropErr
-	s.snapDropErr = nil
-	return err
+	seq, err := s.snapDropSeq, s.snapDropErr
+	s.snapDropErr, s.snapDropSeq = nil, 0
+	return seq, err
 }
 
 // snapshotsLeft answers the commands of a group that erased a subject
-// with unavailable if a snapshot taken before an erasure could not be
-// removed, as when the subject's key could not be destroyed.
+// with unavailable if a snapshot taken before the group's erasure could
+// not be removed, as when the subject's key could not be destroyed. A
+// failure of an erasure of another group (a catch-up's) is not theirs;
+// its snapshot is kept from staying unnoticed by removeLeft.
 func snapshotsLeft(s *Store, ran []member) {
-	left := takeSnapDropErr(s)
-	if left == nil {
+	seq, left := takeSnapDropErr(s)
+	if left == nil || !slices.ContainsFunc(ran, func(m member) bool {
+		return slices.ContainsFunc(m.events, func(e Event) bool { return e.Seq == seq })
+	}) {
 		return
 	}
 	for _, m := range ran {
 		if len(m.tx.erased) > 0 && m.r.err == nil {
-			m.r.err = Unavailable(left, "the erasure is recorded and its data no longer opens, but a snapshot taken before it, which holds the subject's texts, could not be removed; remove it by hand (the store tries again when it next opens and replays the erasure)")
+			m.r.err = Unavailable(left, "the erasure is recorded and its data no longer opens, but a snapshot taken before it, which holds the subject's texts, could not be removed; remove it by hand or mend the snapshot directory: until then no other snapshot is written, and the store tries again before each one and when it next opens")
 		}
 	}
 }
 
 // snapshotsLeftErr is the failure to remove a snapshot taken before an
-// erasure that a replay (live: a catch-up with another instance's
-// erasures) applied, if there was one.
+// erasure that a replay applied, if there was one; not for a catch-up
+// with another instance's erasures (live), whose commands are not the
+// erasure's and whose snapshot is kept from staying unnoticed by
+// removeLeft.
 func snapshotsLeftErr(s *Store, live bool) error {
-	left := takeSnapDropErr(s)
-	switch {
-	case left == nil:
+	_, left := takeSnapDropErr(s)
+	if left == nil || live {
 		return nil
-	case live:
-		return Unavailable(left, "another instance erased a subject, and a snapshot of this one taken before it, which holds the subject's texts, could not be removed; remove it by hand (the store tries again when it next opens and replays the erasure)")
 	}
 	return Unavailable(left, "the journal records an erasure, but a snapshot taken before it, which holds the subject's texts, could not be removed; the store does not open until it can be (make the snapshot directory writable, or remove the snapshot)")
 }
@@ -861,10 +896,14 @@ type snapshotState struct {
 	lastSnap atomic.Uint64
 	// snapErasures counts the erasures committed since the store opened.
 	snapErasures atomic.Uint64
-	// snapDropErr is the first failure to remove the snapshots taken
-	// before an erasure, until snapshotsLeft hands it on.
+	// snapDropErr is the last failure to remove the snapshots taken
+	// before an erasure (at snapDropSeq), until it is handed on;
+	// snapLeft is the latest erasure whose removal failed and is still
+	// to be made (see removeLeft).
 	snapDropMu  sync.Mutex
 	snapDropErr error
+	snapDropSeq uint64
+	snapLeft    uint64
 	// snapSeen is the last event the snapshotter handled.
 	snapSeenMu   sync.Mutex
 	snapSeenWake chan struct{} // closed when snapSeen moves

@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -392,45 +391,4 @@ func snapsEvery(dir string, every uint64, keep int) *p.SnapshotConfig {
 	c := p.SnapshotsIn(dir)
 	c.Every, c.Keep = every, keep
 	return c
-}
-
-// TestSnapshotErasureLeftBehind: an erasure that cannot remove a snapshot
-// taken before it — an I/O error, a directory made read-only — says so,
-// as one that cannot destroy the subject's key does, and the store does
-// not open again over that snapshot until it can remove it.
-func TestSnapshotErasureLeftBehind(t *testing.T) {
-	t.Run("PRIV-2_an_erasure_that_cannot_remove_an_older_snapshot_says_so_and_the_next_open_removes_it", func(t *testing.T) {
-		sd := filepath.Join(t.TempDir(), "snapshots")
-		fsys := faultfs.New(0, false, nil)
-		fsys.Only = "remove"
-		e := newWholeEnv(t)
-		require.NoError(t, e.s.Close())
-		e.reopen(p.SnapshotsOverFS(p.SnapshotsIn(sd), fsys))
-		e.doEverything()
-		before, err := e.s.SaveSnapshot(e.ctx)
-		require.NoError(t, err)
-		file := filepath.Join(sd, fmt.Sprintf("snapshot-%020d.bin", before.Seq))
-		old, err := os.ReadFile(file)
-		require.NoError(t, err)
-		require.True(t, slices.ContainsFunc(e.secrets, func(s string) bool { return bytes.Contains(old, []byte(s)) }),
-			"the snapshot holds the subject's opened texts")
-
-		fsys.Arm(1, true, syscall.EIO) // every removal from now on fails
-		err = e.s.EraseSubject(e.ctx, admin, e.me, "asked to be forgotten")
-		assert.Equal(t, p.EUNAVAILABLE, p.ErrorCode(err), "the erasure says the snapshot is left: %v", err)
-		assert.NotEmpty(t, fsys.Failed(), "a removal was tried and failed")
-		noneOf(t, e.secrets, map[string]string{"the state after the erasure": export(t, e.s)})
-		require.NoError(t, e.s.Close())
-		_, err = os.Stat(file)
-		require.NoError(t, err, "the snapshot is still there")
-
-		_, err = openSnapStore(e.path, p.SnapshotsOverFS(p.SnapshotsIn(sd), fsys), nil)
-		assert.Equal(t, p.EUNAVAILABLE, p.ErrorCode(err), "the store does not open over the snapshot while it cannot remove it: %v", err)
-
-		e.reopen(p.SnapshotsIn(sd)) // the directory mended
-		defer e.s.Close()
-		_, err = os.Stat(file)
-		assert.ErrorIs(t, err, os.ErrNotExist, "the open replayed the erasure and removed the snapshot")
-		noneOf(t, e.secrets, map[string]string{"the state opened again": export(t, e.s)})
-	})
 }
