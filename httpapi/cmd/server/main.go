@@ -45,6 +45,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -101,6 +102,12 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	defer stop()
 	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 
+	switch {
+	case *keysPG != "" && *pg == "":
+		return errors.New("-keys-postgres is for a journal in PostgreSQL (-postgres); with -data, keep the keys apart with -keys")
+	case *keysDir != "" && *pg != "":
+		return errors.New("-keys is for a file journal (-data); with -postgres, keep the keys apart with -keys-postgres")
+	}
 	var personSecret []byte
 	if *personKey != "" {
 		var err error
@@ -200,19 +207,20 @@ func countyKey(path, origin string) (signer note.Signer, public string, err erro
 }
 
 // secretFile reads a secret of 32 random bytes, written in hex, from
-// path, or makes one and writes it there (readable by its owner only).
+// path, or makes one there (readable by its owner only). A new secret is
+// written to a file of its own, synced, and linked into place only if no
+// file is there yet, then the directory synced: two first starts at once
+// agree on one secret, and a crash leaves either no file or the whole
+// one, never an empty file nor one that a later start would replace.
 func secretFile(path string) ([]byte, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
-		key := make([]byte, 32)
-		if _, err := rand.Read(key); err != nil {
+		if err := makeSecret(path); err != nil {
 			return nil, err
 		}
-		if err := os.WriteFile(path, []byte(hex.EncodeToString(key)+"\n"), 0o600); err != nil {
-			return nil, err
-		}
-		return key, nil
-	} else if err != nil {
+		b, err = os.ReadFile(path)
+	}
+	if err != nil {
 		return nil, err
 	}
 	key, err := hex.DecodeString(strings.TrimSpace(string(b)))
@@ -220,6 +228,40 @@ func secretFile(path string) ([]byte, error) {
 		return nil, fmt.Errorf("%s does not hold a secret of at least 32 bytes in hex", path)
 	}
 	return key, nil
+}
+
+func makeSecret(path string) error {
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return err
+	}
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, ".secret-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.WriteString(hex.EncodeToString(key) + "\n"); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	// CreateTemp makes the file readable by its owner only.
+	if err := os.Link(f.Name(), path); err != nil && !errors.Is(err, os.ErrExist) {
+		return err
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
 }
 
 func openPostgres(ctx context.Context, url, keysURL, table string, history p.History) (*api.App, error) {

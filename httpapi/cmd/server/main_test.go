@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -108,6 +109,20 @@ func TestServerKeysApart(t *testing.T) {
 	}
 	_, err := os.Stat(data + "/keys")
 	assert.ErrorIs(t, err, os.ErrNotExist, "no key directory under -data")
+	st, err := os.Stat(secret)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), st.Mode().Perm(), "the secret is its owner's alone")
+
+	// A flag for the other kind of journal is refused, not ignored.
+	err = run(context.Background(), []string{"-addr", "127.0.0.1:0", "-data", t.TempDir(), "-keys-postgres", "postgres://127.0.0.1:1/keys"}, io.Discard)
+	assert.ErrorContains(t, err, "-keys-postgres is for a journal in PostgreSQL")
+	err = run(context.Background(), []string{"-addr", "127.0.0.1:0", "-postgres", "postgres://127.0.0.1:1/j", "-keys", t.TempDir()}, io.Discard)
+	assert.ErrorContains(t, err, "-keys is for a file journal")
+	// A secret file that holds no secret is refused, never replaced.
+	bad := filepath.Join(t.TempDir(), "person.key")
+	require.NoError(t, os.WriteFile(bad, nil, 0o600))
+	err = run(context.Background(), []string{"-addr", "127.0.0.1:0", "-data", t.TempDir(), "-person-key", bad}, io.Discard)
+	assert.ErrorContains(t, err, "does not hold a secret")
 }
 
 // TestServerPostgres runs the server on the shared journal in PostgreSQL
