@@ -283,7 +283,7 @@ func (j *FileJournal) scan() error {
 	// the page cache holds, and the store opening over them lets the inbox
 	// go of the commands they release and destroys the keys of the
 	// subjects they erase — acts a machine crash would not take back.
-	if wholeEnd > 0 || st.Size() > wholeEnd {
+	if st.Size() != 0 {
 		if err := j.f.Sync(); err != nil {
 			return Unavailable(err, "syncing the journal as it opens")
 		}
