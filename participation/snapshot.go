@@ -650,20 +650,31 @@ func (s *Store) SaveSnapshot(ctx context.Context) (Head, error) {
 	}
 	s.snapMu.Lock()
 	defer s.snapMu.Unlock()
-	if err := removeLeft(s); err != nil {
-		return Head{}, err
-	}
 	b, h, erasures, err := encodeSnapshotAt(s, ctx)
 	if err != nil {
+		return Head{}, err
+	}
+	// What an erasure could not remove is removed before this snapshot,
+	// which the next open would load, stands over it. Checked after the
+	// encoding: an erasure's removal runs in its commit hook, which the
+	// encoding's reading of the head and the erasures does not overlap,
+	// so one counted there has already left what it could not remove,
+	// and one after it makes the count differ below.
+	if err := removeLeft(s); err != nil {
 		return Head{}, err
 	}
 	if err := writeFileAtomic(cfg.fs(), cfg.Dir, snapshotName(h.Seq), b); err != nil {
 		return Head{}, err
 	}
+	written := filepath.Join(cfg.Dir, snapshotName(h.Seq))
 	if s.snapErasures.Load() != erasures {
 		// An erasure was committed while the snapshot was written, and
 		// may have cleared the directory before it was in place.
-		if err := cfg.fs().Remove(filepath.Join(cfg.Dir, snapshotName(h.Seq))); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if err := cfg.fs().Remove(written); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			// Left for the next snapshot to remove first (removeLeft).
+			s.snapDropMu.Lock()
+			s.snapLeft = max(s.snapLeft, h.Seq+1)
+			s.snapDropMu.Unlock()
 			return Head{}, Unavailable(err, "a subject was erased while the snapshot was written, and the snapshot, which holds the subject's texts, could not be removed: remove %s from %s", snapshotName(h.Seq), cfg.Dir)
 		}
 		return Head{}, Errorf(ECONFLICT, "a subject was erased while the snapshot was written, so it was removed; take another")
@@ -796,7 +807,7 @@ func dropSnapshotsBefore(s *Store, seq uint64) error {
 // removeLeft removes what an erasure could not, before another snapshot
 // is written: a snapshot written after the erasure would be the one the
 // next open loads, and that open would not replay the erasure to try
-// again. Call with snapMu held.
+// again. Call with snapMu held, after the snapshot is encoded.
 func removeLeft(s *Store) error {
 	s.snapDropMu.Lock()
 	left := s.snapLeft

@@ -199,6 +199,47 @@ func TestSnapshotErasureLeftBehind(t *testing.T) {
 		_, err = b.SaveSnapshot(ctx)
 		assert.NoError(t, err, "nothing is left behind to keep a snapshot from being written")
 	})
+
+	// A snapshot being written when an erasure commits removes itself;
+	// when it cannot, the next snapshot removes it first, so that it never
+	// stands under a newer one the next open would load instead of
+	// replaying the erasure.
+	t.Run("PRIV-2_a_snapshot_an_erasure_overtook_and_that_cannot_remove_itself_is_removed_by_the_next", func(t *testing.T) {
+		ctx := context.Background()
+		mj, keys := p.NewMemoryJournal(), p.NewMemoryKeyStore()
+		sd := filepath.Join(t.TempDir(), "snapshots")
+		fsys := faultfs.New(0, false, nil)
+		fsys.Only = "remove"
+		s, err := p.Open(ctx, &p.Config{Journal: mj, Keys: keys, Snapshots: p.SnapshotsOverFS(p.SnapshotsIn(sd), fsys)})
+		require.NoError(t, err)
+		defer s.Close()
+		_, err = s.Submit(ctx, client, input("Ennen"))
+		require.NoError(t, err)
+		h0, _ := s.Head()
+
+		p.OnSnapshotEncode(s, func() {
+			p.OnSnapshotEncode(s, nil)
+			require.NoError(t, s.EraseSubject(ctx, admin, client.ID, "asked to be forgotten"))
+			fsys.Arm(1, false, syscall.EIO) // the snapshot's removal of itself fails
+		})
+		_, err = s.SaveSnapshot(ctx)
+		require.Equal(t, p.EUNAVAILABLE, p.ErrorCode(err), "%v", err)
+		old := filepath.Join(sd, fmt.Sprintf("snapshot-%020d.bin", h0))
+		_, err = os.Stat(old)
+		require.NoError(t, err, "the snapshot taken before the erasure is left")
+
+		_, err = s.SaveSnapshot(ctx) // the directory mended
+		require.NoError(t, err)
+		_, err = os.Stat(old)
+		assert.ErrorIs(t, err, os.ErrNotExist, "the next snapshot removes the one left first")
+
+		b, err := p.Open(ctx, &p.Config{Journal: mj, Keys: keys, Snapshots: p.SnapshotsIn(sd)})
+		require.NoError(t, err)
+		defer b.Close()
+		t.Logf("second store opened: %+v", b.Opened())
+		_, err = os.Stat(old)
+		assert.ErrorIs(t, err, os.ErrNotExist, "the snapshot taken before the erasure is gone once a store opens again")
+	})
 }
 
 // tailFailJournal is a shared memory journal whose next Read, once armed,
