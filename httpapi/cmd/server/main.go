@@ -215,7 +215,7 @@ func countyKey(path, origin string) (signer note.Signer, public string, err erro
 func secretFile(path string) ([]byte, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
-		if err := makeSecret(path); err != nil {
+		if err := makeSecret(linkTarget(path)); err != nil {
 			return nil, err
 		}
 		b, err = os.ReadFile(path)
@@ -228,6 +228,39 @@ func secretFile(path string) ([]byte, error) {
 		return nil, fmt.Errorf("%s does not hold a secret of at least 32 bytes in hex", path)
 	}
 	return key, nil
+}
+
+// writeExclusive writes a new secret file at path, synced, unless one
+// is there.
+func writeExclusive(path string, key []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if _, err := f.WriteString(hex.EncodeToString(key) + "\n"); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// linkTarget is where path, a symbolic link to a file not yet made,
+// points; path itself if it is no link.
+func linkTarget(path string) string {
+	t, err := os.Readlink(path)
+	switch {
+	case err != nil:
+		return path
+	case filepath.IsAbs(t):
+		return t
+	}
+	return filepath.Join(filepath.Dir(path), t)
 }
 
 func makeSecret(path string) error {
@@ -253,8 +286,15 @@ func makeSecret(path string) error {
 		return err
 	}
 	// CreateTemp makes the file readable by its owner only.
-	if err := os.Link(f.Name(), path); err != nil && !errors.Is(err, os.ErrExist) {
-		return err
+	if err := os.Link(f.Name(), path); errors.Is(err, os.ErrExist) {
+		return nil // another start made it first
+	} else if err != nil {
+		// A file system without hard links: the file made in place, only
+		// if none is there; a crash may leave it short, which is refused
+		// when read, never replaced.
+		if err := writeExclusive(path, key); err != nil {
+			return err
+		}
 	}
 	d, err := os.Open(dir)
 	if err != nil {

@@ -207,3 +207,22 @@ func TestServerSigns(t *testing.T) {
 		assert.NoError(t, merkle.VerifyConsistency(proof, first, second), "nothing before the first checkpoint was removed or rewritten")
 	})
 }
+
+// TestPersonSecretThroughALink: a -person-key path that is a symbolic
+// link to a file not yet made (a secrets volume mounted elsewhere) gets
+// its secret where the link points, and nothing temporary is left.
+func TestPersonSecretThroughALink(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "store", "person.key")
+	require.NoError(t, os.MkdirAll(filepath.Dir(target), 0o700))
+	link := filepath.Join(dir, "person.key")
+	require.NoError(t, os.Symlink(target, link))
+	key, err := secretFile(link)
+	require.NoError(t, err, "the secret is made where the link points")
+	assert.Len(t, key, 32)
+	again, err := secretFile(target)
+	require.NoError(t, err)
+	assert.Equal(t, key, again, "and read there")
+	left, _ := filepath.Glob(filepath.Join(dir, "store", ".secret-*"))
+	assert.Empty(t, left, "no temporary file is left")
+}
