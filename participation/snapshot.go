@@ -126,6 +126,22 @@ func (s *Store) Opened() OpenInfo {
 	return out
 }
 
+// SnapshotsLeft reports whether the snapshot directory still holds a
+// snapshot taken before an erasure that could not be removed (PRIV-2):
+// nil when it does not, otherwise an unavailable error saying so. Until
+// it is removed no other snapshot is written; an operator's health check
+// reads it, as the erasing command that met the failure may have been
+// another instance's, or the background snapshotter's to meet.
+func (s *Store) SnapshotsLeft() error {
+	s.snapDropMu.Lock()
+	left := s.snapLeft
+	s.snapDropMu.Unlock()
+	if left == 0 {
+		return nil
+	}
+	return Errorf(EUNAVAILABLE, "the snapshot directory %s holds snapshots taken before the erasure at position %d, which hold the erased subject's texts and could not be removed; no other snapshot is written until they are: mend the directory, or remove them by hand", s.snapCfg.Dir, left)
+}
+
 const snapshotMagic = "osallisuus snapshot 1\n"
 
 // snapshotCodec is the version of the codec's encoding (snapcodec.go),

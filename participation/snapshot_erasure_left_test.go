@@ -80,6 +80,7 @@ func TestSnapshotErasureLeftBehind(t *testing.T) {
 		fsys.Arm(1, true, syscall.EIO) // every removal from now on fails
 		err = e.s.EraseSubject(e.ctx, admin, e.me, "asked to be forgotten")
 		require.Equal(t, p.EUNAVAILABLE, p.ErrorCode(err), "%v", err)
+		assert.Equal(t, p.EUNAVAILABLE, p.ErrorCode(e.s.SnapshotsLeft()), "a health check sees the snapshot left behind")
 		_, err = e.s.SaveSnapshot(e.ctx)
 		assert.Equal(t, p.EUNAVAILABLE, p.ErrorCode(err), "no snapshot over one left behind: %v", err)
 		files, _ := filepath.Glob(filepath.Join(sd, "snapshot-*.bin"))
@@ -88,6 +89,7 @@ func TestSnapshotErasureLeftBehind(t *testing.T) {
 		fsys.Arm(0, false, nil) // the directory mended
 		after, err := e.s.SaveSnapshot(e.ctx)
 		require.NoError(t, err, "the snapshot left behind is removed first")
+		assert.NoError(t, e.s.SnapshotsLeft(), "and the health check is clear")
 		_, err = os.Stat(file)
 		assert.ErrorIs(t, err, os.ErrNotExist, "the snapshot taken before the erasure is gone")
 		require.NoError(t, e.s.Close())
@@ -151,6 +153,7 @@ func TestSnapshotErasureLeftBehind(t *testing.T) {
 		_, err = b.Submit(ctx, other, in)
 		assert.NoError(t, err, "a command unrelated to the erasure, whose append caught up with it, commits")
 		assert.NotEmpty(t, fsys.Failed(), "the removal was tried and failed")
+		assert.Equal(t, p.EUNAVAILABLE, p.ErrorCode(b.SnapshotsLeft()), "no command was told; a health check is")
 		_, err = b.SaveSnapshot(ctx)
 		assert.Equal(t, p.EUNAVAILABLE, p.ErrorCode(err), "but no snapshot is written over the one left behind: %v", err)
 	})
