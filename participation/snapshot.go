@@ -658,7 +658,10 @@ func checkPosition(s *Store, ctx context.Context, seq uint64, hash *Hash) string
 // (see [SnapshotConfig]) and returns its position: to a temporary file,
 // synced, renamed into place, and the directory synced, so that a crash
 // at any point leaves the snapshots that were there usable. Older
-// snapshots beyond Keep are removed.
+// snapshots beyond Keep are removed. While a snapshot taken before an
+// erasure could not be removed ([Store.SnapshotsLeft]), it tries again
+// first and, failing, writes nothing and returns unavailable; a subject
+// erased while it is written makes it remove itself and return conflict.
 func (s *Store) SaveSnapshot(ctx context.Context) (Head, error) {
 	cfg := s.snapCfg
 	if cfg == nil {
