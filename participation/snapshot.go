@@ -904,13 +904,12 @@ func snapshotsLeft(s *Store, ran []member) {
 }
 
 // snapshotsLeftErr is the failure to remove a snapshot taken before an
-// erasure that a replay applied, if there was one; not for a catch-up
-// with another instance's erasures (live), whose commands are not the
-// erasure's and whose snapshot is kept from staying unnoticed by
-// removeLeft.
-func snapshotsLeftErr(s *Store, live bool) error {
+// erasure that the replay of an open applied, if there was one. A
+// catch-up's failure is left for no one: snapshotsLeft gives a group
+// only its own erasure's, and removeLeft keeps the snapshot from staying.
+func snapshotsLeftErr(s *Store) error {
 	_, left := takeSnapDropErr(s)
-	if left == nil || live {
+	if left == nil {
 		return nil
 	}
 	return Unavailable(left, "the journal records an erasure, but a snapshot taken before it, which holds the subject's texts, could not be removed; the store does not open until it can be (make the snapshot directory writable, or remove the snapshot)")

@@ -59,8 +59,8 @@ func openSnapshots(s *Store, _ context.Context, cfg *SnapshotConfig, _ []Module)
 	return nil
 }
 
-func startSnapshots(*Store)               {}
-func snapshotsErased(*Store, uint64)      {}
-func snapshotsLeft(*Store, []member)      {}
-func snapshotsLeftErr(*Store, bool) error { return nil }
-func waitSnapshotter(*Store)              {}
+func startSnapshots(*Store)          {}
+func snapshotsErased(*Store, uint64) {}
+func snapshotsLeft(*Store, []member) {}
+func snapshotsLeftErr(*Store) error  { return nil }
+func waitSnapshotter(*Store)         {}

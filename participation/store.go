@@ -320,7 +320,7 @@ func (s *Store) replay(ctx context.Context) error {
 	if err := s.apply(ctx, 4096, false); err != nil {
 		return err
 	}
-	if err := snapshotsLeftErr(s, false); err != nil {
+	if err := snapshotsLeftErr(s); err != nil {
 		return err
 	}
 	// Erasures recorded in the journal hold even if the process died
@@ -416,9 +416,6 @@ func (s *Store) apply(ctx context.Context, batch int, live bool) error {
 			}
 		}
 		commit()
-	}
-	if live {
-		return snapshotsLeftErr(s, true)
 	}
 	return nil
 }
