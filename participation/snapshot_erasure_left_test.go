@@ -31,16 +31,7 @@ import (
 // erasure is given to none of this instance's commands.
 func TestSnapshotErasureLeftBehind(t *testing.T) {
 	t.Run("PRIV-2_an_erasure_that_cannot_remove_an_older_snapshot_says_so_and_the_next_open_removes_it", func(t *testing.T) {
-		sd := filepath.Join(t.TempDir(), "snapshots")
-		fsys := faultfs.New(0, false, nil)
-		fsys.Only = "remove"
-		e := newWholeEnv(t)
-		require.NoError(t, e.s.Close())
-		e.reopen(p.SnapshotsOverFS(p.SnapshotsIn(sd), fsys))
-		e.doEverything()
-		before, err := e.s.SaveSnapshot(e.ctx)
-		require.NoError(t, err)
-		file := filepath.Join(sd, fmt.Sprintf("snapshot-%020d.bin", before.Seq))
+		e, fsys, sd, file := leftScene(t, p.SnapshotsIn)
 		old, err := os.ReadFile(file)
 		require.NoError(t, err)
 		require.True(t, slices.ContainsFunc(e.secrets, func(s string) bool { return bytes.Contains(old, []byte(s)) }),
@@ -66,19 +57,10 @@ func TestSnapshotErasureLeftBehind(t *testing.T) {
 	})
 
 	t.Run("PRIV-2_no_newer_snapshot_is_written_until_the_older_one_is_removed", func(t *testing.T) {
-		sd := filepath.Join(t.TempDir(), "snapshots")
-		fsys := faultfs.New(0, false, nil)
-		fsys.Only = "remove"
-		e := newWholeEnv(t)
-		require.NoError(t, e.s.Close())
-		e.reopen(p.SnapshotsOverFS(p.SnapshotsIn(sd), fsys))
-		e.doEverything()
-		before, err := e.s.SaveSnapshot(e.ctx)
-		require.NoError(t, err)
-		file := filepath.Join(sd, fmt.Sprintf("snapshot-%020d.bin", before.Seq))
+		e, fsys, sd, file := leftScene(t, p.SnapshotsIn)
 
 		fsys.Arm(1, true, syscall.EIO) // every removal from now on fails
-		err = e.s.EraseSubject(e.ctx, admin, e.me, "asked to be forgotten")
+		err := e.s.EraseSubject(e.ctx, admin, e.me, "asked to be forgotten")
 		require.Equal(t, p.EUNAVAILABLE, p.ErrorCode(err), "%v", err)
 		assert.Equal(t, p.EUNAVAILABLE, p.ErrorCode(e.s.SnapshotsLeft()), "a health check sees the snapshot left behind")
 		_, err = e.s.SaveSnapshot(e.ctx)
@@ -100,19 +82,10 @@ func TestSnapshotErasureLeftBehind(t *testing.T) {
 	})
 
 	t.Run("PRIV-2_the_snapshotter_writes_none_over_a_snapshot_left_behind", func(t *testing.T) {
-		sd := filepath.Join(t.TempDir(), "snapshots")
-		fsys := faultfs.New(0, false, nil)
-		fsys.Only = "remove"
-		e := newWholeEnv(t)
-		require.NoError(t, e.s.Close())
-		e.reopen(p.SnapshotsOverFS(snapsEvery(sd, 1<<40, 0), fsys))
-		e.doEverything()
-		before, err := e.s.SaveSnapshot(e.ctx)
-		require.NoError(t, err)
-		file := filepath.Join(sd, fmt.Sprintf("snapshot-%020d.bin", before.Seq))
+		e, fsys, sd, file := leftScene(t, func(dir string) *p.SnapshotConfig { return snapsEvery(dir, 1<<40, 0) })
 
 		fsys.Arm(1, true, syscall.EIO)
-		err = e.s.EraseSubject(e.ctx, admin, e.me, "asked to be forgotten")
+		err := e.s.EraseSubject(e.ctx, admin, e.me, "asked to be forgotten")
 		require.Equal(t, p.EUNAVAILABLE, p.ErrorCode(err), "%v", err)
 		h, _ := e.s.Head()
 		p.WaitSnapshotter(e.s, h)
@@ -131,12 +104,8 @@ func TestSnapshotErasureLeftBehind(t *testing.T) {
 		a, err := p.Open(ctx, &p.Config{Journal: j, Keys: keys})
 		require.NoError(t, err)
 		defer a.Close()
-		sd := filepath.Join(t.TempDir(), "snapshots")
-		fsys := faultfs.New(0, false, nil)
-		fsys.Only = "remove"
-		b, err := p.Open(ctx, &p.Config{Journal: j, Keys: keys, Snapshots: p.SnapshotsOverFS(p.SnapshotsIn(sd), fsys)})
-		require.NoError(t, err)
-		defer b.Close()
+		fsys := removalsFailable()
+		b, _ := snapshotsOver(t, j, keys, fsys)
 
 		_, err = a.Submit(ctx, client, input("Ennen"))
 		require.NoError(t, err)
@@ -147,10 +116,7 @@ func TestSnapshotErasureLeftBehind(t *testing.T) {
 		require.NoError(t, a.EraseSubject(ctx, admin, client.ID, "asked to be forgotten"))
 		fsys.Arm(1, true, syscall.EIO)
 
-		other := p.Actor{ID: p.MustParseID("0190a000-0000-7000-8000-0000000000aa"), Role: p.RoleClient}
-		in := input("Toisen asia")
-		in.Contributors = []p.ID{other.ID}
-		_, err = b.Submit(ctx, other, in)
+		_, err = b.Submit(ctx, otherClient, otherInput())
 		assert.NoError(t, err, "a command unrelated to the erasure, whose append caught up with it, commits")
 		assert.NotEmpty(t, fsys.Failed(), "the removal was tried and failed")
 		assert.Equal(t, p.EUNAVAILABLE, p.ErrorCode(b.SnapshotsLeft()), "no command was told; a health check is")
@@ -164,18 +130,10 @@ func TestSnapshotErasureLeftBehind(t *testing.T) {
 		a, err := p.Open(ctx, &p.Config{Journal: mj, Keys: keys})
 		require.NoError(t, err)
 		defer a.Close()
-		sd := filepath.Join(t.TempDir(), "snapshots")
-		fsys := faultfs.New(0, false, nil)
-		fsys.Only = "remove"
-		fail := &atomic.Bool{}
-		b, err := p.Open(ctx, &p.Config{Journal: tailFailJournal{mj, fail}, Keys: keys, Snapshots: p.SnapshotsOverFS(p.SnapshotsIn(sd), fsys)})
-		require.NoError(t, err)
-		defer b.Close()
+		fsys, fail := removalsFailable(), &atomic.Bool{}
+		b, sd := snapshotsOver(t, tailFailJournal{mj, fail}, keys, fsys)
 
-		other := p.Actor{ID: p.MustParseID("0190a000-0000-7000-8000-0000000000aa"), Role: p.RoleClient}
-		in := input("Toisen asia")
-		in.Contributors = []p.ID{other.ID}
-		_, err = b.Submit(ctx, other, in)
+		_, err = b.Submit(ctx, otherClient, otherInput())
 		require.NoError(t, err)
 		require.NoError(t, a.CatchUp(ctx))
 		_, err = a.Submit(ctx, client, input("Ennen"))
@@ -193,7 +151,7 @@ func TestSnapshotErasureLeftBehind(t *testing.T) {
 
 		// b erases a subject of its own; its removal of the older snapshot
 		// works.
-		err = b.EraseSubject(ctx, admin, other.ID, "asked to be forgotten")
+		err = b.EraseSubject(ctx, admin, otherClient.ID, "asked to be forgotten")
 		assert.NoError(t, err, "b's own erasure, whose snapshot removal succeeded, is not answered with the failure a catch-up met")
 		assert.Len(t, fsys.Failed(), 1, "no removal of b's erasure failed")
 		left, _ := filepath.Glob(filepath.Join(sd, "snapshot-*.bin"))
@@ -210,13 +168,9 @@ func TestSnapshotErasureLeftBehind(t *testing.T) {
 	t.Run("PRIV-2_a_snapshot_an_erasure_overtook_and_that_cannot_remove_itself_is_removed_by_the_next", func(t *testing.T) {
 		ctx := context.Background()
 		mj, keys := p.NewMemoryJournal(), p.NewMemoryKeyStore()
-		sd := filepath.Join(t.TempDir(), "snapshots")
-		fsys := faultfs.New(0, false, nil)
-		fsys.Only = "remove"
-		s, err := p.Open(ctx, &p.Config{Journal: mj, Keys: keys, Snapshots: p.SnapshotsOverFS(p.SnapshotsIn(sd), fsys)})
-		require.NoError(t, err)
-		defer s.Close()
-		_, err = s.Submit(ctx, client, input("Ennen"))
+		fsys := removalsFailable()
+		s, sd := snapshotsOver(t, mj, keys, fsys)
+		_, err := s.Submit(ctx, client, input("Ennen"))
 		require.NoError(t, err)
 		h0, _ := s.Head()
 
@@ -243,6 +197,49 @@ func TestSnapshotErasureLeftBehind(t *testing.T) {
 		_, err = os.Stat(old)
 		assert.ErrorIs(t, err, os.ErrNotExist, "the snapshot taken before the erasure is gone once a store opens again")
 	})
+}
+
+// removalsFailable is the operating system's file system, whose removals
+// a test can make fail (Arm).
+func removalsFailable() *faultfs.FS {
+	fsys := faultfs.New(0, false, nil)
+	fsys.Only = "remove"
+	return fsys
+}
+
+// leftScene is a store that did everything a client can, over snapshots
+// in a directory of its own (made by snaps) whose removals the returned
+// file system can make fail, with one snapshot saved: the file returned.
+func leftScene(t *testing.T, snaps func(dir string) *p.SnapshotConfig) (e *wholeEnv, fsys *faultfs.FS, dir, file string) {
+	t.Helper()
+	dir, fsys = filepath.Join(t.TempDir(), "snapshots"), removalsFailable()
+	e = newWholeEnv(t)
+	require.NoError(t, e.s.Close())
+	e.reopen(p.SnapshotsOverFS(snaps(dir), fsys))
+	e.doEverything()
+	before, err := e.s.SaveSnapshot(e.ctx)
+	require.NoError(t, err)
+	return e, fsys, dir, filepath.Join(dir, fmt.Sprintf("snapshot-%020d.bin", before.Seq))
+}
+
+// snapshotsOver opens a store over journal j and keys, its snapshots in
+// a directory of its own going through fsys.
+func snapshotsOver(t *testing.T, j p.Journal, keys p.KeyStore, fsys *faultfs.FS) (*p.Store, string) {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "snapshots")
+	s, err := p.Open(context.Background(), &p.Config{Journal: j, Keys: keys, Snapshots: p.SnapshotsOverFS(p.SnapshotsIn(dir), fsys)})
+	require.NoError(t, err)
+	t.Cleanup(func() { s.Close() })
+	return s, dir
+}
+
+// otherClient is a client with nothing to do with the erased one.
+var otherClient = p.Actor{ID: p.MustParseID("0190a000-0000-7000-8000-0000000000aa"), Role: p.RoleClient}
+
+func otherInput() p.ContributionInput {
+	in := input("Toisen asia")
+	in.Contributors = []p.ID{otherClient.ID}
+	return in
 }
 
 // tailFailJournal is a shared memory journal whose next Read, once armed,

@@ -239,6 +239,11 @@ func writeExclusive(path string, key []byte) error {
 	} else if err != nil {
 		return err
 	}
+	return writeSecret(f, key)
+}
+
+// writeSecret writes key to f in hex, syncs and closes it.
+func writeSecret(f *os.File, key []byte) error {
 	if _, err := f.WriteString(hex.EncodeToString(key) + "\n"); err != nil {
 		f.Close()
 		return err
@@ -274,15 +279,7 @@ func makeSecret(path string) error {
 		return err
 	}
 	defer os.Remove(f.Name())
-	if _, err := f.WriteString(hex.EncodeToString(key) + "\n"); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
+	if err := writeSecret(f, key); err != nil {
 		return err
 	}
 	// CreateTemp makes the file readable by its owner only.
